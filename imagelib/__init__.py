@@ -1,0 +1,31 @@
+"""imagelib: 진짜 OCI 이미지를 만들고, 들여다보고, 저장하는 작은 파이썬 라이브러리.
+
+도커 엔진 없이도 레이어를 OHP 필름처럼 쌓고, 컨테이너를 커밋하고, 태그를 붙이며
+도커 이미지가 실제로 어떻게 이루어져 있는지 배울 수 있습니다.
+
+    import imagelib as il
+    layer = il.Layer.from_files({"app/hello.txt": "안녕하세요\\n"})
+    img = il.Image.scratch().add_layer(layer)
+"""
+
+from .container import Container
+from .digest import Digest
+from .entries import Dir, File, Hardlink, Opaque, Symlink, Whiteout
+from .errors import (DigestMismatchError, ImageFormatError, ImageLibError, InvalidDigestError,
+                     InvalidPathError, InvalidReferenceError, LayerFormatError, PathNotFoundError,
+                     ReadOnlyError, TagNotFoundError, UnsupportedError)
+from .filetree import FileTree, TreeDiff, TreeEntry
+from .image import Config, History, Image
+from .layer import Layer
+from .reference import Reference, parse_reference
+from .store import ImageRecord, Store, Usage
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Config", "Container", "Digest", "DigestMismatchError", "Dir", "File", "FileTree", "Hardlink",
+    "History", "Image", "ImageFormatError", "ImageLibError", "ImageRecord", "InvalidDigestError",
+    "InvalidPathError", "InvalidReferenceError", "Layer", "LayerFormatError", "Opaque",
+    "PathNotFoundError", "ReadOnlyError", "Reference", "Store", "Symlink", "TagNotFoundError",
+    "TreeDiff", "TreeEntry", "UnsupportedError", "Usage", "Whiteout", "parse_reference",
+]

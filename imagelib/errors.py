@@ -1,0 +1,55 @@
+"""imagelib의 오류 가족(error family).
+
+사용자가 일으킬 수 있는 모든 실패는 ``ImageLibError`` 의 하위 클래스로 알려 줍니다.
+메시지는 한국어이며, 무엇이 잘못되었는지(어떤 항목인지)와 어떻게 하면 되는지를 말합니다.
+"""
+
+from __future__ import annotations
+
+
+class ImageLibError(Exception):
+    """imagelib가 내는 모든 오류의 조상입니다. ``except il.ImageLibError`` 하나로 모두 잡힙니다."""
+
+
+class InvalidReferenceError(ImageLibError, ValueError):
+    """이미지 참조(reference, 예: ``nginx:latest``)의 형식이 잘못되었습니다."""
+
+
+class InvalidDigestError(ImageLibError, ValueError):
+    """다이제스트(digest) 문자열의 형식이 잘못되었습니다."""
+
+
+class DigestMismatchError(ImageLibError):
+    """내용의 해시가 기대한 다이제스트나 크기와 다릅니다(손상되었거나 바뀐 데이터)."""
+
+
+class InvalidPathError(ImageLibError, ValueError):
+    """이미지 안의 경로가 잘못되었습니다(빈 경로, ``..`` 로 루트를 벗어나는 경로 등)."""
+
+
+class PathNotFoundError(ImageLibError, LookupError):
+    """파일 트리나 컨테이너에 그런 경로가 없습니다."""
+
+
+class NotADirectoryError_(ImageLibError):
+    """폴더가 아닌 것을 폴더처럼 쓰려고 했습니다."""
+
+
+class ReadOnlyError(ImageLibError, AttributeError):
+    """이미지와 레이어는 읽기 전용(read-only)입니다. 바꾸려면 컨테이너를 쓰세요."""
+
+
+class LayerFormatError(ImageLibError):
+    """레이어 tar 아카이브를 읽을 수 없거나 형식이 잘못되었습니다."""
+
+
+class ImageFormatError(ImageLibError):
+    """이미지 설정(config)이나 매니페스트(manifest)의 형식이 잘못되었습니다."""
+
+
+class TagNotFoundError(ImageLibError, LookupError):
+    """저장소(Store)에 그런 이름(태그)이나 다이제스트의 이미지가 없습니다."""
+
+
+class UnsupportedError(ImageLibError, ValueError):
+    """imagelib가 아직 지원하지 않는 값이나 형식입니다."""

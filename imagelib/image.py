@@ -1,0 +1,518 @@
+"""이미지(image): 레이어들을 아래에서 위로 쌓고, 실행 방법(설정, config)을 붙인 것.
+
+케이크 상자에 비유하면 레이어는 재료, 설정은 레시피와 오븐 온도입니다. 이미지 ID는
+설정 JSON 바이트의 다이제스트이고, 매니페스트 다이제스트는 매니페스트 JSON 바이트의
+다이제스트입니다. 둘 다 "정확히 그 바이트"의 해시이므로 바이트는 한 번 만들면 바꾸지 않습니다.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field, replace
+from types import MappingProxyType
+from typing import Mapping, Sequence
+
+from .digest import Digest, verify
+from .errors import DigestMismatchError, ImageFormatError, ReadOnlyError
+from .layer import (DOCKER_LAYER, DOCKER_LAYER_GZIP, OCI_LAYER, OCI_LAYER_GZIP, READ_ONLY_MESSAGE,
+                    Layer)
+from .tario import reproducible_epoch
+from . import display
+
+OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
+OCI_CONFIG = "application/vnd.oci.image.config.v1+json"
+OCI_INDEX = "application/vnd.oci.image.index.v1+json"
+DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json"
+DOCKER_CONFIG = "application/vnd.docker.container.image.v1+json"
+DOCKER_MANIFEST_LIST = "application/vnd.docker.distribution.manifest.list.v2+json"
+_DOCKER_TO_OCI_LAYER = {DOCKER_LAYER: OCI_LAYER, DOCKER_LAYER_GZIP: OCI_LAYER_GZIP}
+
+_UNSET: object = object()
+
+# OCI config field name -> Config attribute name
+_CONFIG_FIELDS = {"User": "user", "ExposedPorts": "exposed_ports", "Env": "env",
+                  "Entrypoint": "entrypoint", "Cmd": "cmd", "Volumes": "volumes",
+                  "WorkingDir": "workdir", "Labels": "labels", "StopSignal": "stop_signal"}
+
+
+def timestamp(epoch: "int | None" = None) -> str:
+    """RFC 3339 time for configs and history: fixed (1970-01-01) unless SOURCE_DATE_EPOCH is set."""
+    seconds = reproducible_epoch() if epoch is None else epoch
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(seconds))
+
+
+def _frozen_dict(value: "Mapping | None") -> Mapping:
+    return MappingProxyType(dict(value or {}))
+
+
+@dataclass(frozen=True)
+class Config:
+    """컨테이너를 어떻게 실행할지: 환경 변수(env), 명령(cmd, entrypoint), 작업 폴더 등."""
+
+    env: "tuple[str, ...]" = ()
+    cmd: "tuple[str, ...] | None" = None
+    entrypoint: "tuple[str, ...] | None" = None
+    workdir: str = ""
+    user: str = ""
+    labels: Mapping = field(default_factory=dict)
+    exposed_ports: "tuple[str, ...]" = ()
+    volumes: "tuple[str, ...]" = ()
+    stop_signal: str = ""
+    extra: Mapping = field(default_factory=dict)  # fields imagelib does not model, kept as read
+
+    def __post_init__(self) -> None:
+        set_ = object.__setattr__
+        set_(self, "env", tuple(self.env))
+        set_(self, "cmd", None if self.cmd is None else tuple(self.cmd))
+        set_(self, "entrypoint", None if self.entrypoint is None else tuple(self.entrypoint))
+        set_(self, "labels", _frozen_dict(self.labels))
+        set_(self, "exposed_ports", tuple(self.exposed_ports))
+        set_(self, "volumes", tuple(self.volumes))
+        set_(self, "extra", _frozen_dict(self.extra))
+
+    @property
+    def env_dict(self) -> "dict[str, str]":
+        """환경 변수를 사전으로: ``{'PATH': '/usr/bin', ...}``."""
+        return dict(item.split("=", 1) if "=" in item else (item, "") for item in self.env)
+
+    def changed(self, *, env: "Mapping | None" = None, labels: "Mapping | None" = None,
+                exposed_ports: "Sequence | None" = None, volumes: "Sequence | None" = None,
+                **replacements: object) -> "Config":
+        """바뀐 새 설정. env·labels는 기존 값에 더하고(값이 None이면 지움), 포트·볼륨은 추가합니다."""
+        updates: "dict[str, object]" = {k: v for k, v in replacements.items() if v is not _UNSET}
+        if env is not None:
+            merged = self.env_dict
+            for key, value in env.items():
+                if value is None:
+                    merged.pop(key, None)
+                else:
+                    merged[key] = str(value)
+            updates["env"] = tuple(f"{k}={v}" for k, v in merged.items())
+        if labels is not None:
+            merged_labels = dict(self.labels)
+            for key, value in labels.items():
+                if value is None:
+                    merged_labels.pop(key, None)
+                else:
+                    merged_labels[key] = str(value)
+            updates["labels"] = merged_labels
+        if exposed_ports is not None:
+            ports = list(self.exposed_ports)
+            ports += [p for p in (_port_name(p) for p in exposed_ports) if p not in ports]
+            updates["exposed_ports"] = tuple(ports)
+        if volumes is not None:
+            updates["volumes"] = tuple(dict.fromkeys(list(self.volumes) + list(volumes)))
+        for key in ("cmd", "entrypoint"):
+            value = updates.get(key)
+            if isinstance(value, str):
+                updates[key] = ("/bin/sh", "-c", value)
+        return replace(self, **updates)
+
+    def to_json(self) -> dict:
+        """OCI 이미지 설정의 ``config`` 객체(빈 값은 뺍니다)."""
+        doc: dict = {}
+        if self.user:
+            doc["User"] = self.user
+        if self.exposed_ports:
+            doc["ExposedPorts"] = {port: {} for port in self.exposed_ports}
+        if self.env:
+            doc["Env"] = list(self.env)
+        if self.entrypoint is not None:
+            doc["Entrypoint"] = list(self.entrypoint)
+        if self.cmd is not None:
+            doc["Cmd"] = list(self.cmd)
+        if self.volumes:
+            doc["Volumes"] = {volume: {} for volume in self.volumes}
+        if self.workdir:
+            doc["WorkingDir"] = self.workdir
+        if self.labels:
+            doc["Labels"] = dict(self.labels)
+        if self.stop_signal:
+            doc["StopSignal"] = self.stop_signal
+        doc.update(self.extra)
+        return doc
+
+    @classmethod
+    def from_json(cls, doc: "Mapping | None") -> "Config":
+        doc = dict(doc or {})
+        values: dict = {}
+        for key, attr in _CONFIG_FIELDS.items():
+            value = doc.pop(key, None)
+            if value is None:
+                continue
+            if attr in ("exposed_ports", "volumes"):
+                value = tuple(value)
+            values[attr] = value
+        return cls(**values, extra=doc)
+
+    def summary(self) -> "dict[str, str]":
+        """사람이 보기 좋은 요약(비어 있지 않은 설정만)."""
+        rows = {}
+        if self.entrypoint is not None:
+            rows["Entrypoint (진입점)"] = json.dumps(list(self.entrypoint), ensure_ascii=False)
+        if self.cmd is not None:
+            rows["Cmd (기본 명령)"] = json.dumps(list(self.cmd), ensure_ascii=False)
+        if self.env:
+            rows["Env (환경 변수)"] = " ".join(self.env)
+        if self.workdir:
+            rows["WorkingDir (작업 폴더)"] = self.workdir
+        if self.user:
+            rows["User (사용자)"] = self.user
+        if self.exposed_ports:
+            rows["ExposedPorts (포트)"] = " ".join(self.exposed_ports)
+        if self.labels:
+            rows["Labels (라벨)"] = ", ".join(f"{k}={v}" for k, v in self.labels.items())
+        return rows
+
+
+def _port_name(port: object) -> str:
+    text = str(port)
+    return text if "/" in text else f"{text}/tcp"
+
+
+@dataclass(frozen=True)
+class History:
+    """이미지가 만들어진 한 단계의 기록(``docker history`` 의 한 줄)."""
+
+    created_by: str = ""
+    comment: str = ""
+    empty_layer: bool = False
+    created: str = ""
+    author: str = ""
+    extra: Mapping = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        doc: dict = {}
+        if self.created:
+            doc["created"] = self.created
+        if self.author:
+            doc["author"] = self.author
+        if self.created_by:
+            doc["created_by"] = self.created_by
+        if self.comment:
+            doc["comment"] = self.comment
+        if self.empty_layer:
+            doc["empty_layer"] = True
+        doc.update(self.extra)
+        return doc
+
+    @classmethod
+    def from_json(cls, doc: Mapping) -> "History":
+        doc = dict(doc)
+        return cls(created_by=doc.pop("created_by", "") or "", comment=doc.pop("comment", "") or "",
+                   empty_layer=bool(doc.pop("empty_layer", False)), created=doc.pop("created", "") or "",
+                   author=doc.pop("author", "") or "", extra=_frozen_dict(doc))
+
+
+class Image:
+    """레이어(아래→위)와 설정으로 이루어진 이미지. 한번 만들면 바뀌지 않습니다."""
+
+    __slots__ = ("_layers", "_config", "_history", "_platform", "_created", "_author", "_extra",
+                 "_config_bytes", "_manifest_bytes", "_annotations", "_rootfs", "_frozen")
+
+    def __init__(self, *, layers: Sequence[Layer] = (), config: "Config | None" = None,
+                 history: Sequence[History] = (), platform: "Mapping | None" = None,
+                 created: "str | None" = None, author: str = "", extra: "Mapping | None" = None,
+                 annotations: "Mapping | None" = None, config_bytes: "bytes | None" = None,
+                 manifest_bytes: "bytes | None" = None) -> None:
+        set_ = object.__setattr__
+        set_(self, "_layers", tuple(layers))
+        set_(self, "_config", config or Config())
+        set_(self, "_history", tuple(history))
+        set_(self, "_platform", _frozen_dict(platform or {"architecture": "amd64", "os": "linux"}))
+        set_(self, "_created", timestamp() if created is None else created)
+        set_(self, "_author", author)
+        set_(self, "_extra", _frozen_dict(extra))
+        set_(self, "_annotations", _frozen_dict(annotations))
+        set_(self, "_config_bytes", config_bytes)
+        set_(self, "_manifest_bytes", manifest_bytes)
+        set_(self, "_rootfs", None)
+        set_(self, "_frozen", True)
+
+    # -- making images --------------------------------------------------------------------
+
+    @classmethod
+    def scratch(cls, architecture: str = "amd64", os: str = "linux",
+                variant: "str | None" = None) -> "Image":
+        """빈 이미지(``FROM scratch``): 레이어도 설정도 없습니다."""
+        platform = {"architecture": architecture, "os": os}
+        if variant:
+            platform["variant"] = variant
+        return cls(platform=platform)
+
+    def _derive(self, **changes: object) -> "Image":
+        fields = dict(layers=self._layers, config=self._config, history=self._history,
+                      platform=self._platform, created=self._created, author=self._author,
+                      extra=self._extra, annotations=self._annotations)
+        fields.update(changes)
+        return Image(**fields)
+
+    def add_layer(self, layer: Layer, created_by: "str | None" = None,
+                  comment: "str | None" = None) -> "Image":
+        """레이어 하나를 맨 위에 얹은 새 이미지(원래 이미지는 그대로)."""
+        if not isinstance(layer, Layer):
+            raise ImageFormatError(f"add_layer에는 il.Layer가 필요합니다({type(layer).__name__}를 받았습니다).")
+        step = History(created_by=layer.created_by if created_by is None else created_by,
+                       comment=layer.comment if comment is None else comment, created=timestamp())
+        layer = layer.with_history(step.created_by, step.comment)
+        return self._derive(layers=self._layers + (layer,), history=self._history + (step,))
+
+    def with_config(self, *, env: "Mapping | None" = None, cmd: object = _UNSET,
+                    entrypoint: object = _UNSET, workdir: object = _UNSET, user: object = _UNSET,
+                    labels: "Mapping | None" = None, exposed_ports: "Sequence | None" = None,
+                    volumes: "Sequence | None" = None, stop_signal: object = _UNSET,
+                    created_by: "str | None" = None) -> "Image":
+        """설정을 바꾼 새 이미지. env·labels는 더하고, cmd 등은 바꿉니다.
+
+        ``created_by`` 를 주면 ``docker history`` 에 레이어 없는 단계(empty_layer)로 기록합니다.
+        """
+        config = self._config.changed(env=env, labels=labels, exposed_ports=exposed_ports,
+                                      volumes=volumes, cmd=cmd, entrypoint=entrypoint,
+                                      workdir=workdir, user=user, stop_signal=stop_signal)
+        history = self._history
+        if created_by:
+            history += (History(created_by=created_by, empty_layer=True, created=timestamp()),)
+        return self._derive(config=config, history=history)
+
+    def with_history(self, created_by: str, comment: str = "") -> "Image":
+        """레이어 없이 기록만 남기는 단계를 더한 새 이미지(``empty_layer``)."""
+        step = History(created_by=created_by, comment=comment, empty_layer=True, created=timestamp())
+        return self._derive(history=self._history + (step,))
+
+    def with_platform(self, architecture: str, os: str = "linux",
+                      variant: "str | None" = None) -> "Image":
+        """플랫폼(케이크틀)을 바꾼 새 이미지."""
+        platform = {"architecture": architecture, "os": os}
+        if variant:
+            platform["variant"] = variant
+        return self._derive(platform=platform)
+
+    @classmethod
+    def from_parts(cls, manifest_bytes: bytes, config_bytes: bytes,
+                   layers: Sequence[Layer]) -> "Image":
+        """읽어 온 매니페스트·설정 바이트와 레이어로 이미지를 만듭니다(다이제스트를 모두 검사).
+
+        바이트는 받은 그대로 간직하므로 이미지 ID와 다이제스트는 원본과 같습니다.
+        """
+        manifest = _load_json(manifest_bytes, "매니페스트")
+        config_doc = _load_json(config_bytes, "이미지 설정")
+        descriptors = manifest.get("layers") or []
+        config_descriptor = manifest.get("config") or {}
+        try:
+            verify(Digest.of_bytes(config_bytes), len(config_bytes),
+                   Digest.parse(config_descriptor.get("digest", "")), config_descriptor.get("size"),
+                   "이미지 설정(config) 블롭")
+        except DigestMismatchError:
+            raise
+        diff_ids = [Digest.parse(d) for d in (config_doc.get("rootfs") or {}).get("diff_ids") or []]
+        if not (len(descriptors) == len(diff_ids) == len(layers)):
+            raise ImageFormatError(
+                f"매니페스트의 레이어 {len(descriptors)}개, 설정의 diff_ids {len(diff_ids)}개, "
+                f"읽은 레이어 {len(layers)}개가 서로 맞지 않습니다.")
+        history = tuple(History.from_json(h) for h in config_doc.get("history") or [])
+        steps = [h for h in history if not h.empty_layer]
+        checked = []
+        for index, (layer, descriptor, diff_id) in enumerate(zip(layers, descriptors, diff_ids)):
+            if layer.digest != descriptor.get("digest") or layer.size != descriptor.get("size"):
+                raise DigestMismatchError(
+                    f"레이어 {index}의 블롭({layer.digest})이 매니페스트의 {descriptor.get('digest')}와 다릅니다.")
+            if layer.diff_id != diff_id:
+                raise DigestMismatchError(
+                    f"레이어 {index}의 diff_id {layer.diff_id}가 설정의 {diff_id}와 다릅니다.")
+            step = steps[index] if len(steps) == len(layers) else History()
+            layer = layer.with_history(step.created_by, step.comment)
+            checked.append(layer.with_media_type(descriptor.get("mediaType") or layer.media_type))
+        known = {"architecture", "os", "variant", "created", "author", "config", "rootfs", "history",
+                 "os.version", "os.features"}
+        platform = {k: config_doc[k] for k in ("architecture", "os", "variant", "os.version",
+                                                 "os.features") if k in config_doc}
+        return cls(layers=checked, config=Config.from_json(config_doc.get("config")),
+                   history=history, platform=platform, created=config_doc.get("created", ""),
+                   author=config_doc.get("author", ""),
+                   extra={k: v for k, v in config_doc.items() if k not in known},
+                   annotations=manifest.get("annotations"),
+                   config_bytes=bytes(config_bytes), manifest_bytes=bytes(manifest_bytes))
+
+    # -- what an image is -----------------------------------------------------------------
+
+    @property
+    def layers(self) -> "tuple[Layer, ...]":
+        """레이어들(0 = 맨 아래 베이스)."""
+        return self._layers
+
+    @property
+    def config(self) -> Config:
+        """실행 설정(Env, Cmd, Entrypoint, WorkingDir…)."""
+        return self._config
+
+    @property
+    def history(self) -> "tuple[History, ...]":
+        """만들어진 단계들의 기록(``docker history``; 레이어 없는 단계도 포함)."""
+        return self._history
+
+    @property
+    def architecture(self) -> str:
+        return self._platform.get("architecture", "")
+
+    @property
+    def os(self) -> str:
+        return self._platform.get("os", "")
+
+    @property
+    def platform(self) -> str:
+        """``linux/amd64`` 같은 플랫폼 문자열."""
+        parts = [self.os, self.architecture] + ([self._platform["variant"]]
+                                                 if self._platform.get("variant") else [])
+        return "/".join(parts)
+
+    @property
+    def created(self) -> str:
+        return self._created
+
+    @property
+    def annotations(self) -> Mapping:
+        return self._annotations
+
+    @property
+    def config_json(self) -> dict:
+        """이미지 설정 JSON(사전). 바이트는 ``config_bytes`` 입니다."""
+        return json.loads(self.config_bytes)
+
+    @property
+    def config_bytes(self) -> bytes:
+        """이미지 설정 JSON의 정확한 바이트. 이것의 SHA256이 이미지 ID입니다."""
+        if self._config_bytes is None:
+            object.__setattr__(self, "_config_bytes", _dump_json(self._config_document()))
+        return self._config_bytes
+
+    @property
+    def manifest_json(self) -> dict:
+        return json.loads(self.manifest_bytes)
+
+    @property
+    def manifest_bytes(self) -> bytes:
+        """매니페스트 JSON의 정확한 바이트. 이것의 SHA256이 이미지 다이제스트입니다."""
+        if self._manifest_bytes is None:
+            object.__setattr__(self, "_manifest_bytes", _dump_json(self._manifest_document()))
+        return self._manifest_bytes
+
+    @property
+    def manifest_media_type(self) -> str:
+        return self.manifest_json.get("mediaType") or OCI_MANIFEST
+
+    @property
+    def config_media_type(self) -> str:
+        return (self.manifest_json.get("config") or {}).get("mediaType") or OCI_CONFIG
+
+    @property
+    def id(self) -> Digest:
+        """이미지 ID = 설정 JSON 바이트의 SHA256 (``docker images`` 의 IMAGE ID)."""
+        return Digest.of_bytes(self.config_bytes)
+
+    @property
+    def digest(self) -> Digest:
+        """매니페스트 다이제스트 = 매니페스트 JSON 바이트의 SHA256 (``이름@sha256:…``)."""
+        return Digest.of_bytes(self.manifest_bytes)
+
+    @property
+    def diff_ids(self) -> "list[Digest]":
+        return [layer.diff_id for layer in self._layers]
+
+    @property
+    def chain_ids(self) -> "list[Digest]":
+        """OCI ChainID: 레이어를 차례로 쌓은 결과마다의 이름."""
+        chain: "list[Digest]" = []
+        for diff_id in self.diff_ids:
+            chain.append(diff_id if not chain else
+                         Digest.of_bytes(f"{chain[-1]} {diff_id}".encode("ascii")))
+        return chain
+
+    @property
+    def size(self) -> int:
+        """레이어 블롭 크기의 합(바이트)."""
+        return sum(layer.size for layer in self._layers)
+
+    @property
+    def uncompressed_size(self) -> int:
+        return sum(layer.uncompressed_size for layer in self._layers)
+
+    def rootfs(self):
+        """이 이미지로 시작한 컨테이너가 보는 파일 트리(FileTree)."""
+        if self._rootfs is None:
+            from .filetree import FileTree
+
+            object.__setattr__(self, "_rootfs", FileTree.from_layers(self._layers))
+        return self._rootfs
+
+    # -- serialization --------------------------------------------------------------------
+
+    def _config_document(self) -> dict:
+        doc: dict = {"created": self._created}
+        if self._author:
+            doc["author"] = self._author
+        doc.update(self._platform)
+        doc["config"] = self._config.to_json()
+        doc["rootfs"] = {"type": "layers", "diff_ids": [str(d) for d in self.diff_ids]}
+        if self._history:
+            doc["history"] = [h.to_json() for h in self._history]
+        doc.update(self._extra)
+        return doc
+
+    def _manifest_document(self) -> dict:
+        doc: dict = {
+            "schemaVersion": 2,
+            "mediaType": OCI_MANIFEST,
+            "config": {"mediaType": OCI_CONFIG, "digest": str(self.id),
+                       "size": len(self.config_bytes)},
+            "layers": [{"mediaType": _DOCKER_TO_OCI_LAYER.get(layer.media_type, layer.media_type),
+                        "digest": str(layer.digest), "size": layer.size}
+                       for layer in self._layers],
+        }
+        if self._annotations:
+            doc["annotations"] = dict(self._annotations)
+        return doc
+
+    # -- read-only ------------------------------------------------------------------------
+
+    def write(self, path: str, data: object = None) -> None:
+        """이미지는 읽기 전용이라 항상 ReadOnlyError를 냅니다."""
+        raise ReadOnlyError(f"이미지 {self.id.short}에 {path!r}를 쓸 수 없습니다. " + READ_ONLY_MESSAGE)
+
+    delete = write
+    mkdir = write
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise ReadOnlyError(f"이미지의 {name!r}를 바꿀 수 없습니다. " + READ_ONLY_MESSAGE)
+
+    def __delattr__(self, name: str) -> None:
+        raise ReadOnlyError(f"이미지의 {name!r}를 지울 수 없습니다. " + READ_ONLY_MESSAGE)
+
+    # -- identity and display -------------------------------------------------------------
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Image) and self.digest == other.digest
+
+    def __hash__(self) -> int:
+        return hash(self.digest)
+
+    def __repr__(self) -> str:
+        return (f"<Image id={self.id.short} digest={self.digest.short} "
+                f"레이어 {len(self._layers)}개, {display.human_size(self.size)}>")
+
+    def _repr_html_(self) -> str:
+        return display.image_html(self)
+
+
+def _dump_json(doc: dict) -> bytes:
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _load_json(data: bytes, what: str) -> dict:
+    try:
+        doc = json.loads(data)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise ImageFormatError(f"{what} JSON을 읽을 수 없습니다({error}).") from None
+    if not isinstance(doc, dict):
+        raise ImageFormatError(f"{what} JSON은 객체여야 하는데 {type(doc).__name__}입니다.")
+    return doc
