@@ -177,6 +177,9 @@ class Container:
                     raise
                 self.mkdir(head)
                 head = self._tree.resolve(head)
+            parent = self._tree.nodes.get(head)
+            if parent is None or parent.kind != "dir":
+                raise NotADirectoryError_(f"{path!r}: {head!r}는 폴더가 아니라서 그 안에 쓸 수 없습니다.")
         full = f"{head}/{name}" if head else name
         node = self._tree.nodes.get(full)
         if follow_last and node is not None and node.kind == "symlink":

@@ -1,0 +1,101 @@
+import pytest
+
+import imagelib as il
+
+
+def base_image():
+    layer = il.Layer.from_files({"etc/os-release": "ID=demo\n", "app/hello.txt": "hello\n",
+                                 "app/big.bin": b"\0" * 5000, "app/cache/a": "1", "app/cache/b": "2",
+                                 "bin": il.Symlink("usr/bin"), "usr/bin/sh": "#!shell"},
+                                created_by="ADD base /")
+    return il.Image.scratch().add_layer(layer).with_config(cmd=["/bin/sh"])
+
+
+def test_reads_fall_through_writes_stay_in_the_container():
+    image = base_image()
+    box = il.Container(image)
+    assert box.read_text("app/hello.txt") == "hello\n"
+    box.write("app/hello.txt", "bye\n")
+    assert box.read_text("app/hello.txt") == "bye\n"
+    assert image.rootfs().read_text("app/hello.txt") == "hello\n"  # the image is unchanged
+    assert box.rootfs().entry("app/hello.txt").layer_index == 1
+
+
+def test_copy_on_write_copies_whole_file_for_a_permission_change():
+    box = il.Container(base_image())
+    box.chmod("app/big.bin", 0o755)
+    layer = box.layer()
+    assert layer.entry("app/big.bin").size == 5000 and layer.entry("app/big.bin").mode == 0o755
+
+
+def test_deleting_a_lower_path_records_a_whiteout_and_own_files_vanish():
+    box = il.Container(base_image())
+    box.write("tmp/scratch.txt", "temp")
+    box.delete("tmp/scratch.txt")
+    box.delete("app/hello.txt")
+    layer = box.layer()
+    assert layer.deleted == ["app/hello.txt"]
+    assert "tmp/scratch.txt" not in layer.paths
+    assert not box.exists("app/hello.txt")
+
+
+def test_recreated_directory_becomes_opaque():
+    box = il.Container(base_image())
+    box.delete("app/cache")
+    box.mkdir("app/cache")
+    box.write("app/cache/new", "n")
+    assert box.listdir("app/cache") == ["new"]
+    layer = box.layer()
+    assert layer.opaque == ["app/cache"]
+    assert box.commit().rootfs().listdir("app/cache") == ["new"]
+
+
+def test_writes_follow_symlinked_directories():
+    box = il.Container(base_image())
+    box.write("bin/tool", "T")
+    assert box.layer().paths[-1] == "usr/bin/tool"
+    assert box.read_text("usr/bin/tool") == "T"
+
+
+def test_commit_adds_exactly_one_layer_with_history_and_config_changes():
+    image = base_image()
+    box = il.Container(image)
+    box.write("app/hello.txt", "v2\n")
+    box.mkdir("data")
+    new = box.commit(message="hello v2", changes={"cmd": ["cat", "/app/hello.txt"], "env": {"V": "2"}})
+    assert len(new.layers) == len(image.layers) + 1
+    assert new.layers[:-1] == image.layers
+    assert new.history[-1].comment == "hello v2" and new.history[-1].created_by == "/bin/sh"
+    assert new.config.cmd == ("cat", "/app/hello.txt") and new.config.env_dict == {"V": "2"}
+    assert new.rootfs().read_text("app/hello.txt") == "v2\n"
+    assert image.rootfs().read_text("app/hello.txt") == "hello\n"
+    assert sorted(new.layers[-1].paths) == ["app", "app/hello.txt", "data"]
+
+
+def test_commit_without_changes_still_adds_an_empty_layer():
+    image = base_image()
+    new = il.Container(image).commit()
+    assert len(new.layers) == 2 and new.layers[-1].paths == []
+
+
+def test_diff_is_like_docker_diff():
+    box = il.Container(base_image())
+    box.write("app/hello.txt", "x")
+    box.write("app/new", "y")
+    box.delete("etc/os-release")
+    diff = box.diff()
+    assert diff.added == ("app/new",) and diff.modified == ("app/hello.txt",)
+    assert diff.deleted == ("etc/os-release",)
+    assert "C /app/hello.txt" in str(diff)
+
+
+def test_container_errors_are_korean():
+    box = il.Container(base_image())
+    with pytest.raises(il.PathNotFoundError):
+        box.delete("no/such/file")
+    with pytest.raises(il.ImageLibError):
+        box.write("app", "a directory cannot become text")
+    with pytest.raises(il.ImageLibError):
+        box.commit(changes={"colour": "blue"})
+    with pytest.raises(il.ImageLibError):
+        il.Container("nginx")
