@@ -8,6 +8,7 @@
     img = il.Image.scratch().add_layer(layer)
 """
 
+from .analyze import Analysis, analyze
 from .container import Container
 from .digest import Digest
 from .entries import Dir, File, Hardlink, Opaque, Symlink, Whiteout
@@ -23,6 +24,7 @@ from .store import ImageRecord, Store, Usage
 __version__ = "0.1.0"
 
 __all__ = [
+    "Analysis", "analyze",
     "Config", "Container", "Digest", "DigestMismatchError", "Dir", "File", "FileTree", "Hardlink",
     "History", "Image", "ImageFormatError", "ImageLibError", "ImageRecord", "InvalidDigestError",
     "InvalidPathError", "InvalidReferenceError", "Layer", "LayerFormatError", "Opaque",
