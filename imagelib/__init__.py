@@ -19,6 +19,8 @@ from .filetree import FileTree, TreeDiff, TreeEntry
 from .image import Config, History, Image
 from .layer import Layer
 from .reference import Reference, parse_reference
+from .registry import (AccessDeniedError, AuthenticationError, PushReport, Registry, RegistryError,
+                       RegistryNotFoundError, RegistryUnreachableError)
 from .store import ImageRecord, Store, Usage
 
 __version__ = "0.1.0"
@@ -30,4 +32,6 @@ __all__ = [
     "InvalidPathError", "InvalidReferenceError", "Layer", "LayerFormatError", "Opaque",
     "PathNotFoundError", "ReadOnlyError", "Reference", "Store", "Symlink", "TagNotFoundError",
     "TreeDiff", "TreeEntry", "UnsupportedError", "Usage", "Whiteout", "parse_reference",
+    "AccessDeniedError", "AuthenticationError", "PushReport", "Registry", "RegistryError",
+    "RegistryNotFoundError", "RegistryUnreachableError",
 ]

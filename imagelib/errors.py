@@ -53,3 +53,23 @@ class TagNotFoundError(ImageLibError, LookupError):
 
 class UnsupportedError(ImageLibError, ValueError):
     """imagelib가 아직 지원하지 않는 값이나 형식입니다."""
+
+
+class RegistryError(ImageLibError):
+    """레지스트리(registry)와 주고받다가 실패했습니다(상태 코드와 레지스트리의 설명을 함께 알려 줍니다)."""
+
+
+class RegistryUnreachableError(RegistryError):
+    """레지스트리에 연결할 수 없습니다(주소·포트가 틀렸거나 레지스트리가 꺼져 있음)."""
+
+
+class AuthenticationError(RegistryError):
+    """레지스트리가 로그인(인증, authentication)을 요구하거나 사용자 이름·비밀번호가 틀렸습니다(HTTP 401)."""
+
+
+class AccessDeniedError(RegistryError):
+    """로그인은 되었지만 그 저장소에 그 일을 할 권한이 없습니다(HTTP 403)."""
+
+
+class RegistryNotFoundError(RegistryError, LookupError):
+    """레지스트리에 그런 저장소·태그·다이제스트·블롭이 없습니다(HTTP 404)."""

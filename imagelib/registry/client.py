@@ -1,0 +1,468 @@
+"""Registry: a client of the OCI Distribution API (``docker push`` / ``docker pull`` without Docker)."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from typing import BinaryIO
+from urllib.parse import quote, urlsplit
+
+from ..blob import Blob
+from ..digest import CHUNK_SIZE, Digest, verify
+from ..errors import (
+    DigestMismatchError,
+    ImageFormatError,
+    ImageLibError,
+    InvalidReferenceError,
+    RegistryError,
+    RegistryNotFoundError,
+    UnsupportedError,
+)
+from ..image import DOCKER_MANIFEST, DOCKER_MANIFEST_LIST, OCI_INDEX, OCI_MANIFEST, Image
+from ..layer import Layer
+from ..reference import DEFAULT_REGISTRY, Reference, parse_reference
+from .auth import Authenticator
+from .progress import CountingReader, progress_bar
+from .report import Descriptor, PushReport
+from .transport import Response, Transport
+
+MANIFEST_TYPES = (OCI_MANIFEST, OCI_INDEX, DOCKER_MANIFEST, DOCKER_MANIFEST_LIST)
+INDEX_TYPES = (OCI_INDEX, DOCKER_MANIFEST_LIST)
+DEFAULT_PLATFORM = "linux/amd64"
+# Blobs bigger than this are sent in several PATCH requests of this size.
+DEFAULT_CHUNK_SIZE = 16 << 20
+_DOCKER_HUB_HOSTS = ("registry-1.docker.io", "index.docker.io", "docker.io")
+_NEXT_LINK_RE = re.compile(r'<([^>]+)>\s*;\s*rel="?next"?')
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """레지스트리에서 받은 매니페스트나 인덱스: 받은 그대로의 바이트와 (검사한) 다이제스트."""
+
+    data: bytes
+    media_type: str
+    digest: Digest
+
+    @property
+    def json(self) -> dict:
+        return json.loads(self.data)
+
+    @property
+    def is_index(self) -> bool:
+        """여러 플랫폼을 묶은 이미지 인덱스(image index)이면 True."""
+        return self.media_type in INDEX_TYPES
+
+
+class Registry:
+    """진짜 레지스트리(registry)와 이야기하는 클라이언트: push, pull, 태그 목록, 삭제.
+
+    ``Registry("http://127.0.0.1:5000")`` 처럼 주소를 주고, 로그인이 필요하면
+    ``username`` 과 ``password`` 를 줍니다. 받은 매니페스트와 블롭은 모두 다이제스트로
+    검사하므로, 레지스트리가 다른 바이트를 돌려주면 DigestMismatchError가 납니다.
+
+    - ``retries``, ``backoff``: 연결 오류나 5xx 응답이면 ``backoff`` 초부터 두 배씩 기다리며
+      최대 ``retries`` 번 다시 합니다(4xx 응답은 다시 하지 않습니다).
+    - ``chunk_size``: 이보다 큰 블롭은 여러 조각(PATCH)으로 나누어 올립니다.
+    - ``progress``: True면 진행 막대를 보이고, False면 숨기고, None(기본)이면 터미널에서
+      큰 블롭(32 MB 이상)을 옮길 때만 보입니다.
+    """
+
+    def __init__(self, url: str, username: "str | None" = None, password: "str | None" = None, *,
+                 retries: int = 3, backoff: float = 0.5, timeout: float = 60.0,
+                 chunk_size: int = DEFAULT_CHUNK_SIZE, progress: "bool | None" = None) -> None:
+        parts = urlsplit(url if isinstance(url, str) else "")
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise RegistryError(
+                f"레지스트리 주소 {url!r}가 잘못되었습니다. 'http://127.0.0.1:5000'이나 "
+                "'https://registry.example.com'처럼 http:// 또는 https://로 시작하는 주소를 주세요.")
+        if chunk_size < 1:
+            raise RegistryError(f"chunk_size는 1 이상이어야 합니다({chunk_size}를 받았습니다).")
+        self.url = f"{parts.scheme}://{parts.netloc}"
+        self.host = parts.netloc
+        self.chunk_size = chunk_size
+        self.progress = progress
+        auth = Authenticator(username, password, self.url)
+        self._http = Transport(self.url, auth, retries=retries, backoff=backoff, timeout=timeout)
+        self._known: "dict[Digest, set[str]]" = {}
+
+    # -- asking the registry --------------------------------------------------------------
+
+    def ping(self) -> bool:
+        """레지스트리가 응답하고 (필요하면) 로그인이 되는지 ``GET /v2/`` 로 확인합니다."""
+        self._http.request("GET", "/v2/", what="API 확인(/v2/)")
+        return True
+
+    def blob_exists(self, repository: str, digest: "Digest | str") -> bool:
+        """저장소에 그 블롭이 있는지(``HEAD /v2/<저장소>/blobs/<다이제스트>``)."""
+        name = self._reference(repository).repository
+        response = self._http.request("HEAD", f"/v2/{name}/blobs/{Digest.parse(digest)}",
+                                      scopes=_pull(name), ok=(200, 404), what=f"블롭 {digest}")
+        return response.status == 200
+
+    def manifest(self, ref: "str | Reference") -> Manifest:
+        """참조가 가리키는 매니페스트(또는 인덱스)를 받아 다이제스트를 검사한 뒤 돌려줍니다."""
+        reference = self._reference(ref)
+        return self._get_manifest(reference.repository, reference.digest or reference.tag,
+                                  reference.familiar)
+
+    def resolve(self, ref: "str | Reference") -> Digest:
+        """태그가 지금 가리키는 매니페스트 다이제스트(``docker buildx imagetools inspect`` 의 Digest)."""
+        return self.manifest(ref).digest
+
+    def tags(self, repository: str, page_size: "int | None" = None) -> "list[str]":
+        """저장소의 태그 목록, 정렬됨(``GET /v2/<저장소>/tags/list``; 여러 쪽이면 모두 모읍니다)."""
+        name = self._reference(repository).repository
+        return sorted(self._paged(f"/v2/{name}/tags/list", "tags", _pull(name), page_size,
+                           f"저장소 {name}"))
+
+    def repositories(self, page_size: "int | None" = None) -> "list[str]":
+        """레지스트리의 저장소 목록, 정렬됨(``GET /v2/_catalog``)."""
+        return sorted(self._paged("/v2/_catalog", "repositories", ("registry:catalog:*",), page_size,
+                           "저장소 목록(_catalog)"))
+
+    # -- pull -----------------------------------------------------------------------------
+
+    def pull(self, ref: "str | Reference", platform: "str | None" = None) -> Image:
+        """이미지를 내려받습니다(``docker pull``). 매니페스트·설정·레이어의 다이제스트를 모두 검사합니다.
+
+        참조가 여러 플랫폼의 인덱스를 가리키면 ``platform`` (기본 ``linux/amd64``, 그것이 없고
+        이미지가 하나뿐이면 그 하나)을 고릅니다. 큰 레이어는 메모리 대신 임시 파일에 받습니다.
+        """
+        reference = self._reference(ref)
+        name = reference.repository
+        manifest = self.manifest(reference)
+        if manifest.is_index:
+            chosen = _choose_platform(manifest, platform, reference.familiar)
+            manifest = self._get_manifest(name, Digest.parse(chosen["digest"]), reference.familiar)
+            if manifest.is_index:
+                raise UnsupportedError(f"{reference.familiar}: 인덱스 안의 인덱스는 지원하지 않습니다.")
+        doc = manifest.json
+        config = doc.get("config") or {}
+        config_bytes = self._fetch_blob(name, config, "이미지 설정(config)").read()
+        layers = [Layer.from_tar(self._fetch_blob(name, d, f"레이어 {i}"), media_type=d.get("mediaType"))
+                  for i, d in enumerate(doc.get("layers") or [])]
+        image = Image.from_parts(manifest.data, config_bytes, layers)
+        self._remember(name, [Digest.parse(config["digest"])] + [layer.digest for layer in layers])
+        return image
+
+    def _get_manifest(self, name: str, target: "Digest | str", label: str) -> Manifest:
+        response = self._http.request("GET", f"/v2/{name}/manifests/{target}", scopes=_pull(name),
+                                      headers={"Accept": ", ".join(MANIFEST_TYPES)},
+                                      what=f"이미지 {label}")
+        data = response.body
+        digest = Digest.of_bytes(data)
+        if isinstance(target, Digest):
+            verify(digest, len(data), target, None, f"레지스트리에서 받은 매니페스트 {label}")
+        claimed = response.header("Docker-Content-Digest")
+        if claimed and Digest.parse(claimed) != digest:
+            raise DigestMismatchError(
+                f"레지스트리 {self.url}가 {label}의 다이제스트가 {claimed}라고 했지만 받은 매니페스트 "
+                f"바이트의 해시는 {digest}입니다. 레지스트리가 다른 내용을 돌려주었습니다.")
+        return Manifest(data, _media_type(data, response, label), digest)
+
+    def _fetch_blob(self, name: str, descriptor: dict, what: str) -> Blob:
+        try:
+            digest = Digest.parse(descriptor.get("digest", ""))
+            size = int(descriptor["size"])
+        except (KeyError, TypeError, ValueError):
+            raise ImageFormatError(
+                f"매니페스트의 {what} 설명자(descriptor)에 digest나 size가 없습니다.") from None
+
+        def once() -> Blob:
+            with self._http.request("GET", f"/v2/{name}/blobs/{digest}", scopes=_pull(name),
+                                    stream=True, retry=False, what=f"{what} 블롭 {digest}") as response:
+                bar = progress_bar(self.progress, size, f"{digest.short} 내려받기")
+                try:
+                    blob = Blob.spool(lambda out: _copy_limited(response.stream, out, size + 1, bar),
+                                      size_hint=size)
+                finally:
+                    bar.close()
+            verify(blob.digest, blob.size, digest, size, f"레지스트리 {self.url}에서 받은 {what} 블롭")
+            return blob
+
+        return self._http.retrying(once)
+
+    # -- push -----------------------------------------------------------------------------
+
+    def push(self, image: Image, ref: "str | Reference",
+             mount_from: "str | Iterable[str]" = ()) -> PushReport:
+        """이미지를 올립니다(``docker push``): 레지스트리에 없는 블롭만 올리고 매니페스트를 붙입니다.
+
+        같은 레지스트리의 다른 저장소에 이미 있는 블롭은 다시 보내지 않고 연결(mount)합니다.
+        어느 저장소에서 연결할지는 이 클라이언트가 올리거나 받은 기록과 ``mount_from`` 으로 정합니다.
+        """
+        if not isinstance(image, Image):
+            raise ImageLibError(f"push에는 il.Image가 필요합니다({type(image).__name__}를 받았습니다).")
+        reference = self._reference(ref)
+        name = reference.repository
+        if reference.digest is not None and reference.digest != image.digest:
+            raise InvalidReferenceError(
+                f"참조 {reference.familiar}의 다이제스트가 이미지의 다이제스트 {image.digest}와 다릅니다. "
+                "다이제스트로 올릴 때는 그 이미지의 다이제스트를 쓰세요.")
+        sources = [mount_from] if isinstance(mount_from, str) else list(mount_from)
+        sources = [self._reference(s).repository for s in sources]
+        outcome: "dict[str, list[Descriptor]]" = {"uploaded": [], "skipped": [], "mounted": []}
+        sent = 0
+        for descriptor, opener in _blobs_of(image):
+            kind, count = self._push_blob(name, descriptor, opener, sources)
+            outcome[kind].append(descriptor)
+            sent += count
+        target = reference.tag if reference.tag is not None else str(image.digest)
+        sent += self._put_manifest(name, target, image)
+        self._remember(name, [d.digest for group in outcome.values() for d in group])
+        return PushReport(str(reference), image.digest, tuple(outcome["uploaded"]),
+                          tuple(outcome["skipped"]), tuple(outcome["mounted"]), sent)
+
+    def _push_blob(self, name: str, descriptor: Descriptor, opener: Callable[[], BinaryIO],
+                   sources: "list[str]") -> "tuple[str, int]":
+        if self.blob_exists(name, descriptor.digest):
+            return "skipped", 0
+        candidates = [s for s in sources + sorted(self._known.get(descriptor.digest, ())) if s != name]
+        session = None
+        if candidates:
+            source = candidates[0]
+            response = self._http.request(
+                "POST", f"/v2/{name}/blobs/uploads/?mount={quote(str(descriptor.digest))}&from={source}",
+                scopes=_push(name) + _pull(source), ok=(201, 202), what=f"블롭 {descriptor.digest} 연결")
+            if response.status == 201:
+                return "mounted", 0
+            session = response.header("Location")
+        return "uploaded", self._upload(name, descriptor, opener, session)
+
+    def _upload(self, name: str, descriptor: Descriptor, opener: Callable[[], BinaryIO],
+                session: "str | None") -> int:
+        """Upload one blob (whole, or in chunks); a failed attempt restarts in a new session.
+
+        Returns the bytes that went over the wire, those of failed attempts included.
+        """
+        meter = _Meter(self.progress, descriptor)
+
+        def once() -> None:
+            nonlocal session
+            location, session = session or self._start_upload(name), None
+            if descriptor.size <= self.chunk_size:
+                body = (lambda: CountingReader(opener(), meter), descriptor.size)
+                response = self._finish_upload(name, location, descriptor, body)
+            else:
+                location = self._send_chunks(name, location, opener, meter)
+                response = self._finish_upload(name, location, descriptor, b"")
+            claimed = response.header("Docker-Content-Digest")
+            if claimed and Digest.parse(claimed) != descriptor.digest:
+                raise DigestMismatchError(
+                    f"레지스트리 {self.url}가 블롭 {descriptor.digest}를 {claimed}로 저장했다고 답했습니다.")
+
+        try:
+            self._http.retrying(once)
+        finally:
+            meter.close()
+        return meter.count
+
+    def _start_upload(self, name: str) -> str:
+        response = self._http.request("POST", f"/v2/{name}/blobs/uploads/", scopes=_push(name),
+                                      ok=(202,), retry=False, what=f"저장소 {name}의 업로드 시작")
+        return _location(response, self.url)
+
+    def _send_chunks(self, name: str, location: str, opener: Callable[[], BinaryIO],
+                     meter: "_Meter") -> str:
+        offset = 0
+        with opener() as stream:
+            while chunk := _read_up_to(stream, self.chunk_size):
+                headers = {"Content-Type": "application/octet-stream",
+                           "Content-Range": f"{offset}-{offset + len(chunk) - 1}"}
+                meter.update(len(chunk))
+                response = self._http.request("PATCH", location, headers=headers, body=chunk,
+                                              scopes=_push(name), ok=(202,), retry=False,
+                                              what=f"저장소 {name}의 블롭 조각 올리기")
+                location = _location(response, self.url)
+                offset += len(chunk)
+        return location
+
+    def _finish_upload(self, name: str, location: str, descriptor: Descriptor, body) -> Response:
+        separator = "&" if "?" in location else "?"
+        return self._http.request(
+            "PUT", f"{location}{separator}digest={quote(str(descriptor.digest))}",
+            headers={"Content-Type": "application/octet-stream"}, body=body, scopes=_push(name),
+            ok=(201, 204), retry=False, what=f"블롭 {descriptor.digest} 올리기")
+
+    def _put_manifest(self, name: str, target: str, image: Image) -> int:
+        data = image.manifest_bytes
+        response = self._http.request("PUT", f"/v2/{name}/manifests/{target}", body=data,
+                                      headers={"Content-Type": image.manifest_media_type},
+                                      scopes=_push(name), ok=(201, 200, 204),
+                                      what=f"매니페스트 {name}:{target}")
+        claimed = response.header("Docker-Content-Digest")
+        if claimed and Digest.parse(claimed) != image.digest:
+            raise DigestMismatchError(
+                f"레지스트리 {self.url}가 매니페스트를 {claimed}로 저장했다고 답했지만 보낸 바이트의 "
+                f"다이제스트는 {image.digest}입니다.")
+        return len(data)
+
+    # -- delete ---------------------------------------------------------------------------
+
+    def delete(self, ref: "str | Reference") -> Digest:
+        """매니페스트를 다이제스트로 지웁니다(태그를 주면 먼저 다이제스트로 바꿉니다).
+
+        그 매니페스트를 가리키던 태그도 함께 사라집니다. 레지스트리가 삭제를 허용해야 합니다
+        (distribution 레지스트리는 설정의 ``storage: delete: enabled: true``).
+        """
+        reference = self._reference(ref)
+        digest = reference.digest or self.resolve(reference)
+        self._delete(f"/v2/{reference.repository}/manifests/{digest}", reference.repository,
+                     f"이미지 {reference.familiar_name}@{digest}")
+        return digest
+
+    def delete_blob(self, repository: str, digest: "Digest | str") -> None:
+        """저장소에서 블롭 하나를 지웁니다(레지스트리가 허용할 때)."""
+        name = self._reference(repository).repository
+        digest = Digest.parse(digest)
+        self._delete(f"/v2/{name}/blobs/{digest}", name, f"블롭 {digest}")
+        self._known.get(digest, set()).discard(name)
+
+    def _delete(self, path: str, name: str, what: str) -> None:
+        response = self._http.request("DELETE", path, scopes=(f"repository:{name}:delete",),
+                                      ok=(200, 202, 405), what=what)
+        if response.status == 405:
+            raise UnsupportedError(
+                f"레지스트리 {self.url}가 {what}의 삭제를 허용하지 않습니다(HTTP 405). distribution "
+                "레지스트리라면 설정에 'storage: delete: enabled: true'를 넣어야 합니다.")
+
+    # -- helpers --------------------------------------------------------------------------
+
+    def _reference(self, ref: "str | Reference") -> Reference:
+        """A reference on this registry: 'demo/app:v1' is taken as relative to this registry."""
+        reference = parse_reference(ref)
+        if reference.registry == self.host:
+            return reference
+        explicit = isinstance(ref, Reference) or ref.split("/", 1)[0] in ("docker.io", "index.docker.io")
+        if reference.registry == DEFAULT_REGISTRY and (not explicit or self.host in _DOCKER_HUB_HOSTS):
+            return replace(reference, registry=self.host)
+        raise InvalidReferenceError(
+            f"참조 {str(ref)!r}는 레지스트리 {reference.registry}를 가리키는데 이 클라이언트는 "
+            f"{self.host}({self.url})에 연결되어 있습니다. '{self.host}/{reference.repository}'처럼 "
+            f"같은 레지스트리를 쓰거나 il.Registry('http://{reference.registry}')를 만드세요.")
+
+    def _paged(self, path: str, key: str, scopes: "tuple[str, ...]", page_size: "int | None",
+               what: str) -> "list[str]":
+        items: "list[str]" = []
+        url: "str | None" = path + (f"?n={int(page_size)}" if page_size else "")
+        while url:
+            response = self._http.request("GET", url, scopes=scopes, what=what)
+            try:
+                items += json.loads(response.body).get(key) or []
+            except (ValueError, AttributeError):
+                raise RegistryError(f"레지스트리 {self.url}의 {what} 응답이 JSON이 아닙니다.") from None
+            match = _NEXT_LINK_RE.search(response.header("Link") or "")
+            url = match.group(1) if match else None
+        return items
+
+    def _remember(self, name: str, digests: Iterable[Digest]) -> None:
+        for digest in digests:
+            self._known.setdefault(digest, set()).add(name)
+
+    def __repr__(self) -> str:
+        return f"<Registry {self.url}>"
+
+
+class _Meter:
+    """Counts the bytes of one blob's upload and moves its progress bar."""
+
+    def __init__(self, setting: "bool | None", descriptor: Descriptor) -> None:
+        self.count = 0
+        self._bar = progress_bar(setting, descriptor.size, f"{descriptor.digest.short} 올리기")
+
+    def update(self, count: int) -> None:
+        self.count += count
+        self._bar.update(count)
+
+    def close(self) -> None:
+        self._bar.close()
+
+
+def _pull(name: str) -> "tuple[str, ...]":
+    return (f"repository:{name}:pull",)
+
+
+def _push(name: str) -> "tuple[str, ...]":
+    return (f"repository:{name}:pull,push",)
+
+
+def _blobs_of(image: Image) -> "list[tuple[Descriptor, Callable[[], BinaryIO]]]":
+    """The config and layer blobs as the manifest describes them, each once."""
+    doc = image.manifest_json
+    config_bytes = image.config_bytes
+    openers = [lambda: io.BytesIO(config_bytes)] + [layer.open_blob for layer in image.layers]
+    blobs: "dict[Digest, tuple[Descriptor, Callable[[], BinaryIO]]]" = {}
+    for raw, opener in zip([doc["config"]] + list(doc.get("layers") or []), openers, strict=True):
+        descriptor = Descriptor(raw["mediaType"], Digest.parse(raw["digest"]), int(raw["size"]))
+        blobs.setdefault(descriptor.digest, (descriptor, opener))
+    return list(blobs.values())
+
+
+def _choose_platform(index: Manifest, platform: "str | None", label: str) -> dict:
+    wanted = (platform or DEFAULT_PLATFORM).split("/")
+    entries = [m for m in index.json.get("manifests") or []
+               if (m.get("platform") or {}).get("os") != "unknown"]
+    for entry in entries:
+        found = entry.get("platform") or {}
+        parts = [found.get("os"), found.get("architecture"), found.get("variant")]
+        if parts[: len(wanted)] == wanted:
+            return entry
+    if platform is None and len(entries) == 1:
+        return entries[0]
+    available = ", ".join("/".join(filter(None, [(m.get("platform") or {}).get(k)
+                                                 for k in ("os", "architecture", "variant")]))
+                          for m in entries) or "(없음)"
+    raise RegistryNotFoundError(
+        f"{label}은(는) 여러 플랫폼의 인덱스인데 {'/'.join(wanted)} 이미지가 없습니다. "
+        f"있는 플랫폼: {available}. pull(ref, platform='linux/arm64')처럼 고르세요.")
+
+
+def _media_type(data: bytes, response: Response, label: str) -> str:
+    try:
+        doc = json.loads(data)
+    except (ValueError, UnicodeDecodeError):
+        raise ImageFormatError(f"{label}의 매니페스트가 JSON이 아닙니다.") from None
+    if not isinstance(doc, dict):
+        raise ImageFormatError(f"{label}의 매니페스트 JSON이 객체가 아닙니다.")
+    if doc.get("schemaVersion") == 1:
+        raise UnsupportedError(
+            f"{label}은(는) 오래된 도커 schema1 매니페스트입니다. imagelib는 schema2와 OCI만 읽습니다.")
+    header = (response.header("Content-Type") or "").split(";")[0].strip()
+    media_type = doc.get("mediaType") or header
+    if media_type not in MANIFEST_TYPES:
+        media_type = OCI_INDEX if "manifests" in doc else OCI_MANIFEST
+    return media_type
+
+
+def _location(response: Response, base: str) -> str:
+    location = response.header("Location")
+    if not location:
+        raise RegistryError(f"레지스트리 {base}가 업로드 주소(Location 헤더)를 주지 않았습니다.")
+    return location
+
+
+def _read_up_to(stream: BinaryIO, size: int) -> bytes:
+    parts = []
+    left = size
+    while left > 0:
+        data = stream.read(min(left, CHUNK_SIZE))
+        if not data:
+            break
+        parts.append(data)
+        left -= len(data)
+    return b"".join(parts)
+
+
+def _copy_limited(source: BinaryIO, out: BinaryIO, limit: int, bar) -> None:
+    """Copy at most ``limit`` bytes (one more than expected is enough to notice a liar)."""
+    left = limit
+    while left > 0:
+        data = source.read(min(left, CHUNK_SIZE))
+        if not data:
+            return
+        out.write(data)
+        bar.update(len(data))
+        left -= len(data)
