@@ -225,15 +225,28 @@ def _real_archives() -> "list[Path]":
 def test_every_real_archive_analyses(path):
     if not hasattr(il, "open"):
         pytest.skip("il.open이 아직 없어 건너뜁니다 (formats 모듈이 필요함)")
+    from imagelib.formats import list_images
+
     try:
-        opened = il.open(path)
+        choices = list_images(path)
+        images = [choice.load() for choice in choices]
     except il.ImageLibError as error:
         if path.name == "ggcr-null_manifest.tar":
             return  # refused with a clear error, as it should be
         raise AssertionError(f"{path.name}: {error}") from None
-    images = [opened] if isinstance(opened, il.Image) else list(getattr(opened, "images", []))
     assert images, f"{path.name}: no image to analyse"
     for image in images:
         result = il.analyze(image)
         assert 0.0 <= result.efficiency <= 1.0
         assert len(result.layers) == len(image.layers)
+        assert result.size_bytes == sum(layer.files_size for layer in image.layers)
+
+
+def test_dive_test_image_through_il_open():
+    path = REAL_IMAGES / "dive-test-docker-image.tar"
+    if not hasattr(il, "open") or not path.exists():
+        pytest.skip("il.open이나 dive-test-docker-image.tar가 없어 건너뜁니다")
+    result = il.analyze(il.open(path))
+    assert (result.efficiency, result.wasted_bytes) == (0.9844212134184309, 32025)
+    # il.open keeps the build steps, so the report can name them.
+    assert "chmod 444 /root/example/somefile1.txt" in result.layers[4].created_by

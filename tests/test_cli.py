@@ -195,3 +195,17 @@ def test_dive_test_image_through_the_command_line():
     # dive reports efficiency 98.44 % and 48.35 % user wasted for this image: the 10 % rule fails.
     assert done.returncode == 1, done.stderr
     assert "효율(efficiency): 98.44%" in done.stdout and "48.35%" in done.stdout
+
+
+def test_several_images_ask_for_image_option():
+    _need("open")
+    path = REAL_IMAGES / "ggcr-test_bundle.tar"
+    if not path.exists():
+        pytest.skip("실제 이미지 ggcr-test_bundle.tar가 없어 건너뜁니다")
+    done = run_module("layers", str(path))
+    assert done.returncode == 2 and "--image" in done.stderr and done.stderr.count("\n") == 1
+    from imagelib.formats import list_images
+
+    first = list_images(path)[0].names[0]
+    done = run_module("layers", str(path), "--image", first)
+    assert done.returncode == 0, done.stderr

@@ -23,25 +23,13 @@ def open_image(path: str, choice: "str | None" = None):
     if opener is None:
         raise UnsupportedError(
             "이 imagelib에는 이미지 파일을 여는 il.open이 아직 없습니다. imagelib를 새 버전으로 바꾸세요.")
-    with _spinner(f"{os.path.basename(path) or path} 여는 중"):
-        opened = opener(path)
-    return _choose(opened, choice, path)
-
-
-def _choose(opened, choice: "str | None", path: str):
-    from ..errors import ImageLibError
-    from ..image import Image
-
-    if isinstance(opened, Image):
-        if choice is not None and choice not in ("0",):
-            raise ImageLibError(f"{path!r}에는 이미지가 하나뿐이라 --image {choice!r}로 고를 것이 없습니다.")
-        return opened
-    chooser = getattr(opened, "select", None) or getattr(opened, "get", None)
-    if chooser is None:
-        raise ImageLibError(f"{path!r}에서 이미지를 고를 수 없습니다({type(opened).__name__}).")
-    if choice is None:
-        return chooser()
-    return chooser(int(choice) if choice.isdigit() else choice)
+    try:
+        with _spinner(f"{os.path.basename(path) or path} 여는 중"):
+            return opener(path) if choice is None else opener(path, ref=choice)
+    except LookupError as error:  # several images (AmbiguousImageError) or no such one
+        if not isinstance(error, imagelib.ImageLibError):
+            raise
+        raise type(error)(f"{error} 명령줄에서는 --image 이름 으로 고르세요.") from None
 
 
 def _print_json(document: object) -> None:

@@ -1,0 +1,301 @@
+"""Benchmark imagelib on a big docker-archive against reference tools, in one run.
+
+    python benchmarks/run.py                 # 1 GiB, 5 layers, 20,000 files (about a minute)
+    python benchmarks/run.py --size 64MiB --files 2000 --no-write   # quick check
+
+Measures, on the same input and the same machine:
+
+1. ``il.open`` + ``il.analyze`` (every digest verified) vs one hashlib sha256 pass over the
+   archive (target: at most 2x), and the peak memory of that process (target: under 150 MiB).
+2. ``il.unpack`` vs GNU ``tar -x`` of the same layer tars (target: at most 1.3x) and vs
+   ``umoci unpack`` of the same image as an OCI layout (target: faster).
+
+Parts whose imagelib function or reference tool is missing are reported as "not measured".
+Every imagelib step runs in a fresh child process so its peak memory is its own. The page cache
+is warmed first, so all timings are warm-cache timings. The table goes to stdout and, unless
+``--no-write``, to benchmarks/RESULTS.md with a description of the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
+
+from generate import DATA, generate, parse_size  # noqa: E402
+
+NOT_MEASURED = "not measured"
+
+
+# -- child processes (one imagelib measurement each) ------------------------------------------
+
+
+def child(task: str, archive: str, extra: str) -> None:
+    """Run one imagelib task and print {"seconds", "peak_rss_mib", ...} as JSON."""
+    import imagelib as il
+
+    result: dict = {}
+    if task == "open-analyze":
+        if not hasattr(il, "open"):
+            result["missing"] = "il.open"
+        else:
+            start = time.perf_counter()
+            image = il.open(archive)
+            analysis = il.analyze(image)
+            result["seconds"] = time.perf_counter() - start
+            result["efficiency"] = analysis.efficiency
+            result["wasted_bytes"] = analysis.wasted_bytes
+    elif task == "core-analyze":
+        start = time.perf_counter()
+        manifest = json.loads((Path(extra) / "manifest.json").read_text())
+        image = il.Image.scratch()
+        for name, diff_id in zip(manifest["Layers"], manifest["diff_ids"], strict=True):
+            image = image.add_layer(il.Layer.from_tar(Path(extra) / name, expected_digest=diff_id))
+        analysis = il.analyze(image)
+        result["seconds"] = time.perf_counter() - start
+        result["efficiency"] = analysis.efficiency
+    elif task == "unpack":
+        if not (hasattr(il, "open") and hasattr(il, "unpack")):
+            result["missing"] = "il.unpack" if hasattr(il, "open") else "il.open, il.unpack"
+        else:
+            image = il.open(archive)
+            start = time.perf_counter()
+            il.unpack(image, extra)
+            result["seconds"] = time.perf_counter() - start
+    result["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps(result))
+
+
+def run_child(task: str, archive: Path, extra: str = "") -> dict:
+    done = subprocess.run([sys.executable, __file__, "--child", task, str(archive), extra],
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        return {"error": done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "failed"}
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+# -- reference measurements --------------------------------------------------------------------
+
+
+def sha256_pass(path: Path) -> float:
+    start = time.perf_counter()
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return time.perf_counter() - start
+
+
+def timed(command: "list[str]") -> "float | None":
+    start = time.perf_counter()
+    done = subprocess.run(command, capture_output=True)
+    return time.perf_counter() - start if done.returncode == 0 else None
+
+
+def tar_extract(layer_tars: "list[Path]", target: Path) -> "float | None":
+    if shutil.which("tar") is None:
+        return None
+    target.mkdir(parents=True)
+    start = time.perf_counter()
+    for layer in layer_tars:
+        if subprocess.run(["tar", "-xf", str(layer), "-C", str(target)], capture_output=True).returncode:
+            return None
+    return time.perf_counter() - start
+
+
+def oci_layout(archive: Path) -> "Path | None":
+    """The same image as an OCI layout, written by skopeo (for umoci); cached next to the archive."""
+    layout = archive.with_suffix(".oci")
+    if layout.exists():
+        return layout
+    if shutil.which("skopeo") is None:
+        return None
+    done = subprocess.run(["skopeo", "copy", "-q", f"docker-archive:{archive}", f"oci:{layout}:bench"],
+                          capture_output=True)
+    return layout if done.returncode == 0 else None
+
+
+def umoci_unpack(layout: "Path | None", target: Path) -> "float | None":
+    if layout is None or shutil.which("umoci") is None:
+        return None
+    return timed(["umoci", "unpack", "--image", f"{layout}:bench", str(target)])
+
+
+# -- the run -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    what: str
+    imagelib: "float | None"
+    reference: "float | None"
+    reference_name: str
+    target: str
+    passes: "bool | None"
+    note: str = ""
+
+    def cells(self) -> "list[str]":
+        ratio = (f"{self.imagelib / self.reference:.2f}x" if self.imagelib is not None
+                 and self.reference else NOT_MEASURED)
+        verdict = {True: "yes", False: "NO", None: NOT_MEASURED}[self.passes]
+        return [self.what, _seconds(self.imagelib), f"{self.reference_name}: {_seconds(self.reference)}",
+                ratio, self.target, verdict, self.note]
+
+
+def _seconds(value: "float | None") -> str:
+    return NOT_MEASURED if value is None else f"{value:.2f} s"
+
+
+def best(values: "list[float | None]") -> "float | None":
+    measured = [v for v in values if v is not None]
+    return min(measured) if measured else None
+
+
+def warm(paths: "list[Path]") -> None:
+    for path in paths:
+        with open(path, "rb") as handle:
+            while handle.read(8 << 20):
+                pass
+
+
+def layer_stage(archive: Path) -> "tuple[Path, list[Path]]":
+    """The layer tars `generate` left next to the archive, and a manifest for the core task."""
+    import tarfile
+
+    stage = archive.with_suffix(".layers")
+    with tarfile.open(archive) as outer:
+        manifest = json.load(outer.extractfile("manifest.json"))[0]
+        config = json.load(outer.extractfile(manifest["Config"]))
+    (stage / "manifest.json").write_text(json.dumps(
+        {"Layers": manifest["Layers"], "diff_ids": config["rootfs"]["diff_ids"]}))
+    return stage, [stage / name for name in manifest["Layers"]]
+
+
+def measure(archive: Path, repeat: int) -> "list[Row]":
+    stage, layer_tars = layer_stage(archive)
+    warm([archive, *layer_tars])
+    hash_time = best([sha256_pass(archive) for _ in range(repeat)])
+
+    opened = [run_child("open-analyze", archive) for _ in range(repeat)]
+    rows = [_open_row(opened, hash_time)]
+    core = [run_child("core-analyze", archive, str(stage)) for _ in range(repeat)]
+    core_time = best([c.get("seconds") for c in core])
+    rows.append(Row("(reference) core only: Layer.from_tar of the 5 layer tars with digest check "
+                    "+ il.analyze", core_time, hash_time, "sha256 of the archive", "-", None,
+                    f"peak {max(c.get('peak_rss_mib', 0) for c in core):.0f} MiB"))
+
+    work = archive.with_suffix(".out")
+    unpack_times, tar_times, umoci_times, missing = [], [], [], ""
+    layout = oci_layout(archive)
+    for _ in range(repeat):
+        shutil.rmtree(work, ignore_errors=True)
+        work.mkdir()
+        result = run_child("unpack", archive, str(work / "imagelib"))
+        unpack_times.append(result.get("seconds"))
+        missing = result.get("missing") or result.get("error", "")
+        tar_times.append(tar_extract(layer_tars, work / "tar"))
+        umoci_times.append(umoci_unpack(layout, work / "umoci"))
+    shutil.rmtree(work, ignore_errors=True)
+    unpack_time = best(unpack_times)
+    tar_time, umoci_time = best(tar_times), best(umoci_times)
+    note = f"{missing} missing" if unpack_time is None and missing else "open not included"
+    rows.append(Row("il.unpack vs tar -x of the same layer tars", unpack_time, tar_time, "tar -x",
+                    "<= 1.3x", _within(unpack_time, tar_time, 1.3), note))
+    rows.append(Row("il.unpack vs umoci unpack (OCI layout made by skopeo)", unpack_time, umoci_time,
+                    "umoci unpack", "< 1x", _within(unpack_time, umoci_time, 1.0, strict=True), note))
+    return rows
+
+
+def _open_row(opened: "list[dict]", hash_time: "float | None") -> Row:
+    open_time = best([o.get("seconds") for o in opened])
+    if open_time is None:
+        reason = opened[0].get("missing") or opened[0].get("error", "")
+        return Row("il.open + il.analyze (digests verified) vs sha256 pass", None, hash_time,
+                   "sha256 of the archive", "<= 2x", None, f"{reason} missing" if reason else "")
+    peak = max(o["peak_rss_mib"] for o in opened)
+    memory_ok = peak < 150
+    return Row("il.open + il.analyze (digests verified) vs sha256 pass", open_time, hash_time,
+               "sha256 of the archive", "<= 2x; peak < 150 MiB",
+               _within(open_time, hash_time, 2.0) and memory_ok, f"peak {peak:.0f} MiB")
+
+
+def _within(value: "float | None", reference: "float | None", factor: float,
+            strict: bool = False) -> "bool | None":
+    if value is None or not reference:
+        return None
+    return value < reference * factor if strict else value <= reference * factor
+
+
+def machine() -> "list[str]":
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    tools = []
+    for tool, flag in (("tar", "--version"), ("umoci", "--version"), ("skopeo", "--version")):
+        if shutil.which(tool):
+            out = subprocess.run([tool, flag], capture_output=True, text=True).stdout.splitlines()
+            tools.append(out[0] if out else tool)
+    return [f"CPU: {cpu}, {os.cpu_count()} cores (nproc)",
+            f"Python {platform.python_version()} ({platform.python_implementation()}), "
+            f"{platform.system()} {platform.release()}",
+            "Tools: " + "; ".join(tools)]
+
+
+def table(rows: "list[Row]") -> str:
+    headers = ["measurement", "imagelib", "reference", "ratio", "target", "met", "note"]
+    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+    lines += ["| " + " | ".join(row.cells()) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="imagelib 벤치마크 (큰 docker-archive)")
+    parser.add_argument("--size", default="1GiB")
+    parser.add_argument("--files", type=int, default=20_000)
+    parser.add_argument("--repeat", type=int, default=2, help="best of N runs")
+    parser.add_argument("--no-write", action="store_true", help="RESULTS.md를 쓰지 않습니다")
+    parser.add_argument("--child", nargs=3, metavar=("TASK", "ARCHIVE", "EXTRA"),
+                        help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(*args.child)
+        return
+    archive = DATA / f"bench-{args.size.lower()}-{args.files}.tar"
+    if not archive.exists():
+        print(f"{archive.name} 만드는 중…", file=sys.stderr)
+        archive.parent.mkdir(parents=True, exist_ok=True)
+        generate(archive, parse_size(args.size), args.files)
+    rows = measure(archive, args.repeat)
+    size = archive.stat().st_size
+    report = "\n".join([
+        f"Input: `docker save` (legacy layout) archive of {size / 2**30:.2f} GiB ({size:,} bytes), "
+        f"5 uncompressed layers, {args.files:,} files, generated by `benchmarks/generate.py`.", "",
+        table(rows), "", "Machine:", *[f"- {line}" for line in machine()],
+        f"- Measured: {time.strftime('%Y-%m-%d')}, best of {args.repeat} runs, warm page cache."])
+    print(report)
+    if not args.no_write:
+        (HERE / "RESULTS.md").write_text(
+            "# Benchmark results\n\nProduced by `python benchmarks/run.py` "
+            "(see the docstring there for what is measured and how).\n\n" + report + "\n")
+
+
+if __name__ == "__main__":
+    main()
