@@ -7,14 +7,18 @@ PYTEST_DONT_REWRITE
 
 from __future__ import annotations
 
+import base64
 import ctypes
 import ctypes.util
 import hashlib
 import json
+import os
 import re
 import shutil
 import subprocess
 import threading
+import time
+import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -229,3 +233,80 @@ def image_pair():
     v2 = il.Image.scratch().add_layer(base).add_layer(
         il.Layer.from_files({"app/version.txt": "2\n"}, created_by="COPY version.txt /app/"))
     return v1.with_config(cmd=["cat", "/app/version.txt"]), v2.with_config(cmd=["cat", "/app/version.txt"])
+
+
+# -- a token server for the real registry (Bearer auth, as Docker Hub does it) ------------------------
+
+READER = "reader"  # a user whose tokens only ever grant pull
+
+
+class TokenIssuer:
+    """Signs registry tokens (JWT, RS256) with a throwaway key and self-signed certificate (openssl)."""
+
+    service, issuer = "imagelib-test-registry", "imagelib-test-issuer"
+
+    def __init__(self, folder) -> None:
+        self.key = folder / "token.key"
+        self.cert = folder / "token.pem"
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(self.key),
+                        "-out", str(self.cert), "-subj", "/CN=imagelib-test-token", "-days", "2"],
+                       check=True, capture_output=True)
+        der = subprocess.run(["openssl", "x509", "-in", str(self.cert), "-outform", "DER"],
+                             check=True, capture_output=True).stdout
+        self.x5c = base64.b64encode(der).decode()
+        self.requests: "list[Seen]" = []
+
+    def auth_config(self, realm: str) -> str:
+        return (f"auth:\n  token:\n    realm: {realm}\n    service: {self.service}\n"
+                f"    issuer: {self.issuer}\n    rootcertbundle: {self.cert}\n")
+
+    def answer(self, request: Seen) -> Reply:
+        self.requests.append(request)
+        user = _basic_user(request.headers.get("Authorization", ""))
+        if user is None:
+            return Reply(401, {"WWW-Authenticate": 'Basic realm="token"'})
+        query = urllib.parse.parse_qs(urllib.parse.urlsplit(request.path).query)
+        access = [_grant(scope, user) for scope in query.get("scope", [])]
+        token = self.sign({"iss": self.issuer, "sub": user, "aud": query.get("service", [""])[0],
+                           "exp": int(time.time()) + 300, "nbf": int(time.time()) - 10,
+                           "iat": int(time.time()), "jti": os.urandom(8).hex(), "access": access})
+        return Reply(200, {"Content-Type": "application/json"},
+                     json.dumps({"token": token, "expires_in": 300}).encode())
+
+    def sign(self, claims: dict) -> str:
+        header = {"typ": "JWT", "alg": "RS256", "x5c": [self.x5c]}
+        signing_input = f"{_b64url(json.dumps(header).encode())}.{_b64url(json.dumps(claims).encode())}"
+        signature = subprocess.run(["openssl", "dgst", "-sha256", "-sign", str(self.key)],
+                                   input=signing_input.encode(), check=True, capture_output=True).stdout
+        return f"{signing_input}.{_b64url(signature)}"
+
+
+def _b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def _basic_user(header: str) -> "str | None":
+    if not header.startswith("Basic "):
+        return None
+    user, _, password = base64.b64decode(header[6:]).decode().partition(":")
+    return user if (user, password) in ((USER, PASSWORD), (READER, PASSWORD)) else None
+
+
+def _grant(scope: str, user: str) -> dict:
+    kind, rest = scope.split(":", 1)
+    name, _, actions = rest.rpartition(":")
+    allowed = [a for a in actions.split(",") if user == USER or a == "pull"]
+    return {"type": kind, "name": name, "actions": allowed}
+
+
+@pytest.fixture(scope="session")
+def token_registry(tmp_path_factory):
+    """A real registry whose clients must fetch Bearer tokens from a token server (a FakeRegistry)."""
+    require_registry_binary()
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl이 없어 토큰 서명용 키를 만들 수 없어 건너뜁니다")
+    issuer = TokenIssuer(tmp_path_factory.mktemp("token"))
+    with FakeRegistry(issuer.answer) as token_server:
+        with LocalRegistry(auth_config=issuer.auth_config(token_server.url + "/token")) as local:
+            local.issuer = issuer
+            yield local

@@ -201,3 +201,31 @@ def test_with_credentials_push_and_pull_work(auth_registry, image_pair):
     assert client.push(v2, "private/app:v2").skipped[0].digest == v2.layers[0].digest
     assert client.pull("private/app:v1").id == v1.id
     assert client.tags("private/app") == ["v1", "v2"]
+
+
+# -- Bearer token authentication (a token server signs JWTs the registry checks) ---------------------
+
+
+def test_bearer_tokens_from_a_token_server(token_registry, image_pair):
+    v1, v2 = image_pair
+    anonymous = il.Registry(token_registry.url, **FAST)
+    with pytest.raises(il.AuthenticationError, match="로그인"):
+        anonymous.pull("private/app:v1")
+    client = il.Registry(token_registry.url, username=USER, password=PASSWORD, **FAST)
+    client.push(v1, "private/app:v1")
+    assert client.push(v2, "private/copy:v2").mounted[0].digest == v2.layers[0].digest
+    assert client.pull("private/copy:v2").id == v2.id
+    scopes = [s.path for s in token_registry.issuer.requests]
+    assert any("repository%3Aprivate%2Fapp%3Apull" in path and "copy" in path for path in scopes)
+
+
+def test_bearer_token_that_only_allows_pull(token_registry, image_pair):
+    v1, _ = image_pair
+    il.Registry(token_registry.url, username=USER, password=PASSWORD, **FAST).push(v1, "shared/app:v1")
+    reader = il.Registry(token_registry.url, username="reader", password=PASSWORD, **FAST)
+    assert reader.pull("shared/app:v1").id == v1.id
+    with pytest.raises(il.AccessDeniedError, match="권한"):
+        reader.push(v1, "shared/app:v2")
+    wrong = il.Registry(token_registry.url, username=USER, password="nope", **FAST)
+    with pytest.raises(il.AuthenticationError, match="거절"):
+        wrong.pull("shared/app:v1")

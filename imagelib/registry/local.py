@@ -64,12 +64,16 @@ class LocalRegistry:
     ``local.url`` (예: ``http://127.0.0.1:40123``)로 ``il.Registry`` 를 만들고, ``local.host``
     를 참조 앞에 붙입니다(``f"{local.host}/demo/app:v1"``). 끝나면 멈추고 임시 폴더를 지웁니다.
     ``htpasswd`` 에 ``사용자:bcrypt해시`` 줄들을 주면 로그인을 요구하는 레지스트리가 됩니다.
+    ``auth_config`` 에는 레지스트리 설정의 ``auth:`` 부분(YAML, 예: 토큰 인증)을 그대로 줄 수 있습니다.
     """
 
-    def __init__(self, *, htpasswd: "str | None" = None, delete: bool = True,
-                 binary: "str | None" = None) -> None:
+    def __init__(self, *, htpasswd: "str | None" = None, auth_config: "str | None" = None,
+                 delete: bool = True, binary: "str | None" = None) -> None:
+        if htpasswd is not None and auth_config is not None:
+            raise RegistryError("htpasswd와 auth_config 중 하나만 주세요.")
         self.binary = binary or find_binary()
         self.htpasswd = htpasswd
+        self.auth_config = auth_config
         self.delete = delete
         self.port: "int | None" = None
         self._folder: "str | None" = None
@@ -135,7 +139,7 @@ class LocalRegistry:
         self._process = self._finalizer = None
 
     def _config_text(self) -> str:
-        auth = ""
+        auth = (self.auth_config.rstrip("\n") + "\n") if self.auth_config else ""
         if self.htpasswd is not None:
             path = os.path.join(self._folder, "htpasswd")
             with open(path, "w", encoding="utf-8") as out:
