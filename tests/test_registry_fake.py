@@ -291,3 +291,19 @@ def test_unknown_auth_scheme_is_explained():
     with FakeRegistry(lambda r: Reply(401, {"WWW-Authenticate": 'Negotiate'})) as fake:
         with pytest.raises(il.AuthenticationError, match="Negotiate|negotiate"):
             _client(fake).ping()
+
+
+def test_big_blobs_are_spooled_to_temporary_files(image_pair, monkeypatch, tmp_path):
+    import imagelib.blob
+
+    v1, _ = image_pair
+    content = Content()
+    content.add_image(v1, "v1")
+    monkeypatch.setattr(imagelib.blob, "MEMORY_LIMIT", 1000)
+    monkeypatch.setattr(imagelib.blob.tempfile, "tempdir", str(tmp_path))
+    with FakeRegistry(content.answer) as fake:
+        pulled = _client(fake).pull("demo/app:v1")
+    spooled = sorted(tmp_path.glob("imagelib-blob-*"))
+    assert len(spooled) == 2  # both layers are bigger than 1000 bytes; the config is not
+    assert {path.read_bytes() for path in spooled} == {layer.blob_bytes() for layer in v1.layers}
+    assert pulled.rootfs().read_text("app/version.txt") == "1\n"

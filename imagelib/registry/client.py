@@ -106,7 +106,7 @@ class Registry:
         """참조가 가리키는 매니페스트(또는 인덱스)를 받아 다이제스트를 검사한 뒤 돌려줍니다."""
         reference = self._reference(ref)
         return self._get_manifest(reference.repository, reference.digest or reference.tag,
-                                  reference.familiar)
+                                  _short(reference))
 
     def resolve(self, ref: "str | Reference") -> Digest:
         """태그가 지금 가리키는 매니페스트 다이제스트(``docker buildx imagetools inspect`` 의 Digest)."""
@@ -135,10 +135,10 @@ class Registry:
         name = reference.repository
         manifest = self.manifest(reference)
         if manifest.is_index:
-            chosen = _choose_platform(manifest, platform, reference.familiar)
-            manifest = self._get_manifest(name, Digest.parse(chosen["digest"]), reference.familiar)
+            chosen = _choose_platform(manifest, platform, _short(reference))
+            manifest = self._get_manifest(name, Digest.parse(chosen["digest"]), _short(reference))
             if manifest.is_index:
-                raise UnsupportedError(f"{reference.familiar}: 인덱스 안의 인덱스는 지원하지 않습니다.")
+                raise UnsupportedError(f"{_short(reference)}: 인덱스 안의 인덱스는 지원하지 않습니다.")
         doc = manifest.json
         config = doc.get("config") or {}
         config_bytes = self._fetch_blob(name, config, "이미지 설정(config)").read()
@@ -200,7 +200,7 @@ class Registry:
         name = reference.repository
         if reference.digest is not None and reference.digest != image.digest:
             raise InvalidReferenceError(
-                f"참조 {reference.familiar}의 다이제스트가 이미지의 다이제스트 {image.digest}와 다릅니다. "
+                f"참조 {_short(reference)}의 다이제스트가 이미지의 다이제스트 {image.digest}와 다릅니다. "
                 "다이제스트로 올릴 때는 그 이미지의 다이제스트를 쓰세요.")
         sources = [mount_from] if isinstance(mount_from, str) else list(mount_from)
         sources = [self._reference(s).repository for s in sources]
@@ -311,7 +311,7 @@ class Registry:
         reference = self._reference(ref)
         digest = reference.digest or self.resolve(reference)
         self._delete(f"/v2/{reference.repository}/manifests/{digest}", reference.repository,
-                     f"이미지 {reference.familiar_name}@{digest}")
+                     f"이미지 {reference.repository}@{digest}")
         return digest
 
     def delete_blob(self, repository: str, digest: "Digest | str") -> None:
@@ -379,6 +379,11 @@ class _Meter:
 
     def close(self) -> None:
         self._bar.close()
+
+
+def _short(reference: Reference) -> str:
+    """The reference without the registry (the registry is named in every message anyway)."""
+    return str(reference)[len(reference.registry) + 1:]
 
 
 def _pull(name: str) -> "tuple[str, ...]":
