@@ -46,8 +46,9 @@ class Reference:
     @property
     def familiar_name(self) -> str:
         """도커가 화면에 보여 주는 짧은 이름: ``nginx``, ``myuser/app``, ``ghcr.io/x/y``."""
-        if self.registry != DEFAULT_REGISTRY:
-            return self.name
+        first = self.repository.split("/", 1)[0]
+        if self.registry != DEFAULT_REGISTRY or _looks_like_registry(first):
+            return self.name  # dropping docker.io would change the meaning
         prefix = OFFICIAL_NAMESPACE + "/"
         short = self.repository[len(prefix):] if self.repository.startswith(prefix) else ""
         return short if short and "/" not in short else self.repository
@@ -149,9 +150,7 @@ def _check_tag(tag: str, text: str) -> None:
 
 def _split_registry(name: str, text: str) -> "tuple[str, str]":
     first, slash, rest = name.partition("/")
-    is_registry = slash and (
-        any(c in first for c in ".:") or first == "localhost" or first != first.lower()
-    )
+    is_registry = bool(slash) and _looks_like_registry(first)
     if is_registry:
         registry, repository = first, rest
         if not _DOMAIN_RE.match(registry):
@@ -164,6 +163,11 @@ def _split_registry(name: str, text: str) -> "tuple[str, str]":
         repository = f"{OFFICIAL_NAMESPACE}/{repository}"
     _check_repository(registry, repository, text)
     return registry, repository
+
+
+def _looks_like_registry(component: str) -> bool:
+    """Docker's rule: a first component with '.' or ':', 'localhost', or uppercase is a registry."""
+    return any(c in component for c in ".:") or component == "localhost" or component != component.lower()
 
 
 def _check_repository(registry: str, repository: str, text: str) -> None:

@@ -56,6 +56,8 @@ def test_reference_parts_and_familiar():
     assert il.parse_reference("myuser/app").familiar == "myuser/app:latest"
     assert il.parse_reference("docker.io/library/a/b").familiar == "library/a/b:latest"
     assert il.parse_reference("[::1]:5000/x").registry == "[::1]:5000"
+    # a Docker Hub repository whose first part looks like a host keeps docker.io in the short form
+    assert il.parse_reference("docker.io/my.org/x").familiar == "docker.io/my.org/x:latest"
 
 
 @pytest.mark.parametrize("bad, words", [
