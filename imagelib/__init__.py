@@ -16,6 +16,7 @@ from .errors import (DigestMismatchError, ImageFormatError, ImageLibError, Inval
                      InvalidPathError, InvalidReferenceError, LayerFormatError, PathNotFoundError,
                      ReadOnlyError, TagNotFoundError, UnsupportedError)
 from .filetree import FileTree, TreeDiff, TreeEntry
+from .formats import open_image as open, save, unpack  # noqa: A001
 from .image import Config, History, Image
 from .layer import Layer
 from .reference import Reference, parse_reference
@@ -32,6 +33,7 @@ __all__ = [
     "InvalidPathError", "InvalidReferenceError", "Layer", "LayerFormatError", "Opaque",
     "PathNotFoundError", "ReadOnlyError", "Reference", "Store", "Symlink", "TagNotFoundError",
     "TreeDiff", "TreeEntry", "UnsupportedError", "Usage", "Whiteout", "parse_reference",
+    "open", "save", "unpack",
     "AccessDeniedError", "AuthenticationError", "PushReport", "Registry", "RegistryError",
     "RegistryNotFoundError", "RegistryUnreachableError",
 ]

@@ -43,7 +43,7 @@ class Blob:
 
     @classmethod
     def from_file(cls, path: "str | os.PathLike", offset: int = 0, size: "int | None" = None,
-                  digest: "Digest | None" = None) -> "Blob":
+                  digest: "Digest | None" = None, keepalive: object = None) -> "Blob":
         path = os.fspath(path)
         if size is None:
             size = os.path.getsize(path) - offset
@@ -55,7 +55,7 @@ class Blob:
             handle.seek(offset)
             return LimitedReader(handle, size)
 
-        return cls(opener, size, digest)
+        return cls(opener, size, digest, keepalive)
 
     @classmethod
     def spool(cls, write: Callable[[BinaryIO], None], size_hint: int = 0) -> "Blob":

@@ -73,3 +73,11 @@ class AccessDeniedError(RegistryError):
 
 class RegistryNotFoundError(RegistryError, LookupError):
     """레지스트리에 그런 저장소·태그·다이제스트·블롭이 없습니다(HTTP 404)."""
+
+
+class AmbiguousImageError(ImageLibError, LookupError):
+    """파일에 이미지(또는 플랫폼)가 여럿이라 어느 것을 열지 정할 수 없습니다. ref=나 platform=으로 고르세요."""
+
+
+class UnsafePathError(InvalidPathError):
+    """이미지의 경로나 링크가 대상 폴더 밖을 가리킵니다. 안전을 위해 풀지 않습니다."""

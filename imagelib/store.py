@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from .blob import Blob
-from .digest import Digest
+from .digest import Digest, verify
 from .errors import ImageLibError, InvalidReferenceError, TagNotFoundError
 from .image import Image
 from .layer import Layer
@@ -229,6 +229,7 @@ class Store:
         keep: "set[Digest]" = set()
         for digest in live_manifests:
             keep |= set(self._reachable(digest))
+        keep |= set(getattr(self._backend, "pinned_blobs", set)())  # entries the backend keeps as found
         removed = [d for d in self._backend.blob_digests() if d not in keep]
         self._manifests = [d for d in self._manifests if d in live_manifests]
         self._save_index()
@@ -254,9 +255,12 @@ class Store:
 
     def _load(self, digest: Digest) -> Image:
         manifest_bytes = self._blob(digest).read()
+        verify(Digest.of_bytes(manifest_bytes), len(manifest_bytes), digest, None,
+               f"매니페스트 블롭 {digest}")
         manifest = json.loads(manifest_bytes)
         config_bytes = self._blob(Digest.parse(manifest["config"]["digest"])).read()
-        layers = [Layer.from_tar(self._blob(Digest.parse(d["digest"])), media_type=d.get("mediaType"))
+        layers = [Layer.from_tar(self._blob(Digest.parse(d["digest"])), media_type=d.get("mediaType"),
+                                 expected_digest=d["digest"], expected_size=d.get("size"))
                   for d in manifest.get("layers") or []]
         return Image.from_parts(manifest_bytes, config_bytes, layers)
 

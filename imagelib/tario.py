@@ -102,6 +102,11 @@ class TarContent:
         self._blob, self._compression = blob, compression
         self._offset, self.size, self._where = offset, size, where
 
+    @property
+    def offset(self) -> int:
+        """Where the file's bytes start in the uncompressed tar (lets readers go through in order)."""
+        return self._offset
+
     def open(self) -> BinaryIO:
         stream = open_uncompressed(self._blob, self._compression)
         skip_to(stream, self._offset, self._where)

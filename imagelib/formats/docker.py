@@ -1,0 +1,207 @@
+"""``docker save`` archives: ``manifest.json`` (every Docker since 1.10) and the legacy
+``repositories`` + ``<id>/json`` + ``<id>/layer.tar`` form older Dockers wrote.
+
+Docker 25 and later also put an OCI image layout in the archive; when that layout's
+``index.json`` lists the images, ``opening`` reads it instead. When only ``manifest.json``
+is usable, the manifest Docker wrote into ``blobs/`` is found and kept, so the image
+digest is Docker's; archives without one get the OCI manifest Docker 25 would write.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+from collections.abc import Mapping
+
+from ..digest import Digest, verify
+from ..errors import ImageFormatError, InvalidReferenceError
+from ..image import OCI_CONFIG, OCI_MANIFEST, Image
+from ..layer import Layer
+from ..reference import parse_reference
+from .archive import Source
+from .choice import ImageChoice
+from .layout import BLOBS_DIR, dump_json, load_json, platform_of, platform_text
+
+MANIFEST_FILE = "manifest.json"
+REPOSITORIES_FILE = "repositories"
+MAX_MANIFEST_SEARCH = 1 << 20  # Docker's own manifest blobs are small; layers are skipped
+_CONTENT_NAME = re.compile(r"^(?:.*/)?(?:blobs/sha256/|sha256:)?([0-9a-f]{64})(?:\.json)?$")
+_V1_ID = re.compile(r"^[0-9a-f]{64}$")
+
+
+# -- manifest.json --------------------------------------------------------------------------
+
+def read_manifest_json(source: Source) -> "list[dict]":
+    doc = load_json(source.read_bytes(MANIFEST_FILE), f"{source.label}의 {MANIFEST_FILE}")
+    if doc is None:
+        raise ImageFormatError(
+            f"{source.label}의 {MANIFEST_FILE}이(가) null입니다. 이미지 목록이 비어 있는 잘못된 "
+            "docker save 파일이라 docker load도 거부합니다. 파일을 다시 만드세요.")
+    if not isinstance(doc, list) or not all(isinstance(item, dict) for item in doc):
+        raise ImageFormatError(f"{source.label}의 {MANIFEST_FILE}은(는) 객체들의 목록이어야 합니다.")
+    for position, item in enumerate(doc):
+        layers = item.get("Layers")
+        if not isinstance(item.get("Config"), str) or not isinstance(layers, list) or not all(
+                isinstance(layer, str) for layer in layers):
+            raise ImageFormatError(
+                f"{source.label}의 {MANIFEST_FILE} 항목 {position}에 "
+                "Config(문자열)나 Layers(목록)가 없습니다.")
+    return doc
+
+
+def manifest_json_choices(source: Source) -> "list[ImageChoice]":
+    choices = []
+    for position, item in enumerate(read_manifest_json(source)):
+        names = tuple(_familiar(tag) for tag in item.get("RepoTags") or [] if isinstance(tag, str))
+        config_bytes = _read_config(source, item["Config"])
+        config = load_json(config_bytes, f"이미지 설정 {item['Config']}")
+        platform = platform_text(platform_of(config)) if isinstance(config, dict) else ""
+        choices.append(ImageChoice(names, (), platform, None, f"{MANIFEST_FILE}#{position}",
+                                   lambda item=item: load_item(source, item),
+                                   Digest.of_bytes(config_bytes)))
+    return choices
+
+
+def _familiar(tag: str) -> str:
+    try:
+        return parse_reference(tag).familiar
+    except InvalidReferenceError:
+        return tag
+
+
+def _read_config(source: Source, name: str) -> bytes:
+    data = source.read_bytes(name)
+    expected = content_digest(name)
+    if expected is not None:
+        verify(Digest.of_bytes(data), len(data), expected, None, f"이미지 설정(config) {name}")
+    return data
+
+
+def content_digest(name: str) -> "Digest | None":
+    """The digest a member is named after (``blobs/sha256/<hex>``, ``<hex>.json``), if any."""
+    match = _CONTENT_NAME.match(name)
+    if match is None:
+        return None
+    return Digest("sha256", match.group(1))
+
+
+def load_item(source: Source, item: Mapping) -> Image:
+    """The image of one ``manifest.json`` entry; every layer's diff_id checked against the config."""
+    config_bytes = _read_config(source, item["Config"])
+    layers = []
+    for index, name in enumerate(item["Layers"]):
+        if not source.is_file(name):
+            raise ImageFormatError(f"{source.label}에 레이어 {index}의 파일 {name!r}이(가) 없습니다.")
+        expected = content_digest(name) if name.startswith(BLOBS_DIR + "/") else None
+        layers.append(Layer.from_tar(source.blob(name), expected_digest=expected))
+    manifest_bytes = _docker_manifest(source, item, config_bytes, layers) or synthesized_manifest(
+        config_bytes, layers)
+    return Image.from_parts(manifest_bytes, config_bytes, layers)
+
+
+def _docker_manifest(source: Source, item: Mapping, config_bytes: bytes,
+                     layers: "list[Layer]") -> "bytes | None":
+    """The OCI manifest Docker 25+ wrote into blobs/ for this image, if the archive has it."""
+    config_digest = str(Digest.of_bytes(config_bytes))
+    wanted_layers = [str(layer.digest) for layer in layers]
+    used = {posixpath.normpath(name) for name in item["Layers"]} | {posixpath.normpath(item["Config"])}
+    for name in source.listdir(f"{BLOBS_DIR}/sha256"):
+        member = f"{BLOBS_DIR}/sha256/{name}"
+        if member in used or not source.is_file(member) or source.blob(member).size > MAX_MANIFEST_SEARCH:
+            continue
+        data = source.read_bytes(member)
+        try:
+            doc = json.loads(data)
+        except (ValueError, UnicodeDecodeError):
+            continue
+        if not isinstance(doc, dict) or doc.get("mediaType") != OCI_MANIFEST:
+            continue
+        if (doc.get("config") or {}).get("digest") != config_digest:
+            continue
+        if [layer.get("digest") for layer in doc.get("layers") or []] != wanted_layers:
+            continue
+        verify(Digest.of_bytes(data), len(data), Digest("sha256", name), None, f"매니페스트 블롭 {member}")
+        return data
+    return None
+
+
+def synthesized_manifest(config_bytes: bytes, layers: "list[Layer]") -> bytes:
+    """The OCI manifest Docker 25 writes for an image: OCI media types, no annotations."""
+    return dump_json({
+        "schemaVersion": 2,
+        "mediaType": OCI_MANIFEST,
+        "config": {"mediaType": OCI_CONFIG, "digest": str(Digest.of_bytes(config_bytes)),
+                   "size": len(config_bytes)},
+        "layers": [{"mediaType": layer.media_type, "digest": str(layer.digest), "size": layer.size}
+                   for layer in layers],
+    })
+
+
+# -- the legacy form: repositories + <id>/json + <id>/layer.tar -----------------------------
+
+def legacy_choices(source: Source) -> "list[ImageChoice]":
+    doc = load_json(source.read_bytes(REPOSITORIES_FILE), f"{source.label}의 {REPOSITORIES_FILE}")
+    if not isinstance(doc, dict):
+        raise ImageFormatError(f"{source.label}의 {REPOSITORIES_FILE}은(는) JSON 객체여야 합니다.")
+    choices = []
+    for repository, tags in sorted(doc.items()):
+        for tag, v1_id in sorted((tags or {}).items()):
+            name = _familiar(f"{repository}:{tag}")
+            choices.append(ImageChoice((name,), (), _legacy_platform(source, v1_id),
+                                       None, f"{REPOSITORIES_FILE}:{v1_id}",
+                                       lambda v1_id=v1_id: load_legacy(source, v1_id)))
+    return choices
+
+
+def _legacy_platform(source: Source, v1_id: object) -> str:
+    if not isinstance(v1_id, str) or not _V1_ID.match(v1_id) or not source.is_file(f"{v1_id}/json"):
+        return ""
+    doc = load_json(source.read_bytes(f"{v1_id}/json"), f"{source.label}의 {v1_id}/json")
+    return platform_text(platform_of(doc)) if isinstance(doc, dict) else ""
+
+
+def load_legacy(source: Source, top_id: str) -> Image:
+    """Rebuild an image the way ``docker load`` does for archives without manifest.json."""
+    chain = []
+    current: "str | None" = top_id
+    while current:
+        if not isinstance(current, str) or not _V1_ID.match(current) or current in (c[0] for c in chain):
+            raise ImageFormatError(f"{source.label}: 레이어 ID {current!r}가 잘못되었거나 순환합니다.")
+        raw = source.read_bytes(f"{current}/json")
+        doc = load_json(raw, f"{source.label}의 {current}/json")
+        if not isinstance(doc, dict):
+            raise ImageFormatError(f"{source.label}의 {current}/json이 JSON 객체가 아닙니다.")
+        chain.append((current, raw))
+        current = doc.get("parent")
+    chain.reverse()
+    layers, history = [], []
+    for v1_id, raw in chain:
+        name = f"{v1_id}/layer.tar"
+        if not source.is_file(name):
+            raise ImageFormatError(f"{source.label}에 레이어 파일 {name!r}이(가) 없습니다.")
+        layers.append(Layer.from_tar(source.blob(name)))
+        history.append(_history_from_v1(json.loads(raw)))
+    config_bytes = config_from_v1(chain[-1][1], [layer.diff_id for layer in layers], history)
+    return Image.from_parts(synthesized_manifest(config_bytes, layers), config_bytes, layers)
+
+
+def _history_from_v1(doc: Mapping) -> dict:
+    command = ((doc.get("container_config") or {}).get("Cmd")) or []
+    entry = {"created": doc.get("created"), "author": doc.get("author"),
+             "created_by": " ".join(command), "comment": doc.get("comment")}
+    return {key: value for key, value in entry.items() if value}
+
+
+def config_from_v1(raw: bytes, diff_ids: "list[Digest]", history: "list[dict]") -> bytes:
+    """Docker's MakeConfigFromV1Config: drop the v1 keys, add rootfs and history, sort keys."""
+    doc = json.loads(raw)
+    for key in ("id", "parent", "Size", "parent_id", "layer_id", "throwaway"):
+        doc.pop(key, None)
+    doc["rootfs"] = {"type": "layers", "diff_ids": [str(d) for d in diff_ids]}
+    doc["history"] = history
+    text = json.dumps({key: doc[key] for key in sorted(doc)}, ensure_ascii=False, separators=(",", ":"))
+    for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
+                          ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(char, escaped)
+    return text.encode("utf-8")

@@ -1,0 +1,333 @@
+"""OCI 이미지 레이아웃(image layout) 폴더: ``oci-layout``, ``index.json``, ``blobs/sha256/…``.
+
+``il.Store(path)`` 가 이 폴더에 이미지를 저장합니다. skopeo(``oci:폴더:태그``)와
+umoci(``--image 폴더:태그``)가 태그로 찾을 수 있도록, ``index.json`` 의 각 항목에는
+도커 25 이상의 ``docker save`` 처럼 두 가지 이름표(annotation)를 붙입니다.
+
+- ``io.containerd.image.name``: 전체 이름(예: ``docker.io/library/myapp:1.0``)
+- ``org.opencontainers.image.ref.name``: 태그(예: ``1.0``). 같은 태그를 여러 저장소가 함께
+  쓰면(``myapp:1.0`` 과 ``other:1.0``) 태그만으로는 구별할 수 없으므로 그 항목들에는 전체
+  이름을 적습니다. 그러면 ``oci:폴더:docker.io/library/myapp:1.0`` 처럼 정확히 고를 수 있고,
+  모호한 ``oci:폴더:1.0`` 은 아무것도 고르지 않습니다.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+
+from ..blob import Blob, HashingWriter
+from ..digest import CHUNK_SIZE, Digest, verify
+from ..errors import ImageFormatError, ImageLibError, InvalidDigestError, InvalidReferenceError
+from ..image import DOCKER_MANIFEST, DOCKER_MANIFEST_LIST, OCI_INDEX, OCI_MANIFEST
+from ..reference import parse_reference
+from .atomic import atomic_file, is_temp_name, write_atomic
+
+OCI_LAYOUT_FILE = "oci-layout"
+INDEX_FILE = "index.json"
+BLOBS_DIR = "blobs"
+LAYOUT_VERSION = "1.0.0"
+REF_NAME = "org.opencontainers.image.ref.name"
+IMAGE_NAME = "io.containerd.image.name"
+MANIFEST_TYPES = (OCI_MANIFEST, DOCKER_MANIFEST)
+INDEX_TYPES = (OCI_INDEX, DOCKER_MANIFEST_LIST)
+MAX_JSON_BYTES = 32 << 20
+_PLATFORM_KEYS = ("architecture", "os", "os.version", "os.features", "variant")
+_HEX64 = re.compile(r"^[0-9a-f]{64}$")
+
+
+def dump_json(doc: object) -> bytes:
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def layout_file_bytes() -> bytes:
+    return dump_json({"imageLayoutVersion": LAYOUT_VERSION})
+
+
+def blob_path(root: str, digest: Digest) -> str:
+    return os.path.join(root, BLOBS_DIR, digest.algorithm, digest.hex)
+
+
+def blob_member(digest: Digest) -> str:
+    """The POSIX path of a blob inside a layout (and inside archives)."""
+    return f"{BLOBS_DIR}/{digest.algorithm}/{digest.hex}"
+
+
+def platform_of(config_doc: Mapping) -> dict:
+    """The ``platform`` object of a descriptor, taken from an image config."""
+    return {key: config_doc[key] for key in _PLATFORM_KEYS if config_doc.get(key)}
+
+
+def platform_text(platform: Mapping) -> str:
+    parts = [platform.get("os", ""), platform.get("architecture", "")]
+    if platform.get("variant"):
+        parts.append(platform["variant"])
+    return "/".join(parts) if any(parts) else ""
+
+
+@dataclass(frozen=True)
+class IndexItem:
+    """One image manifest to list in ``index.json`` together with all its names."""
+
+    digest: Digest
+    size: int
+    media_type: str
+    platform: Mapping
+    names: "tuple[str, ...]" = field(default=())
+
+
+def ref_names(names: Iterable[str]) -> "dict[str, str]":
+    """Full name -> ``org.opencontainers.image.ref.name``: the tag, or the full name when shared."""
+    refs = {name: parse_reference(name) for name in names}
+    per_tag = Counter(ref.tag for ref in refs.values())
+    return {name: (ref.tag if per_tag[ref.tag] == 1 else str(ref)) for name, ref in refs.items()}
+
+
+def descriptor(item: IndexItem, name: "str | None" = None, ref_name: "str | None" = None) -> dict:
+    doc: dict = {"mediaType": item.media_type, "digest": str(item.digest), "size": item.size}
+    if name is not None:
+        doc["annotations"] = {IMAGE_NAME: name, REF_NAME: ref_name or parse_reference(name).tag}
+    if item.platform:
+        doc["platform"] = dict(item.platform)
+    return doc
+
+
+def index_bytes(items: Iterable[IndexItem], extra: Iterable[dict] = ()) -> bytes:
+    """``index.json`` listing every (image, name) pair; images without a name are listed once, bare."""
+    items = list(items)
+    refs = ref_names(name for item in items for name in item.names)
+    manifests = []
+    for item in items:
+        if not item.names:
+            manifests.append(descriptor(item))
+        for name in sorted(item.names):
+            manifests.append(descriptor(item, name, refs[name]))
+    manifests.extend(extra)
+    return dump_json({"schemaVersion": 2, "mediaType": OCI_INDEX, "manifests": manifests})
+
+
+def load_json(data: bytes, what: str) -> object:
+    try:
+        return json.loads(data)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise ImageFormatError(f"{what}을(를) JSON으로 읽을 수 없습니다({error}).") from None
+
+
+def repository_from_folder(folder: str) -> str:
+    """A repository name for images a layout names only by tag: the folder's own name, cleaned."""
+    name = re.sub(r"[^a-z0-9._-]+", "-", os.path.basename(os.path.normpath(folder)).lower())
+    name = name.strip("._-")
+    try:
+        parse_reference(name)
+        return name
+    except InvalidReferenceError:
+        return "image"
+
+
+def names_in_descriptor(doc: Mapping, default_repository: "str | None") -> "tuple[str | None, bool]":
+    """(full normalized name or None, whether the annotations could be understood).
+
+    ``org.opencontainers.image.ref.name`` decides, because skopeo and umoci address images by
+    it (and umoci copies the other annotations when it makes a new tag). A bare tag takes the
+    repository of ``io.containerd.image.name``, else ``default_repository``.
+    """
+    annotations = doc.get("annotations") or {}
+    full, ref_name = annotations.get(IMAGE_NAME), annotations.get(REF_NAME)
+    if not full and not ref_name:
+        return None, True
+    try:
+        if not ref_name:
+            reference = parse_reference(full)
+        elif ":" in ref_name or "/" in ref_name:
+            reference = parse_reference(ref_name)
+        elif full:
+            reference = parse_reference(full).with_tag(ref_name)
+        elif default_repository is not None:
+            reference = parse_reference(f"{default_repository}:{ref_name}")
+        else:
+            return None, True
+    except InvalidReferenceError:
+        return None, False
+    if reference.digest is not None or reference.tag is None:
+        return None, False
+    return str(reference), True
+
+
+class LayoutBackend:
+    """Blobs and names of a ``Store`` kept in an OCI image layout folder."""
+
+    def __init__(self, path: str) -> None:
+        self.root = os.path.abspath(path)
+        self.index: "dict[str, Digest]" = {}
+        self.manifests: "list[Digest]" = []
+        self._foreign: "list[dict]" = []  # index entries imagelib keeps as they were
+        self._info: "dict[Digest, IndexItem]" = {}
+        if not os.path.exists(self.root):
+            self._create()
+        elif not os.path.isdir(self.root):
+            raise ImageLibError(
+                f"{self._name!r}은(는) 폴더가 아니라 파일입니다. 저장소로 쓸 폴더 경로를 주세요.")
+        elif os.path.exists(os.path.join(self.root, OCI_LAYOUT_FILE)):
+            self._read()
+        elif not os.listdir(self.root):
+            self._create()
+        else:
+            raise ImageLibError(
+                f"폴더 {self._name!r}에 다른 파일이 있지만 OCI 이미지 레이아웃(oci-layout 파일)이 아닙니다. "
+                "빈 폴더나 새 폴더를 주세요. docker save로 만든 파일은 il.open(경로)로 여세요.")
+
+    @property
+    def _name(self) -> str:
+        return os.path.basename(self.root) or self.root
+
+    @property
+    def location(self) -> str:
+        return f"OCI 이미지 레이아웃 폴더 {self._name!r}"
+
+    # -- creating and reading the folder --------------------------------------------------
+
+    def _create(self) -> None:
+        os.makedirs(os.path.join(self.root, BLOBS_DIR, "sha256"), exist_ok=True)
+        write_atomic(os.path.join(self.root, OCI_LAYOUT_FILE), layout_file_bytes())
+        write_atomic(os.path.join(self.root, INDEX_FILE), index_bytes([]))
+
+    def _read(self) -> None:
+        layout = load_json(self._read_small(OCI_LAYOUT_FILE), f"{self._name}/{OCI_LAYOUT_FILE}")
+        version = layout.get("imageLayoutVersion") if isinstance(layout, dict) else None
+        if version != LAYOUT_VERSION:
+            raise ImageFormatError(
+                f"{self._name}/{OCI_LAYOUT_FILE}의 imageLayoutVersion이 {version!r}입니다. "
+                f"imagelib는 {LAYOUT_VERSION!r}만 읽을 수 있습니다.")
+        os.makedirs(os.path.join(self.root, BLOBS_DIR, "sha256"), exist_ok=True)
+        index_file = os.path.join(self.root, INDEX_FILE)
+        if not os.path.exists(index_file):
+            write_atomic(index_file, index_bytes([]))
+        doc = load_json(self._read_small(INDEX_FILE), f"{self._name}/{INDEX_FILE}")
+        if not isinstance(doc, dict):
+            raise ImageFormatError(f"{self._name}/{INDEX_FILE}은(는) JSON 객체여야 합니다.")
+        default_repository = repository_from_folder(self.root)
+        for entry in doc.get("manifests") or []:
+            self._read_entry(entry, default_repository)
+
+    def _read_entry(self, entry: object, default_repository: str) -> None:
+        if not isinstance(entry, dict):
+            raise ImageFormatError(f"{self._name}/{INDEX_FILE}의 manifests 항목이 객체가 아닙니다: {entry!r}")
+        try:
+            digest = Digest.parse(entry.get("digest", ""))
+        except InvalidDigestError as error:
+            raise ImageFormatError(f"{self._name}/{INDEX_FILE}: {error}") from None
+        name, understood = names_in_descriptor(entry, default_repository)
+        if entry.get("mediaType") not in MANIFEST_TYPES or not understood:
+            self._foreign.append(entry)
+            return
+        if digest not in self.manifests:
+            self.manifests.append(digest)
+        if name is not None:
+            self.index[name] = digest
+
+    def _read_small(self, name: str) -> bytes:
+        path = os.path.join(self.root, name)
+        try:
+            if os.path.getsize(path) > MAX_JSON_BYTES:
+                raise ImageFormatError(f"{self._name}/{name}이(가) 너무 큽니다.")
+            with open(path, "rb") as handle:
+                return handle.read()
+        except OSError as error:
+            raise ImageFormatError(f"{self._name}/{name}을(를) 읽을 수 없습니다({error.strerror}).") from None
+
+    # -- blobs ----------------------------------------------------------------------------
+
+    def put_blob(self, blob: Blob) -> None:
+        digest = blob.digest
+        path = blob_path(self.root, digest)
+        if os.path.exists(path):
+            return
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with atomic_file(path) as out:
+            hashing = HashingWriter(out)
+            with blob.open() as source:
+                while chunk := source.read(CHUNK_SIZE):
+                    hashing.write(chunk)
+            verify(hashing.hasher.digest(), hashing.hasher.size, digest, blob.size, f"블롭 {digest}")
+
+    def get_blob(self, digest: Digest) -> "Blob | None":
+        path = blob_path(self.root, digest)
+        if not os.path.isfile(path):
+            return None
+        return Blob.from_file(path)
+
+    def delete_blob(self, digest: Digest) -> None:
+        try:
+            os.remove(blob_path(self.root, digest))
+        except FileNotFoundError:
+            pass
+
+    def blob_digests(self) -> "list[Digest]":
+        folder = os.path.join(self.root, BLOBS_DIR, "sha256")
+        try:
+            names = sorted(os.listdir(folder))
+        except FileNotFoundError:
+            return []
+        return [Digest("sha256", name) for name in names if _HEX64.match(name) and not is_temp_name(name)]
+
+    # -- the index ------------------------------------------------------------------------
+
+    def save_index(self, index: "dict[str, Digest]", manifests: "list[Digest]") -> None:
+        foreign_digests = {entry.get("digest") for entry in self._foreign}
+        items = []
+        for digest in manifests:
+            names = tuple(sorted(name for name, target in index.items() if target == digest))
+            if not names and digest in foreign_digests:
+                continue
+            base = self._item(digest)
+            items.append(IndexItem(base.digest, base.size, base.media_type, base.platform, names))
+        write_atomic(os.path.join(self.root, INDEX_FILE), index_bytes(items, self._foreign))
+        self.index, self.manifests = dict(index), list(manifests)
+
+    def _item(self, digest: Digest) -> IndexItem:
+        if digest not in self._info:
+            manifest_bytes = self._blob_bytes(digest, "매니페스트")
+            manifest = load_json(manifest_bytes, f"매니페스트 {digest}")
+            media_type = manifest.get("mediaType") or OCI_MANIFEST
+            config_digest = Digest.parse((manifest.get("config") or {}).get("digest", ""))
+            config = load_json(self._blob_bytes(config_digest, "이미지 설정"), f"이미지 설정 {config_digest}")
+            self._info[digest] = IndexItem(digest, len(manifest_bytes), media_type,
+                                           platform_of(config if isinstance(config, dict) else {}))
+        return self._info[digest]
+
+    def _blob_bytes(self, digest: Digest, what: str) -> bytes:
+        blob = self.get_blob(digest)
+        if blob is None:
+            raise ImageFormatError(f"{self.location}에 {what} 블롭 {digest}가 없습니다.")
+        return blob.read()
+
+    def pinned_blobs(self) -> "set[Digest]":
+        """Blobs reachable from index entries imagelib does not manage (gc must keep them)."""
+        pinned: "set[Digest]" = set()
+        for entry in self._foreign:
+            pinned.update(self._reachable(entry, depth=0))
+        return pinned
+
+    def _reachable(self, entry: Mapping, depth: int) -> Iterator[Digest]:
+        try:
+            digest = Digest.parse(entry.get("digest", ""))
+        except InvalidDigestError:
+            return
+        yield digest
+        media_type = entry.get("mediaType")
+        blob = self.get_blob(digest)
+        if blob is None or depth > 8 or media_type not in MANIFEST_TYPES + INDEX_TYPES:
+            return
+        try:
+            doc = json.loads(blob.read())
+        except (ValueError, UnicodeDecodeError):
+            return
+        children = list(doc.get("manifests") or []) if media_type in INDEX_TYPES else (
+            [doc.get("config") or {}] + list(doc.get("layers") or []))
+        for child in children:
+            if isinstance(child, dict):
+                yield from self._reachable(child, depth + 1)

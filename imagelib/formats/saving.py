@@ -1,0 +1,151 @@
+"""``il.save``: an image (or a whole store) as an OCI layout folder, OCI archive or docker-archive.
+
+Archives are deterministic tars (sorted members, fixed times, numeric owners): the same
+images give the same bytes. A docker-archive is what Docker 25+ ``docker save`` writes: the
+OCI layout plus ``manifest.json`` (Config, RepoTags, Layers), which every ``docker load``
+since Docker 1.10 reads.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from typing import BinaryIO
+
+from ..blob import Blob
+from ..digest import Digest
+from ..entries import Dir, Entry, File
+from ..errors import ImageLibError, UnsupportedError
+from ..image import Image
+from ..reference import Reference, parse_reference
+from ..store import Store
+from ..tario import write_tar
+from .atomic import atomic_file
+from .docker import MANIFEST_FILE
+from .layout import (
+    BLOBS_DIR,
+    INDEX_FILE,
+    OCI_LAYOUT_FILE,
+    IndexItem,
+    blob_member,
+    dump_json,
+    index_bytes,
+    layout_file_bytes,
+    platform_of,
+)
+
+FORMATS = ("oci", "oci-archive", "docker-archive")
+Named = "tuple[Image, tuple[str, ...]]"
+
+
+def save(img_or_store: "Image | Store", path: "str | os.PathLike", format: str = "oci",
+         ref: "str | Reference | Sequence[str] | None" = None) -> None:
+    """이미지(또는 저장소의 이미지들)를 파일로 저장합니다.
+
+    - ``format="oci"``: OCI 이미지 레이아웃 폴더(``skopeo … oci:폴더:태그``, ``umoci``)
+    - ``format="oci-archive"``: 그 폴더를 tar 하나로(``skopeo … oci-archive:파일``)
+    - ``format="docker-archive"``: ``docker load -i 파일`` 로 읽을 수 있는 tar(도커 25+ 형식)
+
+    ``ref`` 는 붙일 이름(예: ``"myapp:1.0"``, 여러 개면 목록)입니다. 저장소를 저장할 때 ``ref`` 를
+    주면 그 이름의 이미지만, 주지 않으면 모든 이미지를 모든 이름과 함께 저장합니다.
+    tar는 같은 이미지면 언제나 같은 바이트가 되도록(재현 가능하게) 씁니다.
+    """
+    if format not in FORMATS:
+        raise UnsupportedError(
+            f"저장 형식 {format!r}은(는) 모릅니다. {', '.join(map(repr, FORMATS))} 중에서 고르세요.")
+    named = _named_images(img_or_store, ref)
+    path = os.fspath(path)
+    if format == "oci":
+        _save_layout(named, path)
+        return
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise ImageLibError(f"{os.path.basename(path)!r}을(를) 저장할 폴더가 없습니다. 폴더를 먼저 만드세요.")
+    if os.path.isdir(path):
+        raise ImageLibError(
+            f"{os.path.basename(path)!r}은(는) 폴더입니다. {format} 형식은 tar 파일 경로를 주세요.")
+    with atomic_file(path) as out:
+        write_archive(named, out, docker=format == "docker-archive")
+
+
+def _named_images(img_or_store: "Image | Store", ref: object) -> "list[Named]":
+    refs = [] if ref is None else [ref] if isinstance(ref, (str, Reference)) else list(ref)
+    if isinstance(img_or_store, Image):
+        return [(img_or_store, tuple(_tag_name(r) for r in refs))]
+    if not isinstance(img_or_store, Store):
+        raise ImageLibError(
+            f"il.save에는 il.Image나 il.Store가 필요합니다({type(img_or_store).__name__}를 받았습니다).")
+    store = img_or_store
+    if not refs:
+        return [(store.get(record.digest), tuple(_tag_name(n) for n in record.names))
+                for record in store.images()]
+    chosen: "dict[Digest, list[str]]" = {}
+    for wanted in refs:
+        digest = store.resolve(wanted)
+        names = chosen.setdefault(digest, [])
+        by_digest = isinstance(wanted, str) and wanted.startswith("sha256:")
+        if not by_digest and parse_reference(wanted).digest is None:
+            names.append(_tag_name(wanted))
+    return [(store.get(digest), tuple(dict.fromkeys(names))) for digest, names in chosen.items()]
+
+
+def _tag_name(ref: "str | Reference") -> str:
+    reference = parse_reference(ref)
+    if reference.digest is not None:
+        raise ImageLibError(
+            f"{reference.familiar!r}: 저장할 이름에는 다이제스트를 쓸 수 없습니다. '이름:태그'로 적으세요.")
+    return str(reference)
+
+
+def _save_layout(named: "list[Named]", path: str) -> None:
+    target = Store(path)
+    for image, names in named:
+        target.put(image)
+        for name in names:
+            target.tag(image.digest, name)
+
+
+class _LayerContent:
+    """A layer's stored bytes as the content of a tar member."""
+
+    def __init__(self, image: Image, index: int) -> None:
+        self._layer = image.layers[index]
+        self.size = self._layer.size
+
+    def open(self) -> BinaryIO:
+        return self._layer.open_blob()
+
+
+def write_archive(named: "list[Named]", out: BinaryIO, docker: bool) -> None:
+    """Write an OCI layout (plus Docker's manifest.json if ``docker``) as one tar stream."""
+    members: "dict[str, Entry]" = {}
+    items = []
+    for image, names in named:
+        for index, layer in enumerate(image.layers):
+            _add_blob(members, layer.digest, _LayerContent(image, index))
+        _add_blob(members, image.id, Blob.from_bytes(image.config_bytes))
+        _add_blob(members, image.digest, Blob.from_bytes(image.manifest_bytes))
+        items.append(IndexItem(image.digest, len(image.manifest_bytes), image.manifest_media_type,
+                               platform_of(image.config_json), names))
+    files = {OCI_LAYOUT_FILE: layout_file_bytes(), INDEX_FILE: index_bytes(items)}
+    if docker:
+        files[MANIFEST_FILE] = docker_manifest_json(named)
+    entries = [Dir(path=BLOBS_DIR), Dir(path=f"{BLOBS_DIR}/sha256")] + list(members.values())
+    entries += [File(data, path=name) for name, data in files.items()]
+    write_tar(entries, out)
+
+
+def _add_blob(members: "dict[str, Entry]", digest: Digest, content: object) -> None:
+    name = blob_member(digest)
+    if name not in members:
+        members[name] = File(content, path=name)
+
+
+def docker_manifest_json(named: Iterable[Named]) -> bytes:
+    """Docker's ``manifest.json``: one entry per image with its config, tags and layer files."""
+    doc = []
+    for image, names in named:
+        doc.append({"Config": blob_member(image.id),
+                    "RepoTags": [parse_reference(name).familiar for name in names] or None,
+                    "Layers": [blob_member(layer.digest) for layer in image.layers]})
+    return dump_json(doc) + b"\n"
