@@ -37,3 +37,4 @@ __all__ = [
     "AccessDeniedError", "AuthenticationError", "PushReport", "Registry", "RegistryError",
     "RegistryNotFoundError", "RegistryUnreachableError",
 ]
+from . import viz
