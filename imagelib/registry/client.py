@@ -115,13 +115,14 @@ class Registry:
     def tags(self, repository: str, page_size: "int | None" = None) -> "list[str]":
         """저장소의 태그 목록, 정렬됨(``GET /v2/<저장소>/tags/list``; 여러 쪽이면 모두 모읍니다)."""
         name = self._reference(repository).repository
-        return sorted(self._paged(f"/v2/{name}/tags/list", "tags", _pull(name), page_size,
-                           f"저장소 {name}"))
+        tags = self._paged(f"/v2/{name}/tags/list", "tags", _pull(name), page_size, f"저장소 {name}")
+        return sorted(tags)
 
     def repositories(self, page_size: "int | None" = None) -> "list[str]":
         """레지스트리의 저장소 목록, 정렬됨(``GET /v2/_catalog``)."""
-        return sorted(self._paged("/v2/_catalog", "repositories", ("registry:catalog:*",), page_size,
-                           "저장소 목록(_catalog)"))
+        names = self._paged("/v2/_catalog", "repositories", ("registry:catalog:*",), page_size,
+                            "저장소 목록(_catalog)")
+        return sorted(names)
 
     # -- pull -----------------------------------------------------------------------------
 

@@ -89,7 +89,11 @@ class Transport:
     def request(self, method: str, path: str, *, headers: "dict[str, str] | None" = None,
                 body: Body = None, scopes: Iterable[str] = (), ok: Iterable[int] = (200,),
                 stream: bool = False, retry: bool = True, what: str = "") -> Response:
-        """Send a request (retrying if allowed); raise a Korean error unless the status is ``ok``."""
+        """Send a request; raise a Korean error unless the status is in ``ok``.
+
+        With ``retry=False`` the caller retries a whole sequence of requests itself (an upload
+        session) and must run this inside ``retrying``, which turns a 5xx into its error.
+        """
         def once() -> Response:
             return self._authorized(method, path, headers or {}, body, tuple(scopes), stream, what, ok)
 
@@ -122,10 +126,11 @@ class Transport:
         answered = False
         while True:
             sent = dict(headers)
+            url = self.url(path)
             authorization = self.auth.header(scopes)
-            if authorization:
+            if authorization and urlsplit(url).netloc == urlsplit(self.base_url).netloc:
                 sent["Authorization"] = authorization
-            response = self._send(method, self.url(path), sent, body, stream)
+            response = self._send(method, url, sent, body, stream)
             if response.status != 401:
                 break
             response.close()
