@@ -108,6 +108,7 @@ class Store:
         """이미지를 저장하고(이미 있는 블롭은 건너뜀) ``ref`` 이름을 붙입니다. 매니페스트 다이제스트를 돌려줍니다."""
         if not isinstance(image, Image):
             raise ImageLibError(f"Store.put에는 il.Image가 필요합니다({type(image).__name__}를 받았습니다).")
+        getattr(self._backend, "check_image", lambda image: None)(image)  # e.g. what a format forbids
         for layer in image.layers:
             if self._backend.get_blob(layer.digest) is None:
                 self._backend.put_blob(layer._blob)

@@ -60,7 +60,7 @@ def test_every_real_archive_opens_with_the_layers_and_digests_its_files_state(na
     expected = _expected_images(path)
     choices = il.formats.list_images(path)
     assert len(choices) == len(expected)
-    for choice, wanted in zip(choices, expected):
+    for choice, wanted in zip(choices, expected, strict=True):
         image = choice.load()
         assert image.config_bytes == wanted["config"]
         assert image.id == "sha256:" + hashlib.sha256(wanted["config"]).hexdigest()

@@ -43,7 +43,8 @@ def test_docker_archive_is_what_docker_25_save_writes(tmp_path):
     assert members[f"blobs/sha256/{image.digest.hex}"] == image.manifest_bytes
     for layer in image.layers:
         assert members[f"blobs/sha256/{layer.digest.hex}"] == layer.blob_bytes()
-    names = sorted(e["annotations"][layout.IMAGE_NAME] for e in json.loads(members["index.json"])["manifests"])
+    index = json.loads(members["index.json"])
+    names = sorted(e["annotations"][layout.IMAGE_NAME] for e in index["manifests"])
     assert names == ["docker.io/library/myapp:1.0", "ghcr.io/me/app:v2"]
     assert set(members) == {"blobs", "blobs/sha256", "index.json", "manifest.json", "oci-layout"} | {
         f"blobs/sha256/{d.hex}" for d in [image.id, image.digest] + [la.digest for la in image.layers]}
@@ -96,6 +97,18 @@ def test_save_errors_are_clear(tmp_path):
         il.save(image, tmp_path / "x.tar", format="oci-archive", ref=f"app@{image.digest}")
     with pytest.raises(il.ImageLibError, match="list"):
         il.save([image], tmp_path / "x.tar", format="oci-archive")
+
+
+def test_images_without_layers_are_refused_like_docker_save_refuses_them(tmp_path):
+    empty = il.Image.scratch().with_config(cmd=["true"])
+    for format in ("oci", "oci-archive", "docker-archive"):
+        with pytest.raises(il.UnsupportedError, match="레이어"):
+            il.save(empty, tmp_path / f"x-{format}", format=format)
+    store = il.Store(tmp_path / "s")
+    with pytest.raises(il.UnsupportedError, match="레이어"):
+        store.put(empty, "empty:1")
+    assert store.tags() == [] and il.Store(tmp_path / "s").tags() == []
+    il.Store().put(empty, "empty:1")  # in memory it is a fine teaching example
 
 
 def test_a_failed_save_leaves_nothing_behind(tmp_path):

@@ -7,8 +7,14 @@ import os
 import tarfile
 
 import pytest
-from formats_helpers import (READABLE_ARCHIVES, folder_snapshot, hardlink_groups, real_image,
-                             tree_snapshot, tricky_image)
+from formats_helpers import (
+    READABLE_ARCHIVES,
+    folder_snapshot,
+    hardlink_groups,
+    real_image,
+    tree_snapshot,
+    tricky_image,
+)
 
 import imagelib as il
 

@@ -22,8 +22,14 @@ from dataclasses import dataclass, field
 
 from ..blob import Blob, HashingWriter
 from ..digest import CHUNK_SIZE, Digest, verify
-from ..errors import ImageFormatError, ImageLibError, InvalidDigestError, InvalidReferenceError
-from ..image import DOCKER_MANIFEST, DOCKER_MANIFEST_LIST, OCI_INDEX, OCI_MANIFEST
+from ..errors import (
+    ImageFormatError,
+    ImageLibError,
+    InvalidDigestError,
+    InvalidReferenceError,
+    UnsupportedError,
+)
+from ..image import DOCKER_MANIFEST, DOCKER_MANIFEST_LIST, OCI_INDEX, OCI_MANIFEST, Image
 from ..reference import parse_reference
 from .atomic import atomic_file, is_temp_name, write_atomic
 
@@ -157,6 +163,14 @@ def names_in_descriptor(doc: Mapping, default_repository: "str | None") -> "tupl
     return str(reference), True
 
 
+def require_layers(image: Image) -> None:
+    """OCI manifests need at least one layer (the schema says so; ``docker save`` refuses too)."""
+    if not image.layers:
+        raise UnsupportedError(
+            "레이어가 하나도 없는 이미지(FROM scratch 그대로)는 파일로 저장할 수 없습니다. OCI 규격의 "
+            "매니페스트에는 레이어가 적어도 하나 있어야 하고 docker save도 거부합니다. 레이어를 더하세요.")
+
+
 class LayoutBackend:
     """Blobs and names of a ``Store`` kept in an OCI image layout folder."""
 
@@ -240,6 +254,10 @@ class LayoutBackend:
             raise ImageFormatError(f"{self._name}/{name}을(를) 읽을 수 없습니다({error.strerror}).") from None
 
     # -- blobs ----------------------------------------------------------------------------
+
+    @staticmethod
+    def check_image(image: Image) -> None:
+        require_layers(image)
 
     def put_blob(self, blob: Blob) -> None:
         digest = blob.digest

@@ -32,6 +32,7 @@ from .layout import (
     index_bytes,
     layout_file_bytes,
     platform_of,
+    require_layers,
 )
 
 FORMATS = ("oci", "oci-archive", "docker-archive")
@@ -54,6 +55,8 @@ def save(img_or_store: "Image | Store", path: "str | os.PathLike", format: str =
         raise UnsupportedError(
             f"저장 형식 {format!r}은(는) 모릅니다. {', '.join(map(repr, FORMATS))} 중에서 고르세요.")
     named = _named_images(img_or_store, ref)
+    for image, _ in named:
+        require_layers(image)
     path = os.fspath(path)
     if format == "oci":
         _save_layout(named, path)
