@@ -35,6 +35,15 @@ __all__ = [
     "TreeDiff", "TreeEntry", "UnsupportedError", "Usage", "Whiteout", "parse_reference",
     "open", "save", "unpack",
     "AccessDeniedError", "AuthenticationError", "PushReport", "Registry", "RegistryError",
-    "RegistryNotFoundError", "RegistryUnreachableError",
+    "RegistryNotFoundError", "RegistryUnreachableError", "viz",
 ]
-from . import viz
+
+
+def __getattr__(name: str):
+    # imagelib.viz pulls in matplotlib and ipywidgets: load it on first use, so the core stays
+    # light and importable where only the standard library is present.
+    if name == "viz":
+        import importlib
+
+        return importlib.import_module(".viz", __name__)
+    raise AttributeError(f"module 'imagelib' has no attribute {name!r}")
