@@ -51,6 +51,8 @@ class TreeEntry:
 
     def same_as(self, other: "TreeEntry") -> bool:
         """내용·종류·권한·소유자가 같은지(어느 레이어에서 왔는지는 따지지 않음)."""
+        if self.entry is other.entry and self.content is other.content:
+            return True  # the same entry of the same layer: no need to read its bytes
         mine, theirs = self.content or self.entry, other.content or other.entry
         if mine.kind != theirs.kind or mine.size != theirs.size:
             return False

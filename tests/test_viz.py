@@ -16,6 +16,7 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
+from conftest import real_image  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 from matplotlib.path import Path as MplPath  # noqa: E402
 from matplotlib.text import Text  # noqa: E402
@@ -230,8 +231,9 @@ def test_films_draws_one_film_per_layer_with_labels(app_image):
     assert sorted(films_of(fig)) == [0, 1, 2]
     text = all_text(fig)
     assert app_image.digest.short in fig._suptitle.get_text()
-    stack_ax, tree_ax = fig.axes
-    assert "베이스" in stack_ax.get_title(loc="left") and "rootfs" in tree_ax.get_title(loc="left")
+    stack_title, tree_title = (t.get_text() for t in patches(fig, "panel-title"))
+    assert "베이스" in stack_title and "rootfs" in tree_title
+    assert "파일 4개" in tree_title  # sh, node, app.js, os-release
     for layer in app_image.layers:
         assert layer.digest.short in text
     assert "ADD file:abababab… in /" in text       # shell prefix and long hex shortened
@@ -327,6 +329,24 @@ def test_films_summarises_ten_thousand_files(wide_image):
     assert "/usr/share/doc/ — 2,500개" in text
     assert "파일 10,001개" in text
     assert len(fig.axes[1].texts) < 40
+
+
+def test_films_of_a_real_docker_image_keeps_the_deleting_layer():
+    image = il.open(real_image("dive-test-docker-image.tar"))
+    rm_layer = next(i for i, layer in enumerate(image.layers) if "rm -rf" in layer.created_by)
+    fig = make(il.viz.films, image)
+    film = films_of(fig)
+    assert rm_layer in film and len(image.layers) > 12
+    assert "× root/example" in [t.get_text() for t in patches(fig, "whiteout")]
+    # busybox's /bin is hundreds of hard links to one file: the group counts those bytes once
+    bin_bytes = sum(node.size for node in image.rootfs().walk()
+                    if node.path.startswith("bin/") and node.kind == "file")
+    row = next(t for t in texts(fig) if t.startswith("/bin/ — "))
+    assert row.endswith(human_size(bin_bytes))
+    browser = il.viz.layer_browser(image)
+    browser.dropdown.value = rm_layer
+    assert "root/example" in browser.diff.deleted
+    assert "D /root/example/somefile1.txt" in browser.changes.value
 
 
 def test_same_image_same_picture(app_image):
@@ -566,6 +586,9 @@ def test_fold_keeps_order_covers_every_layer_once_and_respects_keep():
     unfolded = {span.start for span in spans if not span.folded}
     assert {2, 3, 14} <= unfolded
     assert fold([1, 2, 3], 8) == [(0, 1, False), (1, 2, False), (2, 3, False)]
+    preferred = fold(sizes, 8, prefer=[5])
+    assert 5 in {span.start for span in preferred if not span.folded}
+    assert 5 not in {span.start for span in spans if not span.folded}
 
 
 def test_tree_rows_group_big_trees_and_count_everything(wide_image):

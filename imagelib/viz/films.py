@@ -82,8 +82,10 @@ def draw_films(img: Image, highlight: "int | None" = None, upto: "int | None" = 
     tree = (img.rootfs() if len(active) == count
             else FileTree.from_layers([img.layers[i] for i in active]))
     rows = tree_rows(tree, active, MAX_TREE_ROWS)
+    # layers that delete something are small but tell the story: keep them unfolded if possible
+    deleting = [i for i, layer in enumerate(img.layers[: top + 1]) if layer.deleted or layer.opaque]
     spans = fold([layer.size for layer in img.layers[: top + 1]], MAX_FILM_ROWS,
-                 keep=[] if highlight is None else [highlight])
+                 keep=[] if highlight is None else [highlight], prefer=deleting)
 
     stack_inches = max(len(spans), 1) * ROW_INCHES + (0.4 if top < count - 1 else 0)
     tree_inches = (len(rows.rows) + (1 if rows.left_out else 0)) * TREE_ROW_INCHES
@@ -106,6 +108,12 @@ def draw_films(img: Image, highlight: "int | None" = None, upto: "int | None" = 
     return fig
 
 
+def _panel_title(ax, text: str) -> None:
+    # A text, not ax.set_title: titles of axis-less panels cost a tick layout on every draw.
+    ax.text(0, 1.02, text, transform=ax.transAxes, ha="left", va="bottom", fontsize=SMALL_SIZE + 1,
+            gid="panel-title")
+
+
 def _layer_index(value: object, count: int, what: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise ImageLibError(f"{what}에는 레이어 번호(정수)를 주세요({value!r}를 받았습니다).")
@@ -122,8 +130,7 @@ def _draw_stack(ax, layers: "tuple[Layer, ...]", spans: "list[Span]", highlight:
     ax.set_xlim(0, 10)
     ax.set_ylim(0, rows)
     ax.set_axis_off()
-    ax.set_title("필름(레이어) 쌓기\n아래가 베이스(base), 위로 갈수록 나중 단계", loc="left",
-                 fontsize=SMALL_SIZE + 1)
+    _panel_title(ax, "필름(레이어) 쌓기\n아래가 베이스(base), 위로 갈수록 나중 단계")
     if not layers:
         ax.text(0.1, rows / 2, "레이어가 없습니다 (FROM scratch)", fontsize=SMALL_SIZE + 1, color=MUTED)
         return
@@ -221,9 +228,8 @@ def _draw_tree(ax, tree: FileTree, rows: TreeRows, highlight: "int | None", body
     ax.set_xlim(0, 10)
     ax.set_ylim(capacity, 0)
     ax.set_axis_off()
-    ax.set_title(f"컨테이너가 보는 모습 (rootfs)\n파일 {len(tree.files()):,}개 · "
-                 f"{display.human_size(tree.size)} · 항목 {len(tree):,}개", loc="left",
-                 fontsize=SMALL_SIZE + 1)
+    _panel_title(ax, f"컨테이너가 보는 모습 (rootfs)\n파일 {len(tree.files()):,}개 · "
+                     f"{display.human_size(tree.size)} · 항목 {len(tree):,}개")
     if not rows.rows:
         ax.text(0.1, 0.5, "(보이는 파일이 없습니다)", va="center", fontsize=SMALL_SIZE, color=MUTED)
     for y, row in enumerate(rows.rows, start=0):
@@ -247,4 +253,6 @@ def _row_text(row: TreeRow) -> str:
         return name + "/"
     if row.kind == "symlink":
         return name + " (링크)"
+    if row.kind == "hardlink":
+        return name + " (하드 링크)"
     return f"{name}  {display.human_size(row.size)}"

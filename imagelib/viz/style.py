@@ -198,18 +198,21 @@ class Span(NamedTuple):
         return self.stop - self.start
 
 
-def fold(sizes: Sequence[int], max_rows: int, keep: "Sequence[int]" = ()) -> "list[Span]":
-    """Rows for a stack of layers: every layer if they fit, else the biggest ones (and ``keep``)
-    with each run of small layers between them folded into one row. Order stays bottom to top."""
+def fold(sizes: Sequence[int], max_rows: int, keep: "Sequence[int]" = (),
+         prefer: "Sequence[int]" = ()) -> "list[Span]":
+    """Rows for a stack of layers: every layer if they fit, else the ``prefer`` ones and the
+    biggest ones (always ``keep``), each run of the others between them folded into one row.
+    Order stays bottom to top."""
     count = len(sizes)
     if count <= max_rows:
         return [Span(i, i + 1, False) for i in range(count)]
-    by_size = sorted(range(count), key=lambda i: (-sizes[i], i))
+    preferred = set(prefer)
+    ranked = sorted(range(count), key=lambda i: (i not in preferred, -sizes[i], i))
     for top in range(max_rows, 0, -1):
-        spans = _spans(count, set(keep) | set(by_size[:top]))
+        spans = _spans(count, set(keep) | set(ranked[:top]))
         if len(spans) <= max_rows:
             return spans
-    return _spans(count, set(keep) | set(by_size[:1]))
+    return _spans(count, set(keep) | set(ranked[:1]))
 
 
 def _spans(count: int, kept: "set[int]") -> "list[Span]":

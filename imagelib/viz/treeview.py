@@ -57,7 +57,7 @@ def tree_rows(tree: FileTree, layer_map: "Sequence[int] | None" = None, max_rows
         else:
             counts = Counter(original(m.layer_index) for m in members)
             layers = tuple(sorted(counts, key=lambda i: (-counts[i], i)))
-            rows.append(TreeRow(key, "group", layers, len(members), sum(m.size for m in members)))
+            rows.append(TreeRow(key, "group", layers, len(members), sum(_own_bytes(m) for m in members)))
     if len(rows) > max_rows:
         kept = rows[: max_rows - 1]
         return TreeRows(tuple(kept), len(items) - sum(r.count for r in kept), len(items))
@@ -72,7 +72,12 @@ def _leaves(tree: FileTree) -> "list[TreeEntry]":
 
 
 def _single(item: TreeEntry, original) -> TreeRow:
-    return TreeRow(item.path, item.kind, (original(item.layer_index),), 1, item.size)
+    return TreeRow(item.path, item.kind, (original(item.layer_index),), 1, _own_bytes(item))
+
+
+def _own_bytes(item: TreeEntry) -> int:
+    # A hard link shares its target's bytes: counting them again would inflate the folder's size.
+    return item.size if item.kind == "file" else 0
 
 
 def _group_key(path: str, depth: int) -> str:

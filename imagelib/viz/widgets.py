@@ -42,7 +42,7 @@ def _require_layers(img: object, what: str) -> Image:
 def _png(fig) -> bytes:
     buffer = io.BytesIO()
     with drawing():
-        fig.savefig(buffer, format="png")
+        fig.savefig(buffer, format="png", pil_kwargs={"compress_level": 1})  # speed over bytes
     return buffer.getvalue()
 
 
@@ -112,8 +112,9 @@ def tree_html(tree: FileTree, layer_map: "list[int]") -> str:
             text = f"/{row.path}/ — {row.count:,}개, {display.human_size(row.size)}"
             others = " ".join(_chip_html(i) for i in row.layers[1:4])
         else:
-            text = f"/{row.path}/" if row.kind == "dir" else (
-                f"/{row.path}  ({display.kind_name(row.kind)}, {display.human_size(row.size)})")
+            detail = display.kind_name(row.kind) + (
+                f", {display.human_size(row.size)}" if row.kind == "file" else "")
+            text = f"/{row.path}/" if row.kind == "dir" else f"/{row.path}  ({detail})"
             others = ""
         lines.append(f"<tr><td>{_chip_html(row.layer)}</td>"
                      f"<td><code>{html.escape(text)}</code> {others}</td></tr>")
