@@ -99,10 +99,30 @@ class LimitedReader(io.RawIOBase):
 
     def __init__(self, stream: BinaryIO, size: int) -> None:
         self._stream = stream
-        self._left = size
+        self._left = self._size = size
+        try:
+            self._start = stream.tell() if stream.seekable() else None
+        except (OSError, AttributeError):
+            self._start = None
 
     def readable(self) -> bool:
         return True
+
+    def seekable(self) -> bool:
+        """Seekable when the underlying stream is: reading one file of a big archive jumps to it."""
+        return self._start is not None
+
+    def tell(self) -> int:
+        return self._size - self._left
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        if self._start is None:
+            raise io.UnsupportedOperation("seek")
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self.tell(), io.SEEK_END: self._size}[whence]
+        target = max(0, min(base + offset, self._size))
+        self._stream.seek(self._start + target)
+        self._left = self._size - target
+        return target
 
     def readinto(self, buffer) -> int:
         if self._left <= 0:
@@ -135,10 +155,14 @@ class HashingReader(io.RawIOBase):
         return True
 
     def readinto(self, buffer) -> int:
-        data = self._stream.read(len(buffer))
-        buffer[: len(data)] = data
-        self.hasher.update(data)
-        return len(data)
+        if not hasattr(self._stream, "readinto"):
+            data = self._stream.read(len(buffer))
+            buffer[: len(data)] = data
+            self.hasher.update(data)
+            return len(data)
+        count = self._stream.readinto(buffer) or 0
+        self.hasher.update(memoryview(buffer)[:count])  # hash in place: no copy of the chunk
+        return count
 
     def drain(self) -> None:
         while self.read(CHUNK_SIZE):

@@ -11,10 +11,11 @@ import os
 from typing import BinaryIO, Iterable, Mapping
 
 from .blob import Blob, HashingReader, compress_stream, detect_compression, open_uncompressed
-from .digest import Digest
+from .digest import Digest, Hasher
 from .entries import (MARKER_KINDS, Dir, Entry, File, Opaque, Whiteout, is_within, parent_paths,
                       require_path)
 from .errors import InvalidPathError, LayerFormatError, ReadOnlyError, UnsupportedError
+from .fasttar import UnusualTar, read_members
 from .tario import scan_tar, tar_bytes, write_tar
 from . import display
 
@@ -91,13 +92,19 @@ class Layer:
         blob = _blob_from_source(source)
         with blob.open() as raw:
             compression = detect_compression(raw.read(4))
-        if expected_digest is not None:
-            from .digest import verify
-
-            verify(blob.digest, blob.size, Digest.parse(expected_digest), expected_size,
-                   f"레이어 블롭 {expected_digest}")
-        layer = cls._from_blob(blob, compression, None, media_type=media_type,
-                               created_by=created_by, comment=comment)
+        expected = None if expected_digest is None else Digest.parse(expected_digest)
+        if expected is not None and compression is not None:
+            _verify_blob(blob, expected, expected_size)  # check compressed bytes before inflating
+        try:
+            layer = cls._from_blob(blob, compression, None, media_type=media_type,
+                                   created_by=created_by, comment=comment)
+        except LayerFormatError:
+            if expected is not None:
+                _verify_blob(blob, expected, expected_size)  # damaged bytes: say so first
+            raise
+        if expected is not None and compression is None:
+            # The scan hashed every byte of an uncompressed blob once: no second pass.
+            _verify_blob(blob, expected, expected_size)
         return layer
 
     @classmethod
@@ -105,19 +112,17 @@ class Layer:
                    media_type: "str | None" = None, created_by: str = "",
                    comment: str = "") -> "Layer":
         where = f"레이어 {blob.digest.short}" if blob._digest is not None else "레이어"
-        with open_uncompressed(blob, compression) as plain:
-            hashing = HashingReader(plain)
-            reader = io.BufferedReader(hashing)
-            try:
-                entries = list(scan_tar(reader, blob, compression, where))
-                hashing.drain()
-            except (OSError, EOFError) as error:
-                raise LayerFormatError(f"{where}: 압축을 풀 수 없습니다({error}).") from None
-        actual_diff_id = hashing.hasher.digest()
+        try:
+            entries, hasher = _scan(blob, compression, where, fast=True)
+        except UnusualTar:
+            entries, hasher = _scan(blob, compression, where, fast=False)
+        actual_diff_id = hasher.digest()
+        if compression is None and blob._digest is None and hasher.size == blob.size:
+            blob._digest = actual_diff_id  # uncompressed: the blob bytes are the tar bytes
         if diff_id is not None and diff_id != actual_diff_id:
             raise LayerFormatError(f"{where}: diff_id가 맞지 않습니다.")
         return cls(entries=entries, blob=blob, compression=compression, diff_id=actual_diff_id,
-                   uncompressed_size=hashing.hasher.size, media_type=media_type,
+                   uncompressed_size=hasher.size, media_type=media_type,
                    created_by=created_by, comment=comment)
 
     # -- what a layer is ------------------------------------------------------------------
@@ -270,6 +275,26 @@ class Layer:
 
     def _repr_html_(self) -> str:
         return display.layer_html(self)
+
+
+def _scan(blob: Blob, compression: "str | None", where: str, fast: bool) -> "tuple[list[Entry], Hasher]":
+    """One pass over the layer: its entries and the hash of its uncompressed tar."""
+    with open_uncompressed(blob, compression) as plain:
+        hashing = HashingReader(plain)
+        reader = io.BufferedReader(hashing, buffer_size=1 << 16)
+        members = read_members(reader) if fast else None
+        try:
+            entries = list(scan_tar(reader, blob, compression, where, members=members))
+            hashing.drain()
+        except (OSError, EOFError) as error:
+            raise LayerFormatError(f"{where}: 압축을 풀 수 없습니다({error}).") from None
+    return entries, hashing.hasher
+
+
+def _verify_blob(blob: Blob, expected: Digest, expected_size: "int | None") -> None:
+    from .digest import verify
+
+    verify(blob.digest, blob.size, expected, expected_size, f"레이어 블롭 {expected}")
 
 
 def _blob_from_source(source: "str | os.PathLike | bytes | BinaryIO | Blob") -> Blob:

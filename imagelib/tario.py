@@ -113,15 +113,20 @@ class TarContent:
         return io.BufferedReader(LimitedReader(stream, self.size))
 
 
-def scan_tar(stream: BinaryIO, blob: Blob, compression: "str | None", where: str) -> Iterator[Entry]:
-    """Yield the entries of an uncompressed tar stream; file bytes stay in ``blob``."""
-    try:
-        tar = tarfile.open(fileobj=stream, mode="r|")
-    except tarfile.ReadError as error:
-        raise LayerFormatError(f"{where}: tar 아카이브로 읽을 수 없습니다({error}).") from None
+def scan_tar(stream: BinaryIO, blob: Blob, compression: "str | None", where: str,
+             members: "Iterable[tarfile.TarInfo] | None" = None) -> Iterator[Entry]:
+    """Yield the entries of an uncompressed tar stream; file bytes stay in ``blob``.
+
+    ``members`` may come from a faster header reader over ``stream``; by default tarfile reads it.
+    """
+    if members is None:
+        try:
+            members = tarfile.open(fileobj=stream, mode="r|")
+        except tarfile.ReadError as error:
+            raise LayerFormatError(f"{where}: tar 아카이브로 읽을 수 없습니다({error}).") from None
     seen: "set[str]" = set()
     try:
-        for member in tar:
+        for member in members:
             entry = _entry_from_member(member, blob, compression, where)
             if entry is None:
                 continue

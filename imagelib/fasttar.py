@@ -1,0 +1,168 @@
+"""A fast reader of tar member headers for streams, used when scanning layers.
+
+``tarfile``'s stream mode pushes every data byte through small 10 KiB reads, which costs as
+much as hashing the layer. This reader parses the common header kinds itself (ustar/GNU/v7,
+PAX per-file records, GNU long names) and skips file data with large reads. On anything else
+(sparse files, global PAX headers, a bad checksum, a truncated stream) it
+raises ``UnusualTar`` and the caller starts over with ``tarfile``, which knows every corner of
+the format and gives the canonical error messages.
+"""
+
+from __future__ import annotations
+
+import tarfile
+from collections.abc import Iterator
+from typing import BinaryIO
+
+BLOCK = 512
+_ZERO_BLOCK = bytes(BLOCK)
+_SKIP_CHUNK = 1 << 20
+_MAX_META = 1 << 20  # PAX records or a GNU long name bigger than this: leave it to tarfile
+_USTAR_MAGIC = b"ustar\x0000"
+_REGULAR = (tarfile.REGTYPE, tarfile.AREGTYPE, tarfile.CONTTYPE)
+_PLAIN_TYPES = _REGULAR + (tarfile.LNKTYPE, tarfile.SYMTYPE, tarfile.CHRTYPE, tarfile.BLKTYPE,
+                           tarfile.DIRTYPE, tarfile.FIFOTYPE)
+_PAX_FIELDS = {"path", "linkpath", "size", "uid", "gid", "mtime", "atime", "ctime", "uname",
+               "gname", "comment", "charset"}
+
+
+class UnusualTar(Exception):
+    """The stream holds something this reader leaves to ``tarfile``."""
+
+
+def read_members(stream: BinaryIO) -> Iterator[tarfile.TarInfo]:
+    """Yield a TarInfo (name, mode, uid, gid, size, type, linkname, offset_data) per member."""
+    position = 0
+    pending: "dict[str, str]" = {}
+    skip_buffer = bytearray(_SKIP_CHUNK)
+    while True:
+        header = _read_exactly(stream, BLOCK)
+        position += BLOCK
+        if header == _ZERO_BLOCK:
+            return
+        kind, size = _check(header)
+        if kind in (tarfile.XHDTYPE, tarfile.GNUTYPE_LONGNAME, tarfile.GNUTYPE_LONGLINK):
+            data = _read_meta(stream, size)
+            position += _padded(size)
+            _take_meta(kind, data, pending)
+            continue
+        if kind not in _PLAIN_TYPES:
+            raise UnusualTar(f"member type {kind!r}")
+        info = _info(header, kind, size, pending)
+        pending = {}
+        info.offset = position - BLOCK
+        info.offset_data = position
+        yield info
+        if kind in _REGULAR:
+            _skip(stream, _padded(info.size), skip_buffer)
+            position += _padded(info.size)
+
+
+def _read_exactly(stream: BinaryIO, count: int) -> bytes:
+    data = stream.read(count)
+    if len(data) != count:
+        raise UnusualTar("truncated")  # tarfile decides whether that is an error
+    return data
+
+
+def _padded(size: int) -> int:
+    return -(-size // BLOCK) * BLOCK
+
+
+def _number(field: bytes) -> int:
+    if field[:1] in (b"\x80", b"\xff"):  # GNU base-256 for numbers too big for octal
+        value = int.from_bytes(field[1:], "big")
+        return value - 256 ** (len(field) - 1) if field[0] == 0xFF else value
+    text = field.split(b"\0", 1)[0].strip()
+    try:
+        return int(text, 8) if text else 0
+    except ValueError:
+        raise UnusualTar("bad number") from None
+
+
+def _check(header: bytes) -> "tuple[bytes, int]":
+    stored = _number(header[148:156])
+    unsigned = sum(header) - sum(header[148:156]) + 8 * 32
+    if stored != unsigned:
+        raise UnusualTar("checksum")
+    return header[156:157], _number(header[124:136])
+
+
+def _read_meta(stream: BinaryIO, size: int) -> bytes:
+    if size > _MAX_META:
+        raise UnusualTar("huge metadata")
+    data = _read_exactly(stream, _padded(size))
+    return data[:size]
+
+
+def _take_meta(kind: bytes, data: bytes, pending: "dict[str, str]") -> None:
+    if kind == tarfile.GNUTYPE_LONGNAME:
+        pending["path"] = _text(data.split(b"\0", 1)[0])
+    elif kind == tarfile.GNUTYPE_LONGLINK:
+        pending["linkpath"] = _text(data.split(b"\0", 1)[0])
+    else:
+        pending.update(_pax_records(data))
+
+
+def _pax_records(data: bytes) -> "dict[str, str]":
+    records: "dict[str, str]" = {}
+    position = 0
+    while position < len(data):
+        space = data.find(b" ", position)
+        if space < 0:
+            raise UnusualTar("bad PAX record")
+        try:
+            length = int(data[position:space])
+        except ValueError:
+            raise UnusualTar("bad PAX record") from None
+        record = data[space + 1: position + length]
+        if length <= 0 or not record.endswith(b"\n") or b"=" not in record:
+            raise UnusualTar("bad PAX record")
+        key, value = record[:-1].split(b"=", 1)
+        name = key.decode("utf-8", "surrogateescape")
+        if name == "hdrcharset" or name.startswith("GNU.sparse"):
+            raise UnusualTar(f"PAX {name}")
+        if name in _PAX_FIELDS:
+            records[name] = _text(value)
+        position += length
+    return records
+
+
+def _text(raw: bytes) -> str:
+    return raw.decode("utf-8", "surrogateescape")
+
+
+def _info(header: bytes, kind: bytes, size: int, pending: "dict[str, str]") -> tarfile.TarInfo:
+    name = _text(header[0:100].split(b"\0", 1)[0])
+    if header[257:265] == _USTAR_MAGIC:
+        prefix = _text(header[345:500].split(b"\0", 1)[0])
+        if prefix:
+            name = f"{prefix}/{name}"
+    if "path" in pending:
+        name = pending["path"]
+    if kind == tarfile.AREGTYPE and name.endswith("/"):
+        kind = tarfile.DIRTYPE
+    info = tarfile.TarInfo(name.rstrip("/") if kind == tarfile.DIRTYPE else name)
+    info.type = kind
+    info.mode = _number(header[100:108])
+    info.uid = _decimal(pending["uid"]) if "uid" in pending else _number(header[108:116])
+    info.gid = _decimal(pending["gid"]) if "gid" in pending else _number(header[116:124])
+    info.size = _decimal(pending["size"]) if "size" in pending else size
+    info.linkname = pending.get("linkpath") or _text(header[157:257].split(b"\0", 1)[0])
+    return info
+
+
+def _decimal(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise UnusualTar("bad PAX number") from None
+
+
+def _skip(stream: BinaryIO, count: int, buffer: bytearray) -> None:
+    view = memoryview(buffer)
+    while count > 0:
+        got = stream.readinto(view[: min(count, len(buffer))])
+        if not got:
+            raise UnusualTar("truncated data")
+        count -= got

@@ -1,0 +1,158 @@
+"""The fast tar header reader used by layer scanning agrees with tarfile, and falls back to it."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import tarfile
+
+import pytest
+
+import imagelib as il
+from imagelib import layer as layer_module
+from imagelib.blob import Blob
+from imagelib.fasttar import UnusualTar, read_members
+
+FIELDS = ("name", "type", "mode", "uid", "gid", "size", "linkname", "offset_data")
+
+
+def make_tar(fmt: int, pax_headers: "dict | None" = None) -> bytes:
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w", format=fmt, pax_headers=pax_headers) as tar:
+        def add(name: str, kind: bytes = tarfile.REGTYPE, data: bytes = b"", **extra) -> None:
+            info = tarfile.TarInfo(name)
+            info.type, info.size = kind, len(data)
+            for key, value in extra.items():
+                setattr(info, key, value)
+            tar.addfile(info, io.BytesIO(data) if data else None)
+
+        add("app", tarfile.DIRTYPE, mode=0o755)
+        add("app/empty.txt")
+        add("app/block.bin", data=b"b" * 512)
+        add("app/odd.bin", data=b"o" * 513, mode=0o750, uid=1000, gid=1000)
+        if fmt == tarfile.USTAR_FORMAT:  # a long path goes into the ustar prefix field
+            add("app/" + "sub-dir-" * 10 + "/name.txt", data=b"long\n")
+        else:
+            add("app/" + "long-name-" * 12 + ".txt", data=b"long\n")
+        add("app/한글 파일.txt", data="안녕하세요\n".encode())
+        long_target = fmt != tarfile.USTAR_FORMAT
+        add("app/link", tarfile.SYMTYPE, linkname="../" + "target-" * (20 if long_target else 5))
+        add("app/hard", tarfile.LNKTYPE, linkname="app/odd.bin")
+        add("app/.wh.gone")
+        add("app/cache/.wh..wh..opq")
+        if fmt != tarfile.USTAR_FORMAT:
+            add("app/big-owner", data=b"x", uid=2**22, gid=2**22)
+    return buffer.getvalue()
+
+
+def fields(members) -> list:
+    return [tuple(getattr(m, f) for f in FIELDS) for m in members]
+
+
+@pytest.mark.parametrize("fmt", [tarfile.USTAR_FORMAT, tarfile.GNU_FORMAT, tarfile.PAX_FORMAT],
+                         ids=["ustar", "gnu", "pax"])
+def test_members_match_tarfile(fmt):
+    data = make_tar(fmt)
+    expected = fields(tarfile.open(fileobj=io.BytesIO(data), mode="r|"))
+    assert fields(read_members(io.BytesIO(data))) == expected
+
+
+def test_layer_entries_are_the_same_either_way(monkeypatch):
+    data = make_tar(tarfile.PAX_FORMAT)
+    fast = il.Layer.from_tar(data)
+
+    def refuse(stream):
+        raise UnusualTar("forced")
+        yield  # pragma: no cover
+
+    monkeypatch.setattr(layer_module, "read_members", refuse)
+    slow = il.Layer.from_tar(data)
+    assert fast.diff_id == slow.diff_id
+    assert [(e.path, e.kind, e.mode, e.uid, e.size) for e in fast.entries] == [
+        (e.path, e.kind, e.mode, e.uid, e.size) for e in slow.entries]
+    assert fast.entry("app/odd.bin").read() == b"o" * 513
+
+
+def test_global_pax_headers_are_left_to_tarfile():
+    data = make_tar(tarfile.PAX_FORMAT, pax_headers={"comment": "global"})
+    with pytest.raises(UnusualTar):
+        list(read_members(io.BytesIO(data)))
+    layer = il.Layer.from_tar(data)
+    assert "app/odd.bin" in layer.paths
+
+
+def test_damaged_archives_are_left_to_tarfile_and_the_digest_check():
+    original = make_tar(tarfile.GNU_FORMAT)
+    digest = il.Digest.of_bytes(original)
+    cut = original[:1800]  # inside the data of app/block.bin
+    bad_second = bytearray(original)
+    bad_second[600] ^= 0xFF  # inside the second header: its checksum no longer matches
+    bad_first = bytearray(original)
+    bad_first[10] ^= 0xFF
+    for damaged in (cut, bytes(bad_second), bytes(bad_first)):
+        with pytest.raises(UnusualTar):
+            list(read_members(io.BytesIO(damaged)))
+        with pytest.raises(il.DigestMismatchError):
+            il.Layer.from_tar(damaged, expected_digest=digest)
+    with pytest.raises(il.LayerFormatError):
+        il.Layer.from_tar(bytes(bad_first))
+
+
+def test_gzip_layers_use_the_same_reader():
+    data = make_tar(tarfile.PAX_FORMAT)
+    packed = il.Layer.from_tar(gzip.compress(data, mtime=0))
+    plain = il.Layer.from_tar(data)
+    assert packed.diff_id == plain.diff_id and packed.compression == "gzip"
+    assert packed.entry("app/한글 파일.txt").read_text() == "안녕하세요\n"
+
+
+def test_digest_is_checked_in_the_same_pass(tmp_path):
+    data = make_tar(tarfile.PAX_FORMAT)
+    path = tmp_path / "layer.tar"
+    path.write_bytes(data)
+    good = il.Digest.of_bytes(data)
+    opened = []
+    real_from_file = Blob.from_file
+
+    def counting_from_file(*args, **kwargs):
+        blob = real_from_file(*args, **kwargs)
+        opener = blob._open
+
+        def counting_open():
+            opened.append(1)
+            return opener()
+
+        blob._open = counting_open
+        return blob
+
+    Blob.from_file = counting_from_file
+    try:
+        layer = il.Layer.from_tar(path, expected_digest=good, expected_size=len(data))
+    finally:
+        Blob.from_file = real_from_file
+    # One open to sniff the compression, one pass that scans and hashes.
+    assert len(opened) == 2 and layer.digest == good == layer.diff_id
+    with pytest.raises(il.DigestMismatchError):
+        il.Layer.from_tar(path, expected_digest=il.Digest.of_bytes(b"other"))
+    with pytest.raises(il.DigestMismatchError):
+        il.Layer.from_tar(path, expected_digest=good, expected_size=len(data) + 1)
+    with pytest.raises(il.DigestMismatchError):  # garbage is reported as a digest mismatch first
+        il.Layer.from_tar(b"not a tar at all" * 64, expected_digest=good)
+    packed = gzip.compress(data, mtime=0)
+    with pytest.raises(il.DigestMismatchError):
+        il.Layer.from_tar(packed, expected_digest=good)
+
+
+def test_a_file_inside_an_archive_region_is_reached_by_seeking(tmp_path):
+    data = make_tar(tarfile.PAX_FORMAT)
+    path = tmp_path / "outer.bin"
+    path.write_bytes(b"P" * 1000 + data + b"S" * 1000)
+    blob = Blob.from_file(path, offset=1000, size=len(data))
+    with blob.open() as stream:
+        assert stream.seekable()
+        stream.seek(512)
+        assert stream.tell() == 512
+        assert stream.seek(0, io.SEEK_END) == len(data) and stream.read(10) == b""
+    layer = il.Layer.from_tar(blob)
+    assert layer.entry("app/odd.bin").read() == b"o" * 513
+    assert layer.digest == il.Digest.of_bytes(data)
