@@ -37,8 +37,10 @@ class ImageChoice:
     @property
     def label(self) -> str:
         """사람이 읽는 이름: 이름이나 태그, 없으면 다이제스트."""
-        if self.names or self.tags:
-            return ", ".join(self.names + self.tags)
+        covered = {parse_reference(name).tag for name in self.names}
+        shown = self.names + tuple(tag for tag in self.tags if tag not in covered)
+        if shown:
+            return ", ".join(shown)
         shown = self.digest or self.image_id
         return str(shown) if shown else "(이름 없음)"
 
