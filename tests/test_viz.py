@@ -212,12 +212,12 @@ def test_korean_figure_on_other_python_versions(version):
     if not candidates:
         pytest.skip(f"pyenv에 파이썬 {version}이 없어 건너뜁니다")
     python = candidates[-1]
-    probe = subprocess.run([str(python), "-c", "import matplotlib, ipywidgets, koreanize_matplotlib"],
+    probe = subprocess.run([str(python), "-c", "import importlib.util, matplotlib, ipywidgets; "
+                            "assert importlib.util.find_spec('koreanize_matplotlib')"],
                            capture_output=True, text=True, timeout=60)
-    # koreanize_matplotlib is only *found* by imagelib; importing it here just probes installation.
-    if probe.returncode != 0 and "distutils" not in probe.stderr:
-        pytest.skip(f"파이썬 {version}에 matplotlib·koreanize-matplotlib가 설치되어 있지 않아 건너뜁니다 "
-                    "(테스트는 다른 파이썬에 패키지를 설치하지 않습니다)")
+    if probe.returncode != 0:
+        pytest.skip(f"파이썬 {version}에 matplotlib·ipywidgets·koreanize-matplotlib가 설치되어 있지 않아 "
+                    "건너뜁니다 (테스트는 다른 파이썬에 패키지를 설치하지 않습니다)")
     result = subprocess.run([str(python), "-c", OTHER_PYTHON_SCRIPT], capture_output=True, text=True,
                             cwd=PROJECT_ROOT, timeout=120)
     assert result.returncode == 0, result.stderr
