@@ -9,7 +9,6 @@ the archive; nothing outside it can be reached.
 from __future__ import annotations
 
 import os
-import posixpath
 import tarfile
 import tempfile
 import weakref
@@ -219,6 +218,3 @@ def open_source(path: "str | os.PathLike") -> Source:
     raise PathNotFoundError(
         f"{os.path.basename(path)!r}을(를) 찾을 수 없습니다. 이미지 파일(tar)이나 폴더 경로를 확인하세요.")
 
-
-def join(*parts: str) -> str:
-    return posixpath.join(*parts)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ..blob import Blob
 from ..digest import Digest, verify
 from ..errors import ImageFormatError, InvalidDigestError, UnsupportedError
 from ..image import Image
@@ -56,13 +55,6 @@ def parse_descriptor(doc: object, where: str) -> "tuple[Digest, int | None, str]
     if size is not None and (not isinstance(size, int) or size < 0):
         raise ImageFormatError(f"{where}: 블롭 {digest}의 size {size!r}가 잘못되었습니다.")
     return digest, size, doc.get("mediaType") or ""
-
-
-def blob_of(source: Source, digest: Digest, what: str) -> Blob:
-    member = blob_member(digest)
-    if not source.is_file(member):
-        raise ImageFormatError(f"{source.label}에 {what} 블롭 {digest}가 없습니다({member}).")
-    return source.blob(member)
 
 
 def read_blob(source: Source, digest: Digest, size: "int | None", what: str) -> bytes:
