@@ -24,6 +24,7 @@ from .style import (
     layer_colour,
     new_figure,
     size_formatter,
+    size_locator,
     step_text,
 )
 
@@ -84,6 +85,7 @@ def sizes(images: "Image | Sequence[Image] | Mapping[str, Image]",
         ax.set_ylim(len(pairs) - 0.5, -0.5)
         ax.set_xlim(0, longest * 1.28)
         ax.xaxis.set_major_formatter(size_formatter())
+        ax.xaxis.set_major_locator(size_locator(6))
         what = "압축을 푼 크기" if uncompressed else "저장된 블롭 크기"
         ax.set_xlabel(f"크기 ({what}) — 칸 하나가 레이어 하나, 왼쪽이 베이스")
         ax.set_ylabel("이미지")
@@ -127,7 +129,7 @@ def sharing(images: "Image | Sequence[Image] | Mapping[str, Image]",
             layers.setdefault(layer.digest, layer)
             users.setdefault(layer.digest, set()).add(column)
     order = list(layers)
-    shown, rest = _share_rows(order, layers, users)
+    shown, rest = _share_rows(order, layers, users, [image for _, image in pairs])
     rows = len(shown) + (1 if rest else 0)
     height = 2.3 + 0.5 * max(rows, 3)
     with drawing():
@@ -142,12 +144,19 @@ def sharing(images: "Image | Sequence[Image] | Mapping[str, Image]",
     return fig
 
 
-def _share_rows(order: "list[Digest]", layers: "dict[Digest, Layer]",
-                users: "dict[Digest, set[int]]") -> "tuple[list[Digest], list[Digest]]":
+def _share_rows(order: "list[Digest]", layers: "dict[Digest, Layer]", users: "dict[Digest, set[int]]",
+                images: "list[Image]") -> "tuple[list[Digest], list[Digest]]":
+    """Rows to show when there are too many: shared layers first, then every image's biggest
+    layer, then every image's second biggest, … (so no image disappears from the table)."""
     if len(order) <= MAX_SHARE_ROWS:
         return order, []
+    place = {}
+    for image in images:
+        by_size = sorted(image.layers, key=lambda layer: -layer.size)
+        for rank, layer in enumerate(by_size):
+            place[layer.digest] = min(place.get(layer.digest, rank), rank)
     position = {digest: i for i, digest in enumerate(order)}
-    ranked = sorted(order, key=lambda d: (-len(users[d]), -layers[d].size, position[d]))
+    ranked = sorted(order, key=lambda d: (-len(users[d]), place[d], -layers[d].size, position[d]))
     keep = set(ranked[: MAX_SHARE_ROWS - 1])
     return [d for d in order if d in keep], [d for d in order if d not in keep]
 
@@ -205,18 +214,12 @@ def _draw_totals(ax, pairs, layers) -> None:
     ax.set_ylim(len(bars) - 0.5, -0.5)
     ax.set_xlim(0, max(counted, 1) * 1.45)
     ax.xaxis.set_major_formatter(size_formatter())
-    ax.xaxis.set_major_locator(_few_ticks())
+    ax.xaxis.set_major_locator(size_locator(3))
     ax.set_xlabel("레이어 바이트")
     saved = counted - stored
     percent = f" ({saved / counted:.0%})" if counted else ""
     ax.set_title(f"저장 공간: 공유로 {display.human_size(saved)} 절약{percent}", loc="left",
                  fontsize=SMALL_SIZE + 1)
-
-
-def _few_ticks():
-    from matplotlib.ticker import MaxNLocator
-
-    return MaxNLocator(3)
 
 
 # -- tags -----------------------------------------------------------------------------------

@@ -121,6 +121,13 @@ def size_formatter():
     return FuncFormatter(lambda value, _pos: display.human_size(value) if value >= 0 else "")
 
 
+def size_locator(ticks: int):
+    """Tick positions at 1, 2 or 5 times a power of ten: labels in MB/KB stay exact."""
+    from matplotlib.ticker import MaxNLocator
+
+    return MaxNLocator(ticks, steps=[1, 2, 5, 10])
+
+
 # -- text that fits ---------------------------------------------------------------------------
 
 def text_width(text: str) -> int:
