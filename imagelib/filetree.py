@@ -96,13 +96,28 @@ class TreeBuilder:
         """Opaque markers first, then whiteouts, then the layer's own entries (layer.md)."""
         for entry in entries:
             if isinstance(entry, Opaque):
-                self.clear_directory(entry.path)
+                self.clear_directory(self.placed(entry.path))
         for entry in entries:
             if isinstance(entry, Whiteout):
-                self.remove(entry.path)
+                self.remove(self.placed(entry.path))
         for entry in entries:
             if not isinstance(entry, (Opaque, Whiteout)):
-                self.put(entry, layer_index)
+                real = self.placed(entry.path)
+                self.put(entry if real == entry.path else entry.at(real), layer_index)
+
+    def placed(self, path: str) -> str:
+        """Where an entry of a new layer lands: through symlinked parent folders, as tar extraction does."""
+        parent, name = _split(path)
+        if not parent:
+            return path
+        try:
+            real_parent = self.resolve(parent)
+        except (PathNotFoundError, NotADirectoryError_):
+            return path
+        node = self.nodes.get(real_parent)
+        if real_parent == parent or node is None or node.kind != "dir":
+            return path
+        return _join(real_parent, name)
 
     def clear_directory(self, path: str) -> None:
         for name in list(self.children.get(path, ())):

@@ -83,8 +83,6 @@ def test_il_unpack_follows_symlinked_parents_like_umoci(tmp_path):
     assert (tmp_path / "mine" / "etc" / "app.conf").read_bytes() == b"abs\n"
 
 
-@pytest.mark.xfail(strict=True, reason="known gap in the core union view (filetree.py): it replaces a "
-                   "symlinked parent by a folder where real unpackers follow the link")
 def test_rootfs_follows_symlinked_parents_like_umoci(tmp_path):
     image = _symlinked_parents()
     il.save(image, tmp_path / "lay", ref="links:1")
