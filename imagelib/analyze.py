@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from . import display
 from .digest import Digest
 from .entries import Entry, File, Opaque, Whiteout
+from .errors import ImageLibError
 from .filetree import TreeBuilder
 
 CAUSES = {
@@ -251,6 +252,10 @@ def analyze(image, *, top: int = DEFAULT_TOP,
     큰 이미지도 메모리에 올리지 않습니다. ``on_layer(i, n)`` 을 주면 레이어를 하나 끝낼 때마다
     불러 줍니다(진행 막대용).
     """
+    if not hasattr(image, "layers"):
+        raise ImageLibError(
+            f"il.analyze에는 il.Image가 필요합니다({type(image).__name__}를 받았습니다). "
+            "파일이라면 il.open(경로)로 먼저 여세요.")
     layers = tuple(image.layers)
     lower = TreeBuilder()
     visits: "dict[str, list[_Visit]]" = {}

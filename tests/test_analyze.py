@@ -165,6 +165,11 @@ def test_check_follows_dive_ci_rules():
     assert not result.check(0.95, None)[0].passed
 
 
+def test_only_images_are_analysed():
+    with pytest.raises(il.ImageLibError, match="il.open"):
+        il.analyze("my.tar")
+
+
 def test_top_limits_the_listed_paths_but_not_the_numbers():
     base = il.Layer.from_files({f"f{i}": b"x" * (i + 1) for i in range(5)})
     upper = il.Layer.from_files({f"f{i}": b"y" for i in range(5)})
