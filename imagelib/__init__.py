@@ -23,6 +23,8 @@ from .reference import Reference, parse_reference
 from .registry import (AccessDeniedError, AuthenticationError, PushReport, Registry, RegistryError,
                        RegistryNotFoundError, RegistryUnreachableError)
 from .store import ImageRecord, Store, Usage
+from . import build  # a callable module: il.build(dockerfile, context) and il.build.pull_time(...)
+from .build import BuildError, BuildResult, catalog
 
 __version__ = "0.1.0"
 
@@ -36,6 +38,7 @@ __all__ = [
     "open", "save", "unpack",
     "AccessDeniedError", "AuthenticationError", "PushReport", "Registry", "RegistryError",
     "RegistryNotFoundError", "RegistryUnreachableError", "viz",
+    "BuildError", "BuildResult", "build", "catalog",
 ]
 
 

@@ -12,7 +12,7 @@ from typing import Mapping, Sequence
 from .entries import (Dir, Entry, File, Opaque, Symlink, Whiteout, is_within, lexical_path,
                       parent_paths, require_path)
 from .errors import ImageLibError, NotADirectoryError_, PathNotFoundError
-from .filetree import MAX_SYMLINK_HOPS, FileTree, TreeDiff
+from .filetree import MAX_SYMLINK_HOPS, FileTree, TreeDiff, TreeEntry
 from .image import Image
 from .layer import Layer
 from . import display
@@ -40,17 +40,25 @@ class Container:
 
     def exists(self, path: str) -> bool:
         """경로가 보이면 True(컨테이너 레이어에서 먼저 찾고, 없으면 이미지에서)."""
-        return self.rootfs().exists(path)
+        return self._view().exists(path)
 
     def read_bytes(self, path: str) -> bytes:
-        return self.rootfs().read_bytes(path)
+        return self._view().read_bytes(path)
 
     def read_text(self, path: str, encoding: str = "utf-8") -> str:
         """파일 내용(문자열). 컨테이너가 고친 내용이 있으면 그것을, 없으면 이미지의 것을 읽습니다."""
-        return self.rootfs().read_text(path, encoding)
+        return self._view().read_text(path, encoding)
 
     def listdir(self, path: str = "/") -> "list[str]":
-        return self.rootfs().listdir(path)
+        return self._view().listdir(path)
+
+    def entry(self, path: str, follow_symlinks: bool = False) -> TreeEntry:
+        """경로의 항목(종류·권한·크기, ``layer_index`` 가 이미지 레이어 수와 같으면 컨테이너가 쓴 것)."""
+        return self._tree.lookup(path, follow_last=follow_symlinks)
+
+    def _view(self) -> FileTree:
+        # A view of the live tree for one immediate read; rootfs() copies, this does not.
+        return FileTree(self._tree, self._top + 1)
 
     def rootfs(self) -> FileTree:
         """지금 컨테이너가 보는 파일 트리(이 순간의 사진)."""
@@ -90,6 +98,22 @@ class Container:
         if path in self._tree.nodes:
             raise ImageLibError(f"{path!r}가 이미 있습니다.")
         self._record(Symlink(target, path=path))
+
+    def add(self, entry: Entry) -> None:
+        """항목(il.File, il.Dir, il.Symlink) 하나를 권한·소유자 그대로 씁니다(``COPY`` 처럼).
+
+        ``entry.path`` 에 쓰며, 없는 부모 폴더는 만듭니다. 이미 있는 폴더 위에 파일을 쓸 수는 없습니다.
+        """
+        if entry.kind not in ("file", "dir", "symlink", "hardlink"):
+            raise ImageLibError(f"add()에는 il.File, il.Dir, il.Symlink를 주세요({entry.kind}). "
+                                "지우려면 delete()를 쓰세요.")
+        path = self._real_path(entry.path, follow_last=entry.kind != "symlink")
+        existing = self._tree.nodes.get(path)
+        if existing is not None and existing.kind == "dir" and entry.kind != "dir":
+            raise ImageLibError(f"{path!r}는 폴더라서 {display.kind_name(entry.kind)}(으)로 덮어쓸 수 없습니다.")
+        if existing is not None and existing.kind != "dir" and entry.kind == "dir":
+            self.delete(path)
+        self._record(entry.at(path))
 
     def chmod(self, path: str, mode: int) -> None:
         """권한을 바꿉니다. 이미지의 파일이면 내용까지 통째로 컨테이너 레이어로 복사됩니다."""
@@ -178,6 +202,12 @@ class Container:
                 self.mkdir(head)
                 head = self._tree.resolve(head)
             parent = self._tree.nodes.get(head)
+            if parent is None:
+                # resolve() accepts a missing last component, so a missing parent lands here
+                if not make_parents:
+                    raise PathNotFoundError(f"{path!r}: 폴더 {head!r}가 없습니다.")
+                self.mkdir(head)
+                parent = self._tree.nodes.get(head)
             if parent is None or parent.kind != "dir":
                 raise NotADirectoryError_(f"{path!r}: {head!r}는 폴더가 아니라서 그 안에 쓸 수 없습니다.")
         full = f"{head}/{name}" if head else name
