@@ -122,3 +122,14 @@ def test_register_package_adds_to_the_table():
         assert abs(size_of(layer) - 2_000_000) < 5_000
     finally:
         del packages.APK["cowsay-model"]
+
+
+def test_pip_prefix_feeds_a_multi_stage_python_build():
+    result = il.build("FROM python:3.12 AS build\nCOPY requirements.txt .\n"
+                      "RUN pip install --no-cache-dir --prefix=/install -r requirements.txt\n"
+                      "FROM python:3.12-slim\nCOPY --from=build /install /usr/local\n",
+                      {"requirements.txt": "flask\n"})
+    tree = result.image.rootfs()
+    assert tree.exists("usr/local/lib/python3.12/site-packages/flask/__init__.py")
+    assert not tree.exists("usr/bin/gcc")
+    assert result.image.layers[:-1] == il.catalog.get("python:3.12-slim").layers

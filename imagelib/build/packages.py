@@ -81,8 +81,6 @@ APK: "dict[str, Package]" = {p.name: p for p in [
          deps=["gcc", "g++", "make"]),
     _pkg("tzdata", "2023c-r1", 1.7, files=["usr/share/zoneinfo/Asia/Seoul",
                                           "usr/share/zoneinfo/UTC"]),
-    _pkg("libc6-compat", "1.2.4-r2", 0.01, files=["lib64/ld-linux-x86-64.so.2"],
-         about="glibc용 프로그램 일부를 musl에서 돌리기 위한 호환 링크"),
     _pkg("nodejs", "20.10.0-r1", 62.0, files=["usr/bin/node", "usr/lib/libicudata.so.74"]),
     _pkg("npm", "10.2.5-r0", 9.5, files=["usr/lib/node_modules/npm/index.js", "usr/bin/npm"],
          deps=["nodejs"]),
@@ -755,10 +753,17 @@ def _pip_main(ctx: CommandContext) -> int:
     if ctx.args[:1] != ["install"]:
         return ctx.fail("pip: 모형은 'pip install'만 지원합니다.", 1)
     args, names, no_cache = list(ctx.args[1:]), [], bool(ctx.env.get("PIP_NO_CACHE_DIR"))
+    site = _site_packages(ctx)
     while args:
         arg = args.pop(0)
+        if arg.startswith("--") and "=" in arg:
+            arg, value = arg.split("=", 1)
+            args.insert(0, value)
         if arg == "--no-cache-dir":
             no_cache = True
+        elif arg in ("--target", "-t", "--prefix") and args:
+            folder = ctx.path(args.pop(0))
+            site = folder if arg != "--prefix" else folder + site[len("/usr/local"):]
         elif arg in ("-r", "--requirement"):
             path = args.pop(0) if args else ""
             if not ctx.is_file(path):
@@ -775,7 +780,6 @@ def _pip_main(ctx: CommandContext) -> int:
     names = [re.split(r"[<>=!~\[; ]", n)[0].lower() for n in names]
     if not names:
         return ctx.fail("ERROR: You must give at least one requirement to install", 1)
-    site = _site_packages(ctx)
     installed, cache = [], 0
     for name in names:
         ctx.out(f"Collecting {name}\n")

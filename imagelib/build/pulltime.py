@@ -69,6 +69,9 @@ class PullEstimate:
                 f"{display.human_size(self.download_bytes)} (전체 {display.human_size(self.total_bytes)}) · "
                 f"{self.bandwidth_mbps:g} Mbps에서 약 {self.seconds:.1f}초")
 
+    def __repr__(self) -> str:
+        return f"<PullEstimate {self}>"
+
     def _repr_html_(self) -> str:
         rows = [(i, display.Code(display.short_text(item.created_by or "—", 60)),
                  display.human_size(item.download), "건너뜀 (Already exists)" if item.reused else "내려받음")
