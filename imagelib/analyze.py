@@ -274,7 +274,14 @@ def analyze(image, *, top: int = DEFAULT_TOP,
 
 def _visited_entries(entries: Sequence[Entry]) -> Iterable[Entry]:
     """The entries dive visits: leaves of the layer's own tree (opaque markers are not entries)."""
-    parents = {entry.path.rpartition("/")[0] for entry in entries if not isinstance(entry, Opaque)}
+    parents: "set[str]" = set()
+    for entry in entries:
+        if isinstance(entry, Opaque):
+            continue
+        head = entry.path.rpartition("/")[0]
+        while head and head not in parents:  # every ancestor, even without its own tar entry
+            parents.add(head)
+            head = head.rpartition("/")[0]
     for entry in entries:
         if isinstance(entry, Opaque) or (entry.kind == "dir" and entry.path in parents):
             continue
@@ -283,14 +290,7 @@ def _visited_entries(entries: Sequence[Entry]) -> Iterable[Entry]:
 
 def _subtree_size(tree: TreeBuilder, path: str) -> int:
     """Sum of entry sizes below ``path`` (tar header sizes: hard links count 0, as in dive)."""
-    total, pending = 0, [path]
-    while pending:
-        directory = pending.pop()
-        for name in tree.children.get(directory, ()):
-            child = f"{directory}/{name}" if directory else name
-            total += tree.nodes[child].entry.size
-            pending.append(child)
-    return total
+    return sum(tree.nodes[child].entry.size for child in _descendants(tree, path))
 
 
 def _removed_size(lower: TreeBuilder, path: str) -> int:
@@ -310,8 +310,7 @@ def _layer_changes(index: int, layer, lower: TreeBuilder) -> LayerChanges:
         elif isinstance(entry, Opaque):
             hidden = [p for p in _descendants(lower, entry.path) if p not in own]
             if hidden:
-                removed.append(Change(entry.path, "opaque",
-                                      sum(lower.nodes[p].entry.size for p in hidden)))
+                removed.append(Change(entry.path, "opaque", sum(lower.nodes[p].entry.size for p in hidden)))
         elif below is None:
             added.append(Change(entry.path, entry.kind, entry.size))
         elif entry.kind != "dir" or not _same_directory(below.entry, entry):

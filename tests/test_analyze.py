@@ -6,6 +6,7 @@ path) in each test, so a reader can check them without running anything.
 
 from __future__ import annotations
 
+import io
 import json
 import math
 import tarfile
@@ -79,6 +80,29 @@ def test_removing_a_directory_that_was_an_empty_leaf_before():
     assert result.efficiency == 100 / 200
     assert result.wasted_bytes == 100
     assert result.top_waste[0].path == "cache" and result.top_waste[0].cause == "deleted"
+
+
+def _raw_layer(members: "list[tuple[str, bytes | None]]") -> il.Layer:
+    """A layer tar written member by member (None = directory), without implied parents."""
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w", format=tarfile.PAX_FORMAT) as tar:
+        for name, data in members:
+            info = tarfile.TarInfo(name)
+            if data is None:
+                info.type = tarfile.DIRTYPE
+                tar.addfile(info)
+            else:
+                info.size = len(data)
+                tar.addfile(info, io.BytesIO(data))
+    return il.Layer.from_tar(buffer.getvalue())
+
+
+def test_a_directory_with_deeper_entries_is_not_a_leaf():
+    # "a" has no direct child entry in layer 0 (a/b is implied), yet it is no leaf there.
+    base = _raw_layer([("a", None), ("a/b/c", b"c" * 10)])
+    upper = _raw_layer([("a", None)])  # an empty directory entry: a leaf of layer 1
+    result = il.analyze(image_of(base, upper))
+    assert result.wasted_path_count == 0
 
 
 def test_dive_efficiency_example_with_real_directories():
