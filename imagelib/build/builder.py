@@ -297,7 +297,7 @@ class _Builder:
                                         f"53/udp")
             start, end = int(match.group(1)), int(match.group(2) or match.group(1))
             ports += [f"{port}/{match.group(3) or 'tcp'}" for port in range(start, end + 1)]
-        # Current BuildKit prints the port list ("EXPOSE [80/tcp]"); releases before 2024 printed a Go
+        # Current BuildKit prints the port list ("EXPOSE [80/tcp]"); older releases printed a Go
         # map ("EXPOSE map[80/tcp:{}]"), which is what the catalog's nginx history shows.
         self._config_step(state, instruction, f"EXPOSE [{' '.join(ports)}]", exposed_ports=ports)
 
