@@ -117,6 +117,18 @@ def parse_reference(text: "str | Reference") -> Reference:
     return Reference(registry, repository, tag, digest)
 
 
+def tag_name(ref: "str | Reference") -> str:
+    """이름표(태그)로 쓸 전체 이름: ``myapp:1.0`` → ``docker.io/library/myapp:1.0``.
+
+    이름표는 움직일 수 있는 이름이라 다이제스트를 담을 수 없습니다(있으면 InvalidReferenceError).
+    """
+    reference = parse_reference(ref)
+    if reference.digest is not None:
+        raise InvalidReferenceError(
+            f"{reference.familiar!r}: 이름표(태그)에는 다이제스트를 쓸 수 없습니다. '이름:태그'로 적으세요.")
+    return str(reference)
+
+
 def _split_digest(text: str) -> "tuple[str, Digest | None]":
     if "@" not in text:
         return text, None

@@ -7,18 +7,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
+from . import display
 from .blob import Blob
 from .digest import Digest, verify
-from .errors import ImageLibError, InvalidReferenceError, TagNotFoundError
+from .errors import ImageFormatError, ImageLibError, InvalidReferenceError, TagNotFoundError
 from .image import Image
 from .layer import Layer
-from .reference import Reference, parse_reference
-from . import display
+from .reference import Reference, parse_reference, tag_name
 
 
 @dataclass(frozen=True)
@@ -109,30 +110,32 @@ class Store:
         if not isinstance(image, Image):
             raise ImageLibError(f"Store.put에는 il.Image가 필요합니다({type(image).__name__}를 받았습니다).")
         getattr(self._backend, "check_image", lambda image: None)(image)  # e.g. what a format forbids
-        for layer in image.layers:
-            if self._backend.get_blob(layer.digest) is None:
-                self._backend.put_blob(layer._blob)
-        self._backend.put_blob(Blob.from_bytes(image.config_bytes))
-        self._backend.put_blob(Blob.from_bytes(image.manifest_bytes))
-        digest = image.digest
-        self._cache[digest] = image
-        if digest not in self._manifests:
-            self._manifests.append(digest)
-        if ref is not None:
-            self._names[_tag_key(ref)] = digest
-        self._save_index()
+        key = None if ref is None else tag_name(ref)
+        with self._locked():  # blobs and index together: a concurrent gc cannot take the new blobs
+            for layer in image.layers:
+                if self._backend.get_blob(layer.digest) is None:
+                    self._backend.put_blob(layer._blob)
+            self._backend.put_blob(Blob.from_bytes(image.config_bytes))
+            self._backend.put_blob(Blob.from_bytes(image.manifest_bytes))
+            digest = image.digest
+            self._cache[digest] = image
+            if digest not in self._manifests:
+                self._manifests.append(digest)
+            if key is not None:
+                self._names[key] = digest
+            self._save_index()
         return digest
 
     def tag(self, source: "str | Reference | Digest", target: "str | Reference") -> Digest:
         """``source`` 이미지에 ``target`` 이름을 하나 더 붙입니다(``docker tag``). 아무것도 복사하지 않습니다."""
         digest = self.resolve(source)
-        self._names[_tag_key(target)] = digest
+        self._names[tag_name(target)] = digest
         self._save_index()
         return digest
 
     def untag(self, ref: "str | Reference") -> Digest:
         """이름 하나를 뗍니다(``docker rmi 이름`` 의 이름 떼기). 이미지 내용은 gc() 전까지 남습니다."""
-        key = _tag_key(ref)
+        key = tag_name(ref)
         if key not in self._names:
             raise TagNotFoundError(f"저장소에 {parse_reference(ref).familiar!r} 이름이 없습니다. "
                                    f"있는 이름: {', '.join(self.tags()) or '(없음)'}")
@@ -226,6 +229,12 @@ class Store:
 
     def gc(self) -> "list[Digest]":
         """어떤 이름에서도 닿지 않는 이미지와 블롭을 지웁니다. 지운 블롭의 다이제스트 목록."""
+        with self._locked():
+            self._reload()  # names another process added since are live too
+            return self._gc()
+
+    def _gc(self) -> "list[Digest]":
+        getattr(self._backend, "remove_leftovers", lambda: None)()  # temp files of killed writers
         live_manifests = set(self._names.values())
         keep: "set[Digest]" = set()
         for digest in live_manifests:
@@ -255,6 +264,16 @@ class Store:
         return blob
 
     def _load(self, digest: Digest) -> Image:
+        try:
+            return self._load_checked(digest)
+        except (KeyError, TypeError, AttributeError, ValueError, RecursionError) as error:
+            if isinstance(error, ImageLibError):
+                raise
+            raise ImageFormatError(
+                f"{self._backend.location}의 매니페스트 {digest}나 그 설정의 구조가 잘못되었습니다"
+                f"({type(error).__name__}: {error}).") from error
+
+    def _load_checked(self, digest: Digest) -> Image:
         manifest_bytes = self._blob(digest).read()
         verify(Digest.of_bytes(manifest_bytes), len(manifest_bytes), digest, None,
                f"매니페스트 블롭 {digest}")
@@ -266,7 +285,19 @@ class Store:
         return Image.from_parts(manifest_bytes, config_bytes, layers)
 
     def _save_index(self) -> None:
+        # A backend may merge what other processes wrote meanwhile: take its result as ours.
         self._backend.save_index(self._names, self._manifests)
+        self._names, self._manifests = dict(self._backend.index), list(self._backend.manifests)
+
+    def _reload(self) -> None:
+        reload = getattr(self._backend, "reload", None)
+        if reload is not None:
+            reload()
+            self._names, self._manifests = dict(self._backend.index), list(self._backend.manifests)
+
+    def _locked(self):
+        """The backend's cross-process lock (a no-op for memory)."""
+        return getattr(self._backend, "locked", contextlib.nullcontext)()
 
     def _tag_rows(self) -> "list[tuple[str, Digest, int]]":
         rows = []
@@ -279,11 +310,3 @@ class Store:
 
     def _repr_html_(self) -> str:
         return display.store_html(self)
-
-
-def _tag_key(ref: "str | Reference") -> str:
-    reference = parse_reference(ref)
-    if reference.digest is not None:
-        raise InvalidReferenceError(
-            f"{reference.familiar!r}: 이름표(태그)에는 다이제스트를 쓸 수 없습니다. '이름:태그'로 적으세요.")
-    return str(reference)

@@ -17,7 +17,7 @@ from ..digest import Digest
 from ..entries import Dir, Entry, File
 from ..errors import ImageLibError, UnsupportedError
 from ..image import Image
-from ..reference import Reference, parse_reference
+from ..reference import Reference, parse_reference, tag_name
 from ..store import Store
 from ..tario import write_tar
 from .atomic import atomic_file
@@ -74,13 +74,13 @@ def save(img_or_store: "Image | Store", path: "str | os.PathLike", format: str =
 def _named_images(img_or_store: "Image | Store", ref: object) -> "list[Named]":
     refs = [] if ref is None else [ref] if isinstance(ref, (str, Reference)) else list(ref)
     if isinstance(img_or_store, Image):
-        return [(img_or_store, tuple(_tag_name(r) for r in refs))]
+        return [(img_or_store, tuple(tag_name(r) for r in refs))]
     if not isinstance(img_or_store, Store):
         raise ImageLibError(
             f"il.save에는 il.Image나 il.Store가 필요합니다({type(img_or_store).__name__}를 받았습니다).")
     store = img_or_store
     if not refs:
-        return [(store.get(record.digest), tuple(_tag_name(n) for n in record.names))
+        return [(store.get(record.digest), tuple(tag_name(n) for n in record.names))
                 for record in store.images()]
     chosen: "dict[Digest, list[str]]" = {}
     for wanted in refs:
@@ -88,16 +88,8 @@ def _named_images(img_or_store: "Image | Store", ref: object) -> "list[Named]":
         names = chosen.setdefault(digest, [])
         by_digest = isinstance(wanted, str) and wanted.startswith("sha256:")
         if not by_digest and parse_reference(wanted).digest is None:
-            names.append(_tag_name(wanted))
+            names.append(tag_name(wanted))
     return [(store.get(digest), tuple(dict.fromkeys(names))) for digest, names in chosen.items()]
-
-
-def _tag_name(ref: "str | Reference") -> str:
-    reference = parse_reference(ref)
-    if reference.digest is not None:
-        raise ImageLibError(
-            f"{reference.familiar!r}: 저장할 이름에는 다이제스트를 쓸 수 없습니다. '이름:태그'로 적으세요.")
-    return str(reference)
 
 
 def _save_layout(named: "list[Named]", path: str) -> None:
