@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import html
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 _UNITS = ("B", "KB", "MB", "GB", "TB")
 _MAX_ROWS = 30
@@ -111,8 +111,8 @@ def image_html(image) -> str:
             f"<code>{image.digest.short}</code> · {image.os}/{image.architecture} · "
             f"레이어 {len(image.layers)}개 · {human_size(image.size)}")
     layers = table(["#", "만든 단계 (created_by)", "크기", "다이제스트"],
-                   [(i, Code(short_text(l.created_by or "—", 70)), human_size(l.size),
-                     Code(l.digest.short)) for i, l in enumerate(image.layers)],
+                   [(i, Code(short_text(layer.created_by or "—", 70)), human_size(layer.size),
+                     Code(layer.digest.short)) for i, layer in enumerate(image.layers)],
                    caption="레이어 (아래 → 위)")
     settings = [(k, Code(v)) for k, v in config.summary().items()]
     conf = table(["설정", "값"], settings, caption="설정 (config)") if settings else ""

@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
-from typing import Mapping, Sequence
 
+from . import display
 from .digest import Digest, verify
 from .errors import DigestMismatchError, ImageFormatError, ReadOnlyError
-from .layer import (DOCKER_LAYER, DOCKER_LAYER_GZIP, OCI_LAYER, OCI_LAYER_GZIP, READ_ONLY_MESSAGE,
-                    Layer)
+from .layer import DOCKER_LAYER, DOCKER_LAYER_GZIP, OCI_LAYER, OCI_LAYER_GZIP, READ_ONLY_MESSAGE, Layer
 from .tario import reproducible_epoch
-from . import display
 
 OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
 OCI_CONFIG = "application/vnd.oci.image.config.v1+json"
@@ -313,7 +312,7 @@ class Image:
         history = tuple(History.from_json(h) for h in config_doc.get("history") or [])
         steps = [h for h in history if not h.empty_layer]
         checked = []
-        for index, (layer, descriptor, diff_id) in enumerate(zip(layers, descriptors, diff_ids)):
+        for index, (layer, descriptor, diff_id) in enumerate(zip(layers, descriptors, diff_ids, strict=True)):
             if layer.digest != descriptor.get("digest") or layer.size != descriptor.get("size"):
                 raise DigestMismatchError(
                     f"레이어 {index}의 블롭({layer.digest})이 매니페스트의 {descriptor.get('digest')}와 다릅니다.")
