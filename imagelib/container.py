@@ -7,15 +7,25 @@
 
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
-from .entries import (Dir, Entry, File, Opaque, Symlink, Whiteout, is_within, lexical_path,
-                      parent_paths, require_path)
+from . import display
+from .entries import (
+    Dir,
+    Entry,
+    File,
+    Opaque,
+    Symlink,
+    Whiteout,
+    is_within,
+    lexical_path,
+    parent_paths,
+    require_path,
+)
 from .errors import ImageLibError, NotADirectoryError_, PathNotFoundError
 from .filetree import MAX_SYMLINK_HOPS, FileTree, TreeDiff, TreeEntry
 from .image import Image
 from .layer import Layer
-from . import display
 
 _CONFIG_CHANGES = ("env", "cmd", "entrypoint", "workdir", "user", "labels", "exposed_ports",
                    "volumes", "stop_signal")

@@ -7,13 +7,13 @@ OHP 필름을 겹쳐 위에서 내려다본 모습과 같습니다. 각 레이�
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Iterator, Sequence
 
-from .entries import Dir, Entry, File, Hardlink, Opaque, Symlink, Whiteout, normalize_path
-from .errors import (LayerFormatError, NotADirectoryError_, PathNotFoundError, ReadOnlyError)
-from .tario import sort_key
 from . import display
+from .entries import Dir, Entry, File, Hardlink, Opaque, Whiteout, normalize_path
+from .errors import LayerFormatError, NotADirectoryError_, PathNotFoundError, ReadOnlyError
+from .tario import sort_key
 
 MAX_SYMLINK_HOPS = 40
 

@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from determinism_probe import build
 
 PROBE = Path(__file__).with_name("determinism_probe.py")
