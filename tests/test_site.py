@@ -190,15 +190,32 @@ def test_a_failing_cell_names_the_notebook(tmp_path):
         build_site.build(tmp_path / "site", tmp_path / "nb", log=lambda _line: None)
 
 
-def test_real_course_notebook_builds(tmp_path):
-    out = tmp_path / "site"
-    build_site.build(out, ROOT / "notebooks", only=["00"], log=lambda _line: None)
-    page = read(out / "00_introduction.html")
-    assert "코스 안내와 환경 점검" in read(out / "index.html")
-    images = re.findall(r"<img [^>]*>", page)
-    assert images and all(re.search(r'alt="[^"]+"', tag) for tag in images)
-    notebooks = {p.stem for p in (ROOT / "notebooks").glob("*.ipynb")}
-    for href in hrefs(page):
-        target = href.split("#")[0]
-        if target.endswith(".html") and "/" not in target and target != "index.html":
-            assert target[:-5] in notebooks, f"없는 노트북으로 가는 링크: {href}"
+@pytest.fixture(scope="module")
+def course_site(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("course-site") / "site"
+    build_site.build(out, ROOT / "notebooks", log=lambda _line: None)
+    return out
+
+
+def test_real_course_has_a_page_for_every_notebook_and_solution(course_site):
+    index = read(course_site / "index.html")
+    for notebook in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+        title, _ = build_site.title_and_minutes(nbformat.read(notebook, as_version=4))
+        assert f"href='{notebook.stem}.html'>{title}</a>" in index
+        assert (course_site / f"{notebook.stem}.html").exists()
+        assert (course_site / "solutions" / f"{notebook.stem}_solutions.html").exists()
+
+
+def test_real_course_links_resolve_and_figures_have_alt_text(course_site):
+    pages = sorted(course_site.rglob("*.html"))
+    for path in pages:
+        page = read(path)
+        for href in hrefs(page):
+            if not href.startswith(("#", "data:", "http:", "https:", "mailto:")):
+                assert (path.parent / href.split("#")[0]).resolve().exists(), f"{path.name}: 깨진 링크 {href}"
+        for tag in re.findall(r"<img [^>]*>", page):
+            assert re.search(r"""alt=["'][^"']+["']""", tag), f"{path.name}: 대체 텍스트 없는 그림"
+    lessons = [p for p in pages if p.parent == course_site and p.name != "index.html"]
+    for before, after in zip(lessons, lessons[1:], strict=False):
+        assert re.search(rf"href=.{after.name}. rel=.next.", read(before))
+        assert re.search(rf"href=.{before.name}. rel=.prev.", read(after))

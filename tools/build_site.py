@@ -97,9 +97,25 @@ def plain(markdown: str) -> str:
     return re.sub(r"\*\*|`|^#+\s*", "", text, flags=re.MULTILINE).strip()
 
 
+def first_paragraph(markdown: str) -> str:
+    """The first block of prose: no heading, table, code block or quote."""
+    paragraph: list[str] = []
+    in_code = False
+    for line in markdown.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("```"):
+            in_code = not in_code
+            continue
+        if in_code or not stripped or stripped.startswith(("#", "|", ">")):
+            if paragraph:
+                break
+            continue
+        paragraph.append(stripped)
+    return " ".join(paragraph)
+
+
 def first_sentence(markdown: str) -> str:
-    lines = [line for line in markdown.split("```")[0].splitlines() if line.strip()]
-    text = plain(" ".join(line.strip() for line in lines if not line.startswith("#")))
+    text = plain(first_paragraph(markdown))
     sentence = re.split(r"(?<=[.!?])\s", text, maxsplit=1)[0]
     return sentence if len(sentence) <= 200 else sentence[:199] + "…"
 
