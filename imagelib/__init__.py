@@ -15,10 +15,13 @@ from .entries import Dir, File, Hardlink, Opaque, Symlink, Whiteout
 from .errors import (DigestMismatchError, ImageFormatError, ImageLibError, InvalidDigestError,
                      InvalidPathError, InvalidReferenceError, LayerFormatError, PathNotFoundError,
                      ReadOnlyError, TagNotFoundError, UnsupportedError)
+from .errors import (LimitExceededError, SkippedEntryWarning, UnpackError, UnsafeEntryError,
+                     UnsafePathError)
 from .filetree import FileTree, TreeDiff, TreeEntry
 from .formats import open_image as open, save, unpack  # noqa: A001
 from .image import Config, History, Image
 from .layer import Layer
+from .limits import Limits
 from .reference import Reference, parse_reference
 from .registry import (AccessDeniedError, AuthenticationError, PushReport, Registry, RegistryError,
                        RegistryNotFoundError, RegistryUnreachableError)
@@ -36,6 +39,8 @@ __all__ = [
     "PathNotFoundError", "ReadOnlyError", "Reference", "Store", "Symlink", "TagNotFoundError",
     "TreeDiff", "TreeEntry", "UnsupportedError", "Usage", "Whiteout", "parse_reference",
     "open", "save", "unpack",
+    "Limits", "LimitExceededError", "SkippedEntryWarning", "UnpackError", "UnsafeEntryError",
+    "UnsafePathError",
     "AccessDeniedError", "AuthenticationError", "PushReport", "Registry", "RegistryError",
     "RegistryNotFoundError", "RegistryUnreachableError", "viz",
     "BuildError", "BuildResult", "build", "catalog",

@@ -81,3 +81,19 @@ class AmbiguousImageError(ImageLibError, LookupError):
 
 class UnsafePathError(InvalidPathError):
     """이미지의 경로나 링크가 대상 폴더 밖을 가리킵니다. 안전을 위해 풀지 않습니다."""
+
+
+class UnsafeEntryError(LayerFormatError, UnsafePathError):
+    """레이어 tar에 위험한 항목이 있습니다(루트를 벗어나는 경로, 드라이브 문자, 루트를 바꾸는 항목 등)."""
+
+
+class LimitExceededError(ImageLibError):
+    """읽던 이미지·레이어가 한도(il.Limits)를 넘었습니다(압축 폭탄, 너무 많은 항목, 너무 큰 JSON 등)."""
+
+
+class SkippedEntryWarning(UserWarning):
+    """레이어의 항목 하나를 건너뛰었다는 경고(장치 파일, FIFO처럼 imagelib가 담지 않는 것)."""
+
+
+class UnpackError(ImageLibError):
+    """이미지를 폴더에 풀다가 실패했습니다(디스크 공간, 권한, 너무 긴 이름 등). 실패한 레이어는 되돌립니다."""

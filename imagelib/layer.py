@@ -8,16 +8,24 @@ from __future__ import annotations
 
 import io
 import os
-from typing import BinaryIO, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import BinaryIO
 
-from .blob import Blob, HashingReader, compress_stream, detect_compression, open_uncompressed
+from . import display
+from .blob import (
+    Blob,
+    HashingReader,
+    compress_stream,
+    decompressing_reader,
+    detect_compression,
+    open_uncompressed,
+)
 from .digest import Digest, Hasher
-from .entries import (MARKER_KINDS, Dir, Entry, File, Opaque, Whiteout, is_within, parent_paths,
-                      require_path)
+from .entries import MARKER_KINDS, Dir, Entry, File, Opaque, Whiteout, parent_paths, require_path
 from .errors import InvalidPathError, LayerFormatError, ReadOnlyError, UnsupportedError
 from .fasttar import UnusualTar, read_members
-from .tario import scan_tar, tar_bytes, write_tar
-from . import display
+from .limits import CountingReader, InflateGuard, Limits, decompression_errors, resolve_limits
+from .tario import scan_tar, tar_bytes
 
 OCI_LAYER = "application/vnd.oci.image.layer.v1.tar"
 OCI_LAYER_GZIP = OCI_LAYER + "+gzip"
@@ -83,13 +91,17 @@ class Layer:
     def from_tar(cls, source: "str | os.PathLike | bytes | BinaryIO", *,
                  media_type: "str | None" = None, created_by: str = "", comment: str = "",
                  expected_digest: "Digest | str | None" = None,
-                 expected_size: "int | None" = None) -> "Layer":
+                 expected_size: "int | None" = None, limits: "Limits | None" = None) -> "Layer":
         """tar 아카이브(압축 없음, gzip, zstd — 내용으로 알아냄)를 레이어로 읽습니다.
 
         파일 경로, 바이트, 파일 객체를 받을 수 있고, 파일 전체를 메모리에 올리지 않습니다.
         ``expected_digest`` 를 주면 블롭의 다이제스트와 크기를 검사합니다.
+        루트를 벗어나는 경로('..'), 드라이브 문자, 자기 폴더를 지우는 화이트아웃처럼 위험한 항목은
+        UnsafeEntryError로 거절하고, 압축 폭탄이나 너무 많은 항목은 ``limits``
+        (기본 ``il.Limits()``)를 넘는 순간 LimitExceededError로 멈춥니다.
         """
-        blob = _blob_from_source(source)
+        limits = resolve_limits(limits)
+        blob = _blob_from_source(source, limits)
         with blob.open() as raw:
             compression = detect_compression(raw.read(4))
         expected = None if expected_digest is None else Digest.parse(expected_digest)
@@ -97,7 +109,7 @@ class Layer:
             _verify_blob(blob, expected, expected_size)  # check compressed bytes before inflating
         try:
             layer = cls._from_blob(blob, compression, None, media_type=media_type,
-                                   created_by=created_by, comment=comment)
+                                   created_by=created_by, comment=comment, limits=limits)
         except LayerFormatError:
             if expected is not None:
                 _verify_blob(blob, expected, expected_size)  # damaged bytes: say so first
@@ -110,12 +122,14 @@ class Layer:
     @classmethod
     def _from_blob(cls, blob: Blob, compression: "str | None", diff_id: "Digest | None", *,
                    media_type: "str | None" = None, created_by: str = "",
-                   comment: str = "") -> "Layer":
+                   comment: str = "", limits: "Limits | None" = None) -> "Layer":
         where = f"레이어 {blob.digest.short}" if blob._digest is not None else "레이어"
+        if limits is not None and compression is None and blob.size > limits.max_bytes:
+            raise limits.exceeded(where, "max_bytes", f"tar가 {display.human_size(blob.size)}")
         try:
-            entries, hasher = _scan(blob, compression, where, fast=True)
+            entries, hasher = _scan(blob, compression, where, fast=True, limits=limits)
         except UnusualTar:
-            entries, hasher = _scan(blob, compression, where, fast=False)
+            entries, hasher = _scan(blob, compression, where, fast=False, limits=limits)
         actual_diff_id = hasher.digest()
         if compression is None and blob._digest is None and hasher.size == blob.size:
             blob._digest = actual_diff_id  # uncompressed: the blob bytes are the tar bytes
@@ -277,18 +291,33 @@ class Layer:
         return display.layer_html(self)
 
 
-def _scan(blob: Blob, compression: "str | None", where: str, fast: bool) -> "tuple[list[Entry], Hasher]":
-    """One pass over the layer: its entries and the hash of its uncompressed tar."""
-    with open_uncompressed(blob, compression) as plain:
+def _scan(blob: Blob, compression: "str | None", where: str, fast: bool,
+          limits: "Limits | None" = None) -> "tuple[list[Entry], Hasher]":
+    """One pass over the layer: its entries and the hash of its uncompressed tar.
+
+    With ``limits``, a compressed blob is inflated through a guard that stops a bomb while
+    streaming (total bytes and ratio), long before it is all inflated.
+    """
+    with _open_plain(blob, compression, where, limits) as plain:
         hashing = HashingReader(plain)
         reader = io.BufferedReader(hashing, buffer_size=1 << 16)
         members = read_members(reader) if fast else None
         try:
-            entries = list(scan_tar(reader, blob, compression, where, members=members))
+            entries = list(scan_tar(reader, blob, compression, where, members=members, limits=limits))
             hashing.drain()
-        except (OSError, EOFError) as error:
-            raise LayerFormatError(f"{where}: 압축을 풀 수 없습니다({error}).") from None
+        except decompression_errors() as error:
+            raise LayerFormatError(
+                f"{where}: {compression or 'tar'} 데이터를 읽을 수 없습니다. 파일이 잘렸거나 손상되었습니다"
+                f"({error}).") from None
     return entries, hashing.hasher
+
+
+def _open_plain(blob: Blob, compression: "str | None", where: str,
+                limits: "Limits | None") -> BinaryIO:
+    if limits is None or compression is None:
+        return open_uncompressed(blob, compression)
+    packed = CountingReader(blob.open())
+    return InflateGuard(decompressing_reader(packed, compression), packed, limits, where)
 
 
 def _verify_blob(blob: Blob, expected: Digest, expected_size: "int | None") -> None:
@@ -297,7 +326,8 @@ def _verify_blob(blob: Blob, expected: Digest, expected_size: "int | None") -> N
     verify(blob.digest, blob.size, expected, expected_size, f"레이어 블롭 {expected}")
 
 
-def _blob_from_source(source: "str | os.PathLike | bytes | BinaryIO | Blob") -> Blob:
+def _blob_from_source(source: "str | os.PathLike | bytes | BinaryIO | Blob",
+                      limits: "Limits | None" = None) -> Blob:
     if isinstance(source, Blob):
         return source
     if isinstance(source, (bytes, bytearray, memoryview)):
@@ -310,12 +340,16 @@ def _blob_from_source(source: "str | os.PathLike | bytes | BinaryIO | Blob") -> 
             raise PathNotFoundError(f"레이어 파일 {path!r}을(를) 찾을 수 없습니다.")
         return Blob.from_file(path)
     if hasattr(source, "read"):
-        return Blob.spool(lambda out: _copy_all(source, out), size_hint=1 << 62)
+        return Blob.spool(lambda out: _copy_all(source, out, limits), size_hint=1 << 62)
     raise LayerFormatError(f"레이어로 읽을 수 없는 값입니다: {type(source).__name__}")
 
 
-def _copy_all(source: BinaryIO, out: BinaryIO) -> None:
+def _copy_all(source: BinaryIO, out: BinaryIO, limits: "Limits | None" = None) -> None:
+    total = 0
     while chunk := source.read(1 << 20):
+        total += len(chunk)
+        if limits is not None and total > limits.max_bytes:
+            raise limits.exceeded("레이어 스트림", "max_bytes", f"{display.human_size(total)}보다 깁니다")
         out.write(chunk)
 
 

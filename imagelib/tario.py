@@ -5,14 +5,27 @@ from __future__ import annotations
 import io
 import os
 import posixpath
+import re
 import tarfile
 import warnings
-from typing import BinaryIO, Iterable, Iterator
+from collections.abc import Iterable, Iterator
+from typing import BinaryIO
 
 from .blob import Blob, LimitedReader, open_uncompressed, skip_to
-from .entries import (OPAQUE_MARKER, WHITEOUT_PREFIX, Dir, Entry, File, Hardlink, Opaque, Symlink,
-                      Whiteout, normalize_path)
-from .errors import InvalidPathError, LayerFormatError
+from .entries import (
+    OPAQUE_MARKER,
+    WHITEOUT_PREFIX,
+    Dir,
+    Entry,
+    File,
+    Hardlink,
+    Opaque,
+    Symlink,
+    Whiteout,
+    normalize_path,
+)
+from .errors import InvalidPathError, LayerFormatError, SkippedEntryWarning, UnsafeEntryError
+from .limits import Limits
 
 
 def reproducible_epoch() -> int:
@@ -114,20 +127,28 @@ class TarContent:
 
 
 def scan_tar(stream: BinaryIO, blob: Blob, compression: "str | None", where: str,
-             members: "Iterable[tarfile.TarInfo] | None" = None) -> Iterator[Entry]:
+             members: "Iterable[tarfile.TarInfo] | None" = None,
+             limits: "Limits | None" = None) -> Iterator[Entry]:
     """Yield the entries of an uncompressed tar stream; file bytes stay in ``blob``.
 
-    ``members`` may come from a faster header reader over ``stream``; by default tarfile reads it.
+    ``members`` may come from a faster header reader over ``stream``; by default tarfile reads it
+    (and then the end-of-archive block is checked, because tarfile takes a cut stream as ended).
+    Unsafe names are refused (``UnsafeEntryError``); ``limits`` bounds entries and name lengths.
     """
+    tail = tar = None
     if members is None:
+        tail = TailWindow(stream)
         try:
-            members = tarfile.open(fileobj=stream, mode="r|")
+            members = tar = tarfile.open(fileobj=tail, mode="r|")
         except tarfile.ReadError as error:
             raise LayerFormatError(f"{where}: tar 아카이브로 읽을 수 없습니다({error}).") from None
     seen: "set[str]" = set()
     try:
-        for member in members:
-            entry = _entry_from_member(member, blob, compression, where)
+        for count, member in enumerate(members, start=1):
+            if limits is not None and count > limits.max_entries:
+                raise limits.exceeded(where, "max_entries", f"tar 항목이 {limits.max_entries:_}개보다 많습니다")
+            _check_extent(member, blob, compression, where, limits)
+            entry = _entry_from_member(member, blob, compression, where, limits)
             if entry is None:
                 continue
             key = f"{entry.kind}:{entry.path}" if entry.kind in ("whiteout", "opaque") else entry.path
@@ -135,18 +156,75 @@ def scan_tar(stream: BinaryIO, blob: Blob, compression: "str | None", where: str
                 raise LayerFormatError(f"{where}: 한 레이어에 같은 경로 {entry.path!r}가 두 번 나옵니다.")
             seen.add(key)
             yield entry
+        if tail is not None:
+            tail.check_end(tar.offset, where)
     except (tarfile.TarError, EOFError, OSError) as error:
         raise LayerFormatError(f"{where}: tar 아카이브가 손상되었거나 잘렸습니다({error}).") from None
 
 
+def _check_extent(member: tarfile.TarInfo, blob: Blob, compression: "str | None", where: str,
+                  limits: "Limits | None") -> None:
+    """A member's data must fit the blob (or the limits) *before* a reader tries to skip it.
+
+    tarfile's stream mode skips data by reading block after block without noticing the end,
+    so a 512-byte header claiming an exabyte-long file would keep it busy for hours.
+    """
+    if not (member.isreg() or member.type not in tarfile.SUPPORTED_TYPES):
+        return
+    end = member.offset_data + member.size
+    if compression is None and end > blob.size:
+        raise LayerFormatError(
+            f"{where}: 항목 {member.name!r}의 내용이 {member.size}바이트라는데 tar는 {blob.size}바이트에서 "
+            "끝납니다. 파일이 잘렸습니다.")
+    if limits is not None and end > limits.max_bytes:
+        raise limits.exceeded(where, "max_bytes", f"항목 {member.name!r}의 크기가 {member.size:_}바이트")
+
+
+class TailWindow(io.RawIOBase):
+    """Counts what tarfile reads and keeps the last bytes, to find the end-of-archive block."""
+
+    KEEP = 1 << 16
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self._stream = stream
+        self.total = 0
+        self._tail = bytearray()
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        data = self._stream.read(len(buffer))
+        buffer[: len(data)] = data
+        self.total += len(data)
+        self._tail += data
+        del self._tail[: max(0, len(self._tail) - self.KEEP)]
+        return len(data)
+
+    def check_end(self, offset: int, where: str) -> None:
+        """The block at ``offset`` (after the last member) must be the zero end-of-archive block."""
+        if self.total < offset + BLOCK:
+            raise LayerFormatError(
+                f"{where}: tar가 끝 표시(0으로 찬 블록) 없이 {self.total}바이트에서 끝났습니다. "
+                "파일이 잘렸습니다. 다시 받거나 만드세요.")
+        start = offset - (self.total - len(self._tail))
+        if start >= 0 and bytes(self._tail[start: start + BLOCK]) != NUL * BLOCK:
+            raise LayerFormatError(
+                f"{where}: {offset}바이트 위치의 tar 헤더가 망가졌습니다(체크섬이 맞지 않음). "
+                "파일이 손상되었습니다.")
+
+
 def _entry_from_member(member: tarfile.TarInfo, blob: Blob, compression: "str | None",
-                       where: str) -> "Entry | None":
-    try:
-        path = normalize_path(member.name, what=f"{where}의 항목")
-    except InvalidPathError as error:
-        raise LayerFormatError(str(error)) from None
+                       where: str, limits: "Limits | None") -> "Entry | None":
+    path = member_path(member.name, where, limits)
+    if member.issym() or member.islnk():
+        check_name_text(member.linkname, f"{where}의 {path!r}의 링크 대상", limits)
     if not path:
-        return None  # the root directory itself
+        if member.isdir():
+            return None  # the root directory itself
+        raise UnsafeEntryError(
+            f"{where}: 항목 {member.name!r}이(가) 루트(/) 폴더 자체를 폴더가 아닌 것으로 바꾸려 합니다. "
+            "안전하지 않은 레이어라 읽지 않습니다.")
     common = dict(path=path, mode=member.mode & 0o7777, uid=member.uid, gid=member.gid)
     head, name = posixpath.split(path)
     if name == OPAQUE_MARKER:
@@ -155,8 +233,10 @@ def _entry_from_member(member: tarfile.TarInfo, blob: Blob, compression: "str | 
         return None  # aufs metadata such as .wh..wh.plnk
     if name.startswith(WHITEOUT_PREFIX):
         hidden = name[len(WHITEOUT_PREFIX):]
-        if not hidden:
-            raise LayerFormatError(f"{where}: 이름이 없는 화이트아웃 {member.name!r}는 잘못된 항목입니다.")
+        if hidden in ("", ".", ".."):
+            raise UnsafeEntryError(
+                f"{where}: 화이트아웃 {member.name!r}는 이름이 없거나 '.'/'..'를 가리킵니다(자기 폴더나 "
+                "그 부모를 지우려는 항목). 안전하지 않은 레이어라 읽지 않습니다.")
         return Whiteout(path=posixpath.join(head, hidden))
     if member.isreg():
         content = TarContent(blob, compression, member.offset_data, member.size,
@@ -167,9 +247,48 @@ def _entry_from_member(member: tarfile.TarInfo, blob: Blob, compression: "str | 
     if member.issym():
         return Symlink(member.linkname, **common)
     if member.islnk():
-        try:
-            return Hardlink(member.linkname, **common)
-        except InvalidPathError as error:
-            raise LayerFormatError(f"{where}의 하드 링크 {path!r}: {error}") from None
-    warnings.warn(f"{where}: 장치 파일이나 FIFO {path!r}는 건너뜁니다.", stacklevel=3)
+        target = member_path(member.linkname, f"{where}의 하드 링크 {path!r}의 대상", limits)
+        if not target:
+            raise UnsafeEntryError(f"{where}의 하드 링크 {path!r}가 루트(/) 폴더를 가리킵니다.")
+        return Hardlink(target, **common)
+    if member.ischr() or member.isblk() or member.isfifo():
+        warnings.warn(f"{where}: 장치 파일이나 FIFO {path!r}는 건너뜁니다"
+                      "(il.unpack(..., special_files=True)로 풀 수 있습니다).", SkippedEntryWarning, stacklevel=3)
+    else:
+        warnings.warn(f"{where}: 알 수 없는 종류({member.type!r})의 항목 {path!r}는 건너뜁니다.",
+                      SkippedEntryWarning, stacklevel=3)
     return None
+
+
+_DRIVE = re.compile(r"^[A-Za-z]:")
+
+
+def member_path(name: str, where: str, limits: "Limits | None") -> str:
+    """A tar member name as an image path: ``./a//b`` and ``/a/b`` -> ``a/b``.
+
+    A leading ``/`` or ``./`` is dropped, as Docker, containerd and GNU tar read them (the
+    path stays under the root). ``..`` components, drive letters (``C:``), NUL and names that
+    are not UTF-8 are refused with ``UnsafeEntryError`` / ``LayerFormatError``.
+    """
+    check_name_text(name, f"{where}의 항목", limits)
+    try:
+        path = normalize_path(name, what=f"{where}의 항목")
+    except InvalidPathError as error:
+        raise UnsafeEntryError(str(error)) from None
+    if _DRIVE.match(path):
+        raise UnsafeEntryError(
+            f"{where}의 항목 {name!r}이(가) 드라이브 문자(예: 'C:')로 시작합니다. 윈도우에서 풀면 "
+            "폴더 밖에 쓰게 되므로 읽지 않습니다.")
+    return path
+
+
+def check_name_text(name: str, what: str, limits: "Limits | None") -> None:
+    """Names must be UTF-8 (PAX says so) and not longer than the limit."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        raw = name.encode("utf-8", "surrogateescape")
+        raise LayerFormatError(
+            f"{what} {raw!r}의 이름이 UTF-8이 아닙니다. 이미지 안의 이름은 UTF-8이어야 합니다.") from None
+    if limits is not None:
+        limits.check_name(name, what)

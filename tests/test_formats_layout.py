@@ -237,5 +237,5 @@ def test_get_streams_layers_from_disk(tmp_path):
 def test_store_folder_round_trips_unpack(tmp_path):
     image = tricky_image()
     il.Store(tmp_path / "s").put(image, "t:1")
-    il.unpack(il.Store(tmp_path / "s").get("t:1"), tmp_path / "out")
+    il.unpack(il.Store(tmp_path / "s").get("t:1"), tmp_path / "out", keep_setuid=True)
     assert folder_snapshot(tmp_path / "out") == tree_snapshot(image.rootfs())

@@ -45,7 +45,7 @@ def _image(*layers: il.Layer) -> il.Image:
 
 def test_unpack_matches_the_union_view(tmp_path):
     image = tricky_image()
-    il.unpack(image, tmp_path / "root")
+    il.unpack(image, tmp_path / "root", keep_setuid=True)
     assert folder_snapshot(tmp_path / "root") == tree_snapshot(image.rootfs())
     assert hardlink_groups(tmp_path / "root") == [{"app/hard", "app/run.sh"}, {"tools/alias", "tools/bin"}]
     assert (tmp_path / "root" / "한글" / "둘째.txt").read_text(encoding="utf-8") == "둘\n"
@@ -55,7 +55,7 @@ def test_unpack_matches_the_union_view(tmp_path):
 def test_unpack_reads_compressed_layers(tmp_path):
     image = tricky_image()
     packed = _image(*(layer.compress("gzip") for layer in image.layers))
-    il.unpack(packed, tmp_path / "root")
+    il.unpack(packed, tmp_path / "root", keep_setuid=True)
     assert folder_snapshot(tmp_path / "root") == tree_snapshot(image.rootfs())
 
 

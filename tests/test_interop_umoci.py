@@ -58,7 +58,7 @@ def test_umoci_unpack_equals_rootfs_and_il_unpack(tmp_path, name):
     image = _images()[name]
     il.save(image, tmp_path / "lay", ref=f"{name}:1")
     rootfs = umoci_unpack(f"{tmp_path / 'lay'}:1", tmp_path / "bundle")
-    il.unpack(image, tmp_path / "mine")
+    il.unpack(image, tmp_path / "mine", keep_setuid=True)  # umoci keeps them too
     theirs, mine = folder_snapshot(rootfs), folder_snapshot(tmp_path / "mine")
     assert theirs == mine == tree_snapshot(image.rootfs())
     assert hardlink_groups(rootfs) == hardlink_groups(tmp_path / "mine")
@@ -114,7 +114,7 @@ def test_after_umoci_repack_imagelib_sees_what_umoci_sees(tmp_path):
     assert tree_snapshot(il.Store(layout).get("tricky:2").rootfs()) == expected
     again = umoci_unpack(f"{layout}:2", tmp_path / "again")
     assert folder_snapshot(again) == expected
-    il.unpack(repacked, tmp_path / "mine")
+    il.unpack(repacked, tmp_path / "mine", keep_setuid=True)
     assert folder_snapshot(tmp_path / "mine") == expected
     assert il.open(layout, ref="1") == image  # the original tag is untouched
 

@@ -18,7 +18,7 @@ from ..blob import Blob, decompressing_reader, detect_compression
 from ..digest import CHUNK_SIZE
 from ..entries import lexical_path
 from ..errors import ImageFormatError, PathNotFoundError
-from .layout import MAX_JSON_BYTES
+from ..limits import CountingReader, InflateGuard, Limits, decompression_errors, resolve_limits
 
 MAX_LINK_HOPS = 40
 
@@ -27,12 +27,22 @@ class Source:
     """Common interface: ``label``, ``exists``, ``is_file``, ``listdir``, ``blob``, ``read_bytes``."""
 
     label = ""
+    limits: Limits = resolve_limits(None)
 
-    def read_bytes(self, name: str, limit: int = MAX_JSON_BYTES) -> bytes:
+    def read_bytes(self, name: str) -> bytes:
+        """A small member (a JSON document): at most ``limits.max_json_bytes``."""
         blob = self.blob(name)
-        if blob.size > limit:
-            raise ImageFormatError(f"{self.label}의 {name!r}이(가) {blob.size}바이트로 너무 큽니다.")
+        self.limits.check_json_size(blob.size, f"{self.label}의 {name!r}")
         return blob.read()
+
+    def checked(self, name: object) -> str:
+        """A member name from the archive's own metadata, refused if it points outside the archive."""
+        if (not isinstance(name, str) or "\0" in name or "\\" in name
+                or name.startswith("/") or ".." in name.split("/")):
+            raise ImageFormatError(
+                f"{self.label}의 메타데이터가 아카이브 밖이나 잘못된 경로 {name!r}을(를) 가리킵니다. "
+                "안전하지 않은 파일이라 열지 않습니다.")
+        return lexical_path(name)
 
     def exists(self, name: str) -> bool:
         raise NotImplementedError
@@ -54,12 +64,13 @@ class Source:
 class FolderSource(Source):
     """An image layout or an unpacked ``docker save`` in a real folder."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, limits: "Limits | None" = None) -> None:
         self.root = os.path.realpath(path)
         self.label = f"폴더 {os.path.basename(self.root)!r}"
+        self.limits = resolve_limits(limits)
 
     def _real(self, name: str) -> str:
-        real = os.path.realpath(os.path.join(self.root, lexical_path(name)))
+        real = os.path.realpath(os.path.join(self.root, self.checked(name)))
         if real != self.root and not real.startswith(self.root + os.sep):
             raise ImageFormatError(f"{self.label}의 {name!r}이(가) 폴더 밖을 가리킵니다.")
         return real
@@ -86,14 +97,18 @@ class FolderSource(Source):
 class TarSource(Source):
     """A tar file (plain, gzip or zstd) read member by member."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, limits: "Limits | None" = None) -> None:
         self.label = f"파일 {os.path.basename(path)!r}"
-        self.path, self._keepalive = _plain_tar(path, self.label)
+        self.limits = resolve_limits(limits)
+        self.path, self._keepalive = _plain_tar(path, self.label, self.limits)
         self.members: "dict[str, tarfile.TarInfo]" = {}
         self.folders: "set[str]" = {""}
         try:
             with tarfile.open(self.path, "r:") as tar:
-                for member in tar:
+                for count, member in enumerate(tar, start=1):
+                    if count > self.limits.max_entries:
+                        raise self.limits.exceeded(self.label, "max_entries",
+                                                   f"항목이 {self.limits.max_entries:_}개보다 많습니다")
                     self._add(member)
         except (tarfile.TarError, EOFError, OSError) as error:
             self._check_complete()
@@ -109,6 +124,10 @@ class TarSource(Source):
                     f"{max(0, size - member.offset_data)}바이트만 있습니다. 파일을 다시 받거나 만드세요.")
 
     def _add(self, member: tarfile.TarInfo) -> None:
+        if ".." in member.name.split("/"):
+            raise ImageFormatError(
+                f"{self.label}의 항목 {member.name!r}에 '..'이 있어 아카이브 밖을 가리킵니다. "
+                "안전하지 않은 파일이라 열지 않습니다.")
         name = lexical_path(member.name)
         if not name:
             return
@@ -120,7 +139,7 @@ class TarSource(Source):
 
     def _resolve(self, name: str) -> "str | None":
         """The name of the member ``name`` leads to after following links; None if absent."""
-        pending = [part for part in lexical_path(name).split("/") if part]
+        pending = [part for part in self.checked(name).split("/") if part]
         done: "list[str]" = []
         hops = 0
         while pending:
@@ -171,19 +190,29 @@ class TarSource(Source):
         return Blob.from_file(self.path, member.offset_data, member.size, keepalive=self._keepalive)
 
 
-def _plain_tar(path: str, label: str) -> "tuple[str, object]":
-    """The path of an uncompressed tar with the same members (a temp copy for compressed ones)."""
+def _plain_tar(path: str, label: str, limits: Limits) -> "tuple[str, object]":
+    """The path of an uncompressed tar with the same members (a temp copy for compressed ones).
+
+    The copy is inflated through the limits' guard: a bomb stops while streaming, and the
+    half-written temp file is removed.
+    """
     with open(path, "rb") as handle:
         compression = detect_compression(handle.read(4))
     if compression is None:
         return path, None
     handle, temp = tempfile.mkstemp(prefix="imagelib-archive-", suffix=".tar")
     try:
-        with os.fdopen(handle, "wb") as out, decompressing_reader(open(path, "rb"), compression) as plain:
+        packed = CountingReader(open(path, "rb"))
+        with os.fdopen(handle, "wb") as out, InflateGuard(
+                decompressing_reader(packed, compression), packed, limits, label) as plain:
             _copy(plain, out)
-    except (OSError, EOFError) as error:
+    except decompression_errors() as error:
         os.remove(temp)
-        raise ImageFormatError(f"{label}의 {compression} 압축을 풀 수 없습니다({error}).") from None
+        raise ImageFormatError(
+            f"{label}의 {compression} 압축을 풀 수 없습니다. 파일이 잘렸거나 손상되었습니다({error}).") from None
+    except BaseException:
+        os.remove(temp)
+        raise
     token = _TempFile(temp)
     return temp, token
 
@@ -208,13 +237,13 @@ def _copy(source: BinaryIO, out: BinaryIO) -> None:
         out.write(chunk)
 
 
-def open_source(path: "str | os.PathLike") -> Source:
+def open_source(path: "str | os.PathLike", limits: "Limits | None" = None) -> Source:
     """A folder or a tar file at ``path`` as a Source."""
     path = os.fspath(path)
     if os.path.isdir(path):
-        return FolderSource(path)
+        return FolderSource(path, limits)
     if os.path.isfile(path):
-        return TarSource(path)
+        return TarSource(path, limits)
     raise PathNotFoundError(
         f"{os.path.basename(path)!r}을(를) 찾을 수 없습니다. 이미지 파일(tar)이나 폴더 경로를 확인하세요.")
 

@@ -60,3 +60,42 @@ def _remove_quietly(path: str) -> None:
         os.remove(path)
     except OSError:
         pass
+
+
+class FolderLock:
+    """An exclusive, re-entrant lock on a folder shared by processes: ``flock`` on the folder itself.
+
+    No lock file is added to the folder (an OCI layout stays exactly a layout). Where ``fcntl``
+    is missing (Windows) or the file system refuses ``flock``, the lock does nothing.
+    """
+
+    def __init__(self, folder: str) -> None:
+        self._folder = folder
+        self._depth = 0
+        self._handle: "int | None" = None
+
+    def __enter__(self) -> "FolderLock":
+        if self._depth == 0:
+            self._handle = _lock(self._folder)
+        self._depth += 1
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._depth -= 1
+        if self._depth == 0 and self._handle is not None:
+            os.close(self._handle)  # closing the descriptor releases the flock
+            self._handle = None
+
+
+def _lock(folder: str) -> "int | None":
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        return None
+    handle = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+    except OSError:
+        os.close(handle)
+        return None
+    return handle

@@ -94,7 +94,7 @@ def load_item(source: Source, item: Mapping) -> Image:
         if not source.is_file(name):
             raise ImageFormatError(f"{source.label}에 레이어 {index}의 파일 {name!r}이(가) 없습니다.")
         expected = content_digest(name) if name.startswith(BLOBS_DIR + "/") else None
-        layers.append(Layer.from_tar(source.blob(name), expected_digest=expected))
+        layers.append(Layer.from_tar(source.blob(name), expected_digest=expected, limits=source.limits))
     manifest_bytes = _docker_manifest(source, item, config_bytes, layers) or synthesized_manifest(
         config_bytes, layers)
     return Image.from_parts(manifest_bytes, config_bytes, layers)
@@ -180,7 +180,7 @@ def load_legacy(source: Source, top_id: str) -> Image:
         name = f"{v1_id}/layer.tar"
         if not source.is_file(name):
             raise ImageFormatError(f"{source.label}에 레이어 파일 {name!r}이(가) 없습니다.")
-        layers.append(Layer.from_tar(source.blob(name)))
+        layers.append(Layer.from_tar(source.blob(name), limits=source.limits))
         history.append(_history_from_v1(json.loads(raw)))
     config_bytes = config_from_v1(chain[-1][1], [layer.diff_id for layer in layers], history)
     return Image.from_parts(synthesized_manifest(config_bytes, layers), config_bytes, layers)

@@ -30,8 +30,9 @@ from ..errors import (
     UnsupportedError,
 )
 from ..image import DOCKER_MANIFEST, DOCKER_MANIFEST_LIST, OCI_INDEX, OCI_MANIFEST, Image
+from ..limits import DEFAULT_LIMITS
 from ..reference import parse_reference
-from .atomic import atomic_file, is_temp_name, write_atomic
+from .atomic import FolderLock, atomic_file, is_temp_name, write_atomic
 
 OCI_LAYOUT_FILE = "oci-layout"
 INDEX_FILE = "index.json"
@@ -41,7 +42,6 @@ REF_NAME = "org.opencontainers.image.ref.name"
 IMAGE_NAME = "io.containerd.image.name"
 MANIFEST_TYPES = (OCI_MANIFEST, DOCKER_MANIFEST)
 INDEX_TYPES = (OCI_INDEX, DOCKER_MANIFEST_LIST)
-MAX_JSON_BYTES = 32 << 20
 _PLATFORM_KEYS = ("architecture", "os", "os.version", "os.features", "variant")
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 
@@ -119,6 +119,8 @@ def index_bytes(items: Iterable[IndexItem], extra: Iterable[dict] = ()) -> bytes
 def load_json(data: bytes, what: str) -> object:
     try:
         return json.loads(data)
+    except RecursionError:
+        raise ImageFormatError(f"{what}의 JSON이 너무 깊이 겹쳐 있어 읽지 않습니다.") from None
     except (ValueError, UnicodeDecodeError) as error:
         raise ImageFormatError(f"{what}을(를) JSON으로 읽을 수 없습니다({error}).") from None
 
@@ -142,9 +144,13 @@ def names_in_descriptor(doc: Mapping, default_repository: "str | None") -> "tupl
     repository of ``io.containerd.image.name``, else ``default_repository``.
     """
     annotations = doc.get("annotations") or {}
+    if not isinstance(annotations, dict):
+        return None, False
     full, ref_name = annotations.get(IMAGE_NAME), annotations.get(REF_NAME)
     if not full and not ref_name:
         return None, True
+    if not isinstance(full or "", str) or not isinstance(ref_name or "", str):
+        return None, False
     try:
         if not ref_name:
             reference = parse_reference(full)
@@ -180,6 +186,7 @@ class LayoutBackend:
         self.manifests: "list[Digest]" = []
         self._foreign: "list[dict]" = []  # index entries imagelib keeps as they were
         self._info: "dict[Digest, IndexItem]" = {}
+        self._lock = FolderLock(self.root)
         if not os.path.exists(self.root):
             self._create()
         elif not os.path.isdir(self.root):
@@ -187,8 +194,8 @@ class LayoutBackend:
                 f"{self._name!r}은(는) 폴더가 아니라 파일입니다. 저장소로 쓸 폴더 경로를 주세요.")
         elif os.path.exists(os.path.join(self.root, OCI_LAYOUT_FILE)):
             self._read()
-        elif not os.listdir(self.root):
-            self._create()
+        elif not [name for name in os.listdir(self.root) if not is_temp_name(name)]:
+            self._create()  # empty, or a creation that was cut short before oci-layout was written
         else:
             raise ImageLibError(
                 f"폴더 {self._name!r}에 다른 파일이 있지만 OCI 이미지 레이아웃(oci-layout 파일)이 아닙니다. "
@@ -202,12 +209,20 @@ class LayoutBackend:
     def location(self) -> str:
         return f"OCI 이미지 레이아웃 폴더 {self._name!r}"
 
+    def locked(self) -> "FolderLock":
+        """Hold the store's lock: one writer at a time across processes (re-entrant)."""
+        return self._lock
+
     # -- creating and reading the folder --------------------------------------------------
 
     def _create(self) -> None:
-        os.makedirs(os.path.join(self.root, BLOBS_DIR, "sha256"), exist_ok=True)
-        write_atomic(os.path.join(self.root, OCI_LAYOUT_FILE), layout_file_bytes())
-        write_atomic(os.path.join(self.root, INDEX_FILE), index_bytes([]))
+        # oci-layout first: a process killed after it leaves a layout _read() can complete.
+        os.makedirs(self.root, exist_ok=True)
+        with self.locked():
+            layout_file = os.path.join(self.root, OCI_LAYOUT_FILE)
+            if not os.path.exists(layout_file):
+                write_atomic(layout_file, layout_file_bytes())
+        self._read()
 
     def _read(self) -> None:
         layout = load_json(self._read_small(OCI_LAYOUT_FILE), f"{self._name}/{OCI_LAYOUT_FILE}")
@@ -219,15 +234,40 @@ class LayoutBackend:
         os.makedirs(os.path.join(self.root, BLOBS_DIR, "sha256"), exist_ok=True)
         index_file = os.path.join(self.root, INDEX_FILE)
         if not os.path.exists(index_file):
-            write_atomic(index_file, index_bytes([]))
+            with self.locked():
+                if not os.path.exists(index_file):
+                    write_atomic(index_file, index_bytes([]))
+        self.reload()
+
+    def reload(self) -> None:
+        """Read index.json again (another process may have changed it)."""
+        self.index, self.manifests, self._foreign = self._load_index()
+
+    def _load_index(self) -> "tuple[dict[str, Digest], list[Digest], list[dict]]":
         doc = load_json(self._read_small(INDEX_FILE), f"{self._name}/{INDEX_FILE}")
         if not isinstance(doc, dict):
             raise ImageFormatError(f"{self._name}/{INDEX_FILE}은(는) JSON 객체여야 합니다.")
+        entries = doc.get("manifests") or []
+        if not isinstance(entries, list):
+            raise ImageFormatError(f"{self._name}/{INDEX_FILE}의 manifests가 목록이 아닙니다.")
+        index: "dict[str, Digest]" = {}
+        manifests: "list[Digest]" = []
+        foreign: "list[dict]" = []
         default_repository = repository_from_folder(self.root)
-        for entry in doc.get("manifests") or []:
-            self._read_entry(entry, default_repository)
+        for entry in entries:
+            found = self._read_entry(entry, default_repository)
+            if found is None:
+                foreign.append(entry)
+                continue
+            digest, name = found
+            if digest not in manifests:
+                manifests.append(digest)
+            if name is not None:
+                index[name] = digest
+        return index, manifests, foreign
 
-    def _read_entry(self, entry: object, default_repository: str) -> None:
+    def _read_entry(self, entry: object, default_repository: str) -> "tuple[Digest, str | None] | None":
+        """(manifest digest, name) of an index entry imagelib manages, None for others."""
         if not isinstance(entry, dict):
             raise ImageFormatError(f"{self._name}/{INDEX_FILE}의 manifests 항목이 객체가 아닙니다: {entry!r}")
         try:
@@ -236,18 +276,13 @@ class LayoutBackend:
             raise ImageFormatError(f"{self._name}/{INDEX_FILE}: {error}") from None
         name, understood = names_in_descriptor(entry, default_repository)
         if entry.get("mediaType") not in MANIFEST_TYPES or not understood:
-            self._foreign.append(entry)
-            return
-        if digest not in self.manifests:
-            self.manifests.append(digest)
-        if name is not None:
-            self.index[name] = digest
+            return None
+        return digest, name
 
     def _read_small(self, name: str) -> bytes:
         path = os.path.join(self.root, name)
         try:
-            if os.path.getsize(path) > MAX_JSON_BYTES:
-                raise ImageFormatError(f"{self._name}/{name}이(가) 너무 큽니다.")
+            DEFAULT_LIMITS.check_json_size(os.path.getsize(path), f"{self._name}/{name}")
             with open(path, "rb") as handle:
                 return handle.read()
         except OSError as error:
@@ -295,6 +330,27 @@ class LayoutBackend:
     # -- the index ------------------------------------------------------------------------
 
     def save_index(self, index: "dict[str, Digest]", manifests: "list[Digest]") -> None:
+        """Write index.json with this store's changes merged into what is on disk now.
+
+        Under the folder lock, index.json is read again and only the names and manifests this
+        store changed since it last read or wrote the index are applied, so two processes
+        writing one store lose nothing. The result becomes ``self.index`` / ``self.manifests``.
+        """
+        with self.locked():
+            disk_index, disk_manifests, self._foreign = self._load_index()
+            merged = dict(disk_index)
+            for name, digest in self.index.items():
+                if name not in index and merged.get(name) == digest:
+                    del merged[name]  # this store removed the name
+            merged.update({name: digest for name, digest in index.items() if self.index.get(name) != digest})
+            dropped = set(self.manifests) - set(manifests)
+            kept = set(merged.values())
+            merged_manifests = [d for d in disk_manifests if d not in dropped or d in kept]
+            merged_manifests += [d for d in manifests if d not in merged_manifests]
+            self._write_index(merged, merged_manifests)
+            self.index, self.manifests = merged, merged_manifests
+
+    def _write_index(self, index: "dict[str, Digest]", manifests: "list[Digest]") -> None:
         foreign_digests = {entry.get("digest") for entry in self._foreign}
         items = []
         for digest in manifests:
@@ -304,7 +360,19 @@ class LayoutBackend:
             base = self._item(digest)
             items.append(IndexItem(base.digest, base.size, base.media_type, base.platform, names))
         write_atomic(os.path.join(self.root, INDEX_FILE), index_bytes(items, self._foreign))
-        self.index, self.manifests = dict(index), list(manifests)
+
+    def remove_leftovers(self) -> "list[str]":
+        """Delete temp files a killed writer left in blobs/ (call with the lock held)."""
+        folder = os.path.join(self.root, BLOBS_DIR, "sha256")
+        removed = []
+        for name in os.listdir(folder) if os.path.isdir(folder) else []:
+            if is_temp_name(name):
+                try:
+                    os.remove(os.path.join(folder, name))
+                    removed.append(name)
+                except OSError:
+                    pass
+        return removed
 
     def _item(self, digest: Digest) -> IndexItem:
         if digest not in self._info:

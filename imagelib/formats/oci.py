@@ -77,7 +77,7 @@ def load_layer(source: Source, doc: Mapping, index: int) -> Layer:
         raise ImageFormatError(f"레이어 {index}의 블롭 {digest}가 {source.label}에 없습니다. "
                                f"{foreign}이 파일만으로는 이미지를 만들 수 없습니다.")
     return Layer.from_tar(source.blob(blob_member(digest)), media_type=media_type or None,
-                          expected_digest=digest, expected_size=size)
+                          expected_digest=digest, expected_size=size, limits=source.limits)
 
 
 def load_manifest(source: Source, digest: Digest, size: "int | None") -> Image:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 
-from ..errors import ImageFormatError
+from ..errors import ImageFormatError, ImageLibError
 from ..image import Image
+from ..limits import Limits
 from .archive import Source, open_source
 from .choice import ImageChoice, choose, merge
 from .docker import MANIFEST_FILE, REPOSITORIES_FILE, legacy_choices, manifest_json_choices
@@ -13,14 +14,14 @@ from .layout import INDEX_FILE, OCI_LAYOUT_FILE
 from .oci import layout_choices
 
 
-def list_images(path: "str | os.PathLike") -> "list[ImageChoice]":
+def list_images(path: "str | os.PathLike", limits: "Limits | None" = None) -> "list[ImageChoice]":
     """파일(또는 폴더) 안에 든 이미지 후보들: 이름, 플랫폼, 다이제스트. 읽지는 않습니다."""
-    source = open_source(path)
-    return _choices(source)
+    source = open_source(path, limits)
+    return structure_errors(lambda: _choices(source), source.label)
 
 
 def open_image(path: "str | os.PathLike", ref: "str | None" = None,
-               platform: "str | None" = None) -> Image:
+               platform: "str | None" = None, limits: "Limits | None" = None) -> Image:
     """이미지 파일을 엽니다: ``docker save`` 로 만든 tar(모든 세대), OCI 이미지 레이아웃 폴더나 tar.
 
     파일에 이미지가 여럿이면 ``ref`` (예: ``"myapp:1.0"``, 태그, 다이제스트)로 고르고,
@@ -28,9 +29,33 @@ def open_image(path: "str | os.PathLike", ref: "str | None" = None,
     플랫폼을 주지 않으면 linux/amd64, 그것이 없으면 하나뿐인 플랫폼을 씁니다.
     모든 블롭은 다이제스트와 크기를, 모든 레이어는 설정의 diff_id를 검사합니다.
     tar는 통째로 풀지 않고 필요한 부분만 읽습니다.
+
+    남이 만든 파일도 안전하게 엽니다: 아카이브 밖을 가리키는 경로, 잘못된 다이제스트, 위험한
+    레이어 항목은 거절하고, 압축 폭탄이나 거대한 JSON은 ``limits`` (기본 ``il.Limits()``)를
+    넘는 순간 LimitExceededError로 멈춥니다.
     """
-    source = open_source(path)
-    return choose(_choices(source), source.label, ref, platform).load()
+    source = open_source(path, limits)
+    choices = structure_errors(lambda: _choices(source), source.label)
+    chosen = choose(choices, source.label, ref, platform)
+    return structure_errors(chosen.load, source.label)
+
+
+def structure_errors(read, label: str):
+    """Run ``read``; a document whose JSON has the wrong shape deep inside becomes ImageFormatError.
+
+    The readers check the shapes they rely on; this is the net under them, so a hostile file
+    never ends in a bare Python error.
+    """
+    try:
+        return read()
+    except ImageLibError:
+        raise
+    except RecursionError:
+        raise ImageFormatError(f"{label}의 메타데이터가 너무 깊이 겹쳐 있어 읽지 않습니다.") from None
+    except (AttributeError, TypeError, KeyError, IndexError, ValueError) as error:
+        raise ImageFormatError(
+            f"{label}의 메타데이터(JSON)의 구조가 잘못되었습니다({type(error).__name__}: {error}). "
+            "손상되었거나 OCI/도커 형식이 아닌 파일입니다.") from error
 
 
 def _choices(source: Source) -> "list[ImageChoice]":

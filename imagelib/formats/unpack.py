@@ -5,6 +5,12 @@ then its entries in tar order, reading each layer tar once from start to end. Ev
 resolved inside the target folder (symlinks already written are followed as a container would
 follow them, absolute targets count from the folder); a path or hard link that would leave the
 folder is refused.
+
+Each layer is applied as one undoable step: whatever it replaces or deletes is first moved
+into a hidden folder inside the target (``.imagelib-undo-*``), and every path it creates is
+recorded. If the layer fails, the record is replayed backwards, so the folder holds exactly the
+layers below the failed one. A process killed in the middle can leave that hidden folder
+behind; its name says what it is.
 """
 
 from __future__ import annotations
@@ -12,35 +18,76 @@ from __future__ import annotations
 import os
 import shutil
 import stat
+import tarfile
+import tempfile
 from typing import BinaryIO
 
 from ..digest import CHUNK_SIZE
 from ..entries import Dir, Entry, File, Hardlink, Opaque, Symlink, Whiteout
-from ..errors import ImageLibError, LayerFormatError, UnsafePathError
+from ..errors import ImageLibError, LayerFormatError, UnpackError, UnsafePathError
 from ..image import Image
 from ..layer import Layer
-from ..tario import TarContent
+from ..limits import Limits, resolve_limits
+from ..tario import TarContent, member_path
 
 MAX_SYMLINK_HOPS = 40
+UNDO_PREFIX = ".imagelib-undo-"
+SETID_BITS = stat.S_ISUID | stat.S_ISGID
 
 
-def unpack(image: Image, folder: "str | os.PathLike") -> None:
+def unpack(image: Image, folder: "str | os.PathLike", *, keep_setuid: bool = False,
+           special_files: bool = False, limits: "Limits | None" = None) -> None:
     """이미지의 파일들(rootfs)을 진짜 폴더 ``folder`` 에 풉니다(``docker export`` 와 같은 결과).
 
     레이어를 아래부터 차례로 적용합니다: 화이트아웃은 지우고, 불투명 디렉터리는 비우고,
     파일·폴더·심볼릭 링크·하드 링크를 권한(mode)과 함께 씁니다. 레이어는 한 번씩 흘려 읽으므로
-    큰 이미지도 메모리에 다 올리지 않습니다. 폴더 밖을 가리키는 경로나 링크가 있으면
-    UnsafePathError를 내고 멈춥니다. ``folder`` 는 없거나 비어 있어야 합니다.
+    큰 이미지도 메모리에 다 올리지 않습니다. ``folder`` 는 없거나 비어 있어야 합니다.
+
+    안전을 위해:
+
+    - 폴더 밖을 가리키는 경로나 링크(심볼릭 링크를 거쳐 나가는 것 포함)는 UnsafePathError로 거절합니다.
+    - 한 레이어가 실패하면 그 레이어가 바꾼 것을 모두 되돌립니다. 폴더에는 그 아래 레이어까지만 남습니다.
+    - 파일의 setuid/setgid 비트는 ``keep_setuid=True`` 일 때만 남깁니다(레이어에는 원래 권한이 그대로 있음).
+    - 장치 파일과 FIFO는 ``special_files=True`` 일 때만 만듭니다(장치 파일은 관리자 권한이 필요).
+    - 레이어가 ``limits`` (기본 ``il.Limits()``)보다 크면 쓰기 전에 멈춥니다.
     """
     if not isinstance(image, Image):
         raise ImageLibError(f"il.unpack에는 il.Image가 필요합니다({type(image).__name__}를 받았습니다).")
+    limits = resolve_limits(limits)
+    for index, layer in enumerate(image.layers):
+        _check_limits(layer, index, limits)
     root = _prepare(os.fspath(folder))
     dir_modes: "dict[str, int]" = {}
-    for index, layer in enumerate(image.layers):
-        _apply(root, layer, index, dir_modes)
+    options = _Options(keep_setuid, special_files)
+    try:
+        for index, layer in enumerate(image.layers):
+            _apply_undoable(root, layer, index, dir_modes, options)
+    finally:  # after a failure too: the layers that stay get their folder modes
+        _set_dir_modes(dir_modes)
+
+
+def _set_dir_modes(dir_modes: "dict[str, int]") -> None:
     for path in sorted(dir_modes, key=lambda p: p.count(os.sep), reverse=True):
-        if os.path.isdir(path) and not os.path.islink(path):
+        # Only folders still reached without a symlink: a later layer may have swapped a parent.
+        if os.path.isdir(path) and os.path.realpath(path) == path:
             os.chmod(path, dir_modes[path])
+
+
+class _Options:
+    def __init__(self, keep_setuid: bool, special_files: bool) -> None:
+        self.keep_setuid, self.special_files = keep_setuid, special_files
+
+    def file_mode(self, mode: int) -> int:
+        mode &= 0o7777
+        return mode if self.keep_setuid else mode & ~SETID_BITS
+
+
+def _check_limits(layer: Layer, index: int, limits: Limits) -> None:
+    where = f"레이어 {index}({layer.digest.short})"
+    if layer.uncompressed_size > limits.max_bytes:
+        raise limits.exceeded(where, "max_bytes", f"풀면 {layer.uncompressed_size:_}바이트")
+    if len(layer.entries) > limits.max_entries:
+        raise limits.exceeded(where, "max_entries", f"항목이 {len(layer.entries):_}개")
 
 
 def _prepare(folder: str) -> str:
@@ -53,26 +100,216 @@ def _prepare(folder: str) -> str:
                 f"폴더 {os.path.basename(folder)!r}에 이미 파일이 있습니다. "
                 "섞이지 않도록 비어 있는 폴더나 새 경로를 주세요.")
     else:
-        os.makedirs(folder)
+        try:
+            os.makedirs(folder)
+        except OSError as error:
+            raise UnpackError(f"폴더 {os.path.basename(folder)!r}을(를) 만들 수 없습니다({error.strerror}).") from None
     return os.path.realpath(folder)
 
 
-def _apply(root: str, layer: Layer, index: int, dir_modes: "dict[str, int]") -> None:
+# -- one layer, undoable ----------------------------------------------------------------------
+
+class _Journal:
+    """Undo record of one layer: paths it created and paths it moved aside, in order."""
+
+    def __init__(self, root: str) -> None:
+        self.aside = tempfile.mkdtemp(prefix=UNDO_PREFIX, dir=root)
+        self.name = os.path.basename(self.aside)
+        self._ops: "list[tuple[str, str]]" = []  # (created path, "") or (original, aside path)
+
+    def created(self, path: str) -> None:
+        self._ops.append((path, ""))
+
+    def move_aside(self, path: str) -> None:
+        """Instead of deleting ``path``, keep it where a rollback can bring it back."""
+        if not os.path.lexists(path):
+            return
+        kept = os.path.join(self.aside, str(len(self._ops)))
+        os.rename(path, kept)
+        self._ops.append((path, kept))
+
+    def commit(self) -> None:
+        _delete(self.aside)
+
+    def rollback(self) -> None:
+        for path, kept in reversed(self._ops):
+            if kept:
+                _delete(path)
+                os.rename(kept, path)
+            else:
+                _delete(path)
+        _delete(self.aside)
+
+
+def _apply_undoable(root: str, layer: Layer, index: int, dir_modes: "dict[str, int]",
+                    options: _Options) -> None:
     where = f"레이어 {index}({layer.digest.short})"
+    journal = _Journal(root)
+    saved_modes = dict(dir_modes)
+    try:
+        _apply(_Target(root, journal, where, dir_modes), layer, options)
+    except BaseException as error:
+        dir_modes.clear()
+        dir_modes.update(saved_modes)
+        try:
+            journal.rollback()
+            note = (f" 레이어 {index}이(가) 바꾼 것은 모두 되돌렸습니다. 폴더에는 그 아래 레이어 {index}개만 "
+                    "풀려 있습니다.")
+        except OSError as undo_error:
+            note = (f" 레이어 {index}의 변경을 되돌리다가 실패했습니다({undo_error.strerror}). "
+                    f"폴더의 {journal.name}에 옮겨 둔 것이 남아 있을 수 있습니다.")
+        if isinstance(error, ImageLibError):
+            raise type(error)(f"{error}{note}") from None
+        if isinstance(error, OSError):
+            raise UnpackError(f"{where}을(를) 풀 수 없습니다({error.strerror or error}).{note}") from None
+        raise
+    journal.commit()
+
+
+class _Target:
+    """The folder being written for one layer: resolves paths inside it and records changes."""
+
+    def __init__(self, root: str, journal: _Journal, where: str, dir_modes: "dict[str, int]") -> None:
+        self.root, self.journal, self.where, self.dir_modes = root, journal, where, dir_modes
+
+    def resolve(self, path: str, follow_last: bool, shown: "str | None" = None) -> str:
+        return resolve(self.root, path, self.where, follow_last, shown, reserved=self.journal.name)
+
+    def place(self, path: str, create: bool = True) -> str:
+        """Real path for a new entry at ``path``: parents resolved (and made), the name not followed."""
+        head, _, name = path.rpartition("/")
+        if name in ("", ".", "..") or (os.name == "nt" and ("\\" in path or ":" in path)):
+            raise UnsafePathError(f"{self.where}의 항목 이름 {path!r}은(는) 이 폴더에 쓸 수 없습니다.")
+        parent = self.resolve(head, follow_last=True, shown=path) if head else self.root
+        if parent == self.root and name == self.journal.name:
+            raise UnsafePathError(f"{self.where}의 {path!r}: imagelib가 잠시 쓰는 이름이라 쓸 수 없습니다.")
+        if create:
+            self._make_dirs(parent)
+        return os.path.join(parent, name)
+
+    def _make_dirs(self, parent: str) -> None:
+        missing = []
+        current = parent
+        while current != self.root and not os.path.isdir(current):
+            missing.append(current)
+            current = os.path.dirname(current)
+        for path in reversed(missing):
+            self.journal.move_aside(path)  # a file where a folder must be: the folder replaces it
+            os.mkdir(path, 0o700)
+            self.journal.created(path)
+            self.dir_modes[path] = Dir().mode
+
+    def remove(self, path: str) -> None:
+        self.journal.move_aside(path)
+
+    def clear(self, folder: str) -> None:
+        if not (os.path.isdir(folder) and not os.path.islink(folder)):
+            return
+        for name in sorted(os.listdir(folder)):
+            if folder == self.root and name == self.journal.name:
+                continue
+            self.journal.move_aside(os.path.join(folder, name))
+
+
+def _apply(target: _Target, layer: Layer, options: _Options) -> None:
     for entry in layer.entries:
         if isinstance(entry, Opaque):
-            _clear(resolve(root, entry.path, where, follow_last=True))
+            target.clear(target.resolve(entry.path, follow_last=True))
     for entry in layer.entries:
         if isinstance(entry, Whiteout):
-            _remove(_place(root, entry.path, where, dir_modes, create=False))
+            target.remove(target.place(entry.path, create=False))
+    written: "set[str]" = set()
     with layer.open_tar() as stream:
         reader = _SequentialReader(stream)
         for entry in layer.entries:
             if not isinstance(entry, (Opaque, Whiteout)):
-                _write(root, entry, reader, where, dir_modes)
+                _write_entry(target, entry, reader, options)
+                written.add(entry.path)
+    if options.special_files:
+        _write_special_files(target, layer, written)
 
 
-def resolve(root: str, path: str, where: str, follow_last: bool, shown: "str | None" = None) -> str:
+def _write_entry(target: _Target, entry: Entry, reader: "_SequentialReader", options: _Options) -> None:
+    try:
+        _write(target, entry, reader, options)
+    except OSError as error:
+        raise UnpackError(
+            f"{target.where}의 {entry.path!r}을(를) 쓸 수 없습니다({error.strerror or error}).") from None
+
+
+def _write(target: _Target, entry: Entry, reader: "_SequentialReader", options: _Options) -> None:
+    path = target.place(entry.path)
+    journal = target.journal
+    if isinstance(entry, Dir):
+        if not (os.path.isdir(path) and not os.path.islink(path)):
+            journal.move_aside(path)
+            os.mkdir(path, 0o700)
+            journal.created(path)
+        target.dir_modes[path] = entry.mode & 0o7777
+        return
+    journal.move_aside(path)
+    target.dir_modes.pop(path, None)
+    if isinstance(entry, File):
+        _write_file(path, entry, reader, options, journal)
+    elif isinstance(entry, Symlink):
+        os.symlink(entry.target, path)
+        journal.created(path)
+    elif isinstance(entry, Hardlink):
+        source = target.resolve(entry.target, follow_last=False, shown=entry.path)
+        if not os.path.lexists(source):
+            raise LayerFormatError(
+                f"{target.where}의 하드 링크 {entry.path!r}의 대상 {entry.target!r}이(가) 없습니다.")
+        if os.path.isdir(source) and not os.path.islink(source):
+            raise LayerFormatError(
+                f"{target.where}의 하드 링크 {entry.path!r}이(가) 폴더 {entry.target!r}를 가리킵니다.")
+        os.link(source, path, follow_symlinks=False)
+        journal.created(path)
+
+
+def _write_file(path: str, entry: File, reader: "_SequentialReader", options: _Options,
+                journal: _Journal) -> None:
+    handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    journal.created(path)
+    with os.fdopen(handle, "wb") as out:
+        with reader.open(entry) as data:
+            while chunk := data.read(CHUNK_SIZE):
+                out.write(chunk)
+        os.fchmod(out.fileno(), options.file_mode(entry.mode))
+
+
+def _write_special_files(target: _Target, layer: Layer, written: "set[str]") -> None:
+    """Devices and FIFOs, which a Layer does not keep: one more pass over the layer's tar headers."""
+    with layer.open_tar() as stream:
+        try:
+            specials = [m for m in tarfile.open(fileobj=stream, mode="r|")
+                        if m.ischr() or m.isblk() or m.isfifo()]
+        except tarfile.TarError as error:
+            raise LayerFormatError(f"{target.where}의 tar를 다시 읽을 수 없습니다({error}).") from None
+        for member in specials:
+            path = member_path(member.name, target.where, None)
+            if not path or path in written:
+                raise LayerFormatError(f"{target.where}: 특수 파일 {member.name!r}의 경로가 다른 항목과 겹칩니다.")
+            written.add(path)
+            real = target.place(path)
+            target.journal.move_aside(real)
+            mode = member.mode & 0o777
+            try:
+                if member.isfifo():
+                    os.mkfifo(real, mode)
+                else:
+                    kind = stat.S_IFCHR if member.ischr() else stat.S_IFBLK
+                    os.mknod(real, mode | kind, os.makedev(member.devmajor, member.devminor))
+            except PermissionError:
+                raise UnpackError(
+                    f"{target.where}의 장치 파일 {path!r}은(는) 관리자(root) 권한이 있어야 만들 수 있습니다. "
+                    "special_files=False(기본값)로 풀면 건너뜁니다.") from None
+            target.journal.created(real)
+
+
+# -- paths inside the folder ------------------------------------------------------------------
+
+def resolve(root: str, path: str, where: str, follow_last: bool, shown: "str | None" = None,
+            reserved: "str | None" = None) -> str:
     """The real path of image path ``path`` inside ``root``, following symlinks as a container does."""
     shown = shown or path
     pending = [part for part in path.split("/") if part and part != "."]
@@ -86,6 +323,8 @@ def resolve(root: str, path: str, where: str, follow_last: bool, shown: "str | N
                     f"{where}의 {shown!r}이(가) 링크를 따라가면 풀 폴더 밖을 가리킵니다. 풀지 않습니다.")
             resolved.pop()
             continue
+        if not resolved and part == reserved:
+            raise UnsafePathError(f"{where}의 {shown!r}: imagelib가 잠시 쓰는 이름이라 쓸 수 없습니다.")
         candidate = os.path.join(root, *resolved, part)
         if (pending or follow_last) and os.path.islink(candidate):
             hops += 1
@@ -100,73 +339,12 @@ def resolve(root: str, path: str, where: str, follow_last: bool, shown: "str | N
     return os.path.join(root, *resolved)
 
 
-def _place(root: str, path: str, where: str, dir_modes: "dict[str, int]", create: bool = True) -> str:
-    """Real path for a new entry at ``path``: parents resolved (and made), the name itself not followed."""
-    head, _, name = path.rpartition("/")
-    parent = resolve(root, head, where, follow_last=True, shown=path) if head else root
-    if create:
-        _make_dirs(root, parent, dir_modes)
-    return os.path.join(parent, name)
-
-
-def _make_dirs(root: str, parent: str, dir_modes: "dict[str, int]") -> None:
-    missing = []
-    current = parent
-    while current != root and not os.path.isdir(current):
-        missing.append(current)
-        current = os.path.dirname(current)
-    for path in reversed(missing):
-        if os.path.lexists(path):
-            _remove(path)  # a file where a folder must be: the folder replaces it, as in the union view
-        os.mkdir(path, 0o700)
-        dir_modes[path] = Dir().mode
-
-
-def _write(root: str, entry: Entry, reader: "_SequentialReader", where: str,
-           dir_modes: "dict[str, int]") -> None:
-    path = _place(root, entry.path, where, dir_modes)
-    if isinstance(entry, Dir):
-        if not (os.path.isdir(path) and not os.path.islink(path)):
-            _remove(path)
-            os.mkdir(path, 0o700)
-        dir_modes[path] = entry.mode & 0o7777
-        return
-    _remove(path)
-    dir_modes.pop(path, None)
-    if isinstance(entry, File):
-        _write_file(path, entry, reader)
-    elif isinstance(entry, Symlink):
-        os.symlink(entry.target, path)
-    elif isinstance(entry, Hardlink):
-        target = resolve(root, entry.target, where, follow_last=False, shown=entry.path)
-        if not os.path.lexists(target):
-            raise LayerFormatError(
-                f"{where}의 하드 링크 {entry.path!r}의 대상 {entry.target!r}이(가) 없습니다.")
-        os.link(target, path, follow_symlinks=False)
-
-
-def _write_file(path: str, entry: File, reader: "_SequentialReader") -> None:
-    handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
-    with os.fdopen(handle, "wb") as out:
-        with reader.open(entry) as data:
-            while chunk := data.read(CHUNK_SIZE):
-                out.write(chunk)
-        os.fchmod(out.fileno(), entry.mode & 0o7777)
-
-
-def _remove(path: str) -> None:
+def _delete(path: str) -> None:
     if os.path.isdir(path) and not os.path.islink(path):
         _make_writable(path)
         shutil.rmtree(path)
     elif os.path.lexists(path):
         os.unlink(path)
-
-
-def _clear(folder: str) -> None:
-    if not (os.path.isdir(folder) and not os.path.islink(folder)):
-        return
-    for name in os.listdir(folder):
-        _remove(os.path.join(folder, name))
 
 
 def _make_writable(folder: str) -> None:
@@ -223,4 +401,3 @@ class _Slice:
     def __exit__(self, *exc: object) -> None:
         while self._left > 0:
             self.read(CHUNK_SIZE)
-
