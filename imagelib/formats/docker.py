@@ -22,6 +22,7 @@ from ..reference import parse_reference
 from .archive import Source
 from .choice import ImageChoice
 from .layout import BLOBS_DIR, dump_json, load_json, platform_of, platform_text
+from .oci import image_from_parts
 
 MANIFEST_FILE = "manifest.json"
 REPOSITORIES_FILE = "repositories"
@@ -97,7 +98,7 @@ def load_item(source: Source, item: Mapping) -> Image:
         layers.append(Layer.from_tar(source.blob(name), expected_digest=expected, limits=source.limits))
     manifest_bytes = _docker_manifest(source, item, config_bytes, layers) or synthesized_manifest(
         config_bytes, layers)
-    return Image.from_parts(manifest_bytes, config_bytes, layers)
+    return image_from_parts(manifest_bytes, config_bytes, layers, f"{source.label}의 {item['Config']}")
 
 
 def _docker_manifest(source: Source, item: Mapping, config_bytes: bytes,
@@ -183,7 +184,8 @@ def load_legacy(source: Source, top_id: str) -> Image:
         layers.append(Layer.from_tar(source.blob(name), limits=source.limits))
         history.append(_history_from_v1(json.loads(raw)))
     config_bytes = config_from_v1(chain[-1][1], [layer.diff_id for layer in layers], history)
-    return Image.from_parts(synthesized_manifest(config_bytes, layers), config_bytes, layers)
+    return image_from_parts(synthesized_manifest(config_bytes, layers), config_bytes, layers,
+                            f"{source.label}의 {top_id}/json")
 
 
 def _history_from_v1(doc: Mapping) -> dict:

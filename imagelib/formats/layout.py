@@ -69,9 +69,12 @@ def platform_of(config_doc: Mapping) -> dict:
 
 
 def platform_text(platform: Mapping) -> str:
-    parts = [platform.get("os", ""), platform.get("architecture", "")]
-    if platform.get("variant"):
-        parts.append(platform["variant"])
+    if not isinstance(platform, Mapping):
+        return ""
+    parts = [value if isinstance(value, str) else "" for value in
+             (platform.get("os", ""), platform.get("architecture", ""), platform.get("variant"))]
+    if not parts[2]:
+        parts.pop()
     return "/".join(parts) if any(parts) else ""
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from ..digest import Digest, verify
-from ..errors import ImageFormatError, InvalidDigestError, UnsupportedError
+from ..errors import ImageFormatError, ImageLibError, InvalidDigestError, UnsupportedError
 from ..image import Image
 from ..layer import (
     DOCKER_FOREIGN_LAYER_GZIP,
@@ -92,8 +92,24 @@ def load_manifest(source: Source, digest: Digest, size: "int | None") -> Image:
         raise ImageFormatError(f"{digest}는 이미지 매니페스트가 아니라 이미지 인덱스입니다.")
     config_digest, config_size, _ = parse_descriptor(manifest.get("config"), f"매니페스트 {digest}의 config")
     config_bytes = read_blob(source, config_digest, config_size, "이미지 설정(config)")
-    layers = [load_layer(source, doc, i) for i, doc in enumerate(manifest.get("layers") or [])]
-    return Image.from_parts(manifest_bytes, config_bytes, layers)
+    descriptors = manifest.get("layers") or []
+    if not isinstance(descriptors, list):
+        raise ImageFormatError(f"매니페스트 {digest}의 layers가 목록이 아닙니다.")
+    layers = [load_layer(source, doc, i) for i, doc in enumerate(descriptors)]
+    return image_from_parts(manifest_bytes, config_bytes, layers, f"매니페스트 {digest}")
+
+
+def image_from_parts(manifest_bytes: bytes, config_bytes: bytes, layers: "list[Layer]", what: str) -> Image:
+    """``Image.from_parts`` for documents read from outside: a wrong JSON shape is ImageFormatError."""
+    try:
+        return Image.from_parts(manifest_bytes, config_bytes, layers)
+    except ImageLibError:
+        raise
+    except RecursionError:
+        raise ImageFormatError(f"{what}나 그 설정(config)의 JSON이 너무 깊이 겹쳐 있습니다.") from None
+    except (AttributeError, TypeError, KeyError, IndexError, ValueError) as error:
+        raise ImageFormatError(
+            f"{what}나 그 설정(config)의 구조가 OCI/도커 형식과 다릅니다({type(error).__name__}: {error}).") from None
 
 
 def read_index(source: Source) -> "list[dict]":
@@ -110,7 +126,8 @@ def read_index(source: Source) -> "list[dict]":
 def names_of(doc: Mapping) -> "tuple[tuple[str, ...], tuple[str, ...]]":
     """(familiar names, bare tags) an index entry is known by."""
     name, _ = names_in_descriptor(doc, None)
-    ref_name = (doc.get("annotations") or {}).get(REF_NAME)
+    annotations = doc.get("annotations")
+    ref_name = annotations.get(REF_NAME) if isinstance(annotations, dict) else None
     tags = (ref_name,) if isinstance(ref_name, str) and ref_name and ":" not in ref_name else ()
     return ((parse_reference(name).familiar,) if name else ()), tags
 
@@ -119,6 +136,8 @@ def layout_choices(source: Source) -> "list[ImageChoice]":
     """Every image an OCI layout's index.json reaches, platforms of indexes included."""
     choices: "list[ImageChoice]" = []
     for position, doc in enumerate(read_index(source)):
+        if not isinstance(doc, dict):
+            raise ImageFormatError(f"{source.label}의 {INDEX_FILE}: manifests의 {position}번 항목이 객체가 아닙니다.")
         names, tags = names_of(doc)
         choices.extend(_choices_from(source, doc, names, tags, f"{INDEX_FILE}#{position}", 0))
     return choices
