@@ -315,3 +315,28 @@ def test_names_that_are_not_tags_are_ignored_not_trusted(sandbox):
         layout = write_folder(sandbox / "layout", files)
         assert il.open(layout).layers[0].diff_id == sha256(GOOD)
         assert il.Store(layout).tags() == []
+
+
+def test_a_store_folder_never_writes_or_reads_through_planted_symlinks(sandbox):
+    layout = write_folder(sandbox / "layout", oci_layout_files([GOOD]))
+    outside = sandbox / "outside-blobs"
+    outside.mkdir()
+    (layout / "blobs").rename(outside / "blobs")
+    os.symlink(outside / "blobs", layout / "blobs")
+    before = snapshot(sandbox)
+    with pytest.raises(ImageFormatError, match="심볼릭 링크"):
+        il.Store(layout).put(il.Image.scratch().add_layer(il.Layer.from_tar(GOOD)), "x:1")
+    assert snapshot(sandbox) == before
+    os.unlink(layout / "blobs")
+    (outside / "blobs").rename(layout / "blobs")
+    layer_blob = layout / "blobs" / "sha256" / sha256(GOOD)[7:]
+    layer_blob.unlink()
+    os.symlink(sandbox / "victim" / "passwd", layer_blob)
+    store = il.Store(layout)
+    assert sha256(GOOD) not in [str(d) for d in store._backend.blob_digests()]
+    with pytest.raises(il.ImageLibError):
+        store.get(store.tags()[0] if store.tags() else "layout:1")
+    store.put(il.Image.scratch().add_layer(il.Layer.from_tar(GOOD)), "x:1")  # replaces the link
+    assert not layer_blob.is_symlink() and layer_blob.read_bytes() == GOOD
+    assert (sandbox / "victim" / "passwd").read_text().startswith("root:")
+    assert store.verify() == []

@@ -180,6 +180,10 @@ def require_layers(image: Image) -> None:
             "매니페스트에는 레이어가 적어도 하나 있어야 하고 docker save도 거부합니다. 레이어를 더하세요.")
 
 
+def _is_real_file(path: str) -> bool:
+    return os.path.isfile(path) and not os.path.islink(path)
+
+
 class LayoutBackend:
     """Blobs and names of a ``Store`` kept in an OCI image layout folder."""
 
@@ -234,6 +238,11 @@ class LayoutBackend:
             raise ImageFormatError(
                 f"{self._name}/{OCI_LAYOUT_FILE}의 imageLayoutVersion이 {version!r}입니다. "
                 f"imagelib는 {LAYOUT_VERSION!r}만 읽을 수 있습니다.")
+        for folder in (BLOBS_DIR, f"{BLOBS_DIR}/sha256"):
+            if os.path.islink(os.path.join(self.root, folder)):
+                raise ImageFormatError(
+                    f"{self._name}/{folder}이(가) 심볼릭 링크입니다. 저장소 폴더 밖에 쓰고 지우게 되므로 "
+                    "열지 않습니다.")
         os.makedirs(os.path.join(self.root, BLOBS_DIR, "sha256"), exist_ok=True)
         index_file = os.path.join(self.root, INDEX_FILE)
         if not os.path.exists(index_file):
@@ -300,9 +309,9 @@ class LayoutBackend:
     def put_blob(self, blob: Blob) -> None:
         digest = blob.digest
         path = blob_path(self.root, digest)
-        if os.path.exists(path):
+        if _is_real_file(path):
             return
-        os.makedirs(os.path.dirname(path), exist_ok=True)
+        os.makedirs(os.path.dirname(path), exist_ok=True)  # a symlink in the way is replaced, not followed
         with atomic_file(path) as out:
             hashing = HashingWriter(out)
             with blob.open() as source:
@@ -312,8 +321,8 @@ class LayoutBackend:
 
     def get_blob(self, digest: Digest) -> "Blob | None":
         path = blob_path(self.root, digest)
-        if not os.path.isfile(path):
-            return None
+        if not _is_real_file(path):
+            return None  # a symlink planted in blobs/ is never followed
         return Blob.from_file(path)
 
     def delete_blob(self, digest: Digest) -> None:
@@ -328,7 +337,8 @@ class LayoutBackend:
             names = sorted(os.listdir(folder))
         except FileNotFoundError:
             return []
-        return [Digest("sha256", name) for name in names if _HEX64.match(name) and not is_temp_name(name)]
+        return [Digest("sha256", name) for name in names
+                if _HEX64.match(name) and _is_real_file(os.path.join(folder, name))]
 
     # -- the index ------------------------------------------------------------------------
 
