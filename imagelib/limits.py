@@ -149,6 +149,8 @@ class InflateGuard(io.RawIOBase):
 
     def close(self) -> None:
         self._plain.close()
+        if self._packed is not None:
+            self._packed.close()  # GzipFile leaves the stream it was given open
         super().close()
 
 
