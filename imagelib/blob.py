@@ -11,7 +11,8 @@ import io
 import os
 import tempfile
 import weakref
-from typing import BinaryIO, Callable
+from collections.abc import Callable
+from typing import BinaryIO
 
 from .digest import CHUNK_SIZE, Digest, Hasher
 from .errors import LayerFormatError, UnsupportedError
