@@ -159,3 +159,15 @@ def hardlink_groups(root: "str | os.PathLike") -> "list[set[str]]":
             if stat.S_ISREG(info.st_mode) and info.st_nlink > 1:
                 by_inode.setdefault(info.st_ino, set()).add(os.path.relpath(path, root))
     return sorted(by_inode.values(), key=sorted)
+
+
+def raw_layer(*members: "tuple[str, str, str | bytes]") -> il.Layer:
+    """A layer from raw tar members (kind, name, data or link target); parents are NOT added."""
+    import tarfile
+
+    from hostile_archives import Member, raw_tar
+
+    built = [Member(name, kind, value) if kind == "file" else Member(name, kind, link=value)
+             for kind, name, value in members]
+    return il.Layer.from_tar(raw_tar(*built, fmt=tarfile.PAX_FORMAT))
+

@@ -1,4 +1,5 @@
 import pytest
+from hostile_archives import file, raw_tar
 
 import imagelib as il
 
@@ -109,22 +110,9 @@ def test_file_tree_is_read_only_and_renders_text():
     assert "파일 트리" in tree._repr_html_()
 
 
-def _raw_tar(*files):
-    import io
-    import tarfile
-
-    buffer = io.BytesIO()
-    with tarfile.open(fileobj=buffer, mode="w") as tar:
-        for name, data in files:
-            info = tarfile.TarInfo(name)
-            info.size = len(data)
-            tar.addfile(info, io.BytesIO(data))
-    return buffer.getvalue()
-
-
 def test_entries_below_a_symlinked_folder_land_in_its_target_like_tar_extraction():
     lower = L({"etc/hosts": "h", "config": il.Symlink("/etc")})
-    upper = il.Layer.from_tar(_raw_tar(("config/app.conf", b"A"), ("config/.wh.hosts", b"")))
+    upper = il.Layer.from_tar(raw_tar(file("config/app.conf", b"A"), file("config/.wh.hosts", b"")))
     tree = stack(lower, upper)
     assert tree.entry("config").kind == "symlink"
     assert tree.entry("etc/app.conf").layer_index == 1

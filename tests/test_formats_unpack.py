@@ -2,38 +2,20 @@
 
 from __future__ import annotations
 
-import io
 import os
-import tarfile
 
 import pytest
 from formats_helpers import (
     READABLE_ARCHIVES,
     folder_snapshot,
     hardlink_groups,
+    raw_layer,
     real_image,
     tree_snapshot,
     tricky_image,
 )
 
 import imagelib as il
-
-
-def _raw_layer(*members: "tuple[str, str, str | bytes]") -> il.Layer:
-    """A layer from raw tar members (kind, name, data or link target), parents NOT added."""
-    buffer = io.BytesIO()
-    with tarfile.open(fileobj=buffer, mode="w", format=tarfile.PAX_FORMAT) as tar:
-        for kind, name, value in members:
-            info = tarfile.TarInfo(name)
-            if kind == "file":
-                info.size = len(value)
-                tar.addfile(info, io.BytesIO(value))
-                continue
-            info.type = {"symlink": tarfile.SYMTYPE, "hardlink": tarfile.LNKTYPE,
-                         "dir": tarfile.DIRTYPE}[kind]
-            info.linkname = value
-            tar.addfile(info)
-    return il.Layer.from_tar(buffer.getvalue())
 
 
 def _image(*layers: il.Layer) -> il.Image:
@@ -70,8 +52,8 @@ def test_a_symlink_out_of_the_folder_is_not_followed(tmp_path):
     outside = tmp_path / "outside"
     outside.mkdir()
     (outside / "keep.txt").write_text("mine")
-    image = _image(_raw_layer(("symlink", "evil", "../../outside")),
-                   _raw_layer(("file", "evil/x", b"pwned")))
+    image = _image(raw_layer(("symlink", "evil", "../../outside")),
+                   raw_layer(("file", "evil/x", b"pwned")))
     with pytest.raises(il.errors.UnsafePathError, match="evil/x"):
         il.unpack(image, tmp_path / "root")
     assert sorted(os.listdir(outside)) == ["keep.txt"]
@@ -82,7 +64,7 @@ def test_whiteouts_and_opaque_markers_cannot_delete_outside(tmp_path):
     outside.mkdir()
     (outside / "x").write_text("mine")
     for marker in ("evil/.wh.x", "evil/.wh..wh..opq"):
-        image = _image(_raw_layer(("symlink", "evil", "/../outside")), _raw_layer(("file", marker, b"")))
+        image = _image(raw_layer(("symlink", "evil", "/../outside")), raw_layer(("file", marker, b"")))
         with pytest.raises(il.errors.UnsafePathError):
             il.unpack(image, tmp_path / marker.replace("/", "_"))
         assert (outside / "x").read_text() == "mine"
@@ -91,24 +73,24 @@ def test_whiteouts_and_opaque_markers_cannot_delete_outside(tmp_path):
 def test_a_hard_link_through_a_symlink_cannot_reach_outside(tmp_path):
     secret = tmp_path / "secret.txt"
     secret.write_text("secret")
-    image = _image(_raw_layer(("symlink", "up", "../..")),
-                   _raw_layer(("hardlink", "stolen", f"up/{secret.name}")))
+    image = _image(raw_layer(("symlink", "up", "../..")),
+                   raw_layer(("hardlink", "stolen", f"up/{secret.name}")))
     with pytest.raises(il.errors.UnsafePathError, match="stolen|up"):
         il.unpack(image, tmp_path / "root")
     assert not (tmp_path / "root" / "stolen").exists()
 
 
 def test_absolute_symlinks_resolve_inside_the_folder(tmp_path):
-    image = _image(_raw_layer(("dir", "etc", ""), ("symlink", "config", "/etc")),
-                   _raw_layer(("file", "config/app.conf", b"inside")))
+    image = _image(raw_layer(("dir", "etc", ""), ("symlink", "config", "/etc")),
+                   raw_layer(("file", "config/app.conf", b"inside")))
     il.unpack(image, tmp_path / "root")
     assert (tmp_path / "root" / "etc" / "app.conf").read_bytes() == b"inside"
     assert os.readlink(tmp_path / "root" / "config") == "/etc"
 
 
 def test_symlink_loops_are_refused(tmp_path):
-    image = _image(_raw_layer(("symlink", "a", "b"), ("symlink", "b", "a")),
-                   _raw_layer(("file", "a/x", b"x")))
+    image = _image(raw_layer(("symlink", "a", "b"), ("symlink", "b", "a")),
+                   raw_layer(("file", "a/x", b"x")))
     with pytest.raises(il.errors.UnsafePathError, match="순환"):
         il.unpack(image, tmp_path / "root")
 

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import io
 import os
 import shutil
-import tarfile
 
 import pytest
 from formats_helpers import (
     READABLE_ARCHIVES,
     folder_snapshot,
     hardlink_groups,
+    raw_layer,
     real_image,
     run,
     simple_image,
@@ -24,20 +23,6 @@ from formats_helpers import (
 import imagelib as il
 
 pytestmark = pytest.mark.interop
-
-
-def _raw_layer(*members: "tuple[str, str, bytes | str]") -> il.Layer:
-    buffer = io.BytesIO()
-    with tarfile.open(fileobj=buffer, mode="w", format=tarfile.PAX_FORMAT) as tar:
-        for kind, name, value in members:
-            info = tarfile.TarInfo(name)
-            if kind == "file":
-                info.size = len(value)
-                tar.addfile(info, io.BytesIO(value))
-            else:
-                info.type, info.linkname = {"symlink": tarfile.SYMTYPE, "dir": tarfile.DIRTYPE}[kind], value
-                tar.addfile(info)
-    return il.Layer.from_tar(buffer.getvalue())
 
 
 def _images() -> "dict[str, il.Image]":
@@ -68,9 +53,9 @@ def _symlinked_parents() -> il.Image:
     # A layer that writes below a symlink without re-declaring the folder: real unpackers
     # follow the link (inside the root), so the file lands in the link's target.
     return (il.Image.scratch()
-            .add_layer(_raw_layer(("dir", "etc", ""), ("symlink", "config", "/etc"),
+            .add_layer(raw_layer(("dir", "etc", ""), ("symlink", "config", "/etc"),
                                   ("symlink", "rel", "etc")))
-            .add_layer(_raw_layer(("file", "config/app.conf", b"abs\n"),
+            .add_layer(raw_layer(("file", "config/app.conf", b"abs\n"),
                                   ("file", "rel/more.conf", b"rel\n"))))
 
 
