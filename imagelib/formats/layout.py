@@ -128,6 +128,17 @@ def load_json(data: bytes, what: str) -> object:
         raise ImageFormatError(f"{what}을(를) JSON으로 읽을 수 없습니다({error}).") from None
 
 
+
+def index_manifests(data: bytes, what: str) -> "list[dict]":
+    """The descriptors listed in an ``index.json`` (``"manifests": null`` counts as none)."""
+    doc = load_json(data, what)
+    if not isinstance(doc, dict):
+        raise ImageFormatError(f"{what}은(는) JSON 객체여야 합니다.")
+    manifests = doc.get("manifests") or []
+    if not isinstance(manifests, list):
+        raise ImageFormatError(f"{what}: manifests가 목록이 아닙니다.")
+    return manifests
+
 def repository_from_folder(folder: str) -> str:
     """A repository name for images a layout names only by tag: the folder's own name, cleaned."""
     name = re.sub(r"[^a-z0-9._-]+", "-", os.path.basename(os.path.normpath(folder)).lower())
@@ -256,12 +267,7 @@ class LayoutBackend:
         self.index, self.manifests, self._foreign = self._load_index()
 
     def _load_index(self) -> "tuple[dict[str, Digest], list[Digest], list[dict]]":
-        doc = load_json(self._read_small(INDEX_FILE), f"{self._name}/{INDEX_FILE}")
-        if not isinstance(doc, dict):
-            raise ImageFormatError(f"{self._name}/{INDEX_FILE}은(는) JSON 객체여야 합니다.")
-        entries = doc.get("manifests") or []
-        if not isinstance(entries, list):
-            raise ImageFormatError(f"{self._name}/{INDEX_FILE}의 manifests가 목록이 아닙니다.")
+        entries = index_manifests(self._read_small(INDEX_FILE), f"{self._name}/{INDEX_FILE}")
         index: "dict[str, Digest]" = {}
         manifests: "list[Digest]" = []
         foreign: "list[dict]" = []

@@ -29,6 +29,7 @@ from .layout import (
     MANIFEST_TYPES,
     REF_NAME,
     blob_member,
+    index_manifests,
     load_json,
     names_in_descriptor,
     platform_of,
@@ -114,13 +115,7 @@ def image_from_parts(manifest_bytes: bytes, config_bytes: bytes, layers: "list[L
 
 def read_index(source: Source) -> "list[dict]":
     """The descriptors listed in ``index.json`` (``"manifests": null`` counts as none)."""
-    doc = load_json(source.read_bytes(INDEX_FILE), f"{source.label}의 {INDEX_FILE}")
-    if not isinstance(doc, dict):
-        raise ImageFormatError(f"{source.label}의 {INDEX_FILE}이(가) JSON 객체가 아닙니다.")
-    manifests = doc.get("manifests") or []
-    if not isinstance(manifests, list):
-        raise ImageFormatError(f"{source.label}의 {INDEX_FILE}: manifests가 목록이 아닙니다.")
-    return manifests
+    return index_manifests(source.read_bytes(INDEX_FILE), f"{source.label}의 {INDEX_FILE}")
 
 
 def names_of(doc: Mapping) -> "tuple[tuple[str, ...], tuple[str, ...]]":
