@@ -171,3 +171,10 @@ def raw_layer(*members: "tuple[str, str, str | bytes]") -> il.Layer:
              for kind, name, value in members]
     return il.Layer.from_tar(raw_tar(*built, fmt=tarfile.PAX_FORMAT))
 
+
+def gzip_layers(image: il.Image) -> il.Image:
+    """The same layers, each compressed with gzip, on a fresh image (config left empty)."""
+    packed = il.Image.scratch()
+    for layer in image.layers:
+        packed = packed.add_layer(layer.compress("gzip"))
+    return packed

@@ -8,6 +8,7 @@ import pytest
 from formats_helpers import (
     READABLE_ARCHIVES,
     folder_snapshot,
+    gzip_layers,
     hardlink_groups,
     raw_layer,
     real_image,
@@ -36,7 +37,7 @@ def test_unpack_matches_the_union_view(tmp_path):
 
 def test_unpack_reads_compressed_layers(tmp_path):
     image = tricky_image()
-    packed = _image(*(layer.compress("gzip") for layer in image.layers))
+    packed = gzip_layers(image)
     il.unpack(packed, tmp_path / "root", keep_setuid=True)
     assert folder_snapshot(tmp_path / "root") == tree_snapshot(image.rootfs())
 

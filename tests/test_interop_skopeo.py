@@ -7,6 +7,7 @@ import json
 import pytest
 from formats_helpers import (
     READABLE_ARCHIVES,
+    gzip_layers,
     real_image,
     run,
     simple_image,
@@ -23,10 +24,7 @@ pytestmark = pytest.mark.interop
 
 def _variants() -> "dict[str, il.Image]":
     image = tricky_image()
-    gzipped = il.Image.scratch()
-    for layer in image.layers:
-        gzipped = gzipped.add_layer(layer.compress("gzip"))
-    return {"plain": image, "gzip": gzipped.with_config(cmd=["/app/run.sh"])}
+    return {"plain": image, "gzip": gzip_layers(image).with_config(cmd=["/app/run.sh"])}
 
 
 @pytest.mark.parametrize("variant", ["plain", "gzip"])

@@ -9,6 +9,7 @@ import pytest
 from formats_helpers import (
     READABLE_ARCHIVES,
     folder_snapshot,
+    gzip_layers,
     hardlink_groups,
     raw_layer,
     real_image,
@@ -27,9 +28,7 @@ pytestmark = pytest.mark.interop
 
 def _images() -> "dict[str, il.Image]":
     tricky = tricky_image()
-    gzipped = il.Image.scratch()
-    for layer in tricky.layers:
-        gzipped = gzipped.add_layer(layer.compress("gzip"))
+    gzipped = gzip_layers(tricky)
     # a file a layer re-creates below a folder that an upper layer replaced by a symlink, and back
     relinked = (il.Image.scratch()
                 .add_layer(il.Layer.from_files({"data/old.txt": "old\n", "real/keep.txt": "keep\n"}))
