@@ -15,8 +15,9 @@ from types import MappingProxyType
 
 from . import display
 from .digest import Digest, verify
-from .errors import DigestMismatchError, ImageFormatError, ReadOnlyError
-from .layer import DOCKER_LAYER, DOCKER_LAYER_GZIP, OCI_LAYER, OCI_LAYER_GZIP, READ_ONLY_MESSAGE, Layer
+from .errors import DigestMismatchError, ImageFormatError
+from .layer import DOCKER_LAYER, DOCKER_LAYER_GZIP, OCI_LAYER, OCI_LAYER_GZIP, Layer
+from .readonly import ReadOnlyValue
 from .tario import reproducible_epoch
 
 OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
@@ -204,11 +205,12 @@ class History:
                    author=doc.pop("author", "") or "", extra=_frozen_dict(doc))
 
 
-class Image:
+class Image(ReadOnlyValue):
     """레이어(아래→위)와 설정으로 이루어진 이미지. 한번 만들면 바뀌지 않습니다."""
 
     __slots__ = ("_layers", "_config", "_history", "_platform", "_created", "_author", "_extra",
                  "_config_bytes", "_manifest_bytes", "_annotations", "_rootfs", "_frozen")
+    _noun = "이미지"
 
     def __init__(self, *, layers: Sequence[Layer] = (), config: "Config | None" = None,
                  history: Sequence[History] = (), platform: "Mapping | None" = None,
@@ -472,22 +474,10 @@ class Image:
             doc["annotations"] = dict(self._annotations)
         return doc
 
-    # -- read-only ------------------------------------------------------------------------
-
-    def write(self, path: str, data: object = None) -> None:
-        """이미지는 읽기 전용이라 항상 ReadOnlyError를 냅니다."""
-        raise ReadOnlyError(f"이미지 {self.id.short}에 {path!r}를 쓸 수 없습니다. " + READ_ONLY_MESSAGE)
-
-    delete = write
-    mkdir = write
-
-    def __setattr__(self, name: str, value: object) -> None:
-        raise ReadOnlyError(f"이미지의 {name!r}를 바꿀 수 없습니다. " + READ_ONLY_MESSAGE)
-
-    def __delattr__(self, name: str) -> None:
-        raise ReadOnlyError(f"이미지의 {name!r}를 지울 수 없습니다. " + READ_ONLY_MESSAGE)
-
     # -- identity and display -------------------------------------------------------------
+
+    def _label(self) -> str:
+        return self.id.short
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Image) and self.digest == other.digest

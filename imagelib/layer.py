@@ -22,9 +22,10 @@ from .blob import (
 )
 from .digest import Digest, Hasher
 from .entries import MARKER_KINDS, Dir, Entry, File, Opaque, Whiteout, parent_paths, require_path
-from .errors import InvalidPathError, LayerFormatError, ReadOnlyError, UnsupportedError
+from .errors import InvalidPathError, LayerFormatError, UnsupportedError
 from .fasttar import UnusualTar, read_members
 from .limits import CountingReader, InflateGuard, Limits, decompression_errors, resolve_limits
+from .readonly import ReadOnlyValue
 from .tario import scan_tar, tar_bytes
 
 OCI_LAYER = "application/vnd.oci.image.layer.v1.tar"
@@ -35,17 +36,14 @@ DOCKER_LAYER_GZIP = DOCKER_LAYER + ".gzip"
 DOCKER_FOREIGN_LAYER_GZIP = "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip"
 _OCI_BY_COMPRESSION = {None: OCI_LAYER, "gzip": OCI_LAYER_GZIP, "zstd": OCI_LAYER_ZSTD}
 
-READ_ONLY_MESSAGE = (
-    "레이어와 이미지는 읽기 전용(read-only)입니다. 바꾸려면 il.Container(image)로 컨테이너를 만들어 "
-    "쓴 다음 commit()으로 새 이미지를 만드세요."
-)
 
 
-class Layer:
+class Layer(ReadOnlyValue):
     """레이어 하나: 파일 항목들과, 그것을 담은 tar 블롭(blob)의 다이제스트."""
 
     __slots__ = ("_entries", "_blob", "_compression", "_diff_id", "_uncompressed_size",
                  "_media_type", "_created_by", "_comment", "_frozen")
+    _noun = "레이어"
 
     def __init__(self, *, entries: Iterable[Entry], blob: Blob, compression: "str | None",
                  diff_id: Digest, uncompressed_size: int, media_type: "str | None" = None,
@@ -259,22 +257,10 @@ class Layer:
                      diff_id=self._diff_id, uncompressed_size=self._uncompressed_size,
                      media_type=media_type, created_by=self._created_by, comment=self._comment)
 
-    # -- read-only ------------------------------------------------------------------------
-
-    def write(self, path: str, data: object = None) -> None:
-        """레이어는 읽기 전용이라 항상 ReadOnlyError를 냅니다(그것이 레이어의 성질입니다)."""
-        raise ReadOnlyError(f"레이어 {self.digest.short}에 {path!r}를 쓸 수 없습니다. " + READ_ONLY_MESSAGE)
-
-    delete = write
-    mkdir = write
-
-    def __setattr__(self, name: str, value: object) -> None:
-        raise ReadOnlyError(f"레이어의 {name!r}를 바꿀 수 없습니다. " + READ_ONLY_MESSAGE)
-
-    def __delattr__(self, name: str) -> None:
-        raise ReadOnlyError(f"레이어의 {name!r}를 지울 수 없습니다. " + READ_ONLY_MESSAGE)
-
     # -- identity and display -------------------------------------------------------------
+
+    def _label(self) -> str:
+        return self.digest.short
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Layer) and self.digest == other.digest
