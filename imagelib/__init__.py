@@ -8,26 +8,47 @@
     img = il.Image.scratch().add_layer(layer)
 """
 
+from . import build  # a callable module: il.build(dockerfile, context) and il.build.pull_time(...)
 from .analyze import Analysis, analyze
+from .build import BuildError, BuildResult, catalog
 from .container import Container
 from .digest import Digest
 from .entries import Dir, File, Hardlink, Opaque, Symlink, Whiteout
-from .errors import (DigestMismatchError, ImageFormatError, ImageLibError, InvalidDigestError,
-                     InvalidPathError, InvalidReferenceError, LayerFormatError, PathNotFoundError,
-                     ReadOnlyError, TagNotFoundError, UnsupportedError)
-from .errors import (LimitExceededError, SkippedEntryWarning, UnpackError, UnsafeEntryError,
-                     UnsafePathError)
+from .errors import (
+    DigestMismatchError,
+    ImageFormatError,
+    ImageLibError,
+    InvalidDigestError,
+    InvalidPathError,
+    InvalidReferenceError,
+    LayerFormatError,
+    LimitExceededError,
+    PathNotFoundError,
+    ReadOnlyError,
+    SkippedEntryWarning,
+    TagNotFoundError,
+    UnpackError,
+    UnsafeEntryError,
+    UnsafePathError,
+    UnsupportedError,
+)
 from .filetree import FileTree, TreeDiff, TreeEntry
-from .formats import open_image as open, save, unpack  # noqa: A001
+from .formats import open_image as open  # noqa: A001
+from .formats import save, unpack
 from .image import Config, History, Image
 from .layer import Layer
 from .limits import Limits
 from .reference import Reference, parse_reference
-from .registry import (AccessDeniedError, AuthenticationError, PushReport, Registry, RegistryError,
-                       RegistryNotFoundError, RegistryUnreachableError)
+from .registry import (
+    AccessDeniedError,
+    AuthenticationError,
+    PushReport,
+    Registry,
+    RegistryError,
+    RegistryNotFoundError,
+    RegistryUnreachableError,
+)
 from .store import ImageRecord, Store, Usage
-from . import build  # a callable module: il.build(dockerfile, context) and il.build.pull_time(...)
-from .build import BuildError, BuildResult, catalog
 
 __version__ = "0.1.0"
 
