@@ -139,6 +139,29 @@ class LimitedReader(io.RawIOBase):
         super().close()
 
 
+def file_region(stream: BinaryIO) -> "tuple[int, int, int] | None":
+    """Where a stream's bytes lie in a real file: (file descriptor, offset of its start, size).
+
+    Only for a file opened by ``Blob.from_file`` and not read yet; None for anything else
+    (memory, decompressing readers), whose bytes exist only as they are read.
+    """
+    inner, start, size = stream, 0, None
+    if isinstance(stream, LimitedReader):
+        if stream._start is None or stream.tell() != 0:
+            return None
+        inner, start, size = stream._stream, stream._start, stream._size
+    if not isinstance(inner, (io.BufferedReader, io.FileIO)):
+        return None
+    try:
+        descriptor = inner.fileno()
+        if size is None:
+            start = inner.tell()
+            size = os.fstat(descriptor).st_size - start
+    except (OSError, ValueError):
+        return None
+    return descriptor, start, size
+
+
 def _copy_into(stream: BinaryIO, view: memoryview) -> int:
     data = stream.read(len(view))
     view[: len(data)] = data

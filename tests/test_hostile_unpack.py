@@ -113,6 +113,11 @@ CASES = {
     # -- directory overrides ----------------------------------------------------------------------
     "dir-replaced-by-symlink-then-written": ([L(folder("d"), file("d/x")), L(symlink("d", "../victim")),
                                               L(file("d/y", b"pwned"))], UnsafePathError, None),
+    # a folder made for an earlier entry of the same layer, then swapped for a symlink
+    "implicit-dir-replaced-by-symlink-then-written": ([L(file("a/x"), symlink("a", "../victim"),
+                                                         file("a/pwned", b"pwned"))], UnsafePathError, None),
+    "nested-implicit-dir-replaced-by-symlink": ([L(file("a/b/x"), symlink("a", "../victim"),
+                                                   file("a/b/pwned", b"pwned"))], UnsafePathError, None),
     "dir-replaced-by-symlink-keeps-modes-inside": ([L(folder("a"), folder("a/b", mode=0o700)),
                                                     L(symlink("a", "../victim"))], CONTAINED, "a"),
     # -- names ------------------------------------------------------------------------------------

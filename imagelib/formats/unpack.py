@@ -15,13 +15,16 @@ behind; its name says what it is.
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import stat
+import sys
 import tarfile
 import tempfile
 from typing import BinaryIO
 
+from ..blob import file_region
 from ..digest import CHUNK_SIZE
 from ..entries import Dir, Entry, File, Hardlink, Opaque, Symlink, Whiteout
 from ..errors import ImageLibError, LayerFormatError, UnpackError, UnsafePathError
@@ -120,13 +123,19 @@ class _Journal:
     def created(self, path: str) -> None:
         self._ops.append((path, ""))
 
-    def move_aside(self, path: str) -> None:
-        """Instead of deleting ``path``, keep it where a rollback can bring it back."""
-        if not os.path.lexists(path):
-            return
+    def move_aside(self, path: str) -> "int | None":
+        """Instead of deleting ``path``, keep it where a rollback can bring it back.
+
+        Returns the mode of what was moved (None when nothing was there).
+        """
+        try:
+            mode = os.lstat(path).st_mode
+        except FileNotFoundError:
+            return None
         kept = os.path.join(self.aside, str(len(self._ops)))
         os.rename(path, kept)
         self._ops.append((path, kept))
+        return mode
 
     def commit(self) -> None:
         _delete(self.aside)
@@ -167,10 +176,16 @@ def _apply_undoable(root: str, layer: Layer, index: int, dir_modes: "dict[str, i
 
 
 class _Target:
-    """The folder being written for one layer: resolves paths inside it and records changes."""
+    """The folder being written for one layer: resolves paths inside it and records changes.
+
+    Resolving a path costs a system call per part, so the real folder of each parent already
+    made is remembered. Only moving a folder or symlink aside, or making a link, can change
+    what a path resolves to, and each of those forgets everything remembered.
+    """
 
     def __init__(self, root: str, journal: _Journal, where: str, dir_modes: "dict[str, int]") -> None:
         self.root, self.journal, self.where, self.dir_modes = root, journal, where, dir_modes
+        self._made_parents: "dict[str, str]" = {}  # image path of a folder -> its real path
 
     def resolve(self, path: str, follow_last: bool, shown: "str | None" = None) -> str:
         return resolve(self.root, path, self.where, follow_last, shown, reserved=self.journal.name)
@@ -180,11 +195,14 @@ class _Target:
         head, _, name = path.rpartition("/")
         if name in ("", ".", "..") or (os.name == "nt" and ("\\" in path or ":" in path)):
             raise UnsafePathError(f"{self.where}의 항목 이름 {path!r}은(는) 이 폴더에 쓸 수 없습니다.")
-        parent = self.resolve(head, follow_last=True, shown=path) if head else self.root
+        parent = self._made_parents.get(head) if create else None
+        if parent is None:
+            parent = self.resolve(head, follow_last=True, shown=path) if head else self.root
+            if create:
+                self._make_dirs(parent)
+                self._made_parents[head] = parent
         if parent == self.root and name == self.journal.name:
             raise UnsafePathError(f"{self.where}의 {path!r}: imagelib가 잠시 쓰는 이름이라 쓸 수 없습니다.")
-        if create:
-            self._make_dirs(parent)
         return os.path.join(parent, name)
 
     def _make_dirs(self, parent: str) -> None:
@@ -194,13 +212,21 @@ class _Target:
             missing.append(current)
             current = os.path.dirname(current)
         for path in reversed(missing):
-            self.journal.move_aside(path)  # a file where a folder must be: the folder replaces it
+            self.move_aside(path)  # a file where a folder must be: the folder replaces it
             os.mkdir(path, 0o700)
             self.journal.created(path)
             self.dir_modes[path] = Dir().mode
 
-    def remove(self, path: str) -> None:
-        self.journal.move_aside(path)
+    def move_aside(self, path: str) -> None:
+        """Take away what is at ``path`` (undoably)."""
+        mode = self.journal.move_aside(path)
+        if mode is not None and not stat.S_ISREG(mode):
+            self._made_parents.clear()
+
+    def created_link(self, path: str) -> None:
+        """Record a new symlink or hard link: paths through it may now resolve elsewhere."""
+        self.journal.created(path)
+        self._made_parents.clear()
 
     def clear(self, folder: str) -> None:
         if not (os.path.isdir(folder) and not os.path.islink(folder)):
@@ -208,7 +234,7 @@ class _Target:
         for name in sorted(os.listdir(folder)):
             if folder == self.root and name == self.journal.name:
                 continue
-            self.journal.move_aside(os.path.join(folder, name))
+            self.move_aside(os.path.join(folder, name))
 
 
 def _apply(target: _Target, layer: Layer, options: _Options) -> None:
@@ -217,7 +243,7 @@ def _apply(target: _Target, layer: Layer, options: _Options) -> None:
             target.clear(target.resolve(entry.path, follow_last=True))
     for entry in layer.entries:
         if isinstance(entry, Whiteout):
-            target.remove(target.place(entry.path, create=False))
+            target.move_aside(target.place(entry.path, create=False))
     written: "set[str]" = set()
     with layer.open_tar() as stream:
         reader = _SequentialReader(stream)
@@ -239,21 +265,21 @@ def _write_entry(target: _Target, entry: Entry, reader: "_SequentialReader", opt
 
 def _write(target: _Target, entry: Entry, reader: "_SequentialReader", options: _Options) -> None:
     path = target.place(entry.path)
-    journal = target.journal
     if isinstance(entry, Dir):
         if not (os.path.isdir(path) and not os.path.islink(path)):
-            journal.move_aside(path)
+            target.move_aside(path)
             os.mkdir(path, 0o700)
-            journal.created(path)
+            target.journal.created(path)
         target.dir_modes[path] = entry.mode & 0o7777
         return
-    journal.move_aside(path)
     target.dir_modes.pop(path, None)
     if isinstance(entry, File):
-        _write_file(path, entry, reader, options, journal)
-    elif isinstance(entry, Symlink):
+        _write_file(target, path, entry, reader, options)
+        return
+    target.move_aside(path)
+    if isinstance(entry, Symlink):
         os.symlink(entry.target, path)
-        journal.created(path)
+        target.created_link(path)
     elif isinstance(entry, Hardlink):
         source = target.resolve(entry.target, follow_last=False, shown=entry.path)
         if not os.path.lexists(source):
@@ -263,18 +289,25 @@ def _write(target: _Target, entry: Entry, reader: "_SequentialReader", options: 
             raise LayerFormatError(
                 f"{target.where}의 하드 링크 {entry.path!r}이(가) 폴더 {entry.target!r}를 가리킵니다.")
         os.link(source, path, follow_symlinks=False)
-        journal.created(path)
+        target.created_link(path)
 
 
-def _write_file(path: str, entry: File, reader: "_SequentialReader", options: _Options,
-                journal: _Journal) -> None:
-    handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
-    journal.created(path)
-    with os.fdopen(handle, "wb") as out:
-        with reader.open(entry) as data:
-            while chunk := data.read(CHUNK_SIZE):
-                out.write(chunk)
-        os.fchmod(out.fileno(), options.file_mode(entry.mode))
+_NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+
+
+def _write_file(target: _Target, path: str, entry: File, reader: "_SequentialReader",
+                options: _Options) -> None:
+    try:
+        descriptor = os.open(path, _NEW_FILE, 0o600)
+    except FileExistsError:  # a lower layer's entry: replaced, undoably (rarer than a new path)
+        target.move_aside(path)
+        descriptor = os.open(path, _NEW_FILE, 0o600)
+    target.journal.created(path)
+    try:
+        reader.copy(entry, descriptor)
+        os.fchmod(descriptor, options.file_mode(entry.mode))
+    finally:
+        os.close(descriptor)
 
 
 def _write_special_files(target: _Target, layer: Layer, written: "set[str]") -> None:
@@ -291,7 +324,7 @@ def _write_special_files(target: _Target, layer: Layer, written: "set[str]") -> 
                 raise LayerFormatError(f"{target.where}: 특수 파일 {member.name!r}의 경로가 다른 항목과 겹칩니다.")
             written.add(path)
             real = target.place(path)
-            target.journal.move_aside(real)
+            target.move_aside(real)
             mode = member.mode & 0o777
             try:
                 if member.isfifo():
@@ -357,13 +390,29 @@ def _make_writable(folder: str) -> None:
 
 
 class _SequentialReader:
-    """Reads file contents from one pass over a layer's tar stream (entries come in tar order)."""
+    """Copies file contents out of one pass over a layer's tar stream (entries come in tar order).
+
+    When the layer is a plain tar lying in a file (an uncompressed layer of an archive or
+    layout), contents are copied file to file by the kernel (``sendfile``) without passing
+    through Python, the way ``cp`` does it; otherwise they are read from the stream.
+    """
 
     def __init__(self, stream: BinaryIO) -> None:
         self._stream = stream
         self._position = 0
+        self._region = file_region(stream) if _KERNEL_COPY else None
+        self._sendfile = True
 
-    def open(self, entry: File) -> BinaryIO:
+    def copy(self, entry: File, descriptor: int) -> None:
+        content = entry.data
+        if self._region and isinstance(content, TarContent):
+            self._copy_region(content.offset, content.size, descriptor)
+            return
+        with self._open(entry) as data:
+            while chunk := data.read(CHUNK_SIZE):
+                _write_all(descriptor, chunk)
+
+    def _open(self, entry: File) -> BinaryIO:
         content = entry.data
         if not isinstance(content, TarContent) or content.offset < self._position:
             return entry.open()
@@ -371,12 +420,45 @@ class _SequentialReader:
         self._position = content.offset + content.size
         return _Slice(self._stream, content.size)
 
+    def _copy_region(self, offset: int, size: int, descriptor: int) -> None:
+        source, start, length = self._region
+        if offset + size > length:
+            raise LayerFormatError("레이어 tar가 예상보다 일찍 끝났습니다(잘린 파일).")
+        done = 0
+        while done < size:
+            position, count = start + offset + done, min(size - done, _KERNEL_COPY_MAX)
+            if self._sendfile:
+                try:
+                    sent = os.sendfile(descriptor, source, position, count)
+                except OSError as error:
+                    if error.errno not in _NO_SENDFILE:
+                        raise
+                    self._sendfile = False  # this pair of file systems cannot: read and write instead
+                    continue
+            else:
+                sent = _write_all(descriptor, os.pread(source, min(count, CHUNK_SIZE), position))
+            if not sent:
+                raise LayerFormatError("레이어 tar가 예상보다 일찍 끝났습니다(잘린 파일).")
+            done += sent
+
     def _skip(self, count: int) -> None:
         while count > 0:
             chunk = self._stream.read(min(count, CHUNK_SIZE))
             if not chunk:
                 raise LayerFormatError("레이어 tar가 예상보다 일찍 끝났습니다(잘린 파일).")
             count -= len(chunk)
+
+
+def _write_all(descriptor: int, data: bytes) -> int:
+    view, written = memoryview(data), 0
+    while written < len(view):
+        written += os.write(descriptor, view[written:])
+    return written
+
+
+_KERNEL_COPY = sys.platform.startswith("linux") and hasattr(os, "sendfile")
+_KERNEL_COPY_MAX = 1 << 30
+_NO_SENDFILE = {errno.EINVAL, errno.ENOSYS, errno.EXDEV, errno.EOPNOTSUPP, errno.ENOTSUP}
 
 
 class _Slice:
