@@ -19,6 +19,7 @@ from .digest import Digest, verify
 from .errors import ImageFormatError, ImageLibError, InvalidReferenceError, TagNotFoundError
 from .image import Image
 from .layer import Layer
+from .limits import Limits, resolve_limits
 from .reference import Reference, parse_reference, tag_name
 
 
@@ -92,13 +93,19 @@ class MemoryBackend:
 class Store:
     """이미지 저장소. ``put`` 으로 넣고, ``tag`` 로 이름을 더 붙이고, ``get`` 으로 꺼냅니다."""
 
-    def __init__(self, path: "str | os.PathLike | None" = None) -> None:
+    def __init__(self, path: "str | os.PathLike | None" = None, *, limits: "Limits | None" = None) -> None:
+        """``path`` 가 없으면 메모리에, 있으면 그 폴더(OCI 이미지 레이아웃)에 저장합니다.
+
+        남이 만든 레이아웃 폴더를 열 때 ``limits`` (기본 ``il.Limits()``)가 index.json과 레이어를
+        읽는 한도를 정합니다. ``il.open`` 에 준 것과 같은 한도를 주면 됩니다.
+        """
+        self._limits = resolve_limits(limits)
         if path is None:
             self._backend = MemoryBackend()
         else:
             from .formats.layout import LayoutBackend
 
-            self._backend = LayoutBackend(os.fspath(path))
+            self._backend = LayoutBackend(os.fspath(path), self._limits)
         self._names: "dict[str, Digest]" = dict(self._backend.index)
         self._manifests: "list[Digest]" = list(self._backend.manifests)
         self._cache: "dict[Digest, Image]" = {}
@@ -146,7 +153,12 @@ class Store:
     # -- finding images -------------------------------------------------------------------
 
     def resolve(self, ref: "str | Reference | Digest") -> Digest:
-        """이름(태그)이나 다이제스트를 매니페스트 다이제스트로 바꿉니다."""
+        """이름(태그)이나 다이제스트를 매니페스트 다이제스트로 바꿉니다.
+
+        ``이름@sha256:…`` 은 다이제스트로 찾습니다. 태그를 다른 이미지로 옮긴 뒤에도 옛 다이제스트로
+        옛 이미지를 꺼낼 수 있습니다(도커의 RepoDigests처럼). 이 저장소는 저장소 이름별로 블롭을
+        나누지 않으므로 ``이름`` 부분은 다이제스트를 고르는 데 쓰이지 않습니다.
+        """
         if isinstance(ref, Digest) or (isinstance(ref, str) and ref.startswith("sha256:")):
             digest = Digest.parse(ref)
             if digest not in self._manifests:
@@ -280,7 +292,8 @@ class Store:
         manifest = json.loads(manifest_bytes)
         config_bytes = self._blob(Digest.parse(manifest["config"]["digest"])).read()
         layers = [Layer.from_tar(self._blob(Digest.parse(d["digest"])), media_type=d.get("mediaType"),
-                                 expected_digest=d["digest"], expected_size=d.get("size"))
+                                 expected_digest=d["digest"], expected_size=d.get("size"),
+                                 limits=self._limits)
                   for d in manifest.get("layers") or []]
         return Image.from_parts(manifest_bytes, config_bytes, layers)
 

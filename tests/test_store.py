@@ -86,3 +86,16 @@ def test_store_display():
     store = il.Store()
     store.put(app1, "app:1")
     assert "app:1" in store._repr_html_() and "저장" in str(store.usage())
+
+
+def test_a_layout_store_reads_with_the_limits_it_was_given(tmp_path):
+    layer = il.Layer.from_files({f"f{n}.txt": "x" for n in range(5)})
+    image = il.Image.scratch().add_layer(layer)
+    il.Store(tmp_path / "layout").put(image, "app:1")
+    with pytest.raises(il.errors.LimitExceededError, match="max_entries"):
+        il.Store(tmp_path / "layout", limits=il.Limits(max_entries=3)).get("app:1")
+    with pytest.raises(il.errors.LimitExceededError, match="max_json_bytes"):
+        il.Store(tmp_path / "layout", limits=il.Limits(max_json_bytes=64))
+    assert il.Store(tmp_path / "layout", limits=il.Limits(max_entries=5)).get("app:1").id == image.id
+    with pytest.raises(il.ImageLibError, match="il.Limits"):
+        il.Store(limits={"max_entries": 3})

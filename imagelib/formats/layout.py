@@ -30,7 +30,7 @@ from ..errors import (
     UnsupportedError,
 )
 from ..image import DOCKER_MANIFEST, DOCKER_MANIFEST_LIST, OCI_INDEX, OCI_MANIFEST, Image
-from ..limits import DEFAULT_LIMITS
+from ..limits import DEFAULT_LIMITS, Limits
 from ..reference import parse_reference
 from .atomic import FolderLock, atomic_file, is_temp_name, write_atomic
 
@@ -198,8 +198,9 @@ def _is_real_file(path: str) -> bool:
 class LayoutBackend:
     """Blobs and names of a ``Store`` kept in an OCI image layout folder."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, limits: Limits = DEFAULT_LIMITS) -> None:
         self.root = os.path.abspath(path)
+        self.limits = limits
         self.index: "dict[str, Digest]" = {}
         self.manifests: "list[Digest]" = []
         self._foreign: "list[dict]" = []  # index entries imagelib keeps as they were
@@ -300,7 +301,7 @@ class LayoutBackend:
     def _read_small(self, name: str) -> bytes:
         path = os.path.join(self.root, name)
         try:
-            DEFAULT_LIMITS.check_json_size(os.path.getsize(path), f"{self._name}/{name}")
+            self.limits.check_json_size(os.path.getsize(path), f"{self._name}/{name}")
             with open(path, "rb") as handle:
                 return handle.read()
         except OSError as error:
