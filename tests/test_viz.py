@@ -401,6 +401,27 @@ def test_sizes_accepts_a_list_with_names_and_checks_them(node_images):
         il.viz.sizes([])
 
 
+def test_sizes_can_measure_layers_another_way(node_images):
+    image = node_images["node:14"]
+    fig = make(il.viz.sizes, {"모형": image}, measure=lambda layer: 1000 * len(layer.entries),
+               what="항목 수 × 1000", title="다른 잣대")
+    widths = [p.get_width() for p in patches(fig, "segment-0-")]
+    assert widths == [1000 * len(layer.entries) for layer in image.layers]
+    assert "항목 수 × 1000" in fig.axes[0].get_xlabel()
+    assert fig.axes[0].get_title(loc="left") == "다른 잣대"
+
+
+def test_build_figures_draw_modeled_sizes_with_the_same_chart():
+    from imagelib.build import figures, model
+
+    image = il.catalog.get("node:14-alpine")
+    fig = make(figures.layer_sizes, {"node:14-alpine": image})
+    widths = [p.get_width() for p in patches(fig, "segment-0-")]
+    assert widths == [model.layer_size(layer).size for layer in image.layers]
+    assert sum(widths) > 100 * image.size  # modeled sizes, not the small stored model files
+    assert "모형 크기" in fig.axes[0].get_xlabel()
+
+
 def test_sizes_folds_small_layers_of_a_tall_image(tall_image):
     fig = make(il.viz.sizes, {"tall": tall_image})
     segments = patches(fig, "segment-0-")

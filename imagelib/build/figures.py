@@ -1,7 +1,7 @@
 """빌드 강의(07~09)의 그림: 모형 크기로 잰 레이어 막대, pull 시간, 캐시 적중/실패.
 
 ``il.viz.sizes`` 는 실제로 저장된 바이트를 그립니다. 카탈로그 이미지는 큰 파일이 모형 파일이라
-그 값이 아주 작으므로, 실제 이미지의 크기를 보려면 이 모듈의 그림(모형 크기)을 씁니다.
+그 값이 아주 작으므로, 실제 이미지의 크기를 보려면 ``layer_sizes`` (같은 그림, 모형 크기)를 씁니다.
 모양(색, 글꼴, 글자 크기)은 ``il.viz`` 와 같습니다. 노트북에서는 셀 끝에 ``;`` 나 ``plt.show()``.
 """
 
@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 
 from .. import display
 from ..image import Image
+from ..viz.charts import sizes as viz_sizes
 from ..viz.style import (
     FOLD_COLOUR,
     INK,
@@ -33,34 +34,16 @@ WIDTH = 13.0
 
 
 def layer_sizes(images: "Mapping[str, Image]", *, download: bool = False, title: "str | None" = None):
-    """이미지마다 레이어의 모형 크기를 쌓은 막대(왼쪽이 베이스). ``download=True`` 면 압축 후 크기."""
-    rows = [(name, [model.layer_size(layer).download if download else model.layer_size(layer).size
-                    for layer in image.layers]) for name, image in images.items()]
-    longest = max([sum(sizes) for _, sizes in rows] + [1])
-    with drawing():
-        height = 1.7 + 0.8 * len(rows)
-        fig = new_figure(WIDTH, height)
-        ax = fig.add_axes((0.2, 0.95 / height, 0.72, 0.8 * len(rows) / height))
-        for row, (_, sizes) in enumerate(rows):
-            left = 0
-            for index, size in enumerate(sizes):
-                colour = layer_colour(index)
-                ax.barh(row, size, left=left, height=0.6, color=colour, edgecolor="white", linewidth=1)
-                if size >= longest * 0.07:
-                    ax.text(left + size / 2, row, f"L{index}", ha="center", va="center",
-                            fontsize=SMALL_SIZE, color=ink_on(colour))
-                left += size
-            ax.text(left + longest * 0.012, row, f"{display.human_size(left)} · 레이어 {len(sizes)}장",
-                    va="center", fontsize=SMALL_SIZE + 1, fontweight="bold")
-        ax.set_yticks(range(len(rows)), [clip(name, 22) for name, _ in rows])
-        ax.set_ylim(len(rows) - 0.5, -0.5)
-        ax.set_xlim(0, longest * 1.3)
-        ax.xaxis.set_major_formatter(size_formatter())
-        ax.xaxis.set_major_locator(size_locator(6))
-        what = "내려받는 크기(압축 후)" if download else "크기(압축 전, docker images의 SIZE)"
-        ax.set_xlabel(f"{what} — 칸 하나가 레이어 하나, 왼쪽이 베이스 (모형 크기)")
-        ax.set_title(title or "이미지별 레이어 크기", loc="left", fontweight="bold")
-    return fig
+    """이미지마다 레이어의 모형 크기를 쌓은 막대(왼쪽이 베이스). ``download=True`` 면 압축 후 크기.
+
+    ``il.viz.sizes`` 와 같은 그림에, 잣대만 모형 크기로 바꾼 것입니다.
+    """
+    def measure(layer) -> int:
+        modeled = model.layer_size(layer)
+        return modeled.download if download else modeled.size
+
+    what = "내려받는 크기, 압축 후" if download else "압축 전, docker images의 SIZE"
+    return viz_sizes(images, measure=measure, what=f"{what} · 모형 크기", title=title)
 
 
 def pull_times(estimates: "Mapping[str, PullEstimate]", title: "str | None" = None):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from .. import display
 from ..digest import Digest
@@ -64,16 +64,22 @@ def named_images(images: "Image | Sequence[Image] | Mapping[str, Image]",
 # -- sizes ----------------------------------------------------------------------------------
 
 def sizes(images: "Image | Sequence[Image] | Mapping[str, Image]",
-          names: "Sequence[str] | None" = None, *, uncompressed: bool = False):
+          names: "Sequence[str] | None" = None, *, uncompressed: bool = False,
+          measure: "Callable[[Layer], int] | None" = None, what: "str | None" = None,
+          title: "str | None" = None):
     """이미지마다 레이어 크기를 쌓은 막대로 그립니다(왼쪽이 베이스 레이어).
 
     ``images`` 는 이미지 목록(이름은 ``names``)이나 ``{"node:14": img1, "node:14-alpine": img2}``
     같은 사전입니다. 크기는 저장된 레이어 블롭의 바이트이며, ``uncompressed=True`` 면 압축을
-    푼 크기입니다. 레이어가 많으면 작은 레이어들을 회색 한 칸("N장")으로 접습니다.
+    푼 크기입니다. 다른 잣대로 재려면 ``measure`` 에 레이어 → 바이트 수 함수를, ``what`` 에 그
+    이름을 줍니다(빌드 강의의 모형 크기가 이렇게 그려집니다). 레이어가 많으면 작은 레이어들을
+    회색 한 칸("N장")으로 접습니다.
     """
     pairs = named_images(images, names, "il.viz.sizes")
-    measured = [[layer.uncompressed_size if uncompressed else layer.size for layer in image.layers]
-                for _, image in pairs]
+    if measure is None:
+        measure = _uncompressed_size if uncompressed else _stored_size
+        what = what or ("압축을 푼 크기" if uncompressed else "저장된 블롭 크기")
+    measured = [[measure(layer) for layer in image.layers] for _, image in pairs]
     longest = max([sum(row) for row in measured] + [1])
     with drawing():
         height = 1.6 + 0.85 * len(pairs)
@@ -86,11 +92,18 @@ def sizes(images: "Image | Sequence[Image] | Mapping[str, Image]",
         ax.set_xlim(0, longest * 1.28)
         ax.xaxis.set_major_formatter(size_formatter())
         ax.xaxis.set_major_locator(size_locator(6))
-        what = "압축을 푼 크기" if uncompressed else "저장된 블롭 크기"
-        ax.set_xlabel(f"크기 ({what}) — 칸 하나가 레이어 하나, 왼쪽이 베이스")
+        ax.set_xlabel(f"크기 ({what or '레이어마다 잰 값'}) — 칸 하나가 레이어 하나, 왼쪽이 베이스")
         ax.set_ylabel("이미지")
-        ax.set_title("이미지별 레이어 크기", loc="left", fontweight="bold")
+        ax.set_title(title or "이미지별 레이어 크기", loc="left", fontweight="bold")
     return fig
+
+
+def _stored_size(layer: Layer) -> int:
+    return layer.size
+
+
+def _uncompressed_size(layer: Layer) -> int:
+    return layer.uncompressed_size
 
 
 def _size_bar(ax, row: int, layer_sizes: "list[int]", longest: int) -> None:
