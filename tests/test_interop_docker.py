@@ -1,4 +1,5 @@
-"""A real Docker engine loads what imagelib writes, sees the same files, and writes what imagelib reads.
+"""A real Docker engine loads what imagelib writes, sees the same files, and writes what imagelib reads;
+``docker build`` and ``il.build`` make the same layers from the same COPY-only Dockerfile.
 
 The tests start their own ``dockerd`` (Debian's docker.io) with the vfs storage driver and no
 network setup, in a temporary folder, so they need root but no running Docker. Without
@@ -42,10 +43,10 @@ def docker(tmp_path_factory):
          "--pidfile", str(home / "dockerd.pid"), "--host", f"unix://{socket}",
          "--storage-driver", "vfs", "--iptables=false", "--ip6tables=false", "--bridge=none"],
         stdout=log, stderr=subprocess.STDOUT)
-    environment = {**os.environ, "DOCKER_HOST": f"unix://{socket}"}
 
-    def run(*args: str) -> str:
-        done = subprocess.run([client, *args], capture_output=True, text=True, env=environment, timeout=120)
+    def run(*args: str, environment: "dict[str, str] | None" = None) -> str:
+        done = subprocess.run([client, *args], capture_output=True, text=True, timeout=120,
+                              env={**os.environ, "DOCKER_HOST": f"unix://{socket}", **(environment or {})})
         if done.returncode != 0:
             raise AssertionError(f"docker {args[0]} failed: {done.stderr.strip()}")
         return done.stdout
@@ -136,3 +137,32 @@ def test_docker_loads_an_oci_archive_when_it_is_new_enough(docker, tmp_path):
     docker("load", "--input", str(tmp_path / "image.tar"))
     assert docker("image", "inspect", "imagelib-oci:1.0", "--format", "{{.Id}}").strip() in (
         str(image.id), str(image.digest))  # Docker 25+ with the containerd store names images by manifest
+
+
+BUILD_CONTEXT = {
+    "a.txt": "hi\n", "b.txt": "b\n", "src/sub/deep.txt": "deep\n", "src/run.sh": "#!/bin/sh\n",
+    "logs/x.log": "x\n", "logs/keep.log": "keep\n", "junk.tmp": "t\n",
+    ".dockerignore": "logs/*.log\n!logs/keep.log\n*.tmp\n",
+    "Dockerfile": ("FROM scratch\nCOPY . /app/\nCOPY src/ /dest/\nCOPY a.txt b.txt /multi/\n"
+                   "WORKDIR /srv/work\nCOPY a.txt ./here.txt\nENV GREETING=hello\n"),
+}
+
+
+def test_il_build_makes_the_layers_and_files_docker_build_makes(docker, tmp_path):
+    context = tmp_path / "context"
+    for path, text in BUILD_CONTEXT.items():
+        (context / path).parent.mkdir(parents=True, exist_ok=True)
+        (context / path).write_text(text)
+    (context / "src" / "run.sh").chmod(0o755)
+    docker_build = ["build", "--tag", "imagelib-built:1.0", str(context)]
+    docker(*docker_build, environment={"DOCKER_BUILDKIT": "0"})  # COPY-only: no container is run
+    docker("save", "--output", str(tmp_path / "docker-built.tar"), "imagelib-built:1.0")
+    theirs = il.open(tmp_path / "docker-built.tar")
+    mine = il.build(context / "Dockerfile", context).image
+    assert [sorted(e.path for e in layer.entries) for layer in mine.layers] == \
+        [sorted(e.path for e in layer.entries) for layer in theirs.layers]
+    assert tree_snapshot(mine.rootfs()) == tree_snapshot(theirs.rootfs())
+    for key in ("Env", "WorkingDir"):
+        assert mine.config_json["config"][key] == theirs.config_json["config"][key]
+    assert [h.get("empty_layer", False) for h in mine.config_json["history"]] == \
+        [h.get("empty_layer", False) for h in theirs.config_json["history"]]
