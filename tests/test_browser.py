@@ -22,6 +22,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from processes import stop
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -117,12 +118,7 @@ def lab(tmp_path_factory):
         wait_until_up(f"{url}/api/status?token={token}", server, log)
         yield Lab(url, token, notebook, log)
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop(server, timeout=15)
 
 
 @contextlib.contextmanager

@@ -16,6 +16,7 @@ import time
 
 import pytest
 from formats_helpers import gzip_layers, tree_snapshot, tricky_image
+from processes import stop
 
 import imagelib as il
 
@@ -55,11 +56,7 @@ def docker(tmp_path_factory):
         _wait_until_ready(run, process, home / "dockerd.log")
         yield run
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop(process, timeout=30)
         log.close()
 
 
