@@ -1,5 +1,5 @@
 """A real Docker engine loads what imagelib writes, sees the same files, and writes what imagelib reads;
-``docker build`` and ``il.build`` make the same layers from the same COPY-only Dockerfile.
+``docker build`` with BuildKit and ``il.build`` make the same layers from the same Dockerfile.
 
 The tests start their own ``dockerd`` (Debian's docker.io) with the vfs storage driver and no
 network setup, in a temporary folder, so they need root but no running Docker. Without
@@ -8,19 +8,23 @@ network setup, in a temporary folder, so they need root but no running Docker. W
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import platform
 import shutil
 import subprocess
 import time
 
 import pytest
-from formats_helpers import gzip_layers, tree_snapshot, tricky_image
+from formats_helpers import gzip_layers, real_image, tree_snapshot, tricky_image
 from processes import stop
 
 import imagelib as il
 
 pytestmark = pytest.mark.interop
+
+DOCKER_IO_CLIENT = "/usr/bin/docker"
 
 # What ``docker create`` adds to every container's file system (not part of the image).
 ENGINE_PATHS = {".dockerenv", "dev", "proc", "sys", "etc/hostname", "etc/hosts", "etc/mtab",
@@ -31,7 +35,8 @@ ENGINE_PATHS = {".dockerenv", "dev", "proc", "sys", "etc/hostname", "etc/hosts",
 def docker(tmp_path_factory):
     """A ``docker`` command (a function taking CLI arguments) talking to a private dockerd."""
     daemon = shutil.which("dockerd")
-    client = shutil.which("docker")
+    # docker.io's own client matches its daemon and has BuildKit built in (newer ones need buildx)
+    client = DOCKER_IO_CLIENT if os.path.exists(DOCKER_IO_CLIENT) else shutil.which("docker")
     if daemon is None or client is None:
         pytest.skip("dockerd가 없어 건너뜁니다: 이 시험은 진짜 도커 엔진이 imagelib의 결과를 읽는지 확인합니다")
     if os.geteuid() != 0:
@@ -136,30 +141,108 @@ def test_docker_loads_an_oci_archive_when_it_is_new_enough(docker, tmp_path):
         str(image.id), str(image.digest))  # Docker 25+ with the containerd store names images by manifest
 
 
-BUILD_CONTEXT = {
+COPY_CONTEXT = {
     "a.txt": "hi\n", "b.txt": "b\n", "src/sub/deep.txt": "deep\n", "src/run.sh": "#!/bin/sh\n",
     "logs/x.log": "x\n", "logs/keep.log": "keep\n", "junk.tmp": "t\n",
     ".dockerignore": "logs/*.log\n!logs/keep.log\n*.tmp\n",
     "Dockerfile": ("FROM scratch\nCOPY . /app/\nCOPY src/ /dest/\nCOPY a.txt b.txt /multi/\n"
                    "WORKDIR /srv/work\nCOPY a.txt ./here.txt\nENV GREETING=hello\n"),
 }
+RUN_CONTEXT = {
+    "Dockerfile": ("FROM busybox-base:1\n"
+                   "RUN mkdir -p /data/logs && echo hi > /data/hello.txt && printf 'a\\nb\\n' > /data/logs/app.log\n"
+                   "RUN chmod 600 /data/hello.txt && rm -rf /home && ln -s /data/hello.txt /hello\n"
+                   "RUN cp /data/hello.txt /data/copy.txt && mv /data/logs /data/old-logs && touch /data/empty\n"
+                   "WORKDIR /data\nRUN true\nRUN pwd > where.txt\nCMD [\"cat\", \"where.txt\"]\n"),
+}
 
 
-def test_il_build_makes_the_layers_and_files_docker_build_makes(docker, tmp_path):
+def _entries(layer: il.Layer) -> "list[tuple]":
+    """What a layer holds, without timestamps (BuildKit stamps the build time, imagelib 0)."""
+    return sorted((e.path, type(e).__name__, getattr(e, "mode", None), getattr(e, "target", None),
+                   hashlib.sha256(e.read()).hexdigest() if isinstance(e, il.File) else None)
+                  for e in layer.entries)
+
+
+def _steps(image: il.Image, skip: int) -> "list[tuple]":
+    return [(h.get("created_by"), h.get("empty_layer", False)) for h in image.config_json["history"][skip:]]
+
+
+@pytest.mark.parametrize("case", ["copy", "run"])
+def test_il_build_makes_what_buildkit_makes(docker, tmp_path, case):
+    """COPY with .dockerignore, WORKDIR, ENV on scratch; and RUN steps run by a real shell (busybox)."""
     context = tmp_path / "context"
-    for path, text in BUILD_CONTEXT.items():
+    for path, text in (COPY_CONTEXT if case == "copy" else RUN_CONTEXT).items():
         (context / path).parent.mkdir(parents=True, exist_ok=True)
         (context / path).write_text(text)
-    (context / "src" / "run.sh").chmod(0o755)
-    docker_build = ["build", "--tag", "imagelib-built:1.0", str(context)]
-    docker(*docker_build, environment={"DOCKER_BUILDKIT": "0"})  # COPY-only: no container is run
-    docker("save", "--output", str(tmp_path / "docker-built.tar"), "imagelib-built:1.0")
-    theirs = il.open(tmp_path / "docker-built.tar")
-    mine = il.build(context / "Dockerfile", context).image
-    assert [sorted(e.path for e in layer.entries) for layer in mine.layers] == \
-        [sorted(e.path for e in layer.entries) for layer in theirs.layers]
+    store, base_steps, base_layers = il.Store(), 0, 0
+    if case == "copy":
+        (context / "src" / "run.sh").chmod(0o755)
+    else:
+        _require_amd64()
+        # /proc and /sys as real distributions ship them: runc would otherwise create them as
+        # mount points in the first RUN, and BuildKit would keep them in that RUN's layer
+        base = _busybox_base().add_layer(il.Layer.from_files({"proc": il.Dir(), "sys": il.Dir()}))
+        store.put(base, "busybox-base:1")
+        base_steps, base_layers = len(base.history), len(base.layers)
+        il.save(base, tmp_path / "base.tar", format="docker-archive", ref="busybox-base:1")
+        docker("load", "--input", str(tmp_path / "base.tar"))
+    try:
+        docker("build", "--network", "none", "--tag", f"imagelib-buildkit-{case}:1.0", str(context),
+               environment={"DOCKER_BUILDKIT": "1"})
+    except AssertionError as error:
+        if "buildx" in str(error):
+            pytest.skip("이 docker 클라이언트에는 BuildKit(buildx)이 없어 건너뜁니다")
+        raise
+    docker("save", "--output", str(tmp_path / "theirs.tar"), f"imagelib-buildkit-{case}:1.0")
+    theirs = il.open(tmp_path / "theirs.tar")
+    mine = il.build(context / "Dockerfile", context, store=store).image
+    assert len(mine.layers) == len(theirs.layers) > base_layers
+    assert [_entries(layer) for layer in mine.layers[base_layers:]] == \
+        [_entries(layer) for layer in theirs.layers[base_layers:]]
+    assert _steps(mine, base_steps) == _steps(theirs, base_steps)  # history text and empty layers
     assert tree_snapshot(mine.rootfs()) == tree_snapshot(theirs.rootfs())
-    for key in ("Env", "WorkingDir"):
-        assert mine.config_json["config"][key] == theirs.config_json["config"][key]
-    assert [h.get("empty_layer", False) for h in mine.config_json["history"]] == \
-        [h.get("empty_layer", False) for h in theirs.config_json["history"]]
+    for key in ("Env", "WorkingDir", "Cmd"):
+        assert mine.config_json["config"].get(key) == theirs.config_json["config"].get(key)
+
+
+def _require_amd64() -> None:
+    if platform.machine() not in ("x86_64", "AMD64"):
+        pytest.skip("busybox in the test image is built for linux/amd64")
+
+
+def _busybox_base() -> il.Image:
+    """dive's test image: busybox (linux/amd64) and 13 more layers, written by Docker itself."""
+    return il.open(real_image("dive-test-docker-image.tar"))
+
+
+def _docker_run(docker, tmp_path, image: il.Image, tag: str, *command: str) -> str:
+    il.save(image, tmp_path / f"{tag.replace(':', '-')}.tar", format="docker-archive", ref=tag)
+    docker("load", "--input", str(tmp_path / f"{tag.replace(':', '-')}.tar"))
+    return docker("run", "--rm", "--network", "none", tag, *command)
+
+
+def test_docker_runs_an_image_il_build_made_with_its_cmd_env_and_workdir(docker, tmp_path):
+    _require_amd64()
+    store = il.Store()
+    store.put(_busybox_base(), "busybox-base:1")
+    dockerfile = ("FROM busybox-base:1\nWORKDIR /srv\nCOPY note.txt ./\nCOPY hello.sh /usr/local/bin/hello\n"
+                  "ENV GREETING=안녕하세요\nCMD [\"hello\"]\n")
+    context = {"note.txt": "메모\n", "hello.sh": il.File('#!/bin/sh\necho "$GREETING, $(pwd)"\ncat note.txt\n',
+                                                          mode=0o755)}
+    built = il.build(dockerfile, context, store=store).image
+    assert _docker_run(docker, tmp_path, built, "imagelib-hello:1.0") == "안녕하세요, /srv\n메모\n"
+
+
+def test_docker_runs_a_committed_container_with_its_whiteouts(docker, tmp_path):
+    _require_amd64()
+    box = il.Container(_busybox_base())
+    box.write("/etc/motd", "imagelib가 쓴 파일\n")
+    box.delete("/bin/vi")  # a whiteout over a file of a lower layer
+    box.delete("/home")  # a whiteout over a whole folder
+    committed = box.commit(message="write one, delete two")
+    assert any(isinstance(e, il.Whiteout) for e in committed.layers[-1].entries)
+    script = "cat /etc/motd; ls /bin/vi 2>/dev/null || echo no-vi; ls -d /home 2>/dev/null || echo no-home"
+    output = _docker_run(docker, tmp_path, committed, "imagelib-committed:1.0", "sh", "-c", script)
+    assert output == "imagelib가 쓴 파일\nno-vi\nno-home\n"
+    assert box.exists("/bin/sh") and not box.exists("/bin/vi")  # the same view imagelib gives
