@@ -31,9 +31,45 @@ ENGINE_PATHS = {".dockerenv", "dev", "proc", "sys", "etc/hostname", "etc/hosts",
                 "etc/resolv.conf"}
 
 
+class PrivateDocker:
+    """A dockerd of the tests' own in ``home``, and its ``docker`` command: ``docker("load", ...)``."""
+
+    def __init__(self, daemon: str, client: str, home, driver: str) -> None:
+        self.client, self.home, self.driver = client, home, driver
+        self.socket = home / "docker.sock"
+        self.log_path = home / "dockerd.log"
+        with open(self.log_path, "wb") as log:
+            self.process = subprocess.Popen(
+                [daemon, "--data-root", str(home / "data"), "--exec-root", str(home / "exec"),
+                 "--pidfile", str(home / "dockerd.pid"), "--host", f"unix://{self.socket}",
+                 "--storage-driver", driver, "--iptables=false", "--ip6tables=false", "--bridge=none"],
+                stdout=log, stderr=subprocess.STDOUT)
+
+    def __call__(self, *args: str, environment: "dict[str, str] | None" = None) -> str:
+        done = subprocess.run([self.client, *args], capture_output=True, text=True, timeout=120,
+                              env={**os.environ, "DOCKER_HOST": f"unix://{self.socket}", **(environment or {})})
+        if done.returncode != 0:
+            raise AssertionError(f"docker {args[0]} failed: {done.stderr.strip()}")
+        return done.stdout
+
+    def wait_until_ready(self) -> "str | None":
+        """None when the daemon answers, else why it does not."""
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                lines = self.log_path.read_text(errors="replace").strip().splitlines() or ["(로그 없음)"]
+                return lines[-1][:300]
+            try:
+                self("version")
+                return None
+            except AssertionError:
+                time.sleep(0.5)
+        return "60초 안에 준비되지 않았습니다"
+
+
 @pytest.fixture(scope="module")
 def docker(tmp_path_factory):
-    """A ``docker`` command (a function taking CLI arguments) talking to a private dockerd."""
+    """A private Docker engine: overlay2 storage as on most machines, or vfs where overlay2 cannot mount."""
     daemon = shutil.which("dockerd")
     # docker.io's own client matches its daemon and has BuildKit built in (newer ones need buildx)
     client = DOCKER_IO_CLIENT if os.path.exists(DOCKER_IO_CLIENT) else shutil.which("docker")
@@ -41,42 +77,19 @@ def docker(tmp_path_factory):
         pytest.skip("dockerd가 없어 건너뜁니다: 이 시험은 진짜 도커 엔진이 imagelib의 결과를 읽는지 확인합니다")
     if os.geteuid() != 0:
         pytest.skip("dockerd는 관리자(root) 권한이 있어야 시작할 수 있어 건너뜁니다")
-    home = tmp_path_factory.mktemp("docker")
-    socket = home / "docker.sock"
-    log = open(home / "dockerd.log", "wb")
-    process = subprocess.Popen(
-        [daemon, "--data-root", str(home / "data"), "--exec-root", str(home / "exec"),
-         "--pidfile", str(home / "dockerd.pid"), "--host", f"unix://{socket}",
-         "--storage-driver", "vfs", "--iptables=false", "--ip6tables=false", "--bridge=none"],
-        stdout=log, stderr=subprocess.STDOUT)
-
-    def run(*args: str, environment: "dict[str, str] | None" = None) -> str:
-        done = subprocess.run([client, *args], capture_output=True, text=True, timeout=120,
-                              env={**os.environ, "DOCKER_HOST": f"unix://{socket}", **(environment or {})})
-        if done.returncode != 0:
-            raise AssertionError(f"docker {args[0]} failed: {done.stderr.strip()}")
-        return done.stdout
-
-    try:
-        _wait_until_ready(run, process, home / "dockerd.log")
-        yield run
-    finally:
-        stop(process, timeout=30)
-        log.close()
-
-
-def _wait_until_ready(run, process: subprocess.Popen, log_path) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            lines = log_path.read_text(errors="replace").strip().splitlines() or ["(로그 없음)"]
-            pytest.skip(f"dockerd가 시작되지 않아 건너뜁니다: {lines[-1][:300]}")
-        try:
-            run("version")
+    reasons = []
+    for driver in ("overlay2", "vfs"):
+        engine = PrivateDocker(daemon, client, tmp_path_factory.mktemp(f"docker-{driver}"), driver)
+        reason = engine.wait_until_ready()
+        if reason is None:
+            try:
+                yield engine
+            finally:
+                stop(engine.process, timeout=30)
             return
-        except AssertionError:
-            time.sleep(0.5)
-    pytest.skip("dockerd가 60초 안에 준비되지 않아 건너뜁니다")
+        stop(engine.process, timeout=30)
+        reasons.append(f"{driver}: {reason}")
+    pytest.skip(f"dockerd가 시작되지 않아 건너뜁니다 ({'; '.join(reasons)})")
 
 
 def _relinked() -> il.Image:
@@ -180,9 +193,7 @@ def test_il_build_makes_what_buildkit_makes(docker, tmp_path, case):
         (context / "src" / "run.sh").chmod(0o755)
     else:
         _require_amd64()
-        # /proc and /sys as real distributions ship them: runc would otherwise create them as
-        # mount points in the first RUN, and BuildKit would keep them in that RUN's layer
-        base = _busybox_base().add_layer(il.Layer.from_files({"proc": il.Dir(), "sys": il.Dir()}))
+        base = _busybox_base()
         store.put(base, "busybox-base:1")
         base_steps, base_layers = len(base.history), len(base.layers)
         il.save(base, tmp_path / "base.tar", format="docker-archive", ref="busybox-base:1")
@@ -208,12 +219,17 @@ def test_il_build_makes_what_buildkit_makes(docker, tmp_path, case):
 
 def _require_amd64() -> None:
     if platform.machine() not in ("x86_64", "AMD64"):
-        pytest.skip("busybox in the test image is built for linux/amd64")
+        pytest.skip("시험 이미지의 busybox는 linux/amd64용이라 이 컴퓨터에서는 실행할 수 없어 건너뜁니다")
 
 
 def _busybox_base() -> il.Image:
-    """dive's test image: busybox (linux/amd64) and 13 more layers, written by Docker itself."""
-    return il.open(real_image("dive-test-docker-image.tar"))
+    """dive's test image (busybox for linux/amd64, written by Docker itself) with the folders and
+    files real distributions ship and a container runtime mounts over: /proc, /sys, /etc/hosts,
+    /etc/hostname, /etc/resolv.conf. Without them runc creates them as mount points while a step
+    runs, and BuildKit keeps those (or their parent folder) in that step's layer."""
+    runtime_paths = il.Layer.from_files({"proc": il.Dir(), "sys": il.Dir(), "etc/hosts": "",
+                                         "etc/hostname": "", "etc/resolv.conf": ""})
+    return il.open(real_image("dive-test-docker-image.tar")).add_layer(runtime_paths)
 
 
 def _docker_run(docker, tmp_path, image: il.Image, tag: str, *command: str) -> str:
@@ -246,3 +262,38 @@ def test_docker_runs_a_committed_container_with_its_whiteouts(docker, tmp_path):
     output = _docker_run(docker, tmp_path, committed, "imagelib-committed:1.0", "sh", "-c", script)
     assert output == "imagelib가 쓴 파일\nno-vi\nno-home\n"
     assert box.exists("/bin/sh") and not box.exists("/bin/vi")  # the same view imagelib gives
+
+
+def test_il_container_commit_makes_the_layer_docker_commit_makes(docker, tmp_path):
+    """The same changes in a Docker container and in il.Container: the same whiteouts, opaque folder and files."""
+    _require_amd64()
+    if docker.driver != "overlay2":
+        pytest.skip(f"docker commit의 화이트아웃·불투명 폴더는 저장 드라이버마다 달라 overlay2에서만 비교합니다"
+                    f"(이 엔진: {docker.driver})")
+    base = _busybox_base()
+    il.save(base, tmp_path / "base.tar", format="docker-archive", ref="busybox-commit:1")
+    docker("load", "--input", str(tmp_path / "base.tar"))
+    script = ("echo hello > /etc/motd; echo extra >> /etc/passwd; rm /bin/vi; rm -rf /home; "
+              "rm -rf /var && mkdir -p /var/new && echo x > /var/new/f; chmod 600 /etc/group; mkdir -p /srv/app")
+    docker("run", "--name", "imagelib-commit", "--network", "none", "busybox-commit:1", "sh", "-c", script)
+    docker("commit", "imagelib-commit", "imagelib-committed:1")
+    docker("rm", "imagelib-commit")
+    docker("save", "--output", str(tmp_path / "theirs.tar"), "imagelib-committed:1")
+    theirs = il.open(tmp_path / "theirs.tar")
+
+    box = il.Container(base)
+    box.write("/etc/motd", "hello\n")
+    box.write("/etc/passwd", box.read_text("/etc/passwd") + "extra\n")
+    box.delete("/bin/vi")
+    box.delete("/home")
+    box.delete("/var")
+    box.mkdir("/var/new")
+    box.write("/var/new/f", "x\n")
+    box.chmod("/etc/group", 0o600)
+    box.mkdir("/srv/app")
+    mine = box.commit(message="the same changes")
+
+    kinds = {type(e).__name__ for e in mine.layers[-1].entries}
+    assert {"Whiteout", "Opaque", "File", "Dir"} <= kinds
+    assert _entries(mine.layers[-1]) == _entries(theirs.layers[-1])
+    assert tree_snapshot(mine.rootfs()) == tree_snapshot(theirs.rootfs())
