@@ -52,6 +52,14 @@ class PrivateDocker:
             raise AssertionError(f"docker {args[0]} failed: {done.stderr.strip()}")
         return done.stdout
 
+    def close(self) -> None:
+        """Stop the daemon and undo any mount it left under its folder (a daemon that failed may)."""
+        stop(self.process, timeout=30)
+        with open("/proc/self/mounts") as mounts:
+            points = [line.split()[1] for line in mounts if line.split()[1].startswith(str(self.home))]
+        for point in sorted(points, key=len, reverse=True):
+            subprocess.run(["umount", point], capture_output=True)
+
     def wait_until_ready(self) -> "str | None":
         """None when the daemon answers, else why it does not."""
         deadline = time.monotonic() + 60
@@ -85,9 +93,9 @@ def docker(tmp_path_factory):
             try:
                 yield engine
             finally:
-                stop(engine.process, timeout=30)
+                engine.close()
             return
-        stop(engine.process, timeout=30)
+        engine.close()
         reasons.append(f"{driver}: {reason}")
     pytest.skip(f"dockerd가 시작되지 않아 건너뜁니다 ({'; '.join(reasons)})")
 

@@ -150,6 +150,20 @@ def repository_from_folder(folder: str) -> str:
         return "image"
 
 
+def parse_descriptor(doc: object, where: str) -> "tuple[Digest, int | None, str]":
+    """(digest, size, mediaType) of a descriptor, or ImageFormatError naming ``where``."""
+    if not isinstance(doc, dict):
+        raise ImageFormatError(f"{where}의 디스크립터(descriptor)가 JSON 객체가 아닙니다: {doc!r}")
+    try:
+        digest = Digest.parse(doc.get("digest", ""))
+    except InvalidDigestError as error:
+        raise ImageFormatError(f"{where}: {error}") from None
+    size = doc.get("size")
+    if size is not None and (not isinstance(size, int) or size < 0):
+        raise ImageFormatError(f"{where}: 블롭 {digest}의 size {size!r}가 잘못되었습니다.")
+    return digest, size, doc.get("mediaType") or ""
+
+
 def names_in_descriptor(doc: Mapping, default_repository: "str | None") -> "tuple[str | None, bool]":
     """(full normalized name or None, whether the annotations could be understood).
 
@@ -287,14 +301,9 @@ class LayoutBackend:
 
     def _read_entry(self, entry: object, default_repository: str) -> "tuple[Digest, str | None] | None":
         """(manifest digest, name) of an index entry imagelib manages, None for others."""
-        if not isinstance(entry, dict):
-            raise ImageFormatError(f"{self._name}/{INDEX_FILE}의 manifests 항목이 객체가 아닙니다: {entry!r}")
-        try:
-            digest = Digest.parse(entry.get("digest", ""))
-        except InvalidDigestError as error:
-            raise ImageFormatError(f"{self._name}/{INDEX_FILE}: {error}") from None
+        digest, _, media_type = parse_descriptor(entry, f"{self._name}/{INDEX_FILE}의 manifests 항목")
         name, understood = names_in_descriptor(entry, default_repository)
-        if entry.get("mediaType") not in MANIFEST_TYPES or not understood:
+        if media_type not in MANIFEST_TYPES or not understood:
             return None
         return digest, name
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from ..digest import Digest, verify
-from ..errors import ImageFormatError, ImageLibError, InvalidDigestError, UnsupportedError
+from ..errors import ImageFormatError, ImageLibError, UnsupportedError
 from ..image import Image
 from ..layer import (
     DOCKER_FOREIGN_LAYER_GZIP,
@@ -32,6 +32,7 @@ from .layout import (
     index_manifests,
     load_json,
     names_in_descriptor,
+    parse_descriptor,
     platform_of,
     platform_text,
 )
@@ -42,20 +43,6 @@ LAYER_TYPES = {OCI_LAYER, OCI_LAYER_GZIP, OCI_LAYER_ZSTD, DOCKER_LAYER, DOCKER_L
                "application/vnd.oci.image.layer.nondistributable.v1.tar+gzip",
                "application/vnd.oci.image.layer.nondistributable.v1.tar+zstd"}
 MAX_NESTING = 4
-
-
-def parse_descriptor(doc: object, where: str) -> "tuple[Digest, int | None, str]":
-    """(digest, size, mediaType) of a descriptor, or ImageFormatError naming ``where``."""
-    if not isinstance(doc, dict):
-        raise ImageFormatError(f"{where}의 디스크립터(descriptor)가 JSON 객체가 아닙니다: {doc!r}")
-    try:
-        digest = Digest.parse(doc.get("digest", ""))
-    except InvalidDigestError as error:
-        raise ImageFormatError(f"{where}: {error}") from None
-    size = doc.get("size")
-    if size is not None and (not isinstance(size, int) or size < 0):
-        raise ImageFormatError(f"{where}: 블롭 {digest}의 size {size!r}가 잘못되었습니다.")
-    return digest, size, doc.get("mediaType") or ""
 
 
 def read_blob(source: Source, digest: Digest, size: "int | None", what: str) -> bytes:
