@@ -1,9 +1,11 @@
 """A real Docker engine loads what imagelib writes, sees the same files, and writes what imagelib reads;
-``docker build`` with BuildKit and ``il.build`` make the same layers from the same Dockerfile.
+``docker build`` with BuildKit and ``il.build`` make the same layers from the same Dockerfile, and
+``docker commit`` and ``il.Container.commit`` the same layer from the same changes.
 
-The tests start their own ``dockerd`` (Debian's docker.io) with the vfs storage driver and no
-network setup, in a temporary folder, so they need root but no running Docker. Without
-``dockerd``, or where it cannot start, they are skipped with the reason.
+The tests start their own ``dockerd`` (Debian's docker.io) in a temporary folder, with the
+overlay2 storage driver (vfs where overlay2 cannot mount) and no network setup, so they need
+root but no running Docker. Without ``dockerd``, or where it cannot start, they are skipped
+with the reason.
 """
 
 from __future__ import annotations
