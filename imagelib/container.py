@@ -85,9 +85,11 @@ class Container:
         existing = self._tree.nodes.get(path)
         if existing is not None and existing.kind == "dir":
             raise ImageLibError(f"{path!r}는 폴더라서 파일 내용을 쓸 수 없습니다.")
+        was_file = existing is not None and existing.kind == "file"
         if mode is None:
-            mode = existing.mode if existing is not None and existing.kind == "file" else 0o644
-        self._record(File(data, mode=mode, path=path))
+            mode = existing.mode if was_file else 0o644
+        uid, gid = (existing.entry.uid, existing.entry.gid) if was_file else (0, 0)  # its owner stays
+        self._record(File(data, mode=mode, path=path, uid=uid, gid=gid))
 
     def mkdir(self, path: str, mode: int = 0o755) -> None:
         """폴더를 만듭니다(부모 폴더도 함께, 이미 있으면 그대로: ``mkdir -p``)."""

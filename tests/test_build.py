@@ -112,6 +112,28 @@ def test_copy_glob_chown_and_dest_rules():
     assert result.image.history[-2].created_by == "COPY --chown=node:node *.txt conf/ ./ # buildkit"
 
 
+def test_what_run_creates_belongs_to_the_user_and_what_it_changes_keeps_its_owner():
+    result = build("FROM node:14-alpine\nRUN mkdir -p /srv/shared && echo root > /srv/shared/by-root\n"
+                   "COPY --chown=node:node note.txt /srv/app/conf/note.txt\n"
+                   "USER node\nRUN echo mine > /srv/app/mine.txt && mkdir -p /srv/app/cache/deep && "
+                   "ln -s mine.txt /srv/app/link && echo more >> /srv/app/conf/note.txt\n"
+                   "USER 4242\nRUN echo stranger > /srv/app/stranger.txt\n"
+                   "USER root\nRUN echo again >> /srv/app/mine.txt\n", {"note.txt": "note\n"})
+    tree = result.image.rootfs()
+
+    def owner(path: str) -> "tuple[int, int]":
+        entry = tree.entry(path).entry
+        return entry.uid, entry.gid
+
+    assert owner("srv/shared/by-root") == (0, 0)
+    assert owner("srv/app") == owner("srv/app/conf") == (1000, 1000)  # folders COPY --chown made
+    for path in ("srv/app/mine.txt", "srv/app/cache", "srv/app/cache/deep", "srv/app/link"):
+        assert owner(path) == (1000, 1000), path  # node's group comes from /etc/passwd
+    assert owner("srv/app/conf/note.txt") == (1000, 1000) and tree.read_text("srv/app/conf/note.txt") == "note\nmore\n"
+    assert owner("srv/app/stranger.txt") == (4242, 0)  # a uid with no passwd line runs with group 0
+    assert owner("srv/app/mine.txt") == (1000, 1000)  # root appending does not take the file over
+
+
 def test_copy_several_sources_needs_a_directory_destination():
     with pytest.raises(il.BuildError) as caught:
         build("FROM alpine\nCOPY a.txt b.txt /target\n", {"a.txt": "a", "b.txt": "b"})

@@ -99,3 +99,16 @@ def test_container_errors_are_korean():
         box.commit(changes={"colour": "blue"})
     with pytest.raises(il.ImageLibError):
         il.Container("nginx")
+
+
+def test_writing_an_existing_file_keeps_its_owner_and_mode():
+    image = il.Image.scratch().add_layer(
+        il.Layer.from_files({"home/app/notes.txt": il.File("old\n", mode=0o640, uid=1000, gid=1000)}))
+    box = il.Container(image)
+    box.write("/home/app/notes.txt", "new\n")
+    box.write("/home/app/fresh.txt", "fresh\n")
+    written = box.commit().rootfs()
+    kept = written.entry("home/app/notes.txt").entry
+    assert (kept.uid, kept.gid, kept.mode) == (1000, 1000, 0o640)
+    fresh = written.entry("home/app/fresh.txt").entry
+    assert (fresh.uid, fresh.gid, fresh.mode) == (0, 0, 0o644)

@@ -400,7 +400,8 @@ class _Builder:
                 "등). "
                 "셸이 있는 베이스 이미지(예: alpine)를 쓰세요.")
         env.setdefault("HOME", self._home(state.image, state.user))
-        session = ShellSession(box, env, state.workdir, state.user)
+        owner = self._owner(state.image, state.user, instruction, process=True) if state.user else (0, 0)
+        session = ShellSession(box, env, state.workdir, state.user, owner)
         try:
             status = session.run(argv[2]) if shell else session.run_argv(argv)
         except ShellError as error:
@@ -424,13 +425,16 @@ class _Builder:
                 return fields[5]
         return "/root"
 
-    def _owner(self, image: Image, spec: str, instruction: Instruction) -> "tuple[int, int]":
+    def _owner(self, image: Image, spec: str, instruction: Instruction,
+               *, process: bool = False) -> "tuple[int, int]":
+        """(uid, gid) of ``user[:group]``. With no group, the user's group in /etc/passwd; failing
+        that, the uid again (``COPY --chown``) or 0 for a process (``USER`` then ``RUN``), as runc does."""
         user, _, group = spec.partition(":")
         uid = _resolve(image, user, "etc/passwd", instruction)
         if group:
             gid = _resolve(image, group, "etc/group", instruction)
         else:
-            gid = uid
+            gid = 0 if process else uid
             for line in _read_text(image, "etc/passwd").splitlines():
                 fields = line.split(":")
                 if len(fields) > 3 and fields[2] == str(uid):
@@ -490,6 +494,8 @@ class _Builder:
                     node = box.entry(entry.path, follow_symlinks=True)
                     if (node.mode, node.entry.uid, node.entry.gid) == (entry.mode, entry.uid, entry.gid):
                         continue
+                if owner != (0, 0):
+                    _make_parents(box, entry.path, owner)
                 box.add(entry)
             return box.layer(created_by), ""
 
@@ -654,6 +660,16 @@ def _has_file(box: Container, path: str) -> bool:
         return box.entry(path.lstrip("/"), follow_symlinks=True).kind in ("file", "hardlink")
     except ImageLibError:
         return False
+
+
+def _make_parents(box: Container, path: str, owner: "tuple[int, int]") -> None:
+    """Make the missing parent folders of ``path`` the way BuildKit does for ``COPY --chown``:
+    0755 and owned like the copied files (a plain COPY makes them root's)."""
+    parts = path.split("/")[:-1]
+    for depth in range(1, len(parts) + 1):
+        parent = "/".join(parts[:depth])
+        if not box.exists(parent):
+            box.add(Dir(path=parent, uid=owner[0], gid=owner[1]))
 
 
 def _is_dir_in(box: Container, path: str) -> bool:

@@ -201,9 +201,17 @@ class CommandContext:
 
     # -- writing --------------------------------------------------------------------------
 
+    @property
+    def owner(self) -> "tuple[int, int]":
+        """명령을 실행하는 사용자의 (uid, gid). 새로 만드는 파일·폴더·링크의 소유자가 됩니다."""
+        return self.session.owner
+
     def write(self, path: str, data: "str | bytes", mode: "int | None" = None) -> None:
-        """파일을 씁니다(없는 부모 폴더는 만듦)."""
+        """파일을 씁니다(없는 부모 폴더는 만듦). 있던 파일은 소유자가 그대로, 새 파일은 실행한 사용자 것."""
+        new = self.lookup(path, follow=False) is None
         self._guard(lambda: self.fs.write(self._key(path), data, mode=mode))
+        if new:
+            self._own(path)
 
     def write_model(self, path: str, size: int, packed: "int | None" = None, *, mode: int = 0o644,
                     **fields: str) -> None:
@@ -218,8 +226,13 @@ class CommandContext:
         self._guard(lambda: self.fs.add(entry.at(self._key("/" + entry.path))))
 
     def mkdir(self, path: str, mode: int = 0o755) -> None:
-        """폴더를 만듭니다(``mkdir -p``)."""
+        """폴더를 만듭니다(``mkdir -p``). 새로 생긴 폴더는 실행한 사용자 것입니다."""
+        steps = self._key(path).split("/")
+        missing = [p for p in ("/".join(steps[:n]) for n in range(1, len(steps) + 1))
+                   if self.lookup("/" + p) is None]
         self._guard(lambda: self.fs.mkdir(self._key(path), mode=mode))
+        for made in missing:
+            self._own("/" + made)
 
     def delete(self, path: str) -> None:
         """파일이나 폴더를 지웁니다(아래 레이어에 있던 것이면 화이트아웃이 남습니다)."""
@@ -227,6 +240,13 @@ class CommandContext:
 
     def symlink(self, path: str, target: str) -> None:
         self._guard(lambda: self.fs.symlink(self._key(path), target))
+        self._own(path)
+
+    def _own(self, path: str) -> None:
+        """Give a path this command just created to the user running it (root needs nothing)."""
+        if self.owner != (0, 0):
+            node = self.lookup(path, follow=False)
+            self.add(_entry_copy(self, node, keep_owner=False).at(node.path))
 
     def chmod(self, path: str, mode: int) -> None:
         self._guard(lambda: self.fs.chmod(self._key(path), mode))
@@ -282,7 +302,8 @@ def split_flags(args: "list[str]", allowed: str, name: str) -> "tuple[set[str], 
     return flags, rest
 
 
-def _entry_copy(node: TreeEntry, *, keep_owner: bool) -> "File | Dir | Symlink":
+def _entry_copy(ctx: CommandContext, node: TreeEntry, *, keep_owner: bool) -> "File | Dir | Symlink":
+    """A new entry like ``node``: owned as before (``keep_owner``) or by the user running ``ctx``."""
     source = node.content or node.entry
     if node.kind == "dir":
         copy = Dir(mode=node.mode)
@@ -290,9 +311,8 @@ def _entry_copy(node: TreeEntry, *, keep_owner: bool) -> "File | Dir | Symlink":
         copy = Symlink(node.target or "")
     else:
         copy = File(source.read(), mode=node.mode)
-    if keep_owner:
-        copy = replace(copy, uid=source.uid, gid=source.gid)
-    return copy
+    uid, gid = (source.uid, source.gid) if keep_owner else ctx.owner
+    return replace(copy, uid=uid, gid=gid)
 
 
 def copy_tree(ctx: CommandContext, source: str, dest: str, *, keep_owner: bool = False) -> None:
@@ -300,7 +320,7 @@ def copy_tree(ctx: CommandContext, source: str, dest: str, *, keep_owner: bool =
     node = ctx.lookup(source, follow=False)
     if node is None:
         raise CommandFailed(f"{ctx.name}: cannot stat '{source}': No such file or directory")
-    ctx.add(_entry_copy(node, keep_owner=keep_owner).at(ctx.path(dest).lstrip("/")))
+    ctx.add(_entry_copy(ctx, node, keep_owner=keep_owner).at(ctx.path(dest).lstrip("/")))
     if node.kind == "dir":
         for name in ctx.listdir(source):
             copy_tree(ctx, posixpath.join(source, name), posixpath.join(dest, name),
@@ -590,7 +610,7 @@ def _cp(ctx: CommandContext) -> int:
         if node.kind == "dir":
             copy_tree(ctx, source, target(source), keep_owner="a" in flags)
         else:
-            ctx.add(_entry_copy(node, keep_owner="a" in flags or "p" in flags)
+            ctx.add(_entry_copy(ctx, node, keep_owner="a" in flags or "p" in flags)
                     .at(ctx.path(target(source)).lstrip("/")))
     return status
 
@@ -628,7 +648,7 @@ def _touch(ctx: CommandContext) -> int:
             ctx.write(path, b"")
         else:
             # overlayfs copies a lower file up even for a timestamp change
-            ctx.add(_entry_copy(node, keep_owner=True).at(node.path))
+            ctx.add(_entry_copy(ctx, node, keep_owner=True).at(node.path))
     return 0
 
 
@@ -744,7 +764,7 @@ def _chown(ctx: CommandContext) -> int:
             continue
         for path in _walk(ctx, top, recursive):
             node = ctx.lookup(path, follow=False)
-            copy = _entry_copy(node, keep_owner=True)
+            copy = _entry_copy(ctx, node, keep_owner=True)
             copy = replace(copy, uid=copy.uid if uid is None else uid,
                            gid=copy.gid if gid is None else gid)
             ctx.add(copy.at(node.path))

@@ -352,11 +352,13 @@ class MissingProgram:
 class ShellSession:
     """모형 셸 한 번의 실행 상태: 파일 시스템(컨테이너), 환경 변수, 현재 폴더, 사용자."""
 
-    def __init__(self, fs: Container, env: "dict[str, str]", cwd: str = "/", user: str = "") -> None:
+    def __init__(self, fs: Container, env: "dict[str, str]", cwd: str = "/", user: str = "",
+                 owner: "tuple[int, int]" = (0, 0)) -> None:
         self.fs = fs
         self.env = dict(env)
         self.cwd = "/" + cwd.strip("/") if cwd else "/"
         self.user = user
+        self.owner = owner  # (uid, gid) the processes run as: what they create belongs to them
         self.errexit = False
         self.pipefail = False
         self.status = 0
@@ -385,7 +387,7 @@ class ShellSession:
     def run_nested(self, script: str, env: "dict[str, str]") -> "tuple[int, bytes, bytes]":
         if self.depth > 8:
             raise ShellError("스크립트가 너무 깊이 중첩되었습니다.")
-        inner = ShellSession(self.fs, env, self.cwd, self.user)
+        inner = ShellSession(self.fs, env, self.cwd, self.user, self.owner)
         inner.depth = self.depth + 1
         status = inner.run(script)
         self.missing += inner.missing
@@ -428,7 +430,7 @@ class ShellSession:
 
     def _command(self, command, stdin: bytes, capture: bool) -> "tuple[bytes, int]":
         if isinstance(command, Subshell):
-            inner = ShellSession(self.fs, self.env, self.cwd, self.user)
+            inner = ShellSession(self.fs, self.env, self.cwd, self.user, self.owner)
             inner.depth = self.depth + 1
             try:
                 status = inner._program(command.body)
