@@ -49,12 +49,12 @@ class PrivateDocker:
                  "--storage-driver", driver, "--iptables=false", "--ip6tables=false", "--bridge=none"],
                 stdout=log, stderr=subprocess.STDOUT)
 
-    def __call__(self, *args: str, environment: "dict[str, str] | None" = None) -> str:
+    def __call__(self, *args: str, environment: "dict[str, str] | None" = None, output: str = "stdout") -> str:
         done = subprocess.run([self.client, *args], capture_output=True, text=True, timeout=120,
                               env={**os.environ, "DOCKER_HOST": f"unix://{self.socket}", **(environment or {})})
         if done.returncode != 0:
             raise AssertionError(f"docker {args[0]} failed: {done.stderr.strip()}")
-        return done.stdout
+        return done.stdout if output == "stdout" else done.stderr
 
     def close(self) -> None:
         """Stop the daemon and undo any mount it left under its folder (a daemon that failed may)."""
@@ -336,3 +336,54 @@ def test_il_container_commit_makes_the_layer_docker_commit_makes(docker, tmp_pat
     assert {"Whiteout", "Opaque", "File", "Dir"} <= kinds
     assert _entries(mine.layers[-1]) == _entries(theirs.layers[-1])
     assert tree_snapshot(mine.rootfs()) == tree_snapshot(theirs.rootfs())
+
+
+CACHE_DOCKERFILES = {
+    # dependencies first: editing the app's code reuses the installed dependencies
+    "good": ("FROM busybox-base:1\nWORKDIR /cache-good\nCOPY package.json ./\n"
+             "RUN mkdir -p node_modules && cp package.json node_modules/installed.json\n"
+             "COPY src/ ./src/\nRUN cat src/main.js > bundle.js\nCMD [\"cat\", \"bundle.js\"]\n"),
+    # everything first: any edit installs the dependencies again
+    "bad": ("FROM busybox-base:1\nWORKDIR /cache-bad\nCOPY . .\n"
+            "RUN mkdir -p node_modules && cp package.json node_modules/installed.json\n"
+            "RUN cat src/main.js > bundle.js\nCMD [\"cat\", \"bundle.js\"]\n"),
+}
+CACHE_EDITS = [("첫 빌드", {}), ("코드 수정", {"src/main.js": "console.log(2)\n"}),
+               ("의존성 수정", {"package.json": '{"name": "app", "version": "2"}\n'}), ("그대로", {})]
+
+
+def _buildkit_cached_steps(log: str) -> "list[tuple[str, bool]]":
+    """("[2/6] COPY package.json ./", cached?) for each step BuildKit printed with --progress=plain."""
+    names, cached = {}, set()
+    for line in log.splitlines():
+        step = re.match(r"^#(\d+) (\[\d+/\d+\] .*)$", line)
+        if step and " FROM " not in step.group(2):
+            names.setdefault(step.group(1), step.group(2).strip())
+        if re.match(r"^#(\d+) CACHED$", line):
+            cached.add(line.split()[0][1:])
+    return sorted((name, number in cached) for number, name in names.items())
+
+
+@pytest.mark.parametrize("order", list(CACHE_DOCKERFILES))
+def test_il_build_reuses_the_same_steps_buildkit_reuses(docker, tmp_path, order):
+    """Notebook 09's claim, measured on both builders: which steps an edit sends back to work."""
+    _require_amd64()
+    base = _busybox_base()
+    il.save(base, tmp_path / "base.tar", format="docker-archive", ref="busybox-base:1")
+    docker("load", "--input", str(tmp_path / "base.tar"))
+    store, cache = il.Store(), il.build.BuildCache()
+    store.put(base, "busybox-base:1")
+    context = tmp_path / "context"
+    _write_context(context, {"Dockerfile": CACHE_DOCKERFILES[order], "package.json": '{"name": "app"}\n',
+                             "src/main.js": "console.log(1)\n"})
+    for what, edits in CACHE_EDITS:
+        _write_context(context, edits)
+        log = docker("build", "--network", "none", "--progress", "plain", "--tag", f"imagelib-cache-{order}",
+                     str(context), environment={"DOCKER_BUILDKIT": "1"}, output="stderr")
+        result = il.build(context / "Dockerfile", context, store=store, cache=cache)
+        mine = sorted((f"[{s.progress}] {s.text}", s.cached) for s in result.steps
+                      if s.progress and s.instruction != "FROM")
+        assert mine == _buildkit_cached_steps(log), what
+        install = dict(mine)[next(name for name, _ in mine if "node_modules" in name)]
+        expected = {"첫 빌드": False, "코드 수정": order == "good", "의존성 수정": False, "그대로": True}
+        assert install is expected[what], what  # the lesson: order decides what an edit re-runs
