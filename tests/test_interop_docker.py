@@ -23,10 +23,14 @@ import time
 import pytest
 from formats_helpers import gzip_layers, real_image, tree_snapshot, tricky_image
 from processes import stop
+from registry_server import FAST
 
 import imagelib as il
 
 pytestmark = pytest.mark.interop
+
+# The real registry fixture (Debian's docker-registry) lives in tests/registry_server.py.
+pytest_plugins = ["registry_server"]
 
 DOCKER_IO_CLIENT = "/usr/bin/docker"
 
@@ -387,3 +391,24 @@ def test_il_build_reuses_the_same_steps_buildkit_reuses(docker, tmp_path, order)
         install = dict(mine)[next(name for name, _ in mine if "node_modules" in name)]
         expected = {"첫 빌드": False, "코드 수정": order == "good", "의존성 수정": False, "그대로": True}
         assert install is expected[what], what  # the lesson: order decides what an edit re-runs
+
+
+def test_docker_pulls_what_il_pushes_and_il_pulls_what_docker_pushes(docker, local_registry, tmp_path):
+    """Through a real registry on 127.0.0.1 (Docker allows plain HTTP there): same digests both ways."""
+    registry = il.Registry(local_registry.url, **FAST)
+    mine = gzip_layers(tricky_image())  # registries carry compressed layers
+    pushed = f"{local_registry.host}/imagelib-docker/mine:v1"
+    registry.push(mine, pushed)
+    docker("pull", pushed)
+    [inspected] = json.loads(docker("image", "inspect", pushed))
+    assert inspected["Id"] == str(mine.id)
+    assert f"{local_registry.host}/imagelib-docker/mine@{mine.digest}" in inspected["RepoDigests"]
+
+    theirs = f"{local_registry.host}/imagelib-docker/theirs:v1"
+    docker("tag", pushed, theirs)
+    printed = docker("push", theirs)
+    digest = re.search(r"digest: (sha256:[0-9a-f]{64})", printed).group(1)
+    pulled = registry.pull(theirs)
+    assert str(pulled.digest) == digest  # the manifest Docker wrote, byte for byte
+    assert pulled.id == mine.id
+    assert tree_snapshot(pulled.rootfs()) == tree_snapshot(mine.rootfs())
