@@ -123,3 +123,9 @@ def test_skopeo_reads_a_catalog_image(tmp_path):
     assert info["Digest"] == str(image.digest)
     assert info["Layers"] == [str(layer.digest) for layer in image.layers]
     assert "NODE_VERSION=14.21.3" in info["Env"]
+
+
+def test_modeled_size_counts_like_docker_images():
+    layer = il.Layer.from_files({"bin/tool": b"x" * 100, "bin/alias": il.Symlink("tool"),
+                                 "bin/again": il.Hardlink("bin/tool"), "etc": il.Dir()})
+    assert il.build.modeled_size(layer) == 100 + len("tool")  # a hard link is the same inode

@@ -412,3 +412,15 @@ def test_docker_pulls_what_il_pushes_and_il_pulls_what_docker_pushes(docker, loc
     assert str(pulled.digest) == digest  # the manifest Docker wrote, byte for byte
     assert pulled.id == mine.id
     assert tree_snapshot(pulled.rootfs()) == tree_snapshot(mine.rootfs())
+
+
+def test_docker_images_size_is_what_il_build_modeled_size_counts(docker, tmp_path):
+    """`docker images` SIZE: file bytes plus symlink target lengths, a hard-linked file once."""
+    images = {"tricky": tricky_image(), "relinked": _relinked()}
+    if platform.machine() in ("x86_64", "AMD64"):
+        images["busybox"] = _busybox_base()
+    for name, image in images.items():
+        il.save(image, tmp_path / f"{name}.tar", format="docker-archive", ref=f"imagelib-size-{name}:1")
+        docker("load", "--input", str(tmp_path / f"{name}.tar"))
+        [inspected] = json.loads(docker("image", "inspect", f"imagelib-size-{name}:1"))
+        assert inspected["Size"] == il.build.modeled_size(image), name

@@ -454,7 +454,7 @@ def build_layer(spec: LayerSpec) -> Layer:
     """
     fixed, weighted, rest = _parse_files(spec.files)
     texts = _text_entries(spec.texts)
-    real = sum(entry.size for entry in texts)
+    real = sum(model.counted_bytes(entry) for entry in fixed + texts)
     size = max(round(spec.size_mb * MB) - real, 0)
     packed = max(round(spec.packed_mb * MB) - real, 0)
     listed = sum(weight for _, weight, _, _ in weighted)

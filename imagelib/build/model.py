@@ -27,7 +27,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from ..entries import File
+from ..entries import Entry, File, Symlink
 from ..image import Image
 from ..layer import Layer
 
@@ -116,6 +116,16 @@ _LAYER_CACHE: "dict[object, LayerSize]" = {}
 _CACHE_LIMIT = 4096
 
 
+def counted_bytes(entry: Entry) -> int:
+    """What ``docker images`` counts for an entry: a file's bytes, a symlink's target length (its
+    size on disk, as ``du`` sees it), nothing for folders, hard links (one inode) and whiteouts."""
+    if isinstance(entry, File):
+        return entry.size
+    if isinstance(entry, Symlink):
+        return len(entry.target.encode("utf-8", "surrogateescape"))
+    return 0
+
+
 def layer_size(layer: Layer) -> LayerSize:
     """레이어의 모형 크기. 모형 파일은 선언된 크기로, 나머지 파일은 실제 크기로 셉니다.
 
@@ -127,13 +137,12 @@ def layer_size(layer: Layer) -> LayerSize:
         return cached
     size = download = models = real = 0
     for entry in layer.entries:
-        if not isinstance(entry, File):
-            continue
-        found = declared(entry)
+        found = declared(entry) if isinstance(entry, File) else None
         if found is None:
-            size += entry.size
-            download += entry.size
-            real += entry.size
+            counted = counted_bytes(entry)
+            size += counted
+            download += counted
+            real += counted
         else:
             size += found.size
             download += found.packed
