@@ -117,7 +117,7 @@ def test_what_run_creates_belongs_to_the_user_and_what_it_changes_keeps_its_owne
                    "COPY --chown=node:node note.txt /srv/app/conf/note.txt\n"
                    "USER node\nRUN echo mine > /srv/app/mine.txt && mkdir -p /srv/app/cache/deep && "
                    "ln -s mine.txt /srv/app/link && echo more >> /srv/app/conf/note.txt\n"
-                   "USER 4242\nRUN echo stranger > /srv/app/stranger.txt\n"
+                   "USER 4242\nRUN echo stranger > /tmp/stranger.txt\n"
                    "USER root\nRUN echo again >> /srv/app/mine.txt\n", {"note.txt": "note\n"})
     tree = result.image.rootfs()
 
@@ -130,8 +130,26 @@ def test_what_run_creates_belongs_to_the_user_and_what_it_changes_keeps_its_owne
     for path in ("srv/app/mine.txt", "srv/app/cache", "srv/app/cache/deep", "srv/app/link"):
         assert owner(path) == (1000, 1000), path  # node's group comes from /etc/passwd
     assert owner("srv/app/conf/note.txt") == (1000, 1000) and tree.read_text("srv/app/conf/note.txt") == "note\nmore\n"
-    assert owner("srv/app/stranger.txt") == (4242, 0)  # a uid with no passwd line runs with group 0
+    assert owner("tmp/stranger.txt") == (4242, 0)  # a uid with no passwd line runs with group 0
     assert owner("srv/app/mine.txt") == (1000, 1000)  # root appending does not take the file over
+
+
+@pytest.mark.parametrize("run, refused", [
+    ("echo x > /etc/motd", "can't create '/etc/motd': Permission denied"),
+    ("echo x >> /etc/passwd", "can't create '/etc/passwd': Permission denied"),
+    ("mkdir -p /opt/app/cache", "can't create directory '/opt/app': Permission denied"),
+    ("rm /etc/hostname", "can't remove '/etc/hostname': Permission denied"),
+    ("chmod 777 /etc/passwd", "/etc/passwd: Operation not permitted"),
+    ("rm /tmp/roots.txt", "can't remove '/tmp/roots.txt': Operation not permitted"),
+])
+def test_a_user_who_is_not_root_cannot_write_where_root_did_not_let_it(run, refused):
+    # The classic mistake: USER node, then writing outside node's own folders. Docker fails the
+    # same way ("Permission denied"); the sticky bit of /tmp keeps others' files there.
+    dockerfile = ("FROM node:14-alpine\nRUN echo root > /tmp/roots.txt\nUSER node\n"
+                  f"RUN echo ok > /home/node/ok.txt && echo ok > /tmp/mine.txt && rm /tmp/mine.txt\nRUN {run}\n")
+    with pytest.raises(il.BuildError) as caught:
+        build(dockerfile)
+    assert caught.value.line == 5 and refused in str(caught.value)
 
 
 def test_copy_several_sources_needs_a_directory_destination():

@@ -424,3 +424,38 @@ def test_docker_images_size_is_what_il_build_modeled_size_counts(docker, tmp_pat
         docker("load", "--input", str(tmp_path / f"{name}.tar"))
         [inspected] = json.loads(docker("image", "inspect", f"imagelib-size-{name}:1"))
         assert inspected["Size"] == il.build.modeled_size(image), name
+
+
+PERMISSION_RUNS = {
+    "tmp": ("echo mine > /tmp/mine.txt && rm /tmp/mine.txt", True),
+    "etc": ("echo x > /etc/motd", False),
+    "passwd": ("echo x >> /etc/passwd", False),
+    "bin": ("rm /bin/vi", False),
+    "chmod": ("chmod 777 /etc/group", False),
+    "root-folder": ("mkdir /data", False),
+}
+
+
+@pytest.mark.parametrize("name", list(PERMISSION_RUNS))
+def test_il_build_refuses_what_docker_refuses_a_user_who_is_not_root(docker, tmp_path, name):
+    _require_amd64()
+    run, succeeds = PERMISSION_RUNS[name]
+    base = _busybox_base()
+    il.save(base, tmp_path / "base.tar", format="docker-archive", ref="busybox-base:1")
+    docker("load", "--input", str(tmp_path / "base.tar"))
+    context = tmp_path / "context"
+    _write_context(context, {"Dockerfile": f"FROM busybox-base:1\nUSER 1000\nRUN {run}\n"})
+    try:
+        docker("build", "--network", "none", str(context), environment={"DOCKER_BUILDKIT": "1"})
+        docker_built = True
+    except AssertionError as error:
+        assert "did not complete successfully" in str(error) or "exit code" in str(error), error
+        docker_built = False
+    store = il.Store()
+    store.put(base, "busybox-base:1")
+    try:
+        il.build(context / "Dockerfile", context, store=store)
+        il_built = True
+    except il.BuildError:
+        il_built = False
+    assert docker_built is il_built is succeeds

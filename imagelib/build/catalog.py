@@ -134,13 +134,13 @@ def _node_steps(alpine: bool) -> tuple:
                          "release/v$NODE_VERSION/node-v$NODE_VERSION-linux-x64-musl.tar.xz\" && tar -xJf "
                          "\"node-v$NODE_VERSION-linux-x64-musl.tar.xz\" -C /usr/local --strip-components=1"
                          " --no-same-owner && apk del .build-deps && node --version && npm --version",
-                         101.9, 33.2, data.node_files("musl") + "\nhome/node/ 755\n"
+                         101.9, 33.2, data.node_files("musl") + "\nhome/node/ 755 1000:1000\n"
                          f"usr/lib/libstdc++.so.6.0.30 2400K 755 {data.MUSL}\n"
                          f"usr/lib/libgcc_s.so.1 100K 755 {data.MUSL}", texts)
         steps = (_config(_nop("ENV NODE_VERSION=14.21.3"), env={"NODE_VERSION": "14.21.3"}), install)
     else:
         user = _layer("/bin/sh -c groupadd --gid 1000 node   && useradd --uid 1000 --gid node --shell "
-                      "/bin/bash --create-home node", 0.0041, 0.0017, "home/node/ 755",
+                      "/bin/bash --create-home node", 0.0041, 0.0017, "home/node/ 755 1000:1000",
                       {"etc/passwd": passwd, "etc/group": group})
         install = _layer("/bin/sh -c ARCH= && dpkgArch=\"$(dpkg --print-architecture)\" && case "
                          "\"${dpkgArch##*-}\" in amd64) ARCH='x64';; esac && curl -fsSLO --compressed "
@@ -410,9 +410,10 @@ def _parse_files(spec: str) -> Spec:
             continue
         words = line.split(" ")
         path = words[0]
-        if path.endswith("/"):
+        if path.endswith("/"):  # "home/node/ 755 1000:1000": a folder, its mode and owner
             mode = int(words[1], 8) if len(words) > 1 else 0o755
-            fixed.append(Dir(path=path.rstrip("/"), mode=mode))
+            uid, _, gid = (words[2] if len(words) > 2 else "0:0").partition(":")
+            fixed.append(Dir(path=path.rstrip("/"), mode=mode, uid=int(uid), gid=int(gid)))
             continue
         weight = _weight(words[1])
         mode, fields, remaining = 0o644, {}, words[2:]

@@ -25,6 +25,7 @@ PATH에서 그 파일을 찾지 못하면 진짜 셸처럼 ``not found`` (종료
 from __future__ import annotations
 
 import posixpath
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
@@ -111,6 +112,9 @@ class CommandFailed(Exception):
     def __init__(self, message: str, status: int = 1) -> None:
         super().__init__(message)
         self.status = status
+
+
+WRITE = 0o2  # the "other" write bit; shifted for group (<< 3) and owner (<< 6)
 
 
 class CommandContext:
@@ -209,6 +213,7 @@ class CommandContext:
     def write(self, path: str, data: "str | bytes", mode: "int | None" = None) -> None:
         """파일을 씁니다(없는 부모 폴더는 만듦). 있던 파일은 소유자가 그대로, 새 파일은 실행한 사용자 것."""
         new = self.lookup(path, follow=False) is None
+        self._may_replace(path, "create")
         self._guard(lambda: self.fs.write(self._key(path), data, mode=mode))
         if new:
             self._own(path)
@@ -223,6 +228,7 @@ class CommandContext:
 
         ``entry.path`` 는 이미지 루트 기준 경로로 봅니다.
         """
+        self._may_replace("/" + entry.path, "create")
         self._guard(lambda: self.fs.add(entry.at(self._key("/" + entry.path))))
 
     def mkdir(self, path: str, mode: int = 0o755) -> None:
@@ -230,15 +236,19 @@ class CommandContext:
         steps = self._key(path).split("/")
         missing = [p for p in ("/".join(steps[:n]) for n in range(1, len(steps) + 1))
                    if self.lookup("/" + p) is None]
+        if missing:
+            self._may_change_folder_of("/" + missing[0], "create directory")
         self._guard(lambda: self.fs.mkdir(self._key(path), mode=mode))
         for made in missing:
             self._own("/" + made)
 
     def delete(self, path: str) -> None:
         """파일이나 폴더를 지웁니다(아래 레이어에 있던 것이면 화이트아웃이 남습니다)."""
+        self._may_change_folder_of(path, "remove")
         self._guard(lambda: self.fs.delete(self._key(path)))
 
     def symlink(self, path: str, target: str) -> None:
+        self._may_change_folder_of(path, "create")
         self._guard(lambda: self.fs.symlink(self._key(path), target))
         self._own(path)
 
@@ -246,10 +256,50 @@ class CommandContext:
         """Give a path this command just created to the user running it (root needs nothing)."""
         if self.owner != (0, 0):
             node = self.lookup(path, follow=False)
-            self.add(_entry_copy(self, node, keep_owner=False).at(node.path))
+            entry = _entry_copy(self, node, keep_owner=False).at(node.path)
+            self._guard(lambda: self.fs.add(entry))
 
     def chmod(self, path: str, mode: int) -> None:
+        node = self.lookup(path)
+        if self.owner[0] != 0 and node is not None and node.entry.uid != self.owner[0]:
+            raise CommandFailed(f"{self.name}: {path}: Operation not permitted")
         self._guard(lambda: self.fs.chmod(self._key(path), mode))
+
+    # -- permissions (what the kernel checks for a user who is not root) ------------------
+
+    def _may_replace(self, path: str, verb: str) -> None:
+        """Changing a file's bytes needs its write bit; making a new name needs the folder's."""
+        node = self.lookup(path, follow=False)
+        if node is not None and node.kind in ("file", "hardlink"):
+            if not self._allowed(node.entry, WRITE):
+                raise CommandFailed(f"{self.name}: can't {verb} '{path}': Permission denied")
+        else:
+            self._may_change_folder_of(path, verb)
+
+    def _may_change_folder_of(self, path: str, verb: str) -> None:
+        """Adding or removing a name needs the folder's write bit; with the sticky bit (``/tmp``),
+        only the owner of the name (or of the folder) may remove it."""
+        if self.owner[0] == 0:
+            return
+        parent = posixpath.dirname(self.path(path))
+        folder = self.lookup(parent) if parent != "/" else None
+        folder_entry = folder.entry if folder is not None else Dir()  # "/" is root's, 0755
+        if not self._allowed(folder_entry, WRITE):
+            raise CommandFailed(f"{self.name}: can't {verb} '{path}': Permission denied")
+        node = self.lookup(path, follow=False)
+        if (verb == "remove" and folder_entry.mode & stat.S_ISVTX and node is not None
+                and self.owner[0] not in (node.entry.uid, folder_entry.uid)):
+            raise CommandFailed(f"{self.name}: can't {verb} '{path}': Operation not permitted")
+
+    def _allowed(self, entry, bit: int) -> bool:
+        uid, gid = self.owner
+        if uid == 0:
+            return True
+        if uid == entry.uid:
+            return bool(entry.mode & (bit << 6))
+        if gid == entry.gid:
+            return bool(entry.mode & (bit << 3))
+        return bool(entry.mode & bit)
 
     def _guard(self, action: Callable[[], None]) -> None:
         try:
