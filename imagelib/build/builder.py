@@ -364,12 +364,8 @@ class _Builder:
 
         def make() -> "tuple[Layer, str]":
             box = Container(state.image)
-            uid, gid = self._owner(state.image, state.user, instruction) if state.user else (0, 0)
-            parts = path.strip("/").split("/")
-            for depth in range(1, len(parts) + 1):
-                current = "/".join(parts[:depth])
-                if not box.exists(current):
-                    box.add(Dir(path=current, uid=uid, gid=gid))
+            owner = self._owner(state.image, state.user, instruction) if state.user else (0, 0)
+            _make_folders(box, path.strip("/"), owner)
             return box.layer(created_by), ""
 
         self._layer_step(state, instruction, created_by, key, make)
@@ -494,8 +490,8 @@ class _Builder:
                     node = box.entry(entry.path, follow_symlinks=True)
                     if (node.mode, node.entry.uid, node.entry.gid) == (entry.mode, entry.uid, entry.gid):
                         continue
-                if owner != (0, 0):
-                    _make_parents(box, entry.path, owner)
+                if owner != (0, 0):  # BuildKit gives the folders COPY --chown makes to that owner
+                    _make_folders(box, posixpath.dirname(entry.path), owner)
                 box.add(entry)
             return box.layer(created_by), ""
 
@@ -662,14 +658,13 @@ def _has_file(box: Container, path: str) -> bool:
         return False
 
 
-def _make_parents(box: Container, path: str, owner: "tuple[int, int]") -> None:
-    """Make the missing parent folders of ``path`` the way BuildKit does for ``COPY --chown``:
-    0755 and owned like the copied files (a plain COPY makes them root's)."""
-    parts = path.split("/")[:-1]
+def _make_folders(box: Container, folder: str, owner: "tuple[int, int]") -> None:
+    """Make ``folder`` and its missing parents, 0755 and owned by ``owner`` (folders already there stay)."""
+    parts = folder.split("/") if folder else []
     for depth in range(1, len(parts) + 1):
-        parent = "/".join(parts[:depth])
-        if not box.exists(parent):
-            box.add(Dir(path=parent, uid=owner[0], gid=owner[1]))
+        current = "/".join(parts[:depth])
+        if not box.exists(current):
+            box.add(Dir(path=current, uid=owner[0], gid=owner[1]))
 
 
 def _is_dir_in(box: Container, path: str) -> bool:
