@@ -222,7 +222,7 @@ def _write_context(context, files: "dict[str, str]") -> None:
 
 
 @pytest.mark.parametrize("case", list(BUILD_CASES))
-def test_il_build_makes_what_buildkit_makes(docker, tmp_path, case):
+def test_il_build_makes_what_buildkit_makes(docker, tmp_path, case, request):
     """COPY with .dockerignore, WORKDIR, ENV on scratch; RUN steps run by a real shell (busybox);
     and two stages with ARG, ADD of a tar, COPY --from, COPY --chown, USER, EXPOSE and LABEL."""
     context = tmp_path / "context"
@@ -235,12 +235,9 @@ def test_il_build_makes_what_buildkit_makes(docker, tmp_path, case):
             with tarfile.open(context / "bundle.tar", "w") as bundle:
                 bundle.add(context / "pkg", arcname=".")
             (context / "pkg" / "alias").symlink_to("one.txt")
-        _require_amd64()
-        base = _busybox_base()
-        store.put(base, "busybox-base:1")
+        base = request.getfixturevalue("busybox")
+        store = _store_with(base)
         base_steps, base_layers = len(base.history), len(base.layers)
-        il.save(base, tmp_path / "base.tar", format="docker-archive", ref="busybox-base:1")
-        docker("load", "--input", str(tmp_path / "base.tar"))
     try:
         docker("build", "--network", "none", "--tag", f"imagelib-buildkit-{case}:1.0", str(context),
                environment={"DOCKER_BUILDKIT": "1"})
@@ -260,9 +257,23 @@ def test_il_build_makes_what_buildkit_makes(docker, tmp_path, case):
         assert mine.config_json["config"].get(key) == theirs.config_json["config"].get(key), key
 
 
-def _require_amd64() -> None:
+@pytest.fixture(scope="module")
+def busybox(docker, tmp_path_factory) -> il.Image:
+    """The busybox base image, loaded into the engine once as ``busybox-base:1``."""
     if platform.machine() not in ("x86_64", "AMD64"):
         pytest.skip("시험 이미지의 busybox는 linux/amd64용이라 이 컴퓨터에서는 실행할 수 없어 건너뜁니다")
+    base = _busybox_base()
+    archive = tmp_path_factory.mktemp("busybox") / "base.tar"
+    il.save(base, archive, format="docker-archive", ref="busybox-base:1")
+    docker("load", "--input", str(archive))
+    return base
+
+
+def _store_with(base: il.Image) -> il.Store:
+    """A store holding ``base`` as ``busybox-base:1``, where il.build finds what the engine has."""
+    store = il.Store()
+    store.put(base, "busybox-base:1")
+    return store
 
 
 def _busybox_base() -> il.Image:
@@ -281,10 +292,8 @@ def _docker_run(docker, tmp_path, image: il.Image, tag: str, *command: str) -> s
     return docker("run", "--rm", "--network", "none", tag, *command)
 
 
-def test_docker_runs_an_image_il_build_made_with_its_cmd_env_and_workdir(docker, tmp_path):
-    _require_amd64()
-    store = il.Store()
-    store.put(_busybox_base(), "busybox-base:1")
+def test_docker_runs_an_image_il_build_made_with_its_cmd_env_and_workdir(docker, busybox, tmp_path):
+    store = _store_with(busybox)
     dockerfile = ("FROM busybox-base:1\nWORKDIR /srv\nCOPY note.txt ./\nCOPY hello.sh /usr/local/bin/hello\n"
                   "ENV GREETING=안녕하세요\nCMD [\"hello\"]\n")
     context = {"note.txt": "메모\n", "hello.sh": il.File('#!/bin/sh\necho "$GREETING, $(pwd)"\ncat note.txt\n',
@@ -293,9 +302,8 @@ def test_docker_runs_an_image_il_build_made_with_its_cmd_env_and_workdir(docker,
     assert _docker_run(docker, tmp_path, built, "imagelib-hello:1.0") == "안녕하세요, /srv\n메모\n"
 
 
-def test_docker_runs_a_committed_container_with_its_whiteouts(docker, tmp_path):
-    _require_amd64()
-    box = il.Container(_busybox_base())
+def test_docker_runs_a_committed_container_with_its_whiteouts(docker, busybox, tmp_path):
+    box = il.Container(busybox)
     box.write("/etc/motd", "imagelib가 쓴 파일\n")
     box.delete("/bin/vi")  # a whiteout over a file of a lower layer
     box.delete("/home")  # a whiteout over a whole folder
@@ -307,24 +315,20 @@ def test_docker_runs_a_committed_container_with_its_whiteouts(docker, tmp_path):
     assert box.exists("/bin/sh") and not box.exists("/bin/vi")  # the same view imagelib gives
 
 
-def test_il_container_commit_makes_the_layer_docker_commit_makes(docker, tmp_path):
+def test_il_container_commit_makes_the_layer_docker_commit_makes(docker, busybox, tmp_path):
     """The same changes in a Docker container and in il.Container: the same whiteouts, opaque folder and files."""
-    _require_amd64()
     if docker.driver != "overlay2":
         pytest.skip(f"docker commit의 화이트아웃·불투명 폴더는 저장 드라이버마다 달라 overlay2에서만 비교합니다"
                     f"(이 엔진: {docker.driver})")
-    base = _busybox_base()
-    il.save(base, tmp_path / "base.tar", format="docker-archive", ref="busybox-commit:1")
-    docker("load", "--input", str(tmp_path / "base.tar"))
     script = ("echo hello > /etc/motd; echo extra >> /etc/passwd; rm /bin/vi; rm -rf /home; "
               "rm -rf /var && mkdir -p /var/new && echo x > /var/new/f; chmod 600 /etc/group; mkdir -p /srv/app")
-    docker("run", "--name", "imagelib-commit", "--network", "none", "busybox-commit:1", "sh", "-c", script)
+    docker("run", "--name", "imagelib-commit", "--network", "none", "busybox-base:1", "sh", "-c", script)
     docker("commit", "imagelib-commit", "imagelib-committed:1")
     docker("rm", "imagelib-commit")
     docker("save", "--output", str(tmp_path / "theirs.tar"), "imagelib-committed:1")
     theirs = il.open(tmp_path / "theirs.tar")
 
-    box = il.Container(base)
+    box = il.Container(busybox)
     box.write("/etc/motd", "hello\n")
     box.write("/etc/passwd", box.read_text("/etc/passwd") + "extra\n")
     box.delete("/bin/vi")
@@ -369,14 +373,9 @@ def _buildkit_cached_steps(log: str) -> "list[tuple[str, bool]]":
 
 
 @pytest.mark.parametrize("order", list(CACHE_DOCKERFILES))
-def test_il_build_reuses_the_same_steps_buildkit_reuses(docker, tmp_path, order):
+def test_il_build_reuses_the_same_steps_buildkit_reuses(docker, busybox, tmp_path, order):
     """Notebook 09's claim, measured on both builders: which steps an edit sends back to work."""
-    _require_amd64()
-    base = _busybox_base()
-    il.save(base, tmp_path / "base.tar", format="docker-archive", ref="busybox-base:1")
-    docker("load", "--input", str(tmp_path / "base.tar"))
-    store, cache = il.Store(), il.build.BuildCache()
-    store.put(base, "busybox-base:1")
+    store, cache = _store_with(busybox), il.build.BuildCache()
     context = tmp_path / "context"
     _write_context(context, {"Dockerfile": CACHE_DOCKERFILES[order], "package.json": '{"name": "app"}\n',
                              "src/main.js": "console.log(1)\n"})
@@ -437,12 +436,8 @@ PERMISSION_RUNS = {
 
 
 @pytest.mark.parametrize("name", list(PERMISSION_RUNS))
-def test_il_build_refuses_what_docker_refuses_a_user_who_is_not_root(docker, tmp_path, name):
-    _require_amd64()
+def test_il_build_refuses_what_docker_refuses_a_user_who_is_not_root(docker, busybox, tmp_path, name):
     run, succeeds = PERMISSION_RUNS[name]
-    base = _busybox_base()
-    il.save(base, tmp_path / "base.tar", format="docker-archive", ref="busybox-base:1")
-    docker("load", "--input", str(tmp_path / "base.tar"))
     context = tmp_path / "context"
     _write_context(context, {"Dockerfile": f"FROM busybox-base:1\nUSER 1000\nRUN {run}\n"})
     try:
@@ -451,10 +446,8 @@ def test_il_build_refuses_what_docker_refuses_a_user_who_is_not_root(docker, tmp
     except AssertionError as error:
         assert "did not complete successfully" in str(error) or "exit code" in str(error), error
         docker_built = False
-    store = il.Store()
-    store.put(base, "busybox-base:1")
     try:
-        il.build(context / "Dockerfile", context, store=store)
+        il.build(context / "Dockerfile", context, store=_store_with(busybox))
         il_built = True
     except il.BuildError:
         il_built = False
