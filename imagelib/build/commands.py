@@ -212,10 +212,9 @@ class CommandContext:
 
     def write(self, path: str, data: "str | bytes", mode: "int | None" = None) -> None:
         """파일을 씁니다(없는 부모 폴더는 만듦). 있던 파일은 소유자가 그대로, 새 파일은 실행한 사용자 것."""
-        new = self.lookup(path, follow=False) is None
-        self._may_replace(path, "create")
+        existing = self._may_replace(path, "create")
         self._guard(lambda: self.fs.write(self._key(path), data, mode=mode))
-        if new:
+        if existing is None:
             self._own(path)
 
     def write_model(self, path: str, size: int, packed: "int | None" = None, *, mode: int = 0o644,
@@ -267,14 +266,16 @@ class CommandContext:
 
     # -- permissions (what the kernel checks for a user who is not root) ------------------
 
-    def _may_replace(self, path: str, verb: str) -> None:
-        """Changing a file's bytes needs its write bit; making a new name needs the folder's."""
+    def _may_replace(self, path: str, verb: str) -> "TreeEntry | None":
+        """Changing a file's bytes needs its write bit; making a new name needs the folder's.
+        Returns what is at ``path`` now (None: nothing)."""
         node = self.lookup(path, follow=False)
         if node is not None and node.kind in ("file", "hardlink"):
             if not self._allowed(node.entry, WRITE):
                 raise CommandFailed(f"{self.name}: can't {verb} '{path}': Permission denied")
         else:
             self._may_change_folder_of(path, verb)
+        return node
 
     def _may_change_folder_of(self, path: str, verb: str) -> None:
         """Adding or removing a name needs the folder's write bit; with the sticky bit (``/tmp``),
