@@ -128,9 +128,7 @@ class LimitedReader(io.RawIOBase):
     def readinto(self, buffer) -> int:
         if self._left <= 0:
             return 0
-        view = memoryview(buffer)[: min(len(buffer), self._left)]
-        count = self._stream.readinto(view) if hasattr(self._stream, "readinto") else _copy_into(
-            self._stream, view)
+        count = read_into(self._stream, memoryview(buffer)[: min(len(buffer), self._left)])
         self._left -= count
         return count
 
@@ -162,7 +160,10 @@ def file_region(stream: BinaryIO) -> "tuple[int, int, int] | None":
     return descriptor, start, size
 
 
-def _copy_into(stream: BinaryIO, view: memoryview) -> int:
+def read_into(stream: BinaryIO, view: memoryview) -> int:
+    """Fill ``view`` from ``stream`` (its readinto when it has one, else read); bytes read."""
+    if hasattr(stream, "readinto"):
+        return stream.readinto(view) or 0
     data = stream.read(len(view))
     view[: len(data)] = data
     return len(data)
@@ -179,13 +180,9 @@ class HashingReader(io.RawIOBase):
         return True
 
     def readinto(self, buffer) -> int:
-        if not hasattr(self._stream, "readinto"):
-            data = self._stream.read(len(buffer))
-            buffer[: len(data)] = data
-            self.hasher.update(data)
-            return len(data)
-        count = self._stream.readinto(buffer) or 0
-        self.hasher.update(memoryview(buffer)[:count])  # hash in place: no copy of the chunk
+        view = memoryview(buffer)
+        count = read_into(self._stream, view)
+        self.hasher.update(view[:count])  # hash in place: no copy of the chunk
         return count
 
     def drain(self) -> None:

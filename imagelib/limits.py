@@ -15,6 +15,7 @@ import io
 from dataclasses import dataclass, fields
 from typing import BinaryIO
 
+from .blob import read_into
 from .display import human_size
 from .errors import LimitExceededError
 
@@ -91,13 +92,7 @@ class CountingReader(io.RawIOBase):
         return True
 
     def readinto(self, buffer) -> int:
-        view = memoryview(buffer)
-        if hasattr(self._stream, "readinto"):
-            count = self._stream.readinto(view) or 0
-        else:
-            data = self._stream.read(len(view))
-            count = len(data)
-            view[:count] = data
+        count = read_into(self._stream, memoryview(buffer))
         self.count += count
         return count
 
@@ -123,13 +118,7 @@ class InflateGuard(io.RawIOBase):
         return True
 
     def readinto(self, buffer) -> int:
-        view = memoryview(buffer)
-        if hasattr(self._plain, "readinto"):
-            count = self._plain.readinto(view) or 0
-        else:
-            data = self._plain.read(len(view))
-            count = len(data)
-            view[:count] = data
+        count = read_into(self._plain, memoryview(buffer))
         self.count += count
         self._check()
         return count
