@@ -39,6 +39,7 @@ from .image import Config, History, Image
 from .layer import Layer
 from .limits import Limits
 from .reference import Reference, parse_reference
+from . import oci
 from .registry import (
     AccessDeniedError,
     AuthenticationError,

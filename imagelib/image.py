@@ -7,26 +7,21 @@
 
 from __future__ import annotations
 
+import io
 import json
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
+from typing import BinaryIO
 
 from . import display
 from .digest import Digest, verify
-from .errors import DigestMismatchError, ImageFormatError
-from .layer import DOCKER_LAYER, DOCKER_LAYER_GZIP, OCI_LAYER, OCI_LAYER_GZIP, Layer
+from .errors import DigestMismatchError, ImageFormatError, ImageLibError
+from .layer import Layer
+from .oci import DOCKER_TO_OCI_LAYER, OCI_CONFIG, Descriptor, Manifest, dump_json, load_json
 from .readonly import ReadOnlyValue
 from .tario import reproducible_epoch
-
-OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
-OCI_CONFIG = "application/vnd.oci.image.config.v1+json"
-OCI_INDEX = "application/vnd.oci.image.index.v1+json"
-DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json"
-DOCKER_CONFIG = "application/vnd.docker.container.image.v1+json"
-DOCKER_MANIFEST_LIST = "application/vnd.docker.distribution.manifest.list.v2+json"
-_DOCKER_TO_OCI_LAYER = {DOCKER_LAYER: OCI_LAYER, DOCKER_LAYER_GZIP: OCI_LAYER_GZIP}
 
 _UNSET: object = object()
 
@@ -209,14 +204,14 @@ class Image(ReadOnlyValue):
     """레이어(아래→위)와 설정으로 이루어진 이미지. 한번 만들면 바뀌지 않습니다."""
 
     __slots__ = ("_layers", "_config", "_history", "_platform", "_created", "_author", "_extra",
-                 "_config_bytes", "_manifest_bytes", "_annotations", "_rootfs", "_frozen")
+                 "_config_bytes", "_manifest", "_id", "_annotations", "_rootfs", "_frozen")
     _noun = "이미지"
 
     def __init__(self, *, layers: Sequence[Layer] = (), config: "Config | None" = None,
                  history: Sequence[History] = (), platform: "Mapping | None" = None,
                  created: "str | None" = None, author: str = "", extra: "Mapping | None" = None,
                  annotations: "Mapping | None" = None, config_bytes: "bytes | None" = None,
-                 manifest_bytes: "bytes | None" = None) -> None:
+                 manifest: "Manifest | None" = None) -> None:
         set_ = object.__setattr__
         set_(self, "_layers", tuple(layers))
         set_(self, "_config", config or Config())
@@ -227,7 +222,8 @@ class Image(ReadOnlyValue):
         set_(self, "_extra", _frozen_dict(extra))
         set_(self, "_annotations", _frozen_dict(annotations))
         set_(self, "_config_bytes", config_bytes)
-        set_(self, "_manifest_bytes", manifest_bytes)
+        set_(self, "_manifest", manifest)
+        set_(self, "_id", None)
         set_(self, "_rootfs", None)
         set_(self, "_frozen", True)
 
@@ -290,22 +286,36 @@ class Image(ReadOnlyValue):
         return self._derive(platform=platform)
 
     @classmethod
-    def from_parts(cls, manifest_bytes: bytes, config_bytes: bytes,
+    def from_parts(cls, manifest: "Manifest | bytes", config_bytes: bytes,
                    layers: Sequence[Layer]) -> "Image":
         """읽어 온 매니페스트·설정 바이트와 레이어로 이미지를 만듭니다(다이제스트를 모두 검사).
 
         바이트는 받은 그대로 간직하므로 이미지 ID와 다이제스트는 원본과 같습니다.
+        ``manifest`` 는 한 번 읽은 ``il.oci.Manifest`` 나 매니페스트 바이트입니다.
         """
-        manifest = _load_json(manifest_bytes, "매니페스트")
-        config_doc = _load_json(config_bytes, "이미지 설정")
-        descriptors = manifest.get("layers") or []
-        config_descriptor = manifest.get("config") or {}
+        if not isinstance(manifest, Manifest):
+            manifest = Manifest.parse(manifest, "매니페스트")
+        config_id = Digest.of_bytes(config_bytes)
+        verify(config_id, len(config_bytes), manifest.config.digest, manifest.config.size,
+               "이미지 설정(config) 블롭")
         try:
-            verify(Digest.of_bytes(config_bytes), len(config_bytes),
-                   Digest.parse(config_descriptor.get("digest", "")), config_descriptor.get("size"),
-                   "이미지 설정(config) 블롭")
-        except DigestMismatchError:
+            image = cls._assemble(manifest, bytes(config_bytes), layers)
+        except ImageLibError:
             raise
+        except RecursionError:
+            raise ImageFormatError(f"이미지 설정 {config_id}의 JSON이 너무 깊이 겹쳐 있습니다.") from None
+        except (AttributeError, TypeError, KeyError, IndexError, ValueError) as error:
+            raise ImageFormatError(f"이미지 설정 {config_id}의 구조가 OCI/도커 형식과 다릅니다"
+                                   f"({type(error).__name__}: {error}).") from None
+        object.__setattr__(image, "_id", config_id)
+        return image
+
+    @classmethod
+    def _assemble(cls, manifest: Manifest, config_bytes: bytes, layers: Sequence[Layer]) -> "Image":
+        config_doc = load_json(config_bytes, "이미지 설정")
+        if not isinstance(config_doc, dict):
+            raise ImageFormatError(f"이미지 설정 JSON은 객체여야 하는데 {type(config_doc).__name__}입니다.")
+        descriptors = manifest.layers
         diff_ids = [Digest.parse(d) for d in (config_doc.get("rootfs") or {}).get("diff_ids") or []]
         if not (len(descriptors) == len(diff_ids) == len(layers)):
             raise ImageFormatError(
@@ -315,15 +325,15 @@ class Image(ReadOnlyValue):
         steps = [h for h in history if not h.empty_layer]
         checked = []
         for index, (layer, descriptor, diff_id) in enumerate(zip(layers, descriptors, diff_ids, strict=True)):
-            if layer.digest != descriptor.get("digest") or layer.size != descriptor.get("size"):
+            if layer.digest != descriptor.digest or layer.size != descriptor.size:
                 raise DigestMismatchError(
-                    f"레이어 {index}의 블롭({layer.digest})이 매니페스트의 {descriptor.get('digest')}와 다릅니다.")
+                    f"레이어 {index}의 블롭({layer.digest})이 매니페스트의 {descriptor.digest}와 다릅니다.")
             if layer.diff_id != diff_id:
                 raise DigestMismatchError(
                     f"레이어 {index}의 diff_id {layer.diff_id}가 설정의 {diff_id}와 다릅니다.")
             step = steps[index] if len(steps) == len(layers) else History()
             layer = layer.with_history(step.created_by, step.comment)
-            checked.append(layer.with_media_type(descriptor.get("mediaType") or layer.media_type))
+            checked.append(layer.with_media_type(descriptor.media_type or layer.media_type))
         known = {"architecture", "os", "variant", "created", "author", "config", "rootfs", "history",
                  "os.version", "os.features"}
         platform = {k: config_doc[k] for k in ("architecture", "os", "variant", "os.version",
@@ -332,8 +342,7 @@ class Image(ReadOnlyValue):
                    history=history, platform=platform, created=config_doc.get("created", ""),
                    author=config_doc.get("author", ""),
                    extra={k: v for k, v in config_doc.items() if k not in known},
-                   annotations=manifest.get("annotations"),
-                   config_bytes=bytes(config_bytes), manifest_bytes=bytes(manifest_bytes))
+                   annotations=manifest.annotations, config_bytes=config_bytes, manifest=manifest)
 
     # -- what an image is -----------------------------------------------------------------
 
@@ -384,37 +393,54 @@ class Image(ReadOnlyValue):
     def config_bytes(self) -> bytes:
         """이미지 설정 JSON의 정확한 바이트. 이것의 SHA256이 이미지 ID입니다."""
         if self._config_bytes is None:
-            object.__setattr__(self, "_config_bytes", _dump_json(self._config_document()))
+            object.__setattr__(self, "_config_bytes", dump_json(self._config_document()))
         return self._config_bytes
 
     @property
+    def manifest(self) -> Manifest:
+        """매니페스트(``il.oci.Manifest``): 설정과 레이어의 디스크립터, 정확한 바이트와 다이제스트."""
+        if self._manifest is None:
+            object.__setattr__(self, "_manifest", self._build_manifest())
+        return self._manifest
+
+    @property
     def manifest_json(self) -> dict:
-        return json.loads(self.manifest_bytes)
+        return self.manifest.json
 
     @property
     def manifest_bytes(self) -> bytes:
         """매니페스트 JSON의 정확한 바이트. 이것의 SHA256이 이미지 다이제스트입니다."""
-        if self._manifest_bytes is None:
-            object.__setattr__(self, "_manifest_bytes", _dump_json(self._manifest_document()))
-        return self._manifest_bytes
+        return self.manifest.data
 
     @property
     def manifest_media_type(self) -> str:
-        return self.manifest_json.get("mediaType") or OCI_MANIFEST
+        return self.manifest.media_type
 
     @property
     def config_media_type(self) -> str:
-        return (self.manifest_json.get("config") or {}).get("mediaType") or OCI_CONFIG
+        return self.manifest.config.media_type or OCI_CONFIG
 
     @property
     def id(self) -> Digest:
         """이미지 ID = 설정 JSON 바이트의 SHA256 (``docker images`` 의 IMAGE ID)."""
-        return Digest.of_bytes(self.config_bytes)
+        if self._id is None:
+            object.__setattr__(self, "_id", Digest.of_bytes(self.config_bytes))
+        return self._id
 
     @property
     def digest(self) -> Digest:
         """매니페스트 다이제스트 = 매니페스트 JSON 바이트의 SHA256 (``이름@sha256:…``)."""
-        return Digest.of_bytes(self.manifest_bytes)
+        return self.manifest.digest
+
+    def blobs(self) -> "list[tuple[Descriptor, Callable[[], BinaryIO]]]":
+        """설정과 레이어 블롭들: (매니페스트의 디스크립터, 여는 함수), 같은 블롭은 한 번만(push가 씁니다)."""
+        config_bytes = self.config_bytes
+        openers: "list[Callable[[], BinaryIO]]" = [lambda: io.BytesIO(config_bytes)]
+        openers += [layer.open_blob for layer in self._layers]
+        found: "dict[Digest, tuple[Descriptor, Callable[[], BinaryIO]]]" = {}
+        for descriptor, opener in zip((self.manifest.config,) + self.manifest.layers, openers, strict=True):
+            found.setdefault(descriptor.digest, (descriptor, opener))
+        return list(found.values())
 
     @property
     def diff_ids(self) -> "list[Digest]":
@@ -460,19 +486,11 @@ class Image(ReadOnlyValue):
         doc.update(self._extra)
         return doc
 
-    def _manifest_document(self) -> dict:
-        doc: dict = {
-            "schemaVersion": 2,
-            "mediaType": OCI_MANIFEST,
-            "config": {"mediaType": OCI_CONFIG, "digest": str(self.id),
-                       "size": len(self.config_bytes)},
-            "layers": [{"mediaType": _DOCKER_TO_OCI_LAYER.get(layer.media_type, layer.media_type),
-                        "digest": str(layer.digest), "size": layer.size}
-                       for layer in self._layers],
-        }
-        if self._annotations:
-            doc["annotations"] = dict(self._annotations)
-        return doc
+    def _build_manifest(self) -> Manifest:
+        config = Descriptor(OCI_CONFIG, self.id, len(self.config_bytes))
+        layers = [Descriptor(DOCKER_TO_OCI_LAYER.get(layer.media_type, layer.media_type), layer.digest, layer.size)
+                  for layer in self._layers]
+        return Manifest.build(config, layers, self._annotations)
 
     # -- identity and display -------------------------------------------------------------
 
@@ -492,16 +510,3 @@ class Image(ReadOnlyValue):
     def _repr_html_(self) -> str:
         return display.image_html(self)
 
-
-def _dump_json(doc: dict) -> bytes:
-    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-
-
-def _load_json(data: bytes, what: str) -> dict:
-    try:
-        doc = json.loads(data)
-    except (ValueError, UnicodeDecodeError) as error:
-        raise ImageFormatError(f"{what} JSON을 읽을 수 없습니다({error}).") from None
-    if not isinstance(doc, dict):
-        raise ImageFormatError(f"{what} JSON은 객체여야 하는데 {type(doc).__name__}입니다.")
-    return doc

@@ -25,15 +25,10 @@ from .entries import MARKER_KINDS, Dir, Entry, File, Opaque, Whiteout, parent_pa
 from .errors import InvalidPathError, LayerFormatError, UnsupportedError
 from .fasttar import UnusualTar, read_members
 from .limits import CountingReader, InflateGuard, Limits, decompression_errors, resolve_limits
+from .oci import OCI_LAYER, OCI_LAYER_GZIP, OCI_LAYER_ZSTD
 from .readonly import ReadOnlyValue
 from .tario import scan_tar, tar_bytes
 
-OCI_LAYER = "application/vnd.oci.image.layer.v1.tar"
-OCI_LAYER_GZIP = OCI_LAYER + "+gzip"
-OCI_LAYER_ZSTD = OCI_LAYER + "+zstd"
-DOCKER_LAYER = "application/vnd.docker.image.rootfs.diff.tar"
-DOCKER_LAYER_GZIP = DOCKER_LAYER + ".gzip"
-DOCKER_FOREIGN_LAYER_GZIP = "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip"
 _OCI_BY_COMPRESSION = {None: OCI_LAYER, "gzip": OCI_LAYER_GZIP, "zstd": OCI_LAYER_ZSTD}
 
 

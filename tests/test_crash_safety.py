@@ -17,7 +17,7 @@ import time
 import pytest
 
 import imagelib as il
-from imagelib.formats.atomic import is_temp_name
+from imagelib.store.atomic import is_temp_name
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="fork가 없는 플랫폼이라 건너뜁니다(윈도우)")
 

@@ -10,8 +10,8 @@ import pytest
 from formats_helpers import folder_snapshot, simple_image, tree_snapshot, tricky_image
 
 import imagelib as il
-from imagelib.formats import layout
-from imagelib.formats.atomic import TEMP_PREFIX
+from imagelib.store import layout
+from imagelib.store.atomic import TEMP_PREFIX
 
 
 def _index(folder) -> dict:

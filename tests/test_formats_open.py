@@ -13,7 +13,7 @@ import pytest
 from formats_helpers import READABLE_ARCHIVES, real_image, simple_image, tree_snapshot, tricky_image
 
 import imagelib as il
-from imagelib.formats import layout
+from imagelib.store import layout
 
 # -- an independent, in-memory reading of small archives (the oracle for real images) ----------
 

@@ -10,7 +10,7 @@ import pytest
 from formats_helpers import simple_image, tricky_image
 
 import imagelib as il
-from imagelib.formats import layout
+from imagelib.store import layout
 
 
 def _members(path) -> "dict[str, bytes]":

@@ -9,6 +9,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import re
 import os
 import tarfile
 import tempfile
@@ -306,15 +307,36 @@ def test_read_time_refusals_work_in_layers_read_directly():
 def test_names_that_are_not_tags_are_ignored_not_trusted(sandbox):
     files = oci_layout_files([GOOD])
     index = json.loads(files["index.json"])
-    for odd in ({"annotations": {"org.opencontainers.image.ref.name": 5, "io.containerd.image.name": "../../x"}},
-                {"annotations": "not an object"}, {"platform": "linux"}, {"platform": {"os": ["linux"]}}):
-        entry = dict(index["manifests"][0], **odd)
-        if "annotations" not in odd:
-            entry.pop("annotations")
-        files["index.json"] = json.dumps(dict(index, manifests=[entry])).encode()
-        layout = write_folder(sandbox / "layout", files)
-        assert il.open(layout).layers[0].diff_id == sha256(GOOD)
-        assert il.Store(layout).tags() == []
+    entry = dict(index["manifests"][0], annotations={"io.containerd.image.name": "../../x"})
+    files["index.json"] = json.dumps(dict(index, manifests=[entry])).encode()
+    layout = write_folder(sandbox / "layout", files)
+    assert il.open(layout).layers[0].diff_id == sha256(GOOD)
+    assert il.Store(layout).tags() == []
+
+
+@pytest.mark.parametrize(("odd", "field"), [
+    ({"annotations": {"org.opencontainers.image.ref.name": 5}}, "annotations['org.opencontainers.image.ref.name']"),
+    ({"annotations": "not an object"}, "annotations"),
+    ({"platform": "linux"}, "platform"),
+    ({"platform": {"os": ["linux"], "architecture": "amd64"}}, "os"),
+    ({"platform": {"os": "linux"}}, "architecture"),
+    ({"size": "415"}, "size"),
+    ({"size": 1e400}, "size"),
+    ({"urls": "http://x"}, "urls"),
+])
+def test_index_entries_of_the_wrong_type_are_refused_as_go_refuses_them(sandbox, odd, field):
+    # Go's encoding/json cannot put these values into the descriptor's typed fields, so Docker,
+    # containerd and skopeo refuse the index; imagelib names the field instead of guessing.
+    files = oci_layout_files([GOOD])
+    index = json.loads(files["index.json"])
+    entry = dict(index["manifests"][0], **odd)
+    files["index.json"] = json.dumps(dict(index, manifests=[entry])).encode().replace(b"Infinity", b"1e400")
+    layout = write_folder(sandbox / "layout", files)
+    before = snapshot(sandbox)
+    for read in (il.open, il.Store):
+        with pytest.raises(ImageFormatError, match=re.escape(field)):
+            read(layout)
+    assert snapshot(sandbox) == before
 
 
 def test_a_store_folder_never_writes_or_reads_through_planted_symlinks(sandbox):

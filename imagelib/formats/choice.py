@@ -6,11 +6,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from ..digest import Digest
-from ..errors import AmbiguousImageError, InvalidReferenceError, TagNotFoundError
+from ..errors import AmbiguousImageError, ImageLibError, InvalidReferenceError, TagNotFoundError
 from ..image import Image
+from ..oci import DEFAULT_PLATFORM, Platform
 from ..reference import parse_reference
-
-DEFAULT_PLATFORM = "linux/amd64"
 
 
 @dataclass(frozen=True)
@@ -82,18 +81,12 @@ def _union(first: "tuple[str, ...]", second: "tuple[str, ...]") -> "tuple[str, .
     return tuple(dict.fromkeys(first + second))
 
 
-def platform_matches(have: str, wanted: str) -> bool:
-    return _platform_key(have) == _platform_key(wanted)
-
-
-def _platform_key(text: str) -> "tuple[str, str, str]":
-    parts = (text.strip().lower().split("/") + ["", "", ""])[:3]
-    os_, arch, variant = parts
-    if arch == "arm64" and variant == "v8":
-        variant = ""
-    if arch in ("amd64", "x86_64"):
-        arch = "amd64"
-    return os_, arch, variant
+def platform_matches(have: str, wanted: "str | Platform") -> bool:
+    """Whether a choice's platform text (possibly empty: unknown) is the platform wanted."""
+    try:
+        return Platform.parse(have).matches(wanted)
+    except ImageLibError:
+        return False  # an unknown platform matches nothing asked for
 
 
 def choose(choices: Sequence[ImageChoice], label: str, ref: "str | None",

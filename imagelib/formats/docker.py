@@ -15,14 +15,14 @@ import re
 from collections.abc import Mapping
 
 from ..digest import Digest, verify
-from ..errors import ImageFormatError, InvalidReferenceError
-from ..image import OCI_CONFIG, OCI_MANIFEST, Image
+from ..errors import ImageFormatError, ImageLibError, InvalidReferenceError
+from ..image import Image
 from ..layer import Layer
+from ..oci import OCI_CONFIG, OCI_MANIFEST, Descriptor, Manifest, Platform, load_json
 from ..reference import parse_reference
+from ..store.layout import BLOBS_DIR
 from .archive import Source
 from .choice import ImageChoice
-from .layout import BLOBS_DIR, dump_json, load_json, platform_of, platform_text
-from .oci import image_from_parts
 
 MANIFEST_FILE = "manifest.json"
 REPOSITORIES_FILE = "repositories"
@@ -57,7 +57,7 @@ def manifest_json_choices(source: Source) -> "list[ImageChoice]":
         names = tuple(_familiar(tag) for tag in item.get("RepoTags") or [] if isinstance(tag, str))
         config_bytes = _read_config(source, item["Config"])
         config = load_json(config_bytes, f"이미지 설정 {item['Config']}")
-        platform = platform_text(platform_of(config)) if isinstance(config, dict) else ""
+        platform = str(Platform.of_config(config)) if isinstance(config, dict) else ""
         choices.append(ImageChoice(names, (), platform, None, f"{MANIFEST_FILE}#{position}",
                                    lambda item=item: load_item(source, item),
                                    Digest.of_bytes(config_bytes)))
@@ -96,16 +96,15 @@ def load_item(source: Source, item: Mapping) -> Image:
             raise ImageFormatError(f"{source.label}에 레이어 {index}의 파일 {name!r}이(가) 없습니다.")
         expected = content_digest(name) if name.startswith(BLOBS_DIR + "/") else None
         layers.append(Layer.from_tar(source.blob(name), expected_digest=expected, limits=source.limits))
-    manifest_bytes = _docker_manifest(source, item, config_bytes, layers) or synthesized_manifest(
-        config_bytes, layers)
-    return image_from_parts(manifest_bytes, config_bytes, layers, f"{source.label}의 {item['Config']}")
+    manifest = _docker_manifest(source, item, config_bytes, layers) or synthesized_manifest(config_bytes, layers)
+    return Image.from_parts(manifest, config_bytes, layers)
 
 
 def _docker_manifest(source: Source, item: Mapping, config_bytes: bytes,
-                     layers: "list[Layer]") -> "bytes | None":
+                     layers: "list[Layer]") -> "Manifest | None":
     """The OCI manifest Docker 25+ wrote into blobs/ for this image, if the archive has it."""
-    config_digest = str(Digest.of_bytes(config_bytes))
-    wanted_layers = [str(layer.digest) for layer in layers]
+    config_digest = Digest.of_bytes(config_bytes)
+    wanted_layers = [layer.digest for layer in layers]
     used = {posixpath.normpath(name) for name in item["Layers"]} | {posixpath.normpath(item["Config"])}
     for name in source.listdir(f"{BLOBS_DIR}/sha256"):
         member = f"{BLOBS_DIR}/sha256/{name}"
@@ -113,30 +112,22 @@ def _docker_manifest(source: Source, item: Mapping, config_bytes: bytes,
             continue
         data = source.read_bytes(member)
         try:
-            doc = json.loads(data)
-        except (ValueError, UnicodeDecodeError):
+            manifest = Manifest.parse(data, f"매니페스트 블롭 {member}")
+        except ImageLibError:
+            continue  # other blobs (configs, indexes, attestations) are not this image's manifest
+        if manifest.media_type != OCI_MANIFEST or manifest.config.digest != config_digest:
             continue
-        if not isinstance(doc, dict) or doc.get("mediaType") != OCI_MANIFEST:
+        if [layer.digest for layer in manifest.layers] != wanted_layers:
             continue
-        if (doc.get("config") or {}).get("digest") != config_digest:
-            continue
-        if [layer.get("digest") for layer in doc.get("layers") or []] != wanted_layers:
-            continue
-        verify(Digest.of_bytes(data), len(data), Digest("sha256", name), None, f"매니페스트 블롭 {member}")
-        return data
+        verify(manifest.digest, len(data), Digest("sha256", name), None, f"매니페스트 블롭 {member}")
+        return manifest
     return None
 
 
-def synthesized_manifest(config_bytes: bytes, layers: "list[Layer]") -> bytes:
+def synthesized_manifest(config_bytes: bytes, layers: "list[Layer]") -> Manifest:
     """The OCI manifest Docker 25 writes for an image: OCI media types, no annotations."""
-    return dump_json({
-        "schemaVersion": 2,
-        "mediaType": OCI_MANIFEST,
-        "config": {"mediaType": OCI_CONFIG, "digest": str(Digest.of_bytes(config_bytes)),
-                   "size": len(config_bytes)},
-        "layers": [{"mediaType": layer.media_type, "digest": str(layer.digest), "size": layer.size}
-                   for layer in layers],
-    })
+    config = Descriptor(OCI_CONFIG, Digest.of_bytes(config_bytes), len(config_bytes))
+    return Manifest.build(config, [Descriptor(layer.media_type, layer.digest, layer.size) for layer in layers])
 
 
 # -- the legacy form: repositories + <id>/json + <id>/layer.tar -----------------------------
@@ -159,7 +150,7 @@ def _legacy_platform(source: Source, v1_id: object) -> str:
     if not isinstance(v1_id, str) or not _V1_ID.match(v1_id) or not source.is_file(f"{v1_id}/json"):
         return ""
     doc = load_json(source.read_bytes(f"{v1_id}/json"), f"{source.label}의 {v1_id}/json")
-    return platform_text(platform_of(doc)) if isinstance(doc, dict) else ""
+    return str(Platform.of_config(doc)) if isinstance(doc, dict) else ""
 
 
 def load_legacy(source: Source, top_id: str) -> Image:
@@ -184,8 +175,7 @@ def load_legacy(source: Source, top_id: str) -> Image:
         layers.append(Layer.from_tar(source.blob(name), limits=source.limits))
         history.append(_history_from_v1(json.loads(raw)))
     config_bytes = config_from_v1(chain[-1][1], [layer.diff_id for layer in layers], history)
-    return image_from_parts(synthesized_manifest(config_bytes, layers), config_bytes, layers,
-                            f"{source.label}의 {top_id}/json")
+    return Image.from_parts(synthesized_manifest(config_bytes, layers), config_bytes, layers)
 
 
 def _history_from_v1(doc: Mapping) -> dict:

@@ -7,11 +7,11 @@ import os
 from ..errors import ImageFormatError, ImageLibError
 from ..image import Image
 from ..limits import Limits
+from ..store.layout import INDEX_FILE, OCI_LAYOUT_FILE
 from .archive import Source, open_source
 from .choice import ImageChoice, choose, merge
 from .docker import MANIFEST_FILE, REPOSITORIES_FILE, legacy_choices, manifest_json_choices
-from .layout import INDEX_FILE, OCI_LAYOUT_FILE
-from .oci import layout_choices
+from .oci_layout import layout_choices
 
 
 def list_images(path: "str | os.PathLike", limits: "Limits | None" = None) -> "list[ImageChoice]":

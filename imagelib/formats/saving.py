@@ -17,23 +17,23 @@ from ..digest import Digest
 from ..entries import Dir, Entry, File
 from ..errors import ImageLibError, UnsupportedError
 from ..image import Image
+from ..oci import dump_json
 from ..reference import Reference, parse_reference, tag_name
 from ..store import Store
-from ..tario import write_tar
-from .atomic import atomic_file
-from .docker import MANIFEST_FILE
-from .layout import (
+from ..store.atomic import atomic_file
+from ..store.layout import (
     BLOBS_DIR,
     INDEX_FILE,
     OCI_LAYOUT_FILE,
     IndexItem,
     blob_member,
-    dump_json,
+    image_descriptor,
     index_bytes,
     layout_file_bytes,
-    platform_of,
     require_layers,
 )
+from ..tario import write_tar
+from .docker import MANIFEST_FILE
 
 FORMATS = ("oci", "oci-archive", "docker-archive")
 Named = "tuple[Image, tuple[str, ...]]"
@@ -120,8 +120,7 @@ def write_archive(named: "list[Named]", out: BinaryIO, docker: bool) -> None:
             _add_blob(members, layer.digest, _LayerContent(image, index))
         _add_blob(members, image.id, Blob.from_bytes(image.config_bytes))
         _add_blob(members, image.digest, Blob.from_bytes(image.manifest_bytes))
-        items.append(IndexItem(image.digest, len(image.manifest_bytes), image.manifest_media_type,
-                               platform_of(image.config_json), names))
+        items.append(IndexItem(image_descriptor(image.manifest, image.config_bytes), names))
     files = {OCI_LAYOUT_FILE: layout_file_bytes(), INDEX_FILE: index_bytes(items)}
     if docker:
         files[MANIFEST_FILE] = docker_manifest_json(named)

@@ -12,13 +12,14 @@ from ..errors import (
                       RegistryNotFoundError,
                       RegistryUnreachableError,
 )
-from .client import Manifest, Registry
+from ..oci import Descriptor, Index, Manifest
+from .client import Registry
 from .local import LocalRegistry, find_binary
 from .memory import StoreRegistry
-from .report import Descriptor, PushReport
+from .report import PushReport
 
 __all__ = [
-    "AccessDeniedError", "AuthenticationError", "Descriptor", "LocalRegistry", "Manifest", "PushReport",
+    "AccessDeniedError", "AuthenticationError", "Descriptor", "Index", "LocalRegistry", "Manifest", "PushReport",
     "Registry", "RegistryError", "RegistryNotFoundError", "RegistryUnreachableError", "StoreRegistry",
     "find_binary",
 ]

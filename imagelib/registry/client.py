@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import io
 import json
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import BinaryIO
 from urllib.parse import quote, urlsplit
 
@@ -14,46 +13,38 @@ from ..blob import Blob
 from ..digest import CHUNK_SIZE, Digest, verify
 from ..errors import (
     DigestMismatchError,
-    ImageFormatError,
     ImageLibError,
     InvalidReferenceError,
     RegistryError,
     RegistryNotFoundError,
     UnsupportedError,
 )
-from ..image import DOCKER_MANIFEST, DOCKER_MANIFEST_LIST, OCI_INDEX, OCI_MANIFEST, Image
+from ..image import Image
 from ..layer import Layer
+from ..oci import (
+    DEFAULT_PLATFORM,
+    DOCKER_MANIFEST,
+    DOCKER_MANIFEST_LIST,
+    OCI_INDEX,
+    OCI_MANIFEST,
+    Descriptor,
+    Index,
+    Manifest,
+    Platform,
+    parse_document,
+)
 from ..reference import DEFAULT_REGISTRY, Reference, parse_reference
 from .auth import Authenticator
 from .progress import CountingReader, progress_bar
-from .report import Descriptor, PushReport
+from .report import PushReport
 from .transport import Response, Transport
 
-MANIFEST_TYPES = (OCI_MANIFEST, OCI_INDEX, DOCKER_MANIFEST, DOCKER_MANIFEST_LIST)
-INDEX_TYPES = (OCI_INDEX, DOCKER_MANIFEST_LIST)
-DEFAULT_PLATFORM = "linux/amd64"
+# What a pull accepts, in the Accept header.
+ACCEPTED_TYPES = (OCI_MANIFEST, OCI_INDEX, DOCKER_MANIFEST, DOCKER_MANIFEST_LIST)
 # Blobs bigger than this are sent in several PATCH requests of this size.
 DEFAULT_CHUNK_SIZE = 16 << 20
 _DOCKER_HUB_HOSTS = ("registry-1.docker.io", "index.docker.io", "docker.io")
 _NEXT_LINK_RE = re.compile(r'<([^>]+)>\s*;\s*rel="?next"?')
-
-
-@dataclass(frozen=True)
-class Manifest:
-    """레지스트리에서 받은 매니페스트나 인덱스: 받은 그대로의 바이트와 (검사한) 다이제스트."""
-
-    data: bytes
-    media_type: str
-    digest: Digest
-
-    @property
-    def json(self) -> dict:
-        return json.loads(self.data)
-
-    @property
-    def is_index(self) -> bool:
-        """여러 플랫폼을 묶은 이미지 인덱스(image index)이면 True."""
-        return self.media_type in INDEX_TYPES
 
 
 class Registry:
@@ -102,8 +93,11 @@ class Registry:
                                       scopes=_pull(name), ok=(200, 404), what=f"블롭 {digest}")
         return response.status == 200
 
-    def manifest(self, ref: "str | Reference") -> Manifest:
-        """참조가 가리키는 매니페스트(또는 인덱스)를 받아 다이제스트를 검사한 뒤 돌려줍니다."""
+    def manifest(self, ref: "str | Reference") -> "Manifest | Index":
+        """참조가 가리키는 매니페스트(또는 인덱스)를 받아 다이제스트를 검사한 뒤 돌려줍니다.
+
+        ``il.oci.Manifest`` 나 ``il.oci.Index`` 입니다(``.is_index`` 로 구별).
+        """
         reference = self._reference(ref)
         return self._get_manifest(reference.repository, reference.digest or reference.tag,
                                   _short(reference))
@@ -134,24 +128,23 @@ class Registry:
         """
         reference = self._reference(ref)
         name = reference.repository
-        manifest = self.manifest(reference)
-        if manifest.is_index:
-            chosen = _choose_platform(manifest, platform, _short(reference))
-            manifest = self._get_manifest(name, Digest.parse(chosen["digest"]), _short(reference))
-            if manifest.is_index:
+        document = self.manifest(reference)
+        if isinstance(document, Index):
+            chosen = _choose_platform(document, platform, _short(reference))
+            document = self._get_manifest(name, chosen.digest, _short(reference))
+            if isinstance(document, Index):
                 raise UnsupportedError(f"{_short(reference)}: 인덱스 안의 인덱스는 지원하지 않습니다.")
-        doc = manifest.json
-        config = doc.get("config") or {}
-        config_bytes = self._fetch_blob(name, config, "이미지 설정(config)").read()
-        layers = [Layer.from_tar(self._fetch_blob(name, d, f"레이어 {i}"), media_type=d.get("mediaType"))
-                  for i, d in enumerate(doc.get("layers") or [])]
-        image = Image.from_parts(manifest.data, config_bytes, layers)
-        self._remember(name, [Digest.parse(config["digest"])] + [layer.digest for layer in layers])
+        manifest = document
+        config_bytes = self._fetch_blob(name, manifest.config, "이미지 설정(config)").read()
+        layers = [Layer.from_tar(self._fetch_blob(name, d, f"레이어 {i}"), media_type=d.media_type or None)
+                  for i, d in enumerate(manifest.layers)]
+        image = Image.from_parts(manifest, config_bytes, layers)
+        self._remember(name, [manifest.config.digest] + [layer.digest for layer in layers])
         return image
 
-    def _get_manifest(self, name: str, target: "Digest | str", label: str) -> Manifest:
+    def _get_manifest(self, name: str, target: "Digest | str", label: str) -> "Manifest | Index":
         response = self._http.request("GET", f"/v2/{name}/manifests/{target}", scopes=_pull(name),
-                                      headers={"Accept": ", ".join(MANIFEST_TYPES)},
+                                      headers={"Accept": ", ".join(ACCEPTED_TYPES)},
                                       what=f"이미지 {label}")
         data = response.body
         digest = Digest.of_bytes(data)
@@ -162,15 +155,11 @@ class Registry:
             raise DigestMismatchError(
                 f"레지스트리 {self.url}가 {label}의 다이제스트가 {claimed}라고 했지만 받은 매니페스트 "
                 f"바이트의 해시는 {digest}입니다. 레지스트리가 다른 내용을 돌려주었습니다.")
-        return Manifest(data, _media_type(data, response, label), digest)
+        content_type = response.header("Content-Type") or ""
+        return parse_document(data, f"레지스트리 {self.url}의 {label} 매니페스트", content_type, digest)
 
-    def _fetch_blob(self, name: str, descriptor: dict, what: str) -> Blob:
-        try:
-            digest = Digest.parse(descriptor.get("digest", ""))
-            size = int(descriptor["size"])
-        except (KeyError, TypeError, ValueError):
-            raise ImageFormatError(
-                f"매니페스트의 {what} 설명자(descriptor)에 digest나 size가 없습니다.") from None
+    def _fetch_blob(self, name: str, descriptor: Descriptor, what: str) -> Blob:
+        digest, size = descriptor.digest, descriptor.size
 
         def once() -> Blob:
             with self._http.request("GET", f"/v2/{name}/blobs/{digest}", scopes=_pull(name),
@@ -207,7 +196,7 @@ class Registry:
         sources = [self._reference(s).repository for s in sources]
         outcome: "dict[str, list[Descriptor]]" = {"uploaded": [], "skipped": [], "mounted": []}
         sent = 0
-        for descriptor, opener in _blobs_of(image):
+        for descriptor, opener in image.blobs():
             kind, count = self._push_blob(name, descriptor, opener, sources)
             outcome[kind].append(descriptor)
             sent += count
@@ -395,52 +384,19 @@ def _push(name: str) -> "tuple[str, ...]":
     return (f"repository:{name}:pull,push",)
 
 
-def _blobs_of(image: Image) -> "list[tuple[Descriptor, Callable[[], BinaryIO]]]":
-    """The config and layer blobs as the manifest describes them, each once."""
-    doc = image.manifest_json
-    config_bytes = image.config_bytes
-    openers = [lambda: io.BytesIO(config_bytes)] + [layer.open_blob for layer in image.layers]
-    blobs: "dict[Digest, tuple[Descriptor, Callable[[], BinaryIO]]]" = {}
-    for raw, opener in zip([doc["config"]] + list(doc.get("layers") or []), openers, strict=True):
-        descriptor = Descriptor(raw["mediaType"], Digest.parse(raw["digest"]), int(raw["size"]))
-        blobs.setdefault(descriptor.digest, (descriptor, opener))
-    return list(blobs.values())
-
-
-def _choose_platform(index: Manifest, platform: "str | None", label: str) -> dict:
-    wanted = (platform or DEFAULT_PLATFORM).split("/")
-    entries = [m for m in index.json.get("manifests") or []
-               if (m.get("platform") or {}).get("os") != "unknown"]
+def _choose_platform(index: Index, platform: "str | None", label: str) -> Descriptor:
+    """The entry ``docker pull --platform`` takes: the first whose platform matches."""
+    wanted = Platform.parse(platform) if platform is not None else DEFAULT_PLATFORM
+    entries = index.images()
     for entry in entries:
-        found = entry.get("platform") or {}
-        parts = [found.get("os"), found.get("architecture"), found.get("variant")]
-        if parts[: len(wanted)] == wanted:
+        if entry.platform is not None and entry.platform.matches(wanted):
             return entry
     if platform is None and len(entries) == 1:
         return entries[0]
-    available = ", ".join("/".join(filter(None, [(m.get("platform") or {}).get(k)
-                                                 for k in ("os", "architecture", "variant")]))
-                          for m in entries) or "(없음)"
+    available = ", ".join(str(m.platform) for m in entries if m.platform is not None) or "(없음)"
     raise RegistryNotFoundError(
-        f"{label}은(는) 여러 플랫폼의 인덱스인데 {'/'.join(wanted)} 이미지가 없습니다. "
+        f"{label}은(는) 여러 플랫폼의 인덱스인데 {wanted} 이미지가 없습니다. "
         f"있는 플랫폼: {available}. pull(ref, platform='linux/arm64')처럼 고르세요.")
-
-
-def _media_type(data: bytes, response: Response, label: str) -> str:
-    try:
-        doc = json.loads(data)
-    except (ValueError, UnicodeDecodeError):
-        raise ImageFormatError(f"{label}의 매니페스트가 JSON이 아닙니다.") from None
-    if not isinstance(doc, dict):
-        raise ImageFormatError(f"{label}의 매니페스트 JSON이 객체가 아닙니다.")
-    if doc.get("schemaVersion") == 1:
-        raise UnsupportedError(
-            f"{label}은(는) 오래된 도커 schema1 매니페스트입니다. imagelib는 schema2와 OCI만 읽습니다.")
-    header = (response.header("Content-Type") or "").split(";")[0].strip()
-    media_type = doc.get("mediaType") or header
-    if media_type not in MANIFEST_TYPES:
-        media_type = OCI_INDEX if "manifests" in doc else OCI_MANIFEST
-    return media_type
 
 
 def _location(response: Response, base: str) -> str:

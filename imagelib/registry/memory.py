@@ -13,7 +13,6 @@ from ..errors import ImageLibError, InvalidReferenceError, RegistryNotFoundError
 from ..image import Image
 from ..reference import Reference, parse_reference
 from ..store import Store
-from .client import _blobs_of
 from .report import PushReport
 
 
@@ -51,7 +50,7 @@ class StoreRegistry:
         present = self._blobs.setdefault(name, set())
         elsewhere = set().union(*(blobs for repo, blobs in self._blobs.items() if repo != name))
         groups: "dict[str, list]" = {"uploaded": [], "skipped": [], "mounted": []}
-        for descriptor, _ in _blobs_of(image):
+        for descriptor, _ in image.blobs():
             kind = ("skipped" if descriptor.digest in present else
                     "mounted" if descriptor.digest in elsewhere else "uploaded")
             groups[kind].append(descriptor)

@@ -6,18 +6,7 @@ from dataclasses import dataclass
 
 from .. import display
 from ..digest import Digest
-
-
-@dataclass(frozen=True)
-class Descriptor:
-    """블롭 하나를 가리키는 설명자(descriptor): 미디어 타입, 다이제스트, 크기."""
-
-    media_type: str
-    digest: Digest
-    size: int
-
-    def to_json(self) -> dict:
-        return {"mediaType": self.media_type, "digest": str(self.digest), "size": self.size}
+from ..oci import Descriptor
 
 
 @dataclass(frozen=True)

@@ -13,24 +13,29 @@ umoci(``--image 폴더:태그``)가 태그로 찾을 수 있도록, ``index.json
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from ..blob import Blob, HashingWriter
 from ..digest import CHUNK_SIZE, Digest, verify
-from ..errors import (
-    ImageFormatError,
-    ImageLibError,
-    InvalidDigestError,
-    InvalidReferenceError,
-    UnsupportedError,
-)
-from ..image import DOCKER_MANIFEST, DOCKER_MANIFEST_LIST, OCI_INDEX, OCI_MANIFEST, Image
+from ..errors import ImageFormatError, ImageLibError, InvalidReferenceError, UnsupportedError
+from ..image import Image
 from ..limits import DEFAULT_LIMITS, Limits
+from ..oci import (
+    IMAGE_NAME,
+    REF_NAME,
+    Descriptor,
+    Index,
+    Manifest,
+    Platform,
+    dump_json,
+    is_index,
+    is_manifest,
+    load_json,
+)
 from ..reference import parse_reference
 from .atomic import FolderLock, atomic_file, is_temp_name, write_atomic
 
@@ -38,16 +43,7 @@ OCI_LAYOUT_FILE = "oci-layout"
 INDEX_FILE = "index.json"
 BLOBS_DIR = "blobs"
 LAYOUT_VERSION = "1.0.0"
-REF_NAME = "org.opencontainers.image.ref.name"
-IMAGE_NAME = "io.containerd.image.name"
-MANIFEST_TYPES = (OCI_MANIFEST, DOCKER_MANIFEST)
-INDEX_TYPES = (OCI_INDEX, DOCKER_MANIFEST_LIST)
-_PLATFORM_KEYS = ("architecture", "os", "os.version", "os.features", "variant")
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
-
-
-def dump_json(doc: object) -> bytes:
-    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def layout_file_bytes() -> bytes:
@@ -63,30 +59,19 @@ def blob_member(digest: Digest) -> str:
     return f"{BLOBS_DIR}/{digest.algorithm}/{digest.hex}"
 
 
-def platform_of(config_doc: Mapping) -> dict:
-    """The ``platform`` object of a descriptor, taken from an image config."""
-    return {key: config_doc[key] for key in _PLATFORM_KEYS if config_doc.get(key)}
-
-
-def platform_text(platform: Mapping) -> str:
-    if not isinstance(platform, Mapping):
-        return ""
-    parts = [value if isinstance(value, str) else "" for value in
-             (platform.get("os", ""), platform.get("architecture", ""), platform.get("variant"))]
-    if not parts[2]:
-        parts.pop()
-    return "/".join(parts) if any(parts) else ""
-
-
 @dataclass(frozen=True)
 class IndexItem:
     """One image manifest to list in ``index.json`` together with all its names."""
 
-    digest: Digest
-    size: int
-    media_type: str
-    platform: Mapping
+    descriptor: Descriptor
     names: "tuple[str, ...]" = field(default=())
+
+
+def image_descriptor(manifest: Manifest, config_bytes: bytes) -> Descriptor:
+    """The index entry of an image: its manifest, with the platform its config states."""
+    config = load_json(config_bytes, f"이미지 설정 {manifest.config.digest}")
+    platform = Platform.of_config(config if isinstance(config, dict) else {})
+    return manifest.descriptor.with_changes(platform=platform if str(platform) else None)
 
 
 def ref_names(names: Iterable[str]) -> "dict[str, str]":
@@ -96,48 +81,28 @@ def ref_names(names: Iterable[str]) -> "dict[str, str]":
     return {name: (ref.tag if per_tag[ref.tag] == 1 else str(ref)) for name, ref in refs.items()}
 
 
-def descriptor(item: IndexItem, name: "str | None" = None, ref_name: "str | None" = None) -> dict:
-    doc: dict = {"mediaType": item.media_type, "digest": str(item.digest), "size": item.size}
-    if name is not None:
-        doc["annotations"] = {IMAGE_NAME: name, REF_NAME: ref_name or parse_reference(name).tag}
-    if item.platform:
-        doc["platform"] = dict(item.platform)
-    return doc
+def named(descriptor: Descriptor, name: str, ref_name: "str | None" = None) -> Descriptor:
+    """The descriptor with the two name annotations skopeo, umoci and containerd look up."""
+    return descriptor.with_changes(
+        annotations={IMAGE_NAME: name, REF_NAME: ref_name or parse_reference(name).tag})
 
 
-def index_bytes(items: Iterable[IndexItem], extra: Iterable[dict] = ()) -> bytes:
+def layout_index(items: Iterable[IndexItem], extra: Iterable[Descriptor] = ()) -> Index:
     """``index.json`` listing every (image, name) pair; images without a name are listed once, bare."""
     items = list(items)
     refs = ref_names(name for item in items for name in item.names)
     manifests = []
     for item in items:
         if not item.names:
-            manifests.append(descriptor(item))
+            manifests.append(item.descriptor)
         for name in sorted(item.names):
-            manifests.append(descriptor(item, name, refs[name]))
+            manifests.append(named(item.descriptor, name, refs[name]))
     manifests.extend(extra)
-    return dump_json({"schemaVersion": 2, "mediaType": OCI_INDEX, "manifests": manifests})
+    return Index.build(manifests)
 
 
-def load_json(data: bytes, what: str) -> object:
-    try:
-        return json.loads(data)
-    except RecursionError:
-        raise ImageFormatError(f"{what}의 JSON이 너무 깊이 겹쳐 있어 읽지 않습니다.") from None
-    except (ValueError, UnicodeDecodeError) as error:
-        raise ImageFormatError(f"{what}을(를) JSON으로 읽을 수 없습니다({error}).") from None
-
-
-
-def index_manifests(data: bytes, what: str) -> "list[dict]":
-    """The descriptors listed in an ``index.json`` (``"manifests": null`` counts as none)."""
-    doc = load_json(data, what)
-    if not isinstance(doc, dict):
-        raise ImageFormatError(f"{what}은(는) JSON 객체여야 합니다.")
-    manifests = doc.get("manifests") or []
-    if not isinstance(manifests, list):
-        raise ImageFormatError(f"{what}: manifests가 목록이 아닙니다.")
-    return manifests
+def index_bytes(items: Iterable[IndexItem], extra: Iterable[Descriptor] = ()) -> bytes:
+    return layout_index(items, extra).data
 
 def repository_from_folder(folder: str) -> str:
     """A repository name for images a layout names only by tag: the folder's own name, cleaned."""
@@ -150,35 +115,17 @@ def repository_from_folder(folder: str) -> str:
         return "image"
 
 
-def parse_descriptor(doc: object, where: str) -> "tuple[Digest, int | None, str]":
-    """(digest, size, mediaType) of a descriptor, or ImageFormatError naming ``where``."""
-    if not isinstance(doc, dict):
-        raise ImageFormatError(f"{where}의 디스크립터(descriptor)가 JSON 객체가 아닙니다: {doc!r}")
-    try:
-        digest = Digest.parse(doc.get("digest", ""))
-    except InvalidDigestError as error:
-        raise ImageFormatError(f"{where}: {error}") from None
-    size = doc.get("size")
-    if size is not None and (not isinstance(size, int) or size < 0):
-        raise ImageFormatError(f"{where}: 블롭 {digest}의 size {size!r}가 잘못되었습니다.")
-    return digest, size, doc.get("mediaType") or ""
-
-
-def names_in_descriptor(doc: Mapping, default_repository: "str | None") -> "tuple[str | None, bool]":
+def names_in_descriptor(descriptor: Descriptor,
+                        default_repository: "str | None") -> "tuple[str | None, bool]":
     """(full normalized name or None, whether the annotations could be understood).
 
     ``org.opencontainers.image.ref.name`` decides, because skopeo and umoci address images by
     it (and umoci copies the other annotations when it makes a new tag). A bare tag takes the
     repository of ``io.containerd.image.name``, else ``default_repository``.
     """
-    annotations = doc.get("annotations") or {}
-    if not isinstance(annotations, dict):
-        return None, False
-    full, ref_name = annotations.get(IMAGE_NAME), annotations.get(REF_NAME)
+    full, ref_name = descriptor.annotations.get(IMAGE_NAME), descriptor.annotations.get(REF_NAME)
     if not full and not ref_name:
         return None, True
-    if not isinstance(full or "", str) or not isinstance(ref_name or "", str):
-        return None, False
     try:
         if not ref_name:
             reference = parse_reference(full)
@@ -217,8 +164,8 @@ class LayoutBackend:
         self.limits = limits
         self.index: "dict[str, Digest]" = {}
         self.manifests: "list[Digest]" = []
-        self._foreign: "list[dict]" = []  # index entries imagelib keeps as they were
-        self._info: "dict[Digest, IndexItem]" = {}
+        self._foreign: "list[Descriptor]" = []  # index entries imagelib keeps as they were
+        self._info: "dict[Digest, Descriptor]" = {}
         self._lock = FolderLock(self.root)
         if not os.path.exists(self.root):
             self._create()
@@ -281,11 +228,11 @@ class LayoutBackend:
         """Read index.json again (another process may have changed it)."""
         self.index, self.manifests, self._foreign = self._load_index()
 
-    def _load_index(self) -> "tuple[dict[str, Digest], list[Digest], list[dict]]":
-        entries = index_manifests(self._read_small(INDEX_FILE), f"{self._name}/{INDEX_FILE}")
+    def _load_index(self) -> "tuple[dict[str, Digest], list[Digest], list[Descriptor]]":
+        entries = Index.parse(self._read_small(INDEX_FILE), f"{self._name}/{INDEX_FILE}").manifests
         index: "dict[str, Digest]" = {}
         manifests: "list[Digest]" = []
-        foreign: "list[dict]" = []
+        foreign: "list[Descriptor]" = []
         default_repository = repository_from_folder(self.root)
         for entry in entries:
             found = self._read_entry(entry, default_repository)
@@ -299,13 +246,13 @@ class LayoutBackend:
                 index[name] = digest
         return index, manifests, foreign
 
-    def _read_entry(self, entry: object, default_repository: str) -> "tuple[Digest, str | None] | None":
+    @staticmethod
+    def _read_entry(entry: Descriptor, default_repository: str) -> "tuple[Digest, str | None] | None":
         """(manifest digest, name) of an index entry imagelib manages, None for others."""
-        digest, _, media_type = parse_descriptor(entry, f"{self._name}/{INDEX_FILE}의 manifests 항목")
         name, understood = names_in_descriptor(entry, default_repository)
-        if media_type not in MANIFEST_TYPES or not understood:
+        if not is_manifest(entry.media_type) or not understood:
             return None
-        return digest, name
+        return entry.digest, name
 
     def _read_small(self, name: str) -> bytes:
         path = os.path.join(self.root, name)
@@ -380,14 +327,13 @@ class LayoutBackend:
             self.index, self.manifests = merged, merged_manifests
 
     def _write_index(self, index: "dict[str, Digest]", manifests: "list[Digest]") -> None:
-        foreign_digests = {entry.get("digest") for entry in self._foreign}
+        foreign_digests = {entry.digest for entry in self._foreign}
         items = []
         for digest in manifests:
             names = tuple(sorted(name for name, target in index.items() if target == digest))
             if not names and digest in foreign_digests:
                 continue
-            base = self._item(digest)
-            items.append(IndexItem(base.digest, base.size, base.media_type, base.platform, names))
+            items.append(IndexItem(self._descriptor(digest), names))
         write_atomic(os.path.join(self.root, INDEX_FILE), index_bytes(items, self._foreign))
 
     def remove_leftovers(self) -> "list[str]":
@@ -403,15 +349,11 @@ class LayoutBackend:
                     pass
         return removed
 
-    def _item(self, digest: Digest) -> IndexItem:
+    def _descriptor(self, digest: Digest) -> Descriptor:
         if digest not in self._info:
-            manifest_bytes = self._blob_bytes(digest, "매니페스트")
-            manifest = load_json(manifest_bytes, f"매니페스트 {digest}")
-            media_type = manifest.get("mediaType") or OCI_MANIFEST
-            config_digest = Digest.parse((manifest.get("config") or {}).get("digest", ""))
-            config = load_json(self._blob_bytes(config_digest, "이미지 설정"), f"이미지 설정 {config_digest}")
-            self._info[digest] = IndexItem(digest, len(manifest_bytes), media_type,
-                                           platform_of(config if isinstance(config, dict) else {}))
+            manifest = Manifest.parse(self._blob_bytes(digest, "매니페스트"), f"매니페스트 {digest}")
+            config_bytes = self._blob_bytes(manifest.config.digest, "이미지 설정")
+            self._info[digest] = image_descriptor(manifest, config_bytes)
         return self._info[digest]
 
     def _blob_bytes(self, digest: Digest, what: str) -> bytes:
@@ -427,22 +369,18 @@ class LayoutBackend:
             pinned.update(self._reachable(entry, depth=0))
         return pinned
 
-    def _reachable(self, entry: Mapping, depth: int) -> Iterator[Digest]:
-        try:
-            digest = Digest.parse(entry.get("digest", ""))
-        except InvalidDigestError:
-            return
-        yield digest
-        media_type = entry.get("mediaType")
-        blob = self.get_blob(digest)
-        if blob is None or depth > 8 or media_type not in MANIFEST_TYPES + INDEX_TYPES:
+    def _reachable(self, entry: Descriptor, depth: int) -> Iterator[Digest]:
+        yield entry.digest
+        blob = self.get_blob(entry.digest)
+        if blob is None or depth > 8 or not (is_manifest(entry.media_type) or is_index(entry.media_type)):
             return
         try:
-            doc = json.loads(blob.read())
-        except (ValueError, UnicodeDecodeError):
-            return
-        children = list(doc.get("manifests") or []) if media_type in INDEX_TYPES else (
-            [doc.get("config") or {}] + list(doc.get("layers") or []))
+            if is_index(entry.media_type):
+                children = Index.parse(blob.read(), f"이미지 인덱스 {entry.digest}").manifests
+            else:
+                manifest = Manifest.parse(blob.read(), f"매니페스트 {entry.digest}")
+                children = (manifest.config,) + manifest.layers
+        except ImageLibError:
+            return  # a damaged document pins nothing more; gc keeps the entry's own blob
         for child in children:
-            if isinstance(child, dict):
-                yield from self._reachable(child, depth + 1)
+            yield from self._reachable(child, depth + 1)

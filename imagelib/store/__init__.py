@@ -8,19 +8,21 @@
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from . import display
-from .blob import Blob
-from .digest import Digest, verify
-from .errors import ImageFormatError, ImageLibError, InvalidReferenceError, TagNotFoundError
-from .image import Image
-from .layer import Layer
-from .limits import Limits, resolve_limits
-from .reference import Reference, parse_reference, tag_name
+from .. import display
+from ..blob import Blob
+from ..digest import Digest
+from ..errors import DigestMismatchError, ImageLibError, InvalidReferenceError, TagNotFoundError
+from ..image import Image
+from ..layer import Layer
+from ..limits import Limits, resolve_limits
+from ..oci import Manifest
+from ..reference import Reference, parse_reference, tag_name
+from .layout import LayoutBackend
+from .memory import MemoryBackend
 
 
 @dataclass(frozen=True)
@@ -62,34 +64,6 @@ class ImageRecord:
         return not self.names
 
 
-class MemoryBackend:
-    """Blobs and the name index kept in memory."""
-
-    def __init__(self) -> None:
-        self.blobs: "dict[Digest, Blob]" = {}
-        self.index: "dict[str, Digest]" = {}
-        self.manifests: "list[Digest]" = []
-
-    def put_blob(self, blob: Blob) -> None:
-        self.blobs.setdefault(blob.digest, blob)
-
-    def get_blob(self, digest: Digest) -> "Blob | None":
-        return self.blobs.get(digest)
-
-    def delete_blob(self, digest: Digest) -> None:
-        self.blobs.pop(digest, None)
-
-    def blob_digests(self) -> "list[Digest]":
-        return list(self.blobs)
-
-    def save_index(self, index: "dict[str, Digest]", manifests: "list[Digest]") -> None:
-        self.index, self.manifests = dict(index), list(manifests)
-
-    @property
-    def location(self) -> str:
-        return "메모리"
-
-
 class Store:
     """이미지 저장소. ``put`` 으로 넣고, ``tag`` 로 이름을 더 붙이고, ``get`` 으로 꺼냅니다."""
 
@@ -103,8 +77,6 @@ class Store:
         if path is None:
             self._backend = MemoryBackend()
         else:
-            from .formats.layout import LayoutBackend
-
             self._backend = LayoutBackend(os.fspath(path), self._limits)
         self._names: "dict[str, Digest]" = dict(self._backend.index)
         self._manifests: "list[Digest]" = list(self._backend.manifests)
@@ -264,10 +236,10 @@ class Store:
 
     def _reachable(self, manifest_digest: Digest) -> "Iterator[Digest]":
         yield manifest_digest
-        manifest = json.loads(self._blob(manifest_digest).read())
-        yield Digest.parse(manifest["config"]["digest"])
-        for descriptor in manifest.get("layers") or []:
-            yield Digest.parse(descriptor["digest"])
+        manifest = self._manifest(manifest_digest)
+        yield manifest.config.digest
+        for descriptor in manifest.layers:
+            yield descriptor.digest
 
     def _blob(self, digest: Digest) -> Blob:
         blob = self._backend.get_blob(digest)
@@ -275,27 +247,22 @@ class Store:
             raise TagNotFoundError(f"저장소에 블롭 {digest}가 없습니다(지워졌거나 손상됨).")
         return blob
 
-    def _load(self, digest: Digest) -> Image:
-        try:
-            return self._load_checked(digest)
-        except (KeyError, TypeError, AttributeError, ValueError, RecursionError) as error:
-            if isinstance(error, ImageLibError):
-                raise
-            raise ImageFormatError(
-                f"{self._backend.location}의 매니페스트 {digest}나 그 설정의 구조가 잘못되었습니다"
-                f"({type(error).__name__}: {error}).") from error
+    def _manifest(self, digest: Digest) -> Manifest:
+        """The manifest blob ``digest``, checked against its name and parsed once."""
+        data = self._blob(digest).read()
+        actual = Digest.of_bytes(data)
+        if actual != digest:
+            raise DigestMismatchError(f"{self._backend.location}의 매니페스트 블롭 {digest}의 내용의 해시가 "
+                                      f"{actual}입니다(손상됨).")
+        return Manifest.parse(data, f"{self._backend.location}의 매니페스트 {digest}", digest)
 
-    def _load_checked(self, digest: Digest) -> Image:
-        manifest_bytes = self._blob(digest).read()
-        verify(Digest.of_bytes(manifest_bytes), len(manifest_bytes), digest, None,
-               f"매니페스트 블롭 {digest}")
-        manifest = json.loads(manifest_bytes)
-        config_bytes = self._blob(Digest.parse(manifest["config"]["digest"])).read()
-        layers = [Layer.from_tar(self._blob(Digest.parse(d["digest"])), media_type=d.get("mediaType"),
-                                 expected_digest=d["digest"], expected_size=d.get("size"),
-                                 limits=self._limits)
-                  for d in manifest.get("layers") or []]
-        return Image.from_parts(manifest_bytes, config_bytes, layers)
+    def _load(self, digest: Digest) -> Image:
+        manifest = self._manifest(digest)
+        config_bytes = self._blob(manifest.config.digest).read()
+        layers = [Layer.from_tar(self._blob(d.digest), media_type=d.media_type or None,
+                                 expected_digest=d.digest, expected_size=d.size, limits=self._limits)
+                  for d in manifest.layers]
+        return Image.from_parts(manifest, config_bytes, layers)
 
     def _save_index(self) -> None:
         # A backend may merge what other processes wrote meanwhile: take its result as ours.
