@@ -38,8 +38,8 @@ from .formats import save, unpack
 from .image import Config, History, Image
 from .layer import Layer
 from .limits import Limits
+from .oci import Descriptor, Platform
 from .reference import Reference, parse_reference
-from . import oci
 from .registry import (
     AccessDeniedError,
     AuthenticationError,
@@ -55,17 +55,17 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Analysis", "analyze",
-    "Config", "Container", "Digest", "DigestMismatchError", "Dir", "File", "FileTree", "Hardlink",
+    "Config", "Container", "Descriptor", "Digest", "DigestMismatchError", "Dir", "File", "FileTree", "Hardlink",
     "History", "Image", "ImageFormatError", "ImageLibError", "ImageRecord", "InvalidDigestError",
     "InvalidPathError", "InvalidReferenceError", "Layer", "LayerFormatError", "Opaque",
-    "PathNotFoundError", "ReadOnlyError", "Reference", "Store", "Symlink", "TagNotFoundError",
+    "PathNotFoundError", "Platform", "ReadOnlyError", "Reference", "Store", "Symlink", "TagNotFoundError",
     "TreeDiff", "TreeEntry", "UnsupportedError", "Usage", "Whiteout", "parse_reference",
     "open", "save", "unpack",
     "Limits", "LimitExceededError", "SkippedEntryWarning", "UnpackError", "UnsafeEntryError",
     "UnsafePathError",
     "AccessDeniedError", "AuthenticationError", "PushReport", "Registry", "RegistryError",
     "RegistryNotFoundError", "RegistryUnreachableError", "viz",
-    "BuildError", "BuildResult", "build", "catalog",
+    "BuildError", "BuildResult", "build", "catalog", "oci",
 ]
 
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 import gzip
 import io
 import json
-import re
 import os
+import re
 import tarfile
 import tempfile
 import time
