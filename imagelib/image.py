@@ -19,7 +19,15 @@ from . import display
 from .digest import Digest, verify
 from .errors import DigestMismatchError, ImageFormatError, ImageLibError
 from .layer import Layer
-from .oci import DOCKER_TO_OCI_LAYER, OCI_CONFIG, Descriptor, Manifest, dump_json, load_json
+from .oci import (
+    DOCKER_TO_OCI_LAYER,
+    OCI_CONFIG,
+    Descriptor,
+    Manifest,
+    check_config_field_names,
+    dump_json,
+    load_json,
+)
 from .readonly import ReadOnlyValue
 from .tario import reproducible_epoch
 
@@ -315,6 +323,7 @@ class Image(ReadOnlyValue):
         config_doc = load_json(config_bytes, "이미지 설정")
         if not isinstance(config_doc, dict):
             raise ImageFormatError(f"이미지 설정 JSON은 객체여야 하는데 {type(config_doc).__name__}입니다.")
+        check_config_field_names(config_doc, f"이미지 설정 {manifest.config.digest}")
         descriptors = manifest.layers
         diff_ids = [Digest.parse(d) for d in (config_doc.get("rootfs") or {}).get("diff_ids") or []]
         if not (len(descriptors) == len(diff_ids) == len(layers)):
@@ -387,7 +396,7 @@ class Image(ReadOnlyValue):
     @property
     def config_json(self) -> dict:
         """이미지 설정 JSON(사전). 바이트는 ``config_bytes`` 입니다."""
-        return json.loads(self.config_bytes)
+        return dict(load_json(self.config_bytes, "이미지 설정"))
 
     @property
     def config_bytes(self) -> bytes:

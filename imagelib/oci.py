@@ -165,6 +165,53 @@ def _schema_version(doc: Mapping[str, Any], where: str) -> None:
 _EMPTY: "Mapping[str, str]" = MappingProxyType({})
 
 
+# -- field names as Go reads them ---------------------------------------------------------------
+# Go's encoding/json matches an object's keys to a struct's fields ignoring case, and a later key
+# wins. So {"layers": [A], "Layers": [B]} is an image with layer B to Docker, containerd, umoci and
+# skopeo, while a reader that matches exactly sees layer A. Where a document is decoded into a Go
+# struct, a key that equals one of its fields only when case is ignored is refused: the same bytes
+# must not be two different images. (Maps such as annotations and Labels keep exact keys in Go.)
+
+DESCRIPTOR_FIELDS = ("mediaType", "digest", "size", "urls", "annotations", "data", "platform", "artifactType")
+PLATFORM_FIELDS = ("architecture", "os", "os.version", "os.features", "variant")
+MANIFEST_FIELDS = ("schemaVersion", "mediaType", "artifactType", "config", "layers", "subject", "annotations")
+INDEX_FIELDS = ("schemaVersion", "mediaType", "artifactType", "manifests", "subject", "annotations")
+CONFIG_FIELDS = ("created", "author", "architecture", "variant", "os", "os.version", "os.features",
+                 "config", "rootfs", "history", "id", "parent", "comment", "container", "container_config",
+                 "docker_version", "Size")
+RUN_CONFIG_FIELDS = ("Hostname", "Domainname", "User", "AttachStdin", "AttachStdout", "AttachStderr",
+                     "ExposedPorts", "Tty", "OpenStdin", "StdinOnce", "Env", "Cmd", "Healthcheck",
+                     "ArgsEscaped", "Image", "Volumes", "WorkingDir", "Entrypoint", "NetworkDisabled",
+                     "MacAddress", "OnBuild", "Labels", "StopSignal", "StopTimeout", "Shell")
+ROOTFS_FIELDS = ("type", "diff_ids")
+HISTORY_FIELDS = ("created", "created_by", "author", "comment", "empty_layer")
+
+
+def check_field_names(doc: object, fields: Sequence[str], where: str) -> None:
+    """``doc`` 의 키 가운데 대소문자만 다른 필드 이름(예: ``Layers``)이 있으면 ImageFormatError."""
+    if not isinstance(doc, dict):
+        return
+    folded = {name.lower(): name for name in fields}
+    for key in doc:
+        field_name = folded.get(key.lower())
+        if field_name is not None and key != field_name:
+            raise ImageFormatError(
+                f"{where}에 {key!r} 키가 있습니다. Go로 된 도구(도커, containerd, umoci)는 대소문자를 가리지 "
+                f"않고 이것을 {field_name!r} 필드로 읽으므로, 같은 바이트가 다른 이미지로 읽힙니다. 읽지 않습니다.")
+
+
+def check_config_field_names(doc: object, where: str) -> None:
+    """이미지 설정 JSON과 그 안의 config·rootfs·history 객체들의 키를 검사합니다."""
+    if not isinstance(doc, dict):
+        return
+    check_field_names(doc, CONFIG_FIELDS, where)
+    for key in ("config", "container_config"):
+        check_field_names(doc.get(key), RUN_CONFIG_FIELDS, f"{where}의 {key}")
+    check_field_names(doc.get("rootfs"), ROOTFS_FIELDS, f"{where}의 rootfs")
+    for position, step in enumerate(doc.get("history") or [] if isinstance(doc.get("history"), list) else []):
+        check_field_names(step, HISTORY_FIELDS, f"{where}의 history[{position}]")
+
+
 # -- platform ---------------------------------------------------------------------------------
 
 _ARCH_ALIASES = {"x86_64": "amd64", "x86-64": "amd64", "i386": "386", "aarch64": "arm64",
@@ -203,6 +250,7 @@ class Platform:
         """디스크립터의 ``platform`` 객체(os와 architecture는 꼭 있어야 합니다)."""
         obj = _object(doc, f"{where}의 platform")
         inner = f"{where}의 platform"
+        check_field_names(obj, PLATFORM_FIELDS, inner)
         return cls(os=_string(obj, "os", inner, required=True),
                    architecture=_string(obj, "architecture", inner, required=True),
                    variant=_string(obj, "variant", inner),
@@ -282,6 +330,7 @@ class Descriptor:
     def from_json(cls, doc: object, where: str) -> "Descriptor":
         """JSON 객체 하나를 디스크립터로(digest와 size는 꼭 있어야 합니다)."""
         obj = _object(doc, f"{where}의 디스크립터(descriptor)")
+        check_field_names(obj, DESCRIPTOR_FIELDS, where)
         media_type = _string(obj, "mediaType", where)
         raw_digest = obj.get("digest")
         if not isinstance(raw_digest, str):
@@ -349,6 +398,7 @@ class Manifest:
     def parse(cls, data: bytes, where: str, digest: "Digest | None" = None) -> "Manifest":
         """매니페스트 바이트를 한 번 읽습니다. ``digest`` 를 주면 이미 검사한 다이제스트로 씁니다."""
         doc = _object(load_json(data, where), where)
+        check_field_names(doc, MANIFEST_FIELDS + ("manifests",), where)
         _schema_version(doc, where)
         media_type = _string(doc, "mediaType", where)
         if is_index(media_type) or "manifests" in doc:
@@ -413,6 +463,7 @@ class Index:
     def parse(cls, data: bytes, where: str, digest: "Digest | None" = None) -> "Index":
         """인덱스 바이트를 한 번 읽습니다(``"manifests": null`` 은 빈 목록)."""
         doc = _object(load_json(data, where), where)
+        check_field_names(doc, INDEX_FIELDS, where)
         _schema_version(doc, where)
         media_type = _string(doc, "mediaType", where)
         if media_type and not is_index(media_type):

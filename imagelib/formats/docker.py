@@ -18,13 +18,23 @@ from ..digest import Digest, verify
 from ..errors import ImageFormatError, ImageLibError, InvalidReferenceError
 from ..image import Image
 from ..layer import Layer
-from ..oci import OCI_CONFIG, OCI_MANIFEST, Descriptor, Manifest, Platform, load_json
+from ..oci import (
+    OCI_CONFIG,
+    OCI_MANIFEST,
+    Descriptor,
+    Manifest,
+    Platform,
+    check_config_field_names,
+    check_field_names,
+    load_json,
+)
 from ..reference import parse_reference
 from ..store.layout import BLOBS_DIR
 from .archive import Source
 from .choice import ImageChoice
 
 MANIFEST_FILE = "manifest.json"
+ARCHIVE_ENTRY_FIELDS = ("Config", "RepoTags", "Layers", "LayerSources")  # Docker's manifestItem
 REPOSITORIES_FILE = "repositories"
 MAX_MANIFEST_SEARCH = 1 << 20  # Docker's own manifest blobs are small; layers are skipped
 _CONTENT_NAME = re.compile(r"^(?:.*/)?(?:blobs/sha256/|sha256:)?([0-9a-f]{64})(?:\.json)?$")
@@ -42,6 +52,7 @@ def read_manifest_json(source: Source) -> "list[dict]":
     if not isinstance(doc, list) or not all(isinstance(item, dict) for item in doc):
         raise ImageFormatError(f"{source.label}의 {MANIFEST_FILE}은(는) 객체들의 목록이어야 합니다.")
     for position, item in enumerate(doc):
+        check_field_names(item, ARCHIVE_ENTRY_FIELDS, f"{source.label}의 {MANIFEST_FILE} 항목 {position}")
         layers = item.get("Layers")
         if not isinstance(item.get("Config"), str) or not isinstance(layers, list) or not all(
                 isinstance(layer, str) for layer in layers):
@@ -164,16 +175,17 @@ def load_legacy(source: Source, top_id: str) -> Image:
         doc = load_json(raw, f"{source.label}의 {current}/json")
         if not isinstance(doc, dict):
             raise ImageFormatError(f"{source.label}의 {current}/json이 JSON 객체가 아닙니다.")
-        chain.append((current, raw))
+        check_config_field_names(doc, f"{source.label}의 {current}/json")
+        chain.append((current, doc))
         current = doc.get("parent")
     chain.reverse()
     layers, history = [], []
-    for v1_id, raw in chain:
+    for v1_id, doc in chain:
         name = f"{v1_id}/layer.tar"
         if not source.is_file(name):
             raise ImageFormatError(f"{source.label}에 레이어 파일 {name!r}이(가) 없습니다.")
         layers.append(Layer.from_tar(source.blob(name), limits=source.limits))
-        history.append(_history_from_v1(json.loads(raw)))
+        history.append(_history_from_v1(doc))
     config_bytes = config_from_v1(chain[-1][1], [layer.diff_id for layer in layers], history)
     return Image.from_parts(synthesized_manifest(config_bytes, layers), config_bytes, layers)
 
@@ -185,9 +197,9 @@ def _history_from_v1(doc: Mapping) -> dict:
     return {key: value for key, value in entry.items() if value}
 
 
-def config_from_v1(raw: bytes, diff_ids: "list[Digest]", history: "list[dict]") -> bytes:
+def config_from_v1(v1_doc: Mapping, diff_ids: "list[Digest]", history: "list[dict]") -> bytes:
     """Docker's MakeConfigFromV1Config: drop the v1 keys, add rootfs and history, sort keys."""
-    doc = json.loads(raw)
+    doc = dict(v1_doc)
     for key in ("id", "parent", "Size", "parent_id", "layer_id", "throwaway"):
         doc.pop(key, None)
     doc["rootfs"] = {"type": "layers", "diff_ids": [str(d) for d in diff_ids]}
