@@ -8,11 +8,12 @@
     img = il.Image.scratch().add_layer(layer)
 """
 
-from . import build  # a callable module: il.build(dockerfile, context) and il.build.pull_time(...)
+from . import catalog, modelfile, userland
 from .analyze import Analysis, analyze
-from .build import BuildError, BuildResult, catalog
+from .catalog import PullEstimate, pull_time
 from .container import Container
 from .digest import Digest
+from .dockerfile import BuildCache, BuildContext, BuildError, BuildResult, BuildStep, build
 from .entries import Dir, File, Hardlink, Opaque, Symlink, Whiteout
 from .errors import (
     DigestMismatchError,
@@ -38,6 +39,7 @@ from .formats import save, unpack
 from .image import Config, History, Image
 from .layer import Layer
 from .limits import Limits
+from .modelfile import modeled_download_size, modeled_size
 from .oci import Descriptor, Platform
 from .reference import Reference, parse_reference
 from .registry import (
@@ -65,7 +67,8 @@ __all__ = [
     "UnsafePathError",
     "AccessDeniedError", "AuthenticationError", "PushReport", "Registry", "RegistryError",
     "RegistryNotFoundError", "RegistryUnreachableError", "viz",
-    "BuildError", "BuildResult", "build", "catalog", "oci",
+    "BuildCache", "BuildContext", "BuildError", "BuildResult", "BuildStep", "PullEstimate", "build", "catalog",
+    "modeled_download_size", "modeled_size", "modelfile", "pull_time", "userland", "oci",
 ]
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import imagelib as il
-from imagelib.build import examples
+from imagelib import course_examples as examples
 
 ALPINE_APP = {"app.txt": "hello\n", "bin/run.sh": il.File("#!/bin/sh\necho run\n", mode=0o755)}
 
@@ -83,10 +83,10 @@ def test_note_steps_report_layers_and_config_only(note):
 
 def test_multi_stage_is_far_smaller_than_single_stage(note):
     single = build(examples.SINGLE_STAGE_DOCKERFILE, examples.web_app())
-    multi_size = il.build.modeled_size(note.image)
-    single_size = il.build.modeled_size(single.image)
+    multi_size = il.modeled_size(note.image)
+    single_size = il.modeled_size(single.image)
     assert multi_size < 50_000_000 < 900_000_000 < single_size
-    assert il.build.modeled_size(note.image.layers[-1]) < 5_000
+    assert il.modeled_size(note.image.layers[-1]) < 5_000
 
 
 def test_note_result_is_a_valid_image_that_a_store_round_trips(note):
@@ -310,7 +310,7 @@ def test_changing_one_source_file_changes_the_digest(note):
 
 PROBE = """
 import json, imagelib as il
-from imagelib.build import examples
+from imagelib import course_examples as examples
 result = il.build(examples.NOTE_DOCKERFILE, examples.web_app())
 print(json.dumps({"final": str(result.image.digest), "build": str(result.stages["build"].digest),
                   "node": str(il.catalog.get("node:14").digest)}))

@@ -3,7 +3,7 @@
 import pytest
 
 import imagelib as il
-from imagelib.build import examples
+from imagelib import course_examples as examples
 
 POOR_ORDER = """FROM node:14 AS build
 WORKDIR /app
@@ -19,7 +19,7 @@ def statuses(result):
 
 @pytest.fixture()
 def cache():
-    return il.build.BuildCache()
+    return il.BuildCache()
 
 
 def test_second_build_hits_every_layer_step(cache):
@@ -54,7 +54,7 @@ def test_changing_package_json_reruns_npm_install(cache):
 
 
 def test_the_notes_ordering_saves_the_npm_install_layer(cache):
-    good, poor = il.build.BuildCache(), il.build.BuildCache()
+    good, poor = il.BuildCache(), il.BuildCache()
     edit = examples.web_app(**{"src/greet.js": "export const greet = n => `hi ${n}`;\n"})
     il.build(examples.NOTE_DOCKERFILE, examples.web_app(), cache=good, target="build")
     il.build(POOR_ORDER, examples.web_app(), cache=poor)

@@ -3,8 +3,8 @@
 import pytest
 
 import imagelib as il
-from imagelib.build import DockerIgnore
-from imagelib.build.patterns import go_match, has_wildcard
+from imagelib.dockerfile import DockerIgnore
+from imagelib.pathmatch import go_match, has_wildcard
 
 
 @pytest.mark.parametrize("pattern, name, expected", [
@@ -59,7 +59,7 @@ def test_bad_pattern_is_a_build_error():
 
 
 def test_context_from_a_mapping_filters_and_reports():
-    context = il.build.BuildContext.load({
+    context = il.BuildContext.load({
         "src/app.js": "x", "node_modules/big/index.js": "y" * 1000, "debug.log": "z",
         ".dockerignore": "node_modules\n*.log\n"})
     assert list(context) == [".dockerignore", "src/app.js"]
@@ -82,17 +82,17 @@ def test_folder_context_skips_ignored_folders_without_reading_them(tmp_path):
     (tmp_path / "node_modules" / "pkg" / "index.js").write_text("x", encoding="utf-8")
     (tmp_path / "node_modules" / "pkg" / "keep.js").write_text("y", encoding="utf-8")
     (tmp_path / ".dockerignore").write_text("node_modules\n!node_modules/pkg/keep.js\n", encoding="utf-8")
-    context = il.build.BuildContext.load(tmp_path)
+    context = il.BuildContext.load(tmp_path)
     assert list(context) == [".dockerignore", "keep.txt", "node_modules/pkg/keep.js"]
     assert "node_modules/pkg/index.js" in context.ignored
 
 
 def test_bad_contexts():
     with pytest.raises(il.BuildError, match="폴더"):
-        il.build.BuildContext.load("/definitely/not/here")
+        il.BuildContext.load("/definitely/not/here")
     with pytest.raises(il.BuildError, match="\\.\\."):
-        il.build.BuildContext.load({"../escape.txt": "x"})
+        il.BuildContext.load({"../escape.txt": "x"})
     with pytest.raises(il.BuildError):
-        il.build.BuildContext.load({"a": 42})
+        il.BuildContext.load({"a": 42})
     with pytest.raises(il.BuildError, match="밖"):
         il.build("FROM alpine\nCOPY ../outside /\n", {"a": "b"})

@@ -5,18 +5,18 @@ import json
 import pytest
 
 import imagelib as il
-from imagelib.build import packages
+from imagelib.userland.packages import apk, apt, pip
 
 
 def size_of(layer):
-    return il.build.modeled_size(layer)
+    return il.modeled_size(layer)
 
 
 def test_apk_add_no_cache_leaves_no_index_and_installs_dependencies():
     result = il.build("FROM alpine:3.19\nRUN apk add --no-cache g++\n")
     layer = result.image.layers[-1]
     assert not any(p.startswith("var/cache/apk/APKINDEX") for p in layer.paths)
-    expected = packages.APK["g++"].size + packages.APK["gcc"].size
+    expected = apk.APK["g++"].size + apk.APK["gcc"].size
     assert abs(size_of(layer) - expected) < 5_000  # plus the updated apk database (real text)
     installed = result.image.rootfs().read_text("lib/apk/db/installed")
     assert "P:gcc\n" in installed and "P:g++\n" in installed
@@ -61,7 +61,7 @@ def test_apt_recommends_are_bigger_and_ubuntu_lists_differ():
                      "--no-install-recommends git && rm -rf /var/lib/apt/lists/*\n").image.layers[-1]
     recommended = il.build("FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y git "
                            "&& rm -rf /var/lib/apt/lists/*\n").image.layers[-1]
-    assert size_of(recommended) - size_of(plain) == packages.APT["git"].recommends
+    assert size_of(recommended) - size_of(plain) == apt.APT["git"].recommends
     ubuntu = il.build("FROM ubuntu:20.04\nRUN apt-get update\n").image.layers[-1]
     assert any("archive.ubuntu.com" in p for p in ubuntu.paths)
 
@@ -102,7 +102,7 @@ def test_pip_install_with_and_without_cache():
     cached = il.build("FROM python:3.12-slim\nRUN pip install flask\n").image.layers[-1]
     lean = il.build("FROM python:3.12-slim\nRUN pip install --no-cache-dir flask\n").image.layers[-1]
     assert any(p.startswith("root/.cache/pip") for p in cached.paths)
-    assert size_of(cached) - size_of(lean) == packages.PIP["flask"].packed
+    assert size_of(cached) - size_of(lean) == pip.PIP["flask"].packed
     assert "usr/local/lib/python3.12/site-packages/flask/__init__.py" in lean.paths
 
 
@@ -116,12 +116,12 @@ def test_pip_requirements_file_and_python_version():
 
 
 def test_register_package_adds_to_the_table():
-    packages.register_package("apk", "cowsay-model", "1.0", 2_000_000, files=["usr/bin/cowsay"])
+    il.userland.register_package("apk", "cowsay-model", "1.0", 2_000_000, files=["usr/bin/cowsay"])
     try:
         layer = il.build("FROM alpine\nRUN apk add --no-cache cowsay-model\n").image.layers[-1]
         assert abs(size_of(layer) - 2_000_000) < 5_000
     finally:
-        del packages.APK["cowsay-model"]
+        del apk.APK["cowsay-model"]
 
 
 def test_pip_prefix_feeds_a_multi_stage_python_build():

@@ -7,7 +7,7 @@ import subprocess
 import pytest
 
 import imagelib as il
-from imagelib.build import catalog, model
+from imagelib import catalog, modelfile
 
 MB = 1_000_000
 
@@ -15,20 +15,20 @@ MB = 1_000_000
 @pytest.mark.parametrize("name", catalog.names())
 def test_modeled_sizes_add_up_to_the_published_sizes(name):
     image, entry = catalog.get(name), catalog.info(name)
-    assert abs(il.build.modeled_size(image) - entry.published_size) < 0.002 * entry.published_size + 1000
-    assert abs(il.build.modeled_download_size(image) - entry.published_download) < \
+    assert abs(il.modeled_size(image) - entry.published_size) < 0.002 * entry.published_size + 1000
+    assert abs(il.modeled_download_size(image) - entry.published_download) < \
         0.002 * entry.published_download + 1000
     assert image.size < 400_000  # what is really stored stays small
 
 
 def test_the_notes_sizes():
     node, alpine = catalog.get("node:14"), catalog.get("node:14-alpine")
-    assert 880 * MB < il.build.modeled_size(node) < 950 * MB
-    assert 100 * MB < il.build.modeled_size(alpine) < 125 * MB
-    assert il.build.modeled_size(node) > 7 * il.build.modeled_size(alpine)
-    assert il.build.modeled_size(catalog.get("nginx:latest")) > 4 * il.build.modeled_size(
+    assert 880 * MB < il.modeled_size(node) < 950 * MB
+    assert 100 * MB < il.modeled_size(alpine) < 125 * MB
+    assert il.modeled_size(node) > 7 * il.modeled_size(alpine)
+    assert il.modeled_size(catalog.get("nginx:latest")) > 4 * il.modeled_size(
         catalog.get("nginx:alpine"))
-    python = [il.build.modeled_size(catalog.get(n)) for n in ("python:3.12", "python:3.12-slim",
+    python = [il.modeled_size(catalog.get(n)) for n in ("python:3.12", "python:3.12-slim",
                                                               "python:3.12-alpine")]
     assert python == sorted(python, reverse=True) and python[0] > 1000 * MB
 
@@ -51,11 +51,11 @@ def test_model_files_explain_themselves():
     node = catalog.get("node:14").rootfs()
     text = node.read_text("usr/local/bin/node")
     assert text.startswith("#imagelib-model v1\n") and "모형 파일" in text
-    declared = il.build.declared(node.entry("usr/local/bin/node"))
+    declared = il.modelfile.declared(node.entry("usr/local/bin/node"))
     assert declared.size > 60 * MB and declared.get("version") == "14.21.3"
     rest = [p for p in node.paths() if ".imagelib-rest" in p]
     assert rest and "나머지 파일" in node.read_text(rest[0])
-    assert model.parse(b"not a model") is None
+    assert modelfile.parse(b"not a model") is None
 
 
 def test_alpine_is_musl_and_debian_is_glibc():
@@ -66,7 +66,7 @@ def test_alpine_is_musl_and_debian_is_glibc():
     assert "ID=alpine" in alpine.read_text("etc/os-release")
     assert "VERSION_CODENAME=buster" in debian.read_text("etc/os-release")
     assert alpine.entry("bin/ls").target == "/bin/busybox"
-    assert il.build.declared(alpine.entry("usr/local/bin/node")).get("interp") == "/lib/ld-musl-x86_64.so.1"
+    assert il.modelfile.declared(alpine.entry("usr/local/bin/node")).get("interp") == "/lib/ld-musl-x86_64.so.1"
 
 
 def test_layer_structure_follows_the_published_images():
@@ -102,9 +102,9 @@ def test_names_aliases_and_lookup_errors():
     assert nginx is catalog.get("nginx:latest") is catalog.get("docker.io/library/nginx:1.25.3")
     assert "nginx:alpine" in catalog.aliases("nginx:1.25-alpine")
     assert catalog.has("alpine") and not catalog.has("nosuch") and not catalog.has("bad name!")
-    with pytest.raises(il.BuildError, match="node:14"):
+    with pytest.raises(catalog.CatalogError, match="node:14"):
         catalog.get("node:15")
-    with pytest.raises(il.BuildError, match="다이제스트"):
+    with pytest.raises(catalog.CatalogError, match="다이제스트"):
         catalog.get("alpine@sha256:" + "0" * 64)
     rows = catalog.table(["alpine", "node:14"])
     assert [r["이름"] for r in rows] == ["alpine:3.19", "node:14"] and rows[1]["libc"] == "glibc"
@@ -128,4 +128,4 @@ def test_skopeo_reads_a_catalog_image(tmp_path):
 def test_modeled_size_counts_like_docker_images():
     layer = il.Layer.from_files({"bin/tool": b"x" * 100, "bin/alias": il.Symlink("tool"),
                                  "bin/again": il.Hardlink("bin/tool"), "etc": il.Dir()})
-    assert il.build.modeled_size(layer) == 100 + len("tool")  # a hard link is the same inode
+    assert il.modeled_size(layer) == 100 + len("tool")  # a hard link is the same inode

@@ -375,7 +375,7 @@ def _buildkit_cached_steps(log: str) -> "list[tuple[str, bool]]":
 @pytest.mark.parametrize("order", list(CACHE_DOCKERFILES))
 def test_il_build_reuses_the_same_steps_buildkit_reuses(docker, busybox, tmp_path, order):
     """Notebook 09's claim, measured on both builders: which steps an edit sends back to work."""
-    store, cache = _store_with(busybox), il.build.BuildCache()
+    store, cache = _store_with(busybox), il.BuildCache()
     context = tmp_path / "context"
     _write_context(context, {"Dockerfile": CACHE_DOCKERFILES[order], "package.json": '{"name": "app"}\n',
                              "src/main.js": "console.log(1)\n"})
@@ -422,7 +422,7 @@ def test_docker_images_size_is_what_il_build_modeled_size_counts(docker, tmp_pat
         il.save(image, tmp_path / f"{name}.tar", format="docker-archive", ref=f"imagelib-size-{name}:1")
         docker("load", "--input", str(tmp_path / f"{name}.tar"))
         [inspected] = json.loads(docker("image", "inspect", f"imagelib-size-{name}:1"))
-        assert inspected["Size"] == il.build.modeled_size(image), name
+        assert inspected["Size"] == il.modeled_size(image), name
 
 
 PERMISSION_RUNS = {

@@ -3,9 +3,9 @@
 import pytest
 
 import imagelib as il
-from imagelib.build.commands import parse_mode
-from imagelib.build.errors import ShellError
-from imagelib.build.shell import ShellSession, UnknownCommand, parse, tokenize
+from imagelib.userland import ShellError
+from imagelib.userland.coreutils import parse_mode
+from imagelib.userland.shell import ShellSession, UnknownCommand, parse, tokenize
 
 ENV = {"PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME": "/root"}
 
@@ -126,7 +126,7 @@ def test_parse_mode(text, current, expected):
 
 def test_ls_shows_declared_sizes_of_model_files():
     out = run("ls -l /bin/busybox /lib")[1]
-    size = il.build.declared(il.catalog.get("alpine:3.19").rootfs().entry("bin/busybox")).size
+    size = il.modelfile.declared(il.catalog.get("alpine:3.19").rootfs().entry("bin/busybox")).size
     assert str(size) in out and "ld-musl-x86_64.so.1" in out
 
 
@@ -168,7 +168,7 @@ def test_glibc_program_on_musl_is_not_found_because_of_the_loader():
 
 
 def test_teacher_registered_command_runs_and_can_be_removed():
-    @il.build.register_command("hello", help="인사 파일")
+    @il.userland.register_command("hello", help="인사 파일")
     def hello(ctx):
         ctx.write("greeting.txt", f"안녕하세요 {' '.join(ctx.args)}\n")
         ctx.out("made\n")
@@ -178,25 +178,25 @@ def test_teacher_registered_command_runs_and_can_be_removed():
         status, out, shell = run("mkdir /g && cd /g && hello 여러분")
         assert status == 0 and out == "made\n"
         assert shell.fs.read_text("g/greeting.txt") == "안녕하세요 여러분\n"
-        assert "hello" in il.build.supported_commands()
+        assert "hello" in il.userland.supported_commands()
         with pytest.raises(ShellError, match="replace"):
-            il.build.register_command("hello", hello)
+            il.userland.register_command("hello", hello)
         result = il.build("FROM scratch\nCOPY x /x\n", {"x": "1"})
         assert result.image  # registering does not disturb other builds
     finally:
-        il.build.unregister_command("hello")
-    assert "hello" not in il.build.supported_commands()
+        il.userland.unregister_command("hello")
+    assert "hello" not in il.userland.supported_commands()
     with pytest.raises(ShellError):
-        il.build.unregister_command("hello")
+        il.userland.unregister_command("hello")
 
 
 def test_registered_command_failure_stops_the_build():
-    il.build.register_command("fails", lambda ctx: ctx.fail("나빠요", 3))
+    il.userland.register_command("fails", lambda ctx: ctx.fail("나빠요", 3))
     try:
         with pytest.raises(il.BuildError, match="종료 코드 3"):
             il.build("FROM alpine\nRUN fails\n")
     finally:
-        il.build.unregister_command("fails")
+        il.userland.unregister_command("fails")
 
 
 def test_busybox_image_uses_hard_links_for_its_commands():

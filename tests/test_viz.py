@@ -412,12 +412,12 @@ def test_sizes_can_measure_layers_another_way(node_images):
 
 
 def test_build_figures_draw_modeled_sizes_with_the_same_chart():
-    from imagelib.build import figures, model
+    from imagelib import modelfile
 
     image = il.catalog.get("node:14-alpine")
-    fig = make(figures.layer_sizes, {"node:14-alpine": image})
+    fig = make(il.viz.layer_sizes, {"node:14-alpine": image})
     widths = [p.get_width() for p in patches(fig, "segment-0-")]
-    assert widths == [model.layer_size(layer).size for layer in image.layers]
+    assert widths == [modelfile.layer_size(layer).size for layer in image.layers]
     assert sum(widths) > 100 * image.size  # modeled sizes, not the small stored model files
     assert "모형 크기" in fig.axes[0].get_xlabel()
 

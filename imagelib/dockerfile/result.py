@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from .. import display
+from .. import display, modelfile
 from ..image import Image
 from ..layer import Layer
-from . import model
 
 LAYER_KEYWORDS = ("COPY", "ADD", "RUN", "WORKDIR")
 
@@ -44,7 +43,7 @@ class BuildStep:
     @property
     def size(self) -> int:
         """이 단계가 더한 레이어의 크기(모형 크기 반영; 설정만이면 0)."""
-        return model.modeled_size(self.layer) if self.layer is not None else 0
+        return modelfile.modeled_size(self.layer) if self.layer is not None else 0
 
     @property
     def status(self) -> str:
@@ -82,7 +81,7 @@ class BuildResult:
     @property
     def size(self) -> int:
         """만들어진 이미지의 크기(모형 크기 반영; ``docker images`` 의 SIZE)."""
-        return model.modeled_size(self.image)
+        return modelfile.modeled_size(self.image)
 
     def step(self, text: str) -> BuildStep:
         """Dockerfile 글(예: ``"RUN npm install"``)로 시작하는 단계를 찾습니다."""

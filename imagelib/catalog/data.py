@@ -1,4 +1,4 @@
-"""Data of the modeled base images (see ``catalog.py`` for what is real and what is modeled).
+"""Data of the modeled base images (see ``imagelib.catalog`` for what is real and what is modeled).
 
 Each layer lists representative paths of the published image. A model-file line is
 ``path  weight  [mode]  [key=value …]``: the weight is the approximate size of that file in the

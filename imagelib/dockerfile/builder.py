@@ -20,18 +20,20 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
+from .. import catalog
 from ..container import Container
 from ..entries import Dir, Entry, File
 from ..errors import ImageLibError
 from ..image import Image
 from ..layer import Layer
+from ..pathmatch import compile_match, has_wildcard
 from ..reference import parse_reference
 from ..store import Store
-from . import catalog
+from ..userland import ShellError, ShellSession
+from ..userland.shell import DEFAULT_PATH
 from .cache import BuildCache, cache_key
-from .commands import DEFAULT_PATH
 from .context import BuildContext, TreeSource
-from .errors import BuildError, ShellError
+from .errors import BuildError
 from .parse import (
     Dockerfile,
     Instruction,
@@ -43,9 +45,7 @@ from .parse import (
     parse_dockerfile,
     process_word,
 )
-from .patterns import compile_match, has_wildcard
 from .result import LAYER_KEYWORDS, BuildResult, BuildStep
-from .shell import ShellSession
 
 COMMENT = "buildkit.dockerfile.v0"
 MAX_LINKS = 40
@@ -729,7 +729,7 @@ def _hints(session: ShellSession) -> str:
 
 
 def build(dockerfile: "str | os.PathLike",
-          context: "BuildContext | Mapping | str | os.PathLike | None" = None,
+          context: "BuildContext | Mapping | str | os.PathLike | None" = None, *,
           store: "Store | None" = None, build_args: "Mapping[str, str] | None" = None,
           target: "str | None" = None, cache: "BuildCache | None" = None,
           tag: "str | None" = None) -> BuildResult:
@@ -744,7 +744,7 @@ def build(dockerfile: "str | os.PathLike",
       주지 않으면 캐시 없이 빌드합니다(``--no-cache``).
 
     베이스 이미지는 저장소 → 카탈로그(``il.catalog``) 순서로 찾고, 인터넷에서 내려받지 않습니다.
-    RUN은 모형 셸에서 실행됩니다(``il.build.supported_commands()``).
+    RUN은 모형 셸에서 실행됩니다(``il.userland.supported_commands()``).
     """
     if isinstance(dockerfile, os.PathLike):
         try:
@@ -756,7 +756,7 @@ def build(dockerfile: "str | os.PathLike",
     if not isinstance(dockerfile, str) or not dockerfile.strip():
         raise BuildError("Dockerfile이 비어 있습니다. 'FROM 베이스이미지'부터 적으세요.")
     if cache is not None and not isinstance(cache, BuildCache):
-        raise BuildError(f"cache에는 il.build.BuildCache()를 주세요({type(cache).__name__}를 받았습니다).")
+        raise BuildError(f"cache에는 il.BuildCache()를 주세요({type(cache).__name__}를 받았습니다).")
     if store is not None and not isinstance(store, Store):
         raise BuildError(f"store에는 il.Store를 주세요({type(store).__name__}를 받았습니다).")
     parsed = parse_dockerfile(dockerfile)

@@ -1,32 +1,5 @@
-"""카탈로그(catalog): Docker Hub의 유명한 베이스 이미지를 흉내 낸 **모형 이미지**들.
-
-``il.catalog.get("node:14-alpine")`` 은 진짜 OCI 이미지(레이어 tar, 설정, 매니페스트가 모두
-진짜이고 skopeo 같은 도구가 읽을 수 있음)를 돌려줍니다. 다만 몇백 MB를 노트북에서 만들 수는
-없으므로 **큰 파일은 모형 파일**입니다(``imagelib.build.model``): 내용 대신 실제 이미지에서의
-크기를 적어 둔 작은 파일입니다. 그래서
-
-- 레이어 구조(몇 개의 레이어가 어떤 순서로 쌓였는지, 각 레이어를 만든 명령), 대표적인 경로
-  (``/usr/local/bin/node``, ``/lib/ld-musl-x86_64.so.1`` …), 작은 설정 파일(``/etc/os-release``,
-  ``/etc/passwd`` …), 환경 변수·CMD 같은 설정은 실제 이미지를 따릅니다.
-- 이미지와 레이어의 **크기**는 ``il.build.modeled_size(image)`` (압축 전, ``docker images`` 의
-  SIZE와 같은 뜻)와 ``il.build.modeled_download_size(image)`` (압축 후, Docker Hub가 보여 주는
-  크기와 같은 뜻)로 셉니다. ``image.size`` 는 실제로 저장된 작은 바이트 수입니다.
-- 다이제스트는 실제로 저장된 바이트의 해시이므로 Docker Hub의 진짜 이미지 다이제스트와는 다릅니다.
-
-크기의 출처(모두 linux/amd64, 반올림한 **근삿값**):
-
-- 이미지 전체 크기: 고정한 버전(아래 ``version``)을 ``docker images`` 로 볼 때의 SIZE(압축 전)와
-  Docker Hub 태그 페이지의 압축 크기. 예: node:14 약 912MB/345MB, node:14-alpine 약 117MB/39MB,
-  nginx:1.25.3 약 187MB, nginx:1.25.3-alpine 약 42.6MB, python:3.12 약 1.02GB, -slim 약 130MB,
-  -alpine 약 51.5MB, ubuntu:20.04 72.8MB, debian:bookworm-slim 74.8MB, alpine:3.19 7.38MB,
-  busybox:1.36 4.26MB.
-- 레이어별 크기: 같은 이미지의 ``docker history`` 와 공식 Dockerfile(docker-library)의 단계를
-  따라 나눈 값입니다. 레이어 안 파일들의 크기는 대표 파일의 대략적인 실제 크기를 레이어 합계에
-  맞도록 비례 조정한 것입니다.
-
-``latest`` 같은 태그는 시간이 지나면 다른 버전을 가리킵니다. 카탈로그는 한 시점의 버전을
-고정해 흉내 냅니다(``info(name).version``).
-"""
+"""The modeled base images: their layers, files and configs made from the specs in ``data``,
+and the lookup by name (``get``, ``info`` …). What is real and what is modeled: see the package."""
 
 from __future__ import annotations
 
@@ -36,17 +9,20 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from .. import modelfile
 from ..entries import Dir, Entry, File, Hardlink, Symlink
 from ..errors import ImageLibError
 from ..image import Image
 from ..layer import Layer
 from ..reference import parse_reference
-from . import catalog_data as data
-from . import model
-from .errors import BuildError
+from . import data
 
 MB = 1_000_000
 BUILDKIT = "buildkit.dockerfile.v0"
+
+
+class CatalogError(ImageLibError):
+    """카탈로그에 그런 이미지가 없거나, 이미지 이름의 형식이 잘못되었습니다."""
 
 
 @dataclass(frozen=True)
@@ -455,7 +431,7 @@ def build_layer(spec: LayerSpec) -> Layer:
     """
     fixed, weighted, rest = _parse_files(spec.files)
     texts = _text_entries(spec.texts)
-    real = sum(model.counted_bytes(entry) for entry in fixed + texts)
+    real = sum(modelfile.counted_bytes(entry) for entry in fixed + texts)
     size = max(round(spec.size_mb * MB) - real, 0)
     packed = max(round(spec.packed_mb * MB) - real, 0)
     listed = sum(weight for _, weight, _, _ in weighted)
@@ -469,9 +445,9 @@ def build_layer(spec: LayerSpec) -> Layer:
         bundles = list(zip([f"{folder}/{REST_NAME}-{tag}" for folder, _ in folders],
                            _allocate(size - sum(sizes), [share for _, share in folders]), strict=True))
     ratio = packed / size if size else 0.0
-    models = [model.model_file(s, round(s * ratio), mode=mode, **fields).at(path)
+    models = [modelfile.model_file(s, round(s * ratio), mode=mode, **fields).at(path)
               for (path, _, mode, fields), s in zip(weighted, sizes, strict=True)]
-    models += [model.model_file(s, round(s * ratio), about=REST_ABOUT).at(path) for path, s in bundles]
+    models += [modelfile.model_file(s, round(s * ratio), about=REST_ABOUT).at(path) for path, s in bundles]
     return Layer.from_entries(fixed + texts + models)
 
 
@@ -500,10 +476,10 @@ def _key(name: str) -> str:
     try:
         reference = parse_reference(name)
     except ImageLibError:
-        raise BuildError(f"카탈로그 이미지 이름 {name!r}의 형식이 잘못되었습니다. "
+        raise CatalogError(f"카탈로그 이미지 이름 {name!r}의 형식이 잘못되었습니다. "
                          "예: 'node:14-alpine'") from None
     if reference.digest is not None:
-        raise BuildError(f"{name!r}: 카탈로그는 다이제스트가 아니라 이름:태그로 찾습니다. 예: 'node:14'")
+        raise CatalogError(f"{name!r}: 카탈로그는 다이제스트가 아니라 이름:태그로 찾습니다. 예: 'node:14'")
     return reference.familiar
 
 
@@ -511,7 +487,7 @@ def has(name: str) -> bool:
     """카탈로그에 그런 이름의 이미지가 있으면 True."""
     try:
         return _key(name) in _BY_NAME
-    except BuildError:
+    except CatalogError:
         return False
 
 
@@ -519,14 +495,14 @@ def info(name: str) -> CatalogEntry:
     """카탈로그 이미지의 설명(버전, 베이스, 공개된 크기, 요약)."""
     key = _key(name)
     if key not in _BY_NAME:
-        raise BuildError(f"카탈로그에 {name!r} 이미지가 없습니다. 있는 이미지: {', '.join(names())}")
+        raise CatalogError(f"카탈로그에 {name!r} 이미지가 없습니다. 있는 이미지: {', '.join(names())}")
     return _BY_NAME[key]
 
 
 def get(name: str) -> Image:
     """카탈로그의 모형 이미지(진짜 OCI 이미지). 예: ``il.catalog.get("node:14-alpine")``.
 
-    같은 이름은 언제나 같은 다이제스트의 이미지를 돌려줍니다. 크기는 ``il.build.modeled_size`` 로 보세요.
+    같은 이름은 언제나 같은 다이제스트의 이미지를 돌려줍니다. 크기는 ``il.modeled_size`` 로 보세요.
     """
     return _build(parse_reference(info(name).name).familiar)
 
@@ -552,7 +528,7 @@ def table(which: "Iterable[str] | None" = None) -> "list[dict]":
     for name in which or names():
         entry, image = info(name), get(name)
         rows.append({"이름": entry.name, "버전": entry.version, "OS": entry.os, "libc": entry.libc,
-                     "크기(압축 전)": model.modeled_size(image),
-                     "내려받는 크기(압축 후)": model.modeled_download_size(image),
+                     "크기(압축 전)": modelfile.modeled_size(image),
+                     "내려받는 크기(압축 후)": modelfile.modeled_download_size(image),
                      "레이어 수": len(image.layers), "설명": entry.summary})
     return rows

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from .. import display
+from .. import display, modelfile
+from ..catalog import PullEstimate
+from ..dockerfile import BuildResult
 from ..image import Image
-from ..viz.charts import sizes as viz_sizes
-from ..viz.style import (
+from .charts import sizes as viz_sizes
+from .style import (
     FOLD_COLOUR,
     INK,
     SHARED_COLOUR,
@@ -26,9 +28,6 @@ from ..viz.style import (
     size_formatter,
     size_locator,
 )
-from . import model
-from .pulltime import PullEstimate
-from .result import BuildResult
 
 WIDTH = 13.0
 
@@ -39,7 +38,7 @@ def layer_sizes(images: "Mapping[str, Image]", *, download: bool = False, title:
     ``il.viz.sizes`` 와 같은 그림에, 잣대만 모형 크기로 바꾼 것입니다.
     """
     def measure(layer) -> int:
-        modeled = model.layer_size(layer)
+        modeled = modelfile.layer_size(layer)
         return modeled.download if download else modeled.size
 
     what = "내려받는 크기, 압축 후" if download else "압축 전, docker images의 SIZE"

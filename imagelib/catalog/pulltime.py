@@ -14,12 +14,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .. import display
+from .. import display, modelfile
 from ..digest import Digest
 from ..errors import ImageLibError
 from ..image import Image
 from ..store import Store
-from . import model
 
 
 @dataclass(frozen=True)
@@ -110,7 +109,7 @@ def pull_time(image: Image, store: "Store | Image | Iterable[Image] | None" = No
     if bandwidth_mbps <= 0:
         raise ImageLibError(f"대역폭은 0보다 커야 합니다({bandwidth_mbps!r} Mbps를 받았습니다).")
     held = _held_layers(store)
-    layers = tuple(LayerPull(layer.digest, layer.created_by, model.layer_size(layer).download,
+    layers = tuple(LayerPull(layer.digest, layer.created_by, modelfile.layer_size(layer).download,
                              layer.digest in held) for layer in image.layers)
     metadata = len(image.manifest_bytes) + len(image.config_bytes)
     return PullEstimate(layers, float(bandwidth_mbps), metadata)

@@ -15,8 +15,8 @@ from typing import BinaryIO, Protocol
 from ..entries import Dir, Entry, File, Symlink, parent_paths, require_path
 from ..errors import ImageLibError
 from ..filetree import FileTree
+from .dockerignore import DockerIgnore
 from .errors import BuildError
-from .patterns import DockerIgnore
 
 DOCKERIGNORE = ".dockerignore"
 

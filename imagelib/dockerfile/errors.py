@@ -16,7 +16,3 @@ class BuildError(ImageLibError):
         if instruction:
             where += f" ({instruction})"
         super().__init__(f"{where}: {message}")
-
-
-class ShellError(ImageLibError):
-    """모형 셸(modeled shell)이 명령을 해석하거나 실행할 수 없습니다(빌드에서는 BuildError로 바뀝니다)."""

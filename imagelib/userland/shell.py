@@ -16,12 +16,16 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 
+from .. import modelfile
 from ..container import Container
 from ..errors import ImageLibError
-from . import model
-from .commands import DEFAULT_PATH, CommandContext, CommandFailed, lookup_command, supported_commands
-from .errors import ShellError
-from .patterns import compile_match
+from ..pathmatch import compile_match
+from .context import CommandContext
+from .errors import CommandFailed, ExitShell, ShellError
+from .table import lookup_command, supported_commands
+
+DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+"""PATH when the image sets none (what Docker gives a container)."""
 
 _OPERATORS = ("&&", "||", ";;", "&>", ">>", ">&", "<<", ";", "&", "|", "(", ")", ">", "<")
 _RESERVED = {"if", "then", "else", "elif", "fi", "for", "while", "until", "do", "done", "case",
@@ -41,13 +45,7 @@ class UnknownCommand(ShellError):
         super().__init__(
             f"모형 셸이 모르는 명령 {name!r}을(를) 만났습니다. 모형 셸은 진짜 프로그램을 실행하지 "
             f"않고, 등록된 명령만 흉내 냅니다. 지원하는 명령: {', '.join(supported_commands())}. "
-            "필요하면 il.build.register_command로 직접 등록할 수 있습니다.")
-
-
-class ExitShell(Exception):
-    def __init__(self, status: int) -> None:
-        super().__init__(status)
-        self.status = status
+            "필요하면 il.userland.register_command로 직접 등록할 수 있습니다.")
 
 
 # -- words and tokens ----------------------------------------------------------------------
@@ -478,7 +476,7 @@ class ShellSession:
         if not node.mode & 0o111:
             return b"", f"/bin/sh: 1: {path}: Permission denied\n".encode(), 126
         data = node.read_bytes()
-        if model.parse(data) is None and data.startswith(b"#!") and b"sh" in data.split(b"\n", 1)[0]:
+        if modelfile.parse(data) is None and data.startswith(b"#!") and b"sh" in data.split(b"\n", 1)[0]:
             script = data.split(b"\n", 1)[1].decode("utf-8", "replace") if b"\n" in data else ""
             status, out, err = self.run_nested(script, env)
             return out, err, status
@@ -527,7 +525,7 @@ class ShellSession:
         return None, "missing"
 
     def _loader_problem(self, path: str, data: bytes, name: str) -> str:
-        declared = model.parse(data)
+        declared = modelfile.parse(data)
         if declared is not None:
             interp = declared.get("interp")
             if interp and not self._exists(interp):

@@ -27,9 +27,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from ..entries import Entry, File, Symlink
-from ..image import Image
-from ..layer import Layer
+from .entries import Entry, File, Symlink
+from .image import Image
+from .layer import Layer
 
 MAGIC = b"#imagelib-model v1\n"
 MAX_MODEL_BYTES = 2048

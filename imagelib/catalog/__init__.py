@@ -1,0 +1,52 @@
+"""카탈로그(catalog): Docker Hub의 유명한 베이스 이미지를 흉내 낸 **모형 이미지**들.
+
+``il.catalog.get("node:14-alpine")`` 은 진짜 OCI 이미지(레이어 tar, 설정, 매니페스트가 모두
+진짜이고 skopeo 같은 도구가 읽을 수 있음)를 돌려줍니다. 다만 몇백 MB를 노트북에서 만들 수는
+없으므로 **큰 파일은 모형 파일**입니다(``imagelib.modelfile``): 내용 대신 실제 이미지에서의
+크기를 적어 둔 작은 파일입니다. 그래서
+
+- 레이어 구조(몇 개의 레이어가 어떤 순서로 쌓였는지, 각 레이어를 만든 명령), 대표적인 경로
+  (``/usr/local/bin/node``, ``/lib/ld-musl-x86_64.so.1`` …), 작은 설정 파일(``/etc/os-release``,
+  ``/etc/passwd`` …), 환경 변수·CMD 같은 설정은 실제 이미지를 따릅니다.
+- 이미지와 레이어의 **크기**는 ``il.modeled_size(image)`` (압축 전, ``docker images`` 의
+  SIZE와 같은 뜻)와 ``il.modeled_download_size(image)`` (압축 후, Docker Hub가 보여 주는
+  크기와 같은 뜻)로 셉니다. ``image.size`` 는 실제로 저장된 작은 바이트 수입니다.
+- 다이제스트는 실제로 저장된 바이트의 해시이므로 Docker Hub의 진짜 이미지 다이제스트와는 다릅니다.
+
+크기의 출처(모두 linux/amd64, 반올림한 **근삿값**):
+
+- 이미지 전체 크기: 고정한 버전(아래 ``version``)을 ``docker images`` 로 볼 때의 SIZE(압축 전)와
+  Docker Hub 태그 페이지의 압축 크기. 예: node:14 약 912MB/345MB, node:14-alpine 약 117MB/39MB,
+  nginx:1.25.3 약 187MB, nginx:1.25.3-alpine 약 42.6MB, python:3.12 약 1.02GB, -slim 약 130MB,
+  -alpine 약 51.5MB, ubuntu:20.04 72.8MB, debian:bookworm-slim 74.8MB, alpine:3.19 7.38MB,
+  busybox:1.36 4.26MB.
+- 레이어별 크기: 같은 이미지의 ``docker history`` 와 공식 Dockerfile(docker-library)의 단계를
+  따라 나눈 값입니다. 레이어 안 파일들의 크기는 대표 파일의 대략적인 실제 크기를 레이어 합계에
+  맞도록 비례 조정한 것입니다.
+
+``latest`` 같은 태그는 시간이 지나면 다른 버전을 가리킵니다. 카탈로그는 한 시점의 버전을
+고정해 흉내 냅니다(``info(name).version``).
+
+- ``get(name)``: 모형 이미지, ``info(name)``: 버전·베이스·공개된 크기, ``names()``, ``aliases(name)``,
+  ``has(name)``, ``table()``: 카탈로그 요약표
+- ``pull_time(image, store=None, bandwidth_mbps=100)``: 이미지를 받을 때 내려받을 양과 시간
+  (``il.pull_time`` 과 같음)
+"""
+
+from __future__ import annotations
+
+from .base_images import (
+    CatalogEntry,
+    CatalogError,
+    aliases,
+    get,
+    has,
+    images,
+    info,
+    names,
+    table,
+)
+from .pulltime import LayerPull, PullEstimate, pull_time
+
+__all__ = ["CatalogEntry", "CatalogError", "LayerPull", "PullEstimate", "aliases", "get", "has",
+           "images", "info", "names", "pull_time", "table"]
