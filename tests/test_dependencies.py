@@ -1,12 +1,18 @@
-"""The core installs and works without the extras (figures, widgets, progress bars)."""
+"""The core installs and works without the extras, and the package has one version number."""
 
 from __future__ import annotations
 
+import importlib.metadata
 import re
 import subprocess
 import sys
 import textwrap
+import warnings
 from pathlib import Path
+
+import pytest
+
+import imagelib
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -115,3 +121,22 @@ def test_figures_and_widgets_without_the_viz_extra_say_what_to_install():
     figures, widgets = result.stdout.splitlines()
     for message, package in ((figures, "matplotlib"), (widgets, "ipywidgets")):
         assert f"{package} 패키지가 필요한데" in message and "pip install 'imagelib[viz]'" in message
+
+
+def test_pyproject_takes_the_version_from_the_package():
+    pyprojecttoml = pytest.importorskip("setuptools.config.pyprojecttoml")
+    path = ROOT / "pyproject.toml"
+    written = pyprojecttoml.load_file(path)["project"]
+    assert "version" not in written and "version" in written["dynamic"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # setuptools calls [tool.setuptools] in pyproject.toml "beta"
+        built = pyprojecttoml.read_configuration(path, expand=True)["project"]
+    assert built["version"] == imagelib.__version__
+
+
+def test_installed_metadata_has_the_package_version():
+    try:
+        installed = importlib.metadata.version("imagelib")
+    except importlib.metadata.PackageNotFoundError:
+        pytest.skip("imagelib가 설치되어 있지 않아 설치 정보의 버전을 비교하지 않습니다")
+    assert installed == imagelib.__version__, "버전이 바뀌었다면 pip install -e . 로 다시 설치하세요"
