@@ -18,12 +18,23 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
 
 from . import display
 from .digest import Digest
 from .entries import Entry, File, Opaque, Whiteout
 from .errors import ImageLibError
 from .filetree import TreeBuilder
+
+if TYPE_CHECKING:
+    from .layer import Layer
+
+
+class Layered(Protocol):
+    """What analyze reads: an il.Image, or any value with the image's layers (bottom first)."""
+
+    @property
+    def layers(self) -> Sequence[Layer]: ...
 
 CAUSES = {
     "deleted": "나중 레이어에서 삭제함",
@@ -73,8 +84,8 @@ class LayerChanges:
         """이 레이어가 가린(삭제한) 아래 레이어 내용의 바이트 수."""
         return sum(c.size for c in self.removed)
 
-    def to_dict(self) -> dict:
-        def changes(group: "tuple[Change, ...]") -> list:
+    def to_dict(self) -> "dict[str, Any]":
+        def changes(group: "tuple[Change, ...]") -> "list[dict[str, Any]]":
             return [{"path": "/" + c.path, "kind": c.kind, "size": c.size} for c in group]
 
         return {"index": self.index, "digest": str(self.digest), "created_by": self.created_by,
@@ -105,7 +116,7 @@ class WastedPath:
     def cause_text(self) -> str:
         return CAUSES[self.cause]
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> "dict[str, Any]":
         return {"path": "/" + self.path, "total_bytes": self.total_bytes,
                 "smallest_bytes": self.smallest_bytes, "count": self.count,
                 "layers": list(self.layers), "cause": self.cause, "cause_text": self.cause_text}
@@ -167,7 +178,7 @@ class Analysis:
                 f"(기준: {display.human_size(highest_wasted_bytes)} 이하)"))
         return results
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> "dict[str, Any]":
         """JSON으로 바꾸기 좋은 사전(``python -m imagelib analyze --json`` 의 출력)."""
         ratio = self.user_wasted_ratio if math.isfinite(self.user_wasted_ratio) else None
         return {"efficiency": self.efficiency, "wasted_bytes": self.wasted_bytes,
@@ -244,7 +255,7 @@ class _Visit:
     size: int
 
 
-def analyze(image, *, top: int = DEFAULT_TOP,
+def analyze(image: Layered, *, top: int = DEFAULT_TOP,
             on_layer: "Callable[[int, int], None] | None" = None) -> Analysis:
     """이미지를 분석합니다: 레이어별 변경, 효율, 낭비된 공간, 낭비가 큰 경로(``top`` 개).
 
@@ -259,7 +270,7 @@ def analyze(image, *, top: int = DEFAULT_TOP,
     layers = tuple(image.layers)
     lower = TreeBuilder()
     visits: "dict[str, list[_Visit]]" = {}
-    reports = []
+    reports: "list[LayerChanges]" = []
     for index, layer in enumerate(layers):
         entries = layer.entries
         for entry in _visited_entries(entries):
@@ -298,8 +309,10 @@ def _removed_size(lower: TreeBuilder, path: str) -> int:
     return _subtree_size(lower, path) if node is not None and node.kind == "dir" else 0
 
 
-def _layer_changes(index: int, layer, lower: TreeBuilder) -> LayerChanges:
-    added, modified, removed = [], [], []
+def _layer_changes(index: int, layer: Layer, lower: TreeBuilder) -> LayerChanges:
+    added: "list[Change]" = []
+    modified: "list[Change]" = []
+    removed: "list[Change]" = []
     own = {entry.path for entry in layer.entries if entry.kind not in ("whiteout", "opaque")}
     for entry in layer.entries:
         below = lower.nodes.get(entry.path)
@@ -321,7 +334,8 @@ def _layer_changes(index: int, layer, lower: TreeBuilder) -> LayerChanges:
 
 
 def _descendants(tree: TreeBuilder, path: str) -> "list[str]":
-    found, pending = [], [path]
+    found: "list[str]" = []
+    pending = [path]
     while pending:
         directory = pending.pop()
         for name in tree.children.get(directory, ()):
@@ -335,9 +349,9 @@ def _same_directory(old: Entry, new: Entry) -> bool:
     return old.kind == "dir" and (old.mode, old.uid, old.gid) == (new.mode, new.uid, new.gid)
 
 
-def _summarize(reports: list, visits: "dict[str, list[_Visit]]", top: int) -> Analysis:
+def _summarize(reports: "list[LayerChanges]", visits: "dict[str, list[_Visit]]", top: int) -> Analysis:
     sum_all = smallest_all = wasted = 0
-    repeated = []
+    repeated: "list[tuple[int, str]]" = []
     for path, seen in visits.items():
         total = sum(v.size for v in seen)
         sum_all += total

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from . import display
 from .entries import (
@@ -40,7 +41,8 @@ class Container:
         self.image = image
         self.name = name
         self.command = list(command) if command is not None else _default_command(image)
-        self._base = image.rootfs()._tree
+        rootfs: FileTree = image.rootfs()
+        self._base = rootfs._tree
         self._tree = self._base.copy()
         self._top = len(image.layers)
         self._changes: "dict[str, Entry]" = {}
@@ -85,10 +87,10 @@ class Container:
         existing = self._tree.nodes.get(path)
         if existing is not None and existing.kind == "dir":
             raise ImageLibError(f"{path!r}는 폴더라서 파일 내용을 쓸 수 없습니다.")
-        was_file = existing is not None and existing.kind == "file"
+        old_file = existing if existing is not None and existing.kind == "file" else None
         if mode is None:
-            mode = existing.mode if was_file else 0o644
-        uid, gid = (existing.entry.uid, existing.entry.gid) if was_file else (0, 0)  # its owner stays
+            mode = old_file.mode if old_file is not None else 0o644
+        uid, gid = (old_file.entry.uid, old_file.entry.gid) if old_file is not None else (0, 0)  # its owner stays
         self._record(File(data, mode=mode, path=path, uid=uid, gid=gid))
 
     def mkdir(self, path: str, mode: int = 0o755) -> None:
@@ -152,7 +154,8 @@ class Container:
 
     def diff(self) -> TreeDiff:
         """이미지와 비교해 추가(A)·수정(C)·삭제(D)된 경로(``docker diff`` 와 같은 생각)."""
-        return self.image.rootfs().diff(self.rootfs())
+        before: FileTree = self.image.rootfs()
+        return before.diff(self.rootfs())
 
     def layer(self, created_by: str = "", comment: str = "") -> Layer:
         """지금까지의 변경을 담은 레이어(커밋하면 이미지 맨 위에 얹힐 레이어)."""
@@ -165,7 +168,7 @@ class Container:
                 entries.append(node.entry.at(parent))
         return Layer.from_entries(entries, created_by=created_by, comment=comment)
 
-    def commit(self, message: str = "", changes: "Mapping[str, object] | None" = None,
+    def commit(self, message: str = "", changes: "Mapping[str, Any] | None" = None,
                author: str = "") -> Image:
         """컨테이너의 변경을 새 레이어로 굳혀 새 이미지를 만듭니다(``docker commit``).
 
@@ -224,7 +227,7 @@ class Container:
                 raise NotADirectoryError_(f"{path!r}: {head!r}는 폴더가 아니라서 그 안에 쓸 수 없습니다.")
         full = f"{head}/{name}" if head else name
         node = self._tree.nodes.get(full)
-        if follow_last and node is not None and node.kind == "symlink":
+        if follow_last and node is not None and isinstance(node.entry, Symlink):
             if hops >= MAX_SYMLINK_HOPS:
                 raise PathNotFoundError(f"{path!r}: 심볼릭 링크가 너무 많이 이어집니다(순환?).")
             target = node.entry.target

@@ -4,6 +4,13 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .filetree import FileTree
+    from .image import Image
+    from .layer import Layer
+    from .store import Store
 
 _UNITS = ("B", "KB", "MB", "GB", "TB")
 _MAX_ROWS = 30
@@ -46,7 +53,7 @@ class Code(str):
     """A table cell shown in monospace."""
 
 
-def layer_html(layer) -> str:
+def layer_html(layer: Layer) -> str:
     entries = [e for e in layer.entries]
     rows = [(Code("/" + e.path), _KIND_NAMES.get(e.kind, e.kind),
              human_size(e.size) if e.kind == "file" else "", oct(e.mode)[2:] if e.kind != "whiteout" else "")
@@ -65,7 +72,7 @@ def kind_name(kind: str) -> str:
     return _KIND_NAMES.get(kind, kind)
 
 
-def render_tree(tree, max_entries: int, show_layers: bool) -> str:
+def render_tree(tree: FileTree, max_entries: int, show_layers: bool) -> str:
     lines = ["/"]
     shown = 0
 
@@ -99,13 +106,13 @@ def render_tree(tree, max_entries: int, show_layers: bool) -> str:
     return "\n".join(lines)
 
 
-def tree_html(tree) -> str:
+def tree_html(tree: FileTree) -> str:
     text = html.escape(render_tree(tree, 60, True))
     return (f"<div><b>파일 트리</b> · 항목 {len(tree)}개 · 파일 {human_size(tree.size)} · "
             f"[L번호] = 그 항목을 준 레이어(0이 맨 아래)<pre>{text}</pre></div>")
 
 
-def image_html(image) -> str:
+def image_html(image: Image) -> str:
     config = image.config
     head = (f"<b>이미지</b> · ID <code>{image.id.short}</code> · 다이제스트 "
             f"<code>{image.digest.short}</code> · {image.os}/{image.architecture} · "
@@ -119,7 +126,7 @@ def image_html(image) -> str:
     return f"<div>{head}{layers}{conf}</div>"
 
 
-def store_html(store) -> str:
+def store_html(store: Store) -> str:
     rows = [(Code(name), Code(digest.short), human_size(size)) for name, digest, size in store._tag_rows()]
     usage = store.usage()
     foot = (f"<p>이미지 {usage.images}개 · 이름(태그) {usage.tags}개 · 이미지별로 센 크기 "

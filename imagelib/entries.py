@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass, field, replace
-from typing import BinaryIO, Protocol
+from typing import BinaryIO, Protocol, cast
 
 from .errors import InvalidPathError
 
@@ -117,13 +117,18 @@ class File(Entry):
             object.__setattr__(self, "data", bytes(self.data))
 
     @property
+    def _stored(self) -> "bytes | Content":
+        # __post_init__ has turned a str into UTF-8 bytes
+        return cast("bytes | Content", self.data)
+
+    @property
     def size(self) -> int:
-        data = self.data
+        data = self._stored
         return len(data) if isinstance(data, bytes) else data.size
 
     def read(self) -> bytes:
         """파일 내용(바이트)."""
-        data = self.data
+        data = self._stored
         if isinstance(data, bytes):
             return data
         with data.open() as stream:
@@ -136,7 +141,7 @@ class File(Entry):
     def open(self) -> BinaryIO:
         import io
 
-        data = self.data
+        data = self._stored
         return io.BytesIO(data) if isinstance(data, bytes) else data.open()
 
     def _payload(self) -> object:

@@ -6,6 +6,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 
 class ImageLibError(Exception):
     """imagelib가 내는 모든 오류의 조상입니다. ``except il.ImageLibError`` 하나로 모두 잡힙니다."""
@@ -97,3 +100,26 @@ class SkippedEntryWarning(UserWarning):
 
 class UnpackError(ImageLibError):
     """이미지를 폴더에 풀다가 실패했습니다(디스크 공간, 권한, 너무 긴 이름 등). 실패한 레이어는 되돌립니다."""
+
+
+
+# extra of pyproject.toml's [project.optional-dependencies] -> the top-level modules it installs
+OPTIONAL_MODULES = {"viz": ("matplotlib", "ipywidgets", "koreanize_matplotlib"), "progress": ("tqdm",)}
+
+
+@contextmanager
+def needs_extra(extra: str, needed_for: str) -> Iterator[None]:
+    """안에서 선택 패키지(extra)의 모듈이 없으면, 무엇을 설치할지 알려 주는 UnsupportedError를 냅니다.
+
+    ``with needs_extra("viz", "imagelib.viz의 그림"): import matplotlib``
+    """
+    try:
+        yield
+    except ModuleNotFoundError as error:
+        package = (error.name or "").partition(".")[0]
+        if package not in OPTIONAL_MODULES[extra]:
+            raise  # installed, but something inside it is missing: the original error says what
+        raise UnsupportedError(
+            f"{needed_for}에는 {package} 패키지가 필요한데 설치되어 있지 않습니다. "
+            f"pip install 'imagelib[{extra}]' 로 설치하세요(코스 전체는 pip install -r requirements.txt)."
+        ) from None

@@ -9,11 +9,15 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from . import display
-from .entries import Dir, Entry, File, Hardlink, Opaque, Whiteout, normalize_path
+from .entries import Dir, Entry, File, Hardlink, Opaque, Symlink, Whiteout, normalize_path
 from .errors import LayerFormatError, NotADirectoryError_, PathNotFoundError, ReadOnlyError
 from .tario import sort_key
+
+if TYPE_CHECKING:
+    from .layer import Layer
 
 MAX_SYMLINK_HOPS = 40
 
@@ -181,7 +185,7 @@ class TreeBuilder:
                 continue
             candidate = "/".join(resolved + [name])
             node = self.nodes.get(candidate)
-            if node is not None and node.kind == "symlink" and (pending or follow_last):
+            if node is not None and isinstance(node.entry, Symlink) and (pending or follow_last):
                 hops += 1
                 if hops > MAX_SYMLINK_HOPS:
                     raise PathNotFoundError(f"{path!r}: 심볼릭 링크가 너무 많이 이어집니다(순환?).")
@@ -223,13 +227,15 @@ class FileTree:
     """레이어를 모두 겹친 결과(유니언 뷰). 읽기 전용이며, 만든 뒤에는 바뀌지 않습니다."""
 
     __slots__ = ("_tree", "_layer_count")
+    _tree: TreeBuilder
+    _layer_count: int
 
     def __init__(self, builder: TreeBuilder, layer_count: int) -> None:
         object.__setattr__(self, "_tree", builder)
         object.__setattr__(self, "_layer_count", layer_count)
 
     @classmethod
-    def from_layers(cls, layers: Iterable) -> "FileTree":
+    def from_layers(cls, layers: Iterable[Layer]) -> "FileTree":
         """레이어들(아래→위 순서)을 차례로 겹쳐 파일 트리를 만듭니다."""
         builder = TreeBuilder()
         count = 0
@@ -300,9 +306,9 @@ class FileTree:
         modified = [p for p in mine if p in theirs and not mine[p].same_as(theirs[p])]
         return TreeDiff(*(tuple(sorted(group, key=sort_key)) for group in (added, modified, deleted)))
 
-    def snapshot(self) -> "dict[str, tuple]":
+    def snapshot(self) -> "dict[str, tuple[str, int, bytes | str | None]]":
         """비교하기 쉬운 요약: 경로 → (종류, 권한, 내용 또는 링크 대상)."""
-        result = {}
+        result: "dict[str, tuple[str, int, bytes | str | None]]" = {}
         for node in self.walk():
             payload = node.read_bytes() if node.kind in ("file", "hardlink") else node.target
             result[node.path] = (node.kind if node.kind != "hardlink" else "file", node.mode, payload)

@@ -57,7 +57,10 @@ def _progress(total: int, description: str):
     """A tqdm bar on stderr when stderr is a terminal; otherwise None."""
     if not _interactive() or total <= 0:
         return None
-    from tqdm import tqdm
+    try:
+        from tqdm import tqdm
+    except ModuleNotFoundError:  # tqdm comes with the [progress] extra; the bar is only a nicety
+        return None
 
     return tqdm(total=total, desc=description, unit="레이어", file=sys.stderr, leave=False)
 

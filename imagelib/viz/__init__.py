@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import importlib
 
+from ..errors import needs_extra
+
 _EXPORTS = {
     "films": "films",
     "sharing": "charts",
@@ -42,7 +44,9 @@ def __getattr__(name: str) -> object:
     module_name = _EXPORTS.get(name)
     if module_name is None:
         raise AttributeError(f"module 'imagelib.viz' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{module_name}", __name__), name)
+    with needs_extra("viz", f"imagelib.viz.{name}"):
+        module = importlib.import_module(f".{module_name}", __name__)
+    value = getattr(module, name)
     globals()[name] = value
     return value
 

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from typing import NamedTuple
 
 from .. import display
+from ..errors import needs_extra
 from .fonts import korean_rc, register_fonts
 
 # Okabe & Ito (2008), "Color Universal Design": distinguishable with every common colour-vision deficiency.
@@ -55,8 +56,9 @@ STYLE = {
 @contextmanager
 def drawing() -> Iterator[None]:
     """Draw one of our figures: matplotlib defaults + our style + the Korean font, restored afterwards."""
-    import matplotlib
-    import matplotlib.style
+    with needs_extra("viz", "imagelib.viz의 그림"):
+        import matplotlib
+        import matplotlib.style
 
     register_fonts()
     interactive = None

@@ -1,0 +1,52 @@
+"""The type checker: mypy with the settings in pyproject.toml (strict for the core modules)."""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# Strict, and never to be relaxed in pyproject.toml's [[tool.mypy.overrides]].
+CORE = ("imagelib.analyze", "imagelib.container", "imagelib.digest", "imagelib.display", "imagelib.entries",
+        "imagelib.errors", "imagelib.filetree", "imagelib.readonly", "imagelib.reference")
+
+
+def mypy_settings() -> dict:
+    pyprojecttoml = pytest.importorskip("setuptools.config.pyprojecttoml")
+    return pyprojecttoml.load_file(ROOT / "pyproject.toml")["tool"]["mypy"]
+
+
+def covers(pattern: str, module: str) -> bool:
+    if pattern.endswith(".*"):
+        return module == pattern[:-2] or module.startswith(pattern[:-1])
+    return module == pattern
+
+
+@pytest.mark.slow
+def test_mypy_finds_no_errors():
+    if importlib.util.find_spec("mypy") is None:
+        pytest.skip("mypy가 없어 타입 검사를 건너뜁니다 (pip install -r requirements-test.txt)")
+    result = subprocess.run([sys.executable, "-m", "mypy"], cwd=ROOT, capture_output=True, text=True,
+                            timeout=600)
+    assert result.returncode == 0, f"mypy:\n{result.stdout}{result.stderr}"
+
+
+def test_core_modules_are_strict():
+    settings = mypy_settings()
+    assert settings["strict"] is True  # mypy's strict is global: the overrides below only relax
+    for override in settings.get("overrides", []):
+        patterns = override["module"] if isinstance(override["module"], list) else [override["module"]]
+        relaxed = [m for m in CORE for p in patterns if covers(p, m)]
+        assert not relaxed, f"core modules relaxed by an override: {relaxed}"
+    excluded = settings.get("untyped_calls_exclude", [])
+    assert not [m for m in CORE for p in excluded if covers(p + ".*", m)]
+
+
+def test_core_modules_exist():
+    for module in CORE:
+        assert (ROOT / (module.replace(".", "/") + ".py")).is_file(), module
