@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
-SHARED = PROJECT_ROOT.parent / "shared"
-REAL_IMAGES = SHARED / "real-images"
-OCI_SCHEMAS = SHARED / "oci-schema"
+# Tests are in folders that mirror the package; the helpers several folders share are in support/.
+sys.path.insert(0, str(Path(__file__).resolve().parent / "support"))
+
+from paths import OCI_SCHEMAS, PROJECT_ROOT, REAL_IMAGES, SHARED  # noqa: E402
+
+__all__ = ["OCI_SCHEMAS", "PROJECT_ROOT", "REAL_IMAGES", "SHARED", "real_image"]
 
 
 @pytest.fixture(autouse=True)

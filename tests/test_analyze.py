@@ -13,11 +13,10 @@ import tarfile
 from pathlib import Path
 
 import pytest
+from paths import REAL_IMAGES
 
 import imagelib as il
 from imagelib import tario
-
-REAL_IMAGES = Path(__file__).resolve().parents[1].parent / "shared" / "real-images"
 
 
 def image_of(*layers: il.Layer) -> il.Image:

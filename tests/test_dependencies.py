@@ -8,13 +8,13 @@ import subprocess
 import sys
 import textwrap
 import warnings
-from pathlib import Path
 
 import pytest
+from paths import PROJECT_ROOT
 
 import imagelib
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = PROJECT_ROOT
 
 # What the extras bring along without being extras themselves (ipywidgets -> IPython, matplotlib -> numpy).
 BROUGHT_BY_EXTRAS = ("IPython", "numpy")

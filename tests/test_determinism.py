@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from determinism_probe import build
 
-PROBE = Path(__file__).with_name("determinism_probe.py")
+PROBE = Path(__file__).parent / "support" / "determinism_probe.py"
 
 
 def run_probe(python: str, seed: str) -> dict:

@@ -16,8 +16,9 @@ import ast
 from pathlib import Path
 
 import pytest
+from paths import PROJECT_ROOT
 
-PACKAGE = Path(__file__).resolve().parents[1] / "imagelib"
+PACKAGE = PROJECT_ROOT / "imagelib"
 CORE = "core"
 TOP = {"viz", "cli", "__main__"}  # may import anything; nothing below imports them
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import importlib.util
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
+from paths import PROJECT_ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = PROJECT_ROOT
 
 # Strict, and never to be relaxed in pyproject.toml's [[tool.mypy.overrides]].
 CORE = ("imagelib.analyze", "imagelib.container", "imagelib.digest", "imagelib.display", "imagelib.entries",

@@ -5,9 +5,9 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
+from paths import PROJECT_ROOT
 
 import imagelib as il
 from imagelib import course_examples as examples
@@ -322,7 +322,7 @@ def test_same_digests_in_another_process(note, seed):
     env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
     env["PYTHONHASHSEED"] = seed
     done = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True, env=env,
-                          timeout=120, cwd=Path(__file__).resolve().parents[1])
+                          timeout=120, cwd=PROJECT_ROOT)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == {"final": str(note.image.digest),
                                        "build": str(note.stages["build"].digest),

@@ -9,12 +9,12 @@ import tarfile
 from pathlib import Path
 
 import pytest
+from paths import REAL_IMAGES
 
 import imagelib as il
 
 pytestmark = pytest.mark.interop
 
-REAL_IMAGES = Path(__file__).resolve().parents[1].parent / "shared" / "real-images"
 INSECURE = ("--insecure-policy",)
 
 # The fixtures (real and fake registries) live in tests/registry_server.py.

@@ -6,15 +6,13 @@ import argparse
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
+from paths import REAL_IMAGES
 
 import imagelib as il
 from imagelib.cli import main
 from imagelib.cli.parser import byte_size
-
-REAL_IMAGES = Path(__file__).resolve().parents[1].parent / "shared" / "real-images"
 
 
 def wasteful_image() -> il.Image:

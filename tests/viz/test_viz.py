@@ -20,15 +20,13 @@ from conftest import real_image  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 from matplotlib.path import Path as MplPath  # noqa: E402
 from matplotlib.text import Text  # noqa: E402
+from paths import PROJECT_ROOT
 
 import imagelib as il  # noqa: E402
 from imagelib.display import human_size  # noqa: E402
 from imagelib.viz import fonts  # noqa: E402
 from imagelib.viz.style import clip_path, fold, listing, step_text  # noqa: E402
 from imagelib.viz.treeview import tree_rows  # noqa: E402
-
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
-
 
 # -- images to draw -------------------------------------------------------------------------
 

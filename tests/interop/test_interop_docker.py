@@ -29,7 +29,7 @@ import imagelib as il
 
 pytestmark = pytest.mark.interop
 
-# The real registry fixture (Debian's docker-registry) lives in tests/registry_server.py.
+# The real registry fixture (Debian's docker-registry) lives in tests/support/registry_server.py.
 pytest_plugins = ["registry_server"]
 
 DOCKER_IO_CLIENT = "/usr/bin/docker"

@@ -11,12 +11,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from paths import PROJECT_ROOT, REAL_IMAGES, SHARED  # noqa: F401  (re-exported to the tests)
 
 import imagelib as il
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
-SHARED = PROJECT_ROOT.parent / "shared"
-REAL_IMAGES = SHARED / "real-images"
 OCI_SCHEMAS = SHARED / "oci-schema"
 
 # Every archive in ../shared/real-images that holds images, with the number of layers of each

@@ -1,9 +1,10 @@
 """The project's promises to a newcomer: README's two commands, CI running the same test command."""
 
 import re
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from paths import PROJECT_ROOT
+
+ROOT = PROJECT_ROOT
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
