@@ -247,9 +247,15 @@ class Store:
             raise TagNotFoundError(f"저장소에 블롭 {digest}가 없습니다(지워졌거나 손상됨).")
         return blob
 
+    def _small_blob(self, digest: Digest, what: str) -> bytes:
+        """A JSON blob (manifest, config): refused by its size before it is read."""
+        blob = self._blob(digest)
+        self._limits.check_json_size(blob.size, f"{self._backend.location}의 {what} 블롭 {digest}")
+        return blob.read()
+
     def _manifest(self, digest: Digest) -> Manifest:
         """The manifest blob ``digest``, checked against its name and parsed once."""
-        data = self._blob(digest).read()
+        data = self._small_blob(digest, "매니페스트")
         actual = Digest.of_bytes(data)
         if actual != digest:
             raise DigestMismatchError(f"{self._backend.location}의 매니페스트 블롭 {digest}의 내용의 해시가 "
@@ -258,7 +264,7 @@ class Store:
 
     def _load(self, digest: Digest) -> Image:
         manifest = self._manifest(digest)
-        config_bytes = self._blob(manifest.config.digest).read()
+        config_bytes = self._small_blob(manifest.config.digest, "이미지 설정")
         layers = [Layer.from_tar(self._blob(d.digest), media_type=d.media_type or None,
                                  expected_digest=d.digest, expected_size=d.size, limits=self._limits)
                   for d in manifest.layers]
