@@ -210,6 +210,7 @@ class LayoutBackend:
         self.manifests: "list[Digest]" = []
         self._foreign: "list[Descriptor]" = []  # index entries imagelib keeps as they were
         self._info: "dict[Digest, Descriptor]" = {}
+        self._listed: "dict[Digest, Descriptor]" = {}  # entries as index.json lists them, names aside
         self._lock = FolderLock(self.root)
         if not os.path.exists(self.root):
             self._create()
@@ -284,6 +285,7 @@ class LayoutBackend:
                 foreign.append(entry)
                 continue
             digest, name = found
+            self._listed[digest] = entry.with_changes(annotations={})
             if digest not in manifests:
                 manifests.append(digest)
             if name is not None:
@@ -348,7 +350,9 @@ class LayoutBackend:
 
         Under the folder lock, index.json is read again and only the names and manifests this
         store changed since it last read or wrote the index are applied, so two processes
-        writing one store lose nothing. The result becomes ``self.index`` / ``self.manifests``.
+        writing one store lose nothing, and a manifest another process removed meanwhile is
+        not listed again unless this store added it. The result becomes ``self.index`` /
+        ``self.manifests``.
         """
         with self.locked():
             disk_index, disk_manifests, self._foreign = self._load_index()
@@ -359,8 +363,11 @@ class LayoutBackend:
             merged.update({name: digest for name, digest in index.items() if self.index.get(name) != digest})
             dropped = set(self.manifests) - set(manifests)
             kept = set(merged.values())
+            added = [d for d in manifests if d not in self.manifests]
             merged_manifests = [d for d in disk_manifests if d not in dropped or d in kept]
-            merged_manifests += [d for d in manifests if d not in merged_manifests]
+            for digest in [*added, *merged.values()]:
+                if digest not in merged_manifests:
+                    merged_manifests.append(digest)
             self._write_index(merged, merged_manifests)
             self.index, self.manifests = merged, merged_manifests
 
@@ -389,8 +396,13 @@ class LayoutBackend:
 
     def _descriptor(self, digest: Digest) -> Descriptor:
         if digest not in self._info:
-            manifest = Manifest.parse(self._blob_bytes(digest, "매니페스트"), f"매니페스트 {digest}")
-            config_bytes = self._blob_bytes(manifest.config.digest, "이미지 설정")
+            try:
+                manifest = Manifest.parse(self._blob_bytes(digest, "매니페스트"), f"매니페스트 {digest}")
+                config_bytes = self._blob_bytes(manifest.config.digest, "이미지 설정")
+            except ImageLibError:
+                if digest in self._listed:
+                    return self._listed[digest]  # a damaged entry stays as listed; verify() reports it
+                raise
             self._info[digest] = image_descriptor(manifest, config_bytes)
         return self._info[digest]
 
