@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .. import display
@@ -20,6 +21,7 @@ from ..layer import Layer
 from ..limits import Limits, resolve_limits
 from ..oci import Manifest
 from ..reference import Reference, parse_reference, tag_name
+from .disk import is_disk_full, writing
 from .layout import LayoutBackend
 from .memory import MemoryBackend
 
@@ -74,9 +76,12 @@ class Store:
         """
         self._limits = resolve_limits(limits)
         if path is None:
+            self._folder = None
             self._backend = MemoryBackend()
         else:
-            self._backend = LayoutBackend(os.fspath(path), self._limits)
+            self._folder = f"저장소 폴더 {os.fspath(path)!r}"
+            with writing(self._folder):
+                self._backend = LayoutBackend(os.fspath(path), self._limits)
         self._names: "dict[str, Digest]" = dict(self._backend.index)
         self._manifests: "list[Digest]" = list(self._backend.manifests)
         self._cache: "dict[Digest, Image]" = {}
@@ -97,7 +102,7 @@ class Store:
         """Store every image with its names in one go: on failure, none of them (no blob, no name)."""
         for image, _ in named:
             getattr(self._backend, "check_image", lambda image: None)(image)  # e.g. what a format forbids
-        with self._locked():  # blobs and index together: a concurrent gc cannot take the new blobs
+        with self._writing(), self._locked():  # blobs and index together: a gc cannot take new blobs
             self._reload()  # what other processes removed meanwhile is not ours to write back
             written: "list[Digest]" = []
             try:
@@ -134,7 +139,7 @@ class Store:
         다른 프로세스가 그 이미지를 지웠으면(이름을 떼고 gc) ``TagNotFoundError`` 를 냅니다.
         """
         key = tag_name(target)
-        with self._locked():
+        with self._writing(), self._locked():
             self._reload()
             digest = self.resolve(source)
             if self._backend.get_blob(digest) is None:
@@ -147,7 +152,7 @@ class Store:
     def untag(self, ref: "str | Reference") -> Digest:
         """이름 하나를 뗍니다(``docker rmi 이름`` 의 이름 떼기). 이미지 내용은 gc() 전까지 남습니다."""
         key = tag_name(ref)
-        with self._locked():
+        with self._writing(), self._locked():
             self._reload()
             if key not in self._names:
                 raise TagNotFoundError(f"저장소에 {parse_reference(ref).familiar!r} 이름이 없습니다. "
@@ -286,8 +291,11 @@ class Store:
         return f"이미지 {', '.join(names)}" if names else f"이름 없는 이미지 {digest}"
 
     def gc(self) -> "list[Digest]":
-        """어떤 이름에서도 닿지 않는 이미지와 블롭을 지웁니다. 지운 블롭의 다이제스트 목록."""
-        with self._locked():
+        """어떤 이름에서도 닿지 않는 이미지와 블롭을 지웁니다. 지운 블롭의 다이제스트 목록.
+
+        디스크가 가득 차 index.json을 새로 쓸 수 없으면 이름 없는 이미지의 레이어부터 지워 자리를 만듭니다.
+        """
+        with self._writing(), self._locked():
             self._reload()  # names another process added since are live too
             return self._gc()
 
@@ -307,11 +315,22 @@ class Store:
                 keep |= parts
         # Blind, only blobs of readable unnamed manifests go: any other might be the lost image's.
         removed = [d for d in self._backend.blob_digests() if d not in keep and (not blind or d in claimed)]
-        self._save_index(self._names, [d for d in self._manifests if d in live])
-        for digest in removed:
+        manifests = [d for d in self._manifests if d in live]
+        try:
+            self._save_index(self._names, manifests)
+        except OSError as error:
+            if not is_disk_full(error):
+                raise
+            # No room for the new index.json: first free what the old one does not list itself.
+            self._delete_blobs(d for d in removed if d not in self._manifests)
+            self._save_index(self._names, manifests)
+        self._delete_blobs(removed)
+        return removed
+
+    def _delete_blobs(self, digests: "Iterable[Digest]") -> None:
+        for digest in digests:
             self._backend.delete_blob(digest)
             self._cache.pop(digest, None)
-        return removed
 
     # -- internals ------------------------------------------------------------------------
 
@@ -363,6 +382,10 @@ class Store:
         if reload is not None:
             reload()
             self._names, self._manifests = dict(self._backend.index), list(self._backend.manifests)
+
+    def _writing(self):
+        """Disk failures (full, read-only) as a DiskError naming the store's folder."""
+        return contextlib.nullcontext() if self._folder is None else writing(self._folder)
 
     def _locked(self):
         """The backend's cross-process lock (a no-op for memory)."""
