@@ -16,6 +16,7 @@ from .digest import Digest
 from .entries import Dir, File, Hardlink, Opaque, Symlink, Whiteout
 from .errors import (
     DigestMismatchError,
+    DiskError,
     ImageFormatError,
     ImageLibError,
     InvalidDigestError,
@@ -62,7 +63,7 @@ __all__ = [
     "TreeDiff", "TreeEntry", "UnsupportedError", "Usage", "Whiteout", "parse_reference",
     "open", "save", "unpack",
     "Limits", "LimitExceededError", "SkippedEntryWarning", "UnpackError", "UnsafeEntryError",
-    "UnsafePathError",
+    "UnsafePathError", "DiskError",
     "AccessDeniedError", "AuthenticationError", "PushReport", "Registry", "RegistryError",
     "RegistryNotFoundError", "RegistryUnreachableError", "viz",
     "BuildError", "BuildResult", "build", "catalog", "oci",

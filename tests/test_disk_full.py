@@ -100,7 +100,7 @@ def test_put_on_a_full_disk_raises_in_korean_and_keeps_what_was_stored(disk):
     store = il.Store(path)
     il.Store(path).put(_small(1), "small:1")  # stored by another Store object: not in store's cache
     blobs = _blob_names(path)
-    with pytest.raises(il.errors.DiskError) as info:
+    with pytest.raises(il.DiskError) as info:
         store.put(_big(3), "big:1")
     _check_full_error(info, str(path))
     assert _blob_names(path) == blobs  # no half-written blob, no temp file, no blob of the failed put
@@ -120,7 +120,7 @@ def test_tag_and_gc_on_a_full_disk(disk):
     store.untag("big:1")
     _fill(disk)
     for attempt in (lambda: store.tag("small:1", "small:latest"), lambda: store.untag("small:1")):
-        with pytest.raises(il.errors.DiskError) as info:
+        with pytest.raises(il.DiskError) as info:
             attempt()
         _check_full_error(info, str(path))
     assert store.tags() == ["small:1"] and store.get("small:1") == _small(1)
@@ -134,7 +134,7 @@ def test_tag_and_gc_on_a_full_disk(disk):
 @pytest.mark.parametrize("format", ["oci", "oci-archive", "docker-archive"])
 def test_save_on_a_full_disk_leaves_nothing(disk, format):
     target = disk / ("out" if format == "oci" else "out.tar")
-    with pytest.raises(il.errors.DiskError) as info:
+    with pytest.raises(il.DiskError) as info:
         il.save(_big(3), target, format=format, ref="big:1")
     _check_full_error(info, str(target))
     assert os.listdir(disk) == []
@@ -147,14 +147,14 @@ def test_save_of_a_store_into_an_existing_layout_is_all_or_nothing(disk):
     source = il.Store()
     source.put(_small(2), "small:2")
     source.put(_big(3), "big:1")
-    with pytest.raises(il.errors.DiskError) as info:
+    with pytest.raises(il.DiskError) as info:
         il.save(source, path)
     _check_full_error(info, str(path))
     assert _blob_names(path) == blobs
     assert il.Store(path).tags() == ["small:1"] and il.Store(path).verify() == []
     empty = disk / "empty"
     empty.mkdir()
-    with pytest.raises(il.errors.DiskError):
+    with pytest.raises(il.DiskError):
         il.save(source, empty)
     assert os.listdir(empty) == []
 
@@ -183,7 +183,7 @@ def test_a_read_only_folder(read_only, tmp_path):
         "save": lambda: il.save(_small(2), read_only / "x.tar", format="oci-archive"),
     }
     for what, attempt in attempts.items():
-        with pytest.raises(il.errors.DiskError) as info:
+        with pytest.raises(il.DiskError) as info:
             attempt()
         assert READ_ONLY in str(info.value) and str(read_only) in str(info.value), what
         assert info.value.errno == errno.EROFS, what
