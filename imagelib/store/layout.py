@@ -276,7 +276,7 @@ class LayoutBackend:
     def _load_index(self) -> "tuple[dict[str, Digest], list[Digest], list[Descriptor]]":
         entries = Index.parse(self._read_small(INDEX_FILE), f"{self._name}/{INDEX_FILE}").manifests
         index: "dict[str, Digest]" = {}
-        manifests: "list[Digest]" = []
+        manifests: "dict[Digest, None]" = {}  # ordered, without repeats
         foreign: "list[Descriptor]" = []
         default_repository = repository_from_folder(self.root)
         for entry in entries:
@@ -286,11 +286,10 @@ class LayoutBackend:
                 continue
             digest, name = found
             self._listed[digest] = entry.with_changes(annotations={})
-            if digest not in manifests:
-                manifests.append(digest)
+            manifests[digest] = None
             if name is not None:
                 index[name] = digest
-        return index, manifests, foreign
+        return index, list(manifests), foreign
 
     @staticmethod
     def _read_entry(entry: Descriptor, default_repository: str) -> "tuple[Digest, str | None] | None":
@@ -363,19 +362,24 @@ class LayoutBackend:
             merged.update({name: digest for name, digest in index.items() if self.index.get(name) != digest})
             dropped = set(self.manifests) - set(manifests)
             kept = set(merged.values())
-            added = [d for d in manifests if d not in self.manifests]
+            known = set(self.manifests)
             merged_manifests = [d for d in disk_manifests if d not in dropped or d in kept]
-            for digest in [*added, *merged.values()]:
-                if digest not in merged_manifests:
+            listed = set(merged_manifests)
+            for digest in [*(d for d in manifests if d not in known), *merged.values()]:
+                if digest not in listed:  # added by this store, or named but not listed
                     merged_manifests.append(digest)
+                    listed.add(digest)
             self._write_index(merged, merged_manifests)
             self.index, self.manifests = merged, merged_manifests
 
     def _write_index(self, index: "dict[str, Digest]", manifests: "list[Digest]") -> None:
         foreign_digests = {entry.digest for entry in self._foreign}
+        names_of: "dict[Digest, list[str]]" = {}
+        for name, target in index.items():
+            names_of.setdefault(target, []).append(name)
         items = []
         for digest in manifests:
-            names = tuple(sorted(name for name, target in index.items() if target == digest))
+            names = tuple(sorted(names_of.get(digest, ())))
             if not names and digest in foreign_digests:
                 continue
             items.append(IndexItem(self._descriptor(digest), names))
