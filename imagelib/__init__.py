@@ -17,6 +17,7 @@ from .dockerfile import BuildCache, BuildContext, BuildError, BuildResult, Build
 from .entries import Dir, File, Hardlink, Opaque, Symlink, Whiteout
 from .errors import (
     DigestMismatchError,
+    DiskError,
     ImageFormatError,
     ImageLibError,
     InvalidDigestError,
@@ -64,7 +65,7 @@ __all__ = [
     "TreeDiff", "TreeEntry", "UnsupportedError", "Usage", "Whiteout", "parse_reference",
     "open", "save", "unpack",
     "Limits", "LimitExceededError", "SkippedEntryWarning", "UnpackError", "UnsafeEntryError",
-    "UnsafePathError",
+    "UnsafePathError", "DiskError",
     "AccessDeniedError", "AuthenticationError", "PushReport", "Registry", "RegistryError",
     "RegistryNotFoundError", "RegistryUnreachableError", "viz",
     "BuildCache", "BuildContext", "BuildError", "BuildResult", "BuildStep", "PullEstimate", "build", "catalog",

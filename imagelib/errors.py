@@ -94,6 +94,16 @@ class LimitExceededError(ImageLibError):
     """읽던 이미지·레이어가 한도(il.Limits)를 넘었습니다(압축 폭탄, 너무 많은 항목, 너무 큰 JSON 등)."""
 
 
+class DiskError(ImageLibError, OSError):
+    """디스크에 쓰지 못했습니다(빈 공간이 없음, 쓸 권한이 없음, 읽기 전용 등). 이미 저장된 것은 그대로 있습니다.
+
+    ``OSError`` 이기도 하므로 ``errno`` (예: ``errno.ENOSPC``)로 원인을 가릴 수 있습니다.
+    """
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
 class SkippedEntryWarning(UserWarning):
     """레이어의 항목 하나를 건너뛰었다는 경고(장치 파일, FIFO처럼 imagelib가 담지 않는 것)."""
 

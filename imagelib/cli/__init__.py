@@ -23,6 +23,7 @@ EXIT_OK, EXIT_FAILED_CHECK, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
 def main(argv: "Sequence[str] | None" = None) -> int:
     """명령줄 진입점. 종료 코드를 돌려줍니다(0 성공, 1 CI 기준 실패, 2 오류)."""
     from ..errors import ImageLibError
+    from ..store.disk import disk_error
 
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -34,9 +35,8 @@ def main(argv: "Sequence[str] | None" = None) -> int:
         return _fail(f"파일이나 폴더 {error.filename!r}을(를) 찾을 수 없습니다. 경로를 확인하세요.")
     except PermissionError as error:
         return _fail(f"{error.filename!r}에 접근할 권한이 없습니다. 권한을 확인하세요.")
-    except OSError as error:
-        where = f" {error.filename!r}" if error.filename else ""
-        return _fail(f"파일{where}을(를) 읽거나 쓰지 못했습니다({error.strerror or error}).")
+    except OSError as error:  # a full or read-only disk says so in Korean
+        return _fail(str(disk_error(error, repr(error.filename) if error.filename else "파일")))
     except KeyboardInterrupt:
         print("중단했습니다.", file=sys.stderr)
         return EXIT_INTERRUPTED

@@ -8,7 +8,10 @@ since Docker 1.10 reads.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
+import tempfile
 from collections.abc import Iterable, Sequence
 from typing import BinaryIO
 
@@ -20,7 +23,8 @@ from ..image import Image
 from ..oci import dump_json
 from ..reference import Reference, parse_reference, tag_name
 from ..store import Store
-from ..store.atomic import atomic_file
+from ..store.atomic import TEMP_PREFIX, atomic_file
+from ..store.disk import writing
 from ..store.layout import (
     BLOBS_DIR,
     INDEX_FILE,
@@ -58,17 +62,18 @@ def save(img_or_store: "Image | Store", path: "str | os.PathLike", format: str =
     for image, _ in named:
         require_layers(image)
     path = os.fspath(path)
-    if format == "oci":
-        _save_layout(named, path)
-        return
-    folder = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(folder):
-        raise ImageLibError(f"{os.path.basename(path)!r}을(를) 저장할 폴더가 없습니다. 폴더를 먼저 만드세요.")
-    if os.path.isdir(path):
-        raise ImageLibError(
-            f"{os.path.basename(path)!r}은(는) 폴더입니다. {format} 형식은 tar 파일 경로를 주세요.")
-    with atomic_file(path) as out:
-        write_archive(named, out, docker=format == "docker-archive")
+    with writing(repr(path)):  # a full or read-only disk: a Korean DiskError, nothing half-written
+        if format == "oci":
+            _save_layout(named, path)
+            return
+        folder = os.path.dirname(os.path.abspath(path))
+        if not os.path.isdir(folder):
+            raise ImageLibError(f"{os.path.basename(path)!r}을(를) 저장할 폴더가 없습니다. 폴더를 먼저 만드세요.")
+        if os.path.isdir(path):
+            raise ImageLibError(
+                f"{os.path.basename(path)!r}은(는) 폴더입니다. {format} 형식은 tar 파일 경로를 주세요.")
+        with atomic_file(path) as out:
+            write_archive(named, out, docker=format == "docker-archive")
 
 
 def _named_images(img_or_store: "Image | Store", ref: object) -> "list[Named]":
@@ -93,11 +98,46 @@ def _named_images(img_or_store: "Image | Store", ref: object) -> "list[Named]":
 
 
 def _save_layout(named: "list[Named]", path: str) -> None:
-    target = Store(path)
-    for image, names in named:
-        target.put(image)
-        for name in names:
-            target.tag(image.digest, name)
+    """Add the images to the layout at ``path``; a new folder appears only when complete."""
+    if not os.path.lexists(path):
+        _save_new_layout(named, path)
+        return
+    was_empty = os.path.isdir(path) and not os.listdir(path)
+    try:
+        Store(path)._put_all(named)  # all images and names, or none of them
+    except BaseException:
+        if was_empty:
+            _empty_folder(path)
+        raise
+
+
+def _save_new_layout(named: "list[Named]", path: str) -> None:
+    parent = os.path.dirname(os.path.abspath(path))
+    os.makedirs(parent, exist_ok=True)
+    temp = tempfile.mkdtemp(prefix=TEMP_PREFIX, dir=parent)
+    try:
+        Store(temp)._put_all(named)
+        os.chmod(temp, 0o777 & ~_umask())  # mkdtemp made it private; a new folder is made as usual
+        os.rename(temp, path)
+    except BaseException:
+        shutil.rmtree(temp, ignore_errors=True)
+        raise
+
+
+def _empty_folder(path: str) -> None:
+    for name in os.listdir(path):
+        member = os.path.join(path, name)
+        if os.path.isdir(member) and not os.path.islink(member):
+            shutil.rmtree(member, ignore_errors=True)
+        else:
+            with contextlib.suppress(OSError):
+                os.remove(member)
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 class _LayerContent:

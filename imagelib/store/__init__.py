@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .. import display
@@ -21,6 +21,7 @@ from ..layer import Layer
 from ..limits import Limits, resolve_limits
 from ..oci import Manifest
 from ..reference import Reference, parse_reference, tag_name
+from .disk import is_disk_full, writing
 from .layout import LayoutBackend
 from .memory import MemoryBackend
 
@@ -75,9 +76,12 @@ class Store:
         """
         self._limits = resolve_limits(limits)
         if path is None:
+            self._folder = None
             self._backend = MemoryBackend()
         else:
-            self._backend = LayoutBackend(os.fspath(path), self._limits)
+            self._folder = f"저장소 폴더 {os.fspath(path)!r}"
+            with writing(self._folder):
+                self._backend = LayoutBackend(os.fspath(path), self._limits)
         self._names: "dict[str, Digest]" = dict(self._backend.index)
         self._manifests: "list[Digest]" = list(self._backend.manifests)
         self._cache: "dict[Digest, Image]" = {}
@@ -85,41 +89,77 @@ class Store:
     # -- putting images in ----------------------------------------------------------------
 
     def put(self, image: Image, ref: "str | Reference | None" = None) -> Digest:
-        """이미지를 저장하고(이미 있는 블롭은 건너뜀) ``ref`` 이름을 붙입니다. 매니페스트 다이제스트를 돌려줍니다."""
+        """이미지를 저장하고(이미 있는 블롭은 건너뜀) ``ref`` 이름을 붙입니다. 매니페스트 다이제스트를 돌려줍니다.
+
+        실패하면(디스크가 가득 참 등) 이번에 쓴 블롭을 지우고 이름표도 그대로 둡니다.
+        """
         if not isinstance(image, Image):
             raise ImageLibError(f"Store.put에는 il.Image가 필요합니다({type(image).__name__}를 받았습니다).")
-        getattr(self._backend, "check_image", lambda image: None)(image)  # e.g. what a format forbids
-        key = None if ref is None else tag_name(ref)
-        with self._locked():  # blobs and index together: a concurrent gc cannot take the new blobs
-            for layer in image.layers:
-                if self._backend.get_blob(layer.digest) is None:
-                    self._backend.put_blob(layer._blob)
-            self._backend.put_blob(Blob.from_bytes(image.config_bytes))
-            self._backend.put_blob(Blob.from_bytes(image.manifest_bytes))
-            digest = image.digest
-            self._cache[digest] = image
-            if digest not in self._manifests:
-                self._manifests.append(digest)
-            if key is not None:
-                self._names[key] = digest
-            self._save_index()
-        return digest
+        self._put_all([(image, () if ref is None else (tag_name(ref),))])
+        return image.digest
+
+    def _put_all(self, named: "list[tuple[Image, tuple[str, ...]]]") -> None:
+        """Store every image with its names in one go: on failure, none of them (no blob, no name)."""
+        for image, _ in named:
+            getattr(self._backend, "check_image", lambda image: None)(image)  # e.g. what a format forbids
+        with self._writing(), self._locked():  # blobs and index together: a gc cannot take new blobs
+            self._reload()  # what other processes removed meanwhile is not ours to write back
+            written: "list[Digest]" = []
+            try:
+                for image, _ in named:
+                    written += self._put_blobs(image)
+                names, manifests = dict(self._names), list(self._manifests)
+                for image, keys in named:
+                    if image.digest not in manifests:
+                        manifests.append(image.digest)
+                    names.update(dict.fromkeys(keys, image.digest))
+                self._save_index(names, manifests)
+            except BaseException:
+                for digest in written:
+                    with contextlib.suppress(OSError):
+                        self._backend.delete_blob(digest)
+                raise
+        for image, _ in named:
+            self._cache[image.digest] = image
+
+    def _put_blobs(self, image: Image) -> "list[Digest]":
+        """Write the blobs of ``image`` the store lacks; the digests of those written."""
+        written = []
+        blobs = [layer._blob for layer in image.layers]
+        blobs += [Blob.from_bytes(image.config_bytes), Blob.from_bytes(image.manifest_bytes)]
+        for blob in blobs:
+            if self._backend.get_blob(blob.digest) is None:
+                self._backend.put_blob(blob)
+                written.append(blob.digest)
+        return written
 
     def tag(self, source: "str | Reference | Digest", target: "str | Reference") -> Digest:
-        """``source`` 이미지에 ``target`` 이름을 하나 더 붙입니다(``docker tag``). 아무것도 복사하지 않습니다."""
-        digest = self.resolve(source)
-        self._names[tag_name(target)] = digest
-        self._save_index()
+        """``source`` 이미지에 ``target`` 이름을 하나 더 붙입니다(``docker tag``). 아무것도 복사하지 않습니다.
+
+        다른 프로세스가 그 이미지를 지웠으면(이름을 떼고 gc) ``TagNotFoundError`` 를 냅니다.
+        """
+        key = tag_name(target)
+        with self._writing(), self._locked():
+            self._reload()
+            digest = self.resolve(source)
+            if self._backend.get_blob(digest) is None:
+                raise TagNotFoundError(
+                    f"저장소에 {_shown(source)} 이미지의 매니페스트 블롭 {digest}가 없습니다(지워졌거나 손상됨). "
+                    "이미지를 다시 put 하세요.")
+            self._save_index({**self._names, key: digest}, self._manifests)
         return digest
 
     def untag(self, ref: "str | Reference") -> Digest:
         """이름 하나를 뗍니다(``docker rmi 이름`` 의 이름 떼기). 이미지 내용은 gc() 전까지 남습니다."""
         key = tag_name(ref)
-        if key not in self._names:
-            raise TagNotFoundError(f"저장소에 {parse_reference(ref).familiar!r} 이름이 없습니다. "
-                                   f"있는 이름: {', '.join(self.tags()) or '(없음)'}")
-        digest = self._names.pop(key)
-        self._save_index()
+        with self._writing(), self._locked():
+            self._reload()
+            if key not in self._names:
+                raise TagNotFoundError(f"저장소에 {parse_reference(ref).familiar!r} 이름이 없습니다. "
+                                       f"있는 이름: {', '.join(self.tags()) or '(없음)'}")
+            names = dict(self._names)
+            digest = names.pop(key)
+            self._save_index(names, self._manifests)
         return digest
 
     # -- finding images -------------------------------------------------------------------
@@ -197,13 +237,47 @@ class Store:
         return Usage(len(self._manifests), len(self._names), len(digests), logical, stored)
 
     def verify(self) -> "list[str]":
-        """모든 블롭을 다시 해시해 이름(다이제스트)과 맞는지 검사합니다. 문제 목록(빈 목록 = 정상)."""
+        """저장소를 검사합니다. 문제 목록(빈 목록 = 정상)을 한국어 문장으로 돌려줍니다.
+
+        - 이름이 가리키는 매니페스트, 매니페스트가 가리키는 설정과 레이어 블롭이 모두 있는지
+        - 모든 블롭을 다시 해시해 이름(다이제스트)과 맞는지
+        """
+        with self._locked():  # a gc of another process must not delete blobs under our feet
+            self._reload()
+            present = set(self._backend.blob_digests())
+            problems = self._missing_blobs(present)
+            problems += self._damaged_blobs(present)
+        return problems
+
+    def _missing_blobs(self, present: "set[Digest]") -> "list[str]":
         problems = []
-        for digest in self._backend.blob_digests():
+        for digest in self._manifests:
+            if digest not in present:
+                problems.append(f"{self._label(digest)}: 매니페스트 블롭 {digest}가 없습니다.")
+                continue
+            try:
+                manifest = self._manifest(digest)
+            except DigestMismatchError:
+                continue  # the hash check of every blob reports it
+            except ImageLibError as error:
+                problems.append(f"{self._label(digest)}: 매니페스트를 읽을 수 없습니다({error}).")
+                continue
+            parts = [("이미지 설정", manifest.config)]
+            parts += [(f"레이어 {number}", layer) for number, layer in enumerate(manifest.layers, start=1)]
+            for what, descriptor in parts:
+                if descriptor.digest not in present:
+                    problems.append(f"{self._label(digest)}: {what} 블롭 {descriptor.digest}가 없습니다.")
+        return problems
+
+    def _damaged_blobs(self, present: "set[Digest]") -> "list[str]":
+        problems = []
+        for digest in sorted(present, key=str):
             blob = self._backend.get_blob(digest)
+            if blob is None:
+                continue  # removed by hand since it was listed
             try:
                 with blob.open() as stream:
-                    actual, size = Digest.of_stream(stream)
+                    actual, _ = Digest.of_stream(stream)
             except OSError as error:
                 problems.append(f"블롭 {digest}: 읽을 수 없습니다({error}).")
                 continue
@@ -211,35 +285,62 @@ class Store:
                 problems.append(f"블롭 {digest}: 내용의 해시가 {actual}입니다(손상됨).")
         return problems
 
+    def _label(self, digest: Digest) -> str:
+        """How a problem names an image: its names, else its digest."""
+        names = sorted(parse_reference(k).familiar for k, d in self._names.items() if d == digest)
+        return f"이미지 {', '.join(names)}" if names else f"이름 없는 이미지 {digest}"
+
     def gc(self) -> "list[Digest]":
-        """어떤 이름에서도 닿지 않는 이미지와 블롭을 지웁니다. 지운 블롭의 다이제스트 목록."""
-        with self._locked():
+        """어떤 이름에서도 닿지 않는 이미지와 블롭을 지웁니다. 지운 블롭의 다이제스트 목록.
+
+        디스크가 가득 차 index.json을 새로 쓸 수 없으면 이름 없는 이미지의 레이어부터 지워 자리를 만듭니다.
+        """
+        with self._writing(), self._locked():
             self._reload()  # names another process added since are live too
             return self._gc()
 
     def _gc(self) -> "list[Digest]":
         getattr(self._backend, "remove_leftovers", lambda: None)()  # temp files of killed writers
-        live_manifests = set(self._names.values())
-        keep: "set[Digest]" = set()
-        for digest in live_manifests:
-            keep |= set(self._reachable(digest))
-        keep |= set(getattr(self._backend, "pinned_blobs", set)())  # entries the backend keeps as found
-        removed = [d for d in self._backend.blob_digests() if d not in keep]
-        self._manifests = [d for d in self._manifests if d in live_manifests]
-        self._save_index()
-        for digest in removed:
+        live = set(self._names.values())
+        keep = set(live) | set(getattr(self._backend, "pinned_blobs", set)())  # entries kept as found
+        claimed: "set[Digest]" = set()  # blobs some readable manifest refers to
+        blind = False  # a named manifest is missing or unreadable: what it refers to is unknown
+        for digest in dict.fromkeys([*self._manifests, *live]):
+            parts = self._parts(digest)
+            if parts is None:
+                blind = blind or digest in live
+                continue
+            claimed |= parts
+            if digest in live:
+                keep |= parts
+        # Blind, only blobs of readable unnamed manifests go: any other might be the lost image's.
+        removed = [d for d in self._backend.blob_digests() if d not in keep and (not blind or d in claimed)]
+        manifests = [d for d in self._manifests if d in live]
+        try:
+            self._save_index(self._names, manifests)
+        except OSError as error:
+            if not is_disk_full(error):
+                raise
+            # No room for the new index.json: first free what the old one does not list itself.
+            self._delete_blobs(d for d in removed if d not in self._manifests)
+            self._save_index(self._names, manifests)
+        self._delete_blobs(removed)
+        return removed
+
+    def _delete_blobs(self, digests: "Iterable[Digest]") -> None:
+        for digest in digests:
             self._backend.delete_blob(digest)
             self._cache.pop(digest, None)
-        return removed
 
     # -- internals ------------------------------------------------------------------------
 
-    def _reachable(self, manifest_digest: Digest) -> "Iterator[Digest]":
-        yield manifest_digest
-        manifest = self._manifest(manifest_digest)
-        yield manifest.config.digest
-        for descriptor in manifest.layers:
-            yield descriptor.digest
+    def _parts(self, manifest_digest: Digest) -> "set[Digest] | None":
+        """The manifest and every blob it refers to; None if it is missing or unreadable."""
+        try:
+            manifest = self._manifest(manifest_digest)
+        except ImageLibError:
+            return None
+        return {manifest_digest, manifest.config.digest, *(d.digest for d in manifest.layers)}
 
     def _blob(self, digest: Digest) -> Blob:
         blob = self._backend.get_blob(digest)
@@ -247,9 +348,15 @@ class Store:
             raise TagNotFoundError(f"저장소에 블롭 {digest}가 없습니다(지워졌거나 손상됨).")
         return blob
 
+    def _small_blob(self, digest: Digest, what: str) -> bytes:
+        """A JSON blob (manifest, config): refused by its size before it is read."""
+        blob = self._blob(digest)
+        self._limits.check_json_size(blob.size, f"{self._backend.location}의 {what} 블롭 {digest}")
+        return blob.read()
+
     def _manifest(self, digest: Digest) -> Manifest:
         """The manifest blob ``digest``, checked against its name and parsed once."""
-        data = self._blob(digest).read()
+        data = self._small_blob(digest, "매니페스트")
         actual = Digest.of_bytes(data)
         if actual != digest:
             raise DigestMismatchError(f"{self._backend.location}의 매니페스트 블롭 {digest}의 내용의 해시가 "
@@ -258,15 +365,16 @@ class Store:
 
     def _load(self, digest: Digest) -> Image:
         manifest = self._manifest(digest)
-        config_bytes = self._blob(manifest.config.digest).read()
+        config_bytes = self._small_blob(manifest.config.digest, "이미지 설정")
         layers = [Layer.from_tar(self._blob(d.digest), media_type=d.media_type or None,
                                  expected_digest=d.digest, expected_size=d.size, limits=self._limits)
                   for d in manifest.layers]
         return Image.from_parts(manifest, config_bytes, layers)
 
-    def _save_index(self) -> None:
+    def _save_index(self, names: "dict[str, Digest]", manifests: "list[Digest]") -> None:
+        """Write the new names and manifests; this store's view changes only once they are written."""
         # A backend may merge what other processes wrote meanwhile: take its result as ours.
-        self._backend.save_index(self._names, self._manifests)
+        self._backend.save_index(names, manifests)
         self._names, self._manifests = dict(self._backend.index), list(self._backend.manifests)
 
     def _reload(self) -> None:
@@ -274,6 +382,10 @@ class Store:
         if reload is not None:
             reload()
             self._names, self._manifests = dict(self._backend.index), list(self._backend.manifests)
+
+    def _writing(self):
+        """Disk failures (full, read-only) as a DiskError naming the store's folder."""
+        return contextlib.nullcontext() if self._folder is None else writing(self._folder)
 
     def _locked(self):
         """The backend's cross-process lock (a no-op for memory)."""
@@ -290,3 +402,9 @@ class Store:
 
     def _repr_html_(self) -> str:
         return display.store_html(self)
+
+
+def _shown(ref: "str | Reference | Digest") -> str:
+    if isinstance(ref, Digest) or (isinstance(ref, str) and ref.startswith("sha256:")):
+        return str(ref)
+    return repr(parse_reference(ref).familiar)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -152,6 +153,49 @@ def require_layers(image: Image) -> None:
             "매니페스트에는 레이어가 적어도 하나 있어야 하고 docker save도 거부합니다. 레이어를 더하세요.")
 
 
+_OPEN_UNTRUSTED = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+
+
+def read_small_file(path: str, label: str, limits: Limits) -> bytes:
+    """A small JSON file of a folder nobody vouches for: a regular file, at most ``max_json_bytes``.
+
+    Opened without following a symlink and without waiting for a FIFO's writer, then checked
+    with ``fstat``, so /dev/zero or a pipe in its place is refused at once instead of read forever.
+    """
+    try:
+        handle = os.open(path, _OPEN_UNTRUSTED)
+    except OSError as error:
+        if os.path.islink(path):
+            raise ImageFormatError(
+                f"{label}이(가) 심볼릭 링크입니다. 저장소 폴더 밖의 파일을 읽게 되므로 열지 않습니다.") from None
+        raise ImageFormatError(f"{label}을(를) 읽을 수 없습니다({error.strerror}).") from None
+    info = os.fstat(handle)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(handle)
+        raise ImageFormatError(
+            f"{label}이(가) 보통 파일이 아니라 {_kind_of(info.st_mode)}입니다. 이미지 레이아웃의 파일이 "
+            "아니므로 열지 않습니다.")
+    with os.fdopen(handle, "rb", buffering=0) as stream:
+        limits.check_json_size(info.st_size, label)
+        data = bytearray()
+        while chunk := stream.read(CHUNK_SIZE):
+            data += chunk
+            limits.check_json_size(len(data), label)  # it grew while being read
+    return bytes(data)
+
+
+def _kind_of(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "폴더"
+    if stat.S_ISFIFO(mode):
+        return "FIFO(이름 있는 파이프)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "장치 파일"
+    if stat.S_ISSOCK(mode):
+        return "소켓"
+    return "특수 파일"
+
+
 def _is_real_file(path: str) -> bool:
     return os.path.isfile(path) and not os.path.islink(path)
 
@@ -166,13 +210,14 @@ class LayoutBackend:
         self.manifests: "list[Digest]" = []
         self._foreign: "list[Descriptor]" = []  # index entries imagelib keeps as they were
         self._info: "dict[Digest, Descriptor]" = {}
+        self._listed: "dict[Digest, Descriptor]" = {}  # entries as index.json lists them, names aside
         self._lock = FolderLock(self.root)
         if not os.path.exists(self.root):
             self._create()
         elif not os.path.isdir(self.root):
             raise ImageLibError(
                 f"{self._name!r}은(는) 폴더가 아니라 파일입니다. 저장소로 쓸 폴더 경로를 주세요.")
-        elif os.path.exists(os.path.join(self.root, OCI_LAYOUT_FILE)):
+        elif os.path.lexists(os.path.join(self.root, OCI_LAYOUT_FILE)):
             self._read()
         elif not [name for name in os.listdir(self.root) if not is_temp_name(name)]:
             self._create()  # empty, or a creation that was cut short before oci-layout was written
@@ -200,7 +245,7 @@ class LayoutBackend:
         os.makedirs(self.root, exist_ok=True)
         with self.locked():
             layout_file = os.path.join(self.root, OCI_LAYOUT_FILE)
-            if not os.path.exists(layout_file):
+            if not os.path.lexists(layout_file):
                 write_atomic(layout_file, layout_file_bytes())
         self._read()
 
@@ -218,9 +263,9 @@ class LayoutBackend:
                     "열지 않습니다.")
         os.makedirs(os.path.join(self.root, BLOBS_DIR, "sha256"), exist_ok=True)
         index_file = os.path.join(self.root, INDEX_FILE)
-        if not os.path.exists(index_file):
+        if not os.path.lexists(index_file):
             with self.locked():
-                if not os.path.exists(index_file):
+                if not os.path.lexists(index_file):
                     write_atomic(index_file, index_bytes([]))
         self.reload()
 
@@ -231,7 +276,7 @@ class LayoutBackend:
     def _load_index(self) -> "tuple[dict[str, Digest], list[Digest], list[Descriptor]]":
         entries = Index.parse(self._read_small(INDEX_FILE), f"{self._name}/{INDEX_FILE}").manifests
         index: "dict[str, Digest]" = {}
-        manifests: "list[Digest]" = []
+        manifests: "dict[Digest, None]" = {}  # ordered, without repeats
         foreign: "list[Descriptor]" = []
         default_repository = repository_from_folder(self.root)
         for entry in entries:
@@ -240,11 +285,11 @@ class LayoutBackend:
                 foreign.append(entry)
                 continue
             digest, name = found
-            if digest not in manifests:
-                manifests.append(digest)
+            self._listed[digest] = entry.with_changes(annotations={})
+            manifests[digest] = None
             if name is not None:
                 index[name] = digest
-        return index, manifests, foreign
+        return index, list(manifests), foreign
 
     @staticmethod
     def _read_entry(entry: Descriptor, default_repository: str) -> "tuple[Digest, str | None] | None":
@@ -255,13 +300,7 @@ class LayoutBackend:
         return entry.digest, name
 
     def _read_small(self, name: str) -> bytes:
-        path = os.path.join(self.root, name)
-        try:
-            self.limits.check_json_size(os.path.getsize(path), f"{self._name}/{name}")
-            with open(path, "rb") as handle:
-                return handle.read()
-        except OSError as error:
-            raise ImageFormatError(f"{self._name}/{name}을(를) 읽을 수 없습니다({error.strerror}).") from None
+        return read_small_file(os.path.join(self.root, name), f"{self._name}/{name}", self.limits)
 
     # -- blobs ----------------------------------------------------------------------------
 
@@ -310,7 +349,9 @@ class LayoutBackend:
 
         Under the folder lock, index.json is read again and only the names and manifests this
         store changed since it last read or wrote the index are applied, so two processes
-        writing one store lose nothing. The result becomes ``self.index`` / ``self.manifests``.
+        writing one store lose nothing, and a manifest another process removed meanwhile is
+        not listed again unless this store added it. The result becomes ``self.index`` /
+        ``self.manifests``.
         """
         with self.locked():
             disk_index, disk_manifests, self._foreign = self._load_index()
@@ -321,16 +362,24 @@ class LayoutBackend:
             merged.update({name: digest for name, digest in index.items() if self.index.get(name) != digest})
             dropped = set(self.manifests) - set(manifests)
             kept = set(merged.values())
+            known = set(self.manifests)
             merged_manifests = [d for d in disk_manifests if d not in dropped or d in kept]
-            merged_manifests += [d for d in manifests if d not in merged_manifests]
+            listed = set(merged_manifests)
+            for digest in [*(d for d in manifests if d not in known), *merged.values()]:
+                if digest not in listed:  # added by this store, or named but not listed
+                    merged_manifests.append(digest)
+                    listed.add(digest)
             self._write_index(merged, merged_manifests)
             self.index, self.manifests = merged, merged_manifests
 
     def _write_index(self, index: "dict[str, Digest]", manifests: "list[Digest]") -> None:
         foreign_digests = {entry.digest for entry in self._foreign}
+        names_of: "dict[Digest, list[str]]" = {}
+        for name, target in index.items():
+            names_of.setdefault(target, []).append(name)
         items = []
         for digest in manifests:
-            names = tuple(sorted(name for name, target in index.items() if target == digest))
+            names = tuple(sorted(names_of.get(digest, ())))
             if not names and digest in foreign_digests:
                 continue
             items.append(IndexItem(self._descriptor(digest), names))
@@ -351,8 +400,13 @@ class LayoutBackend:
 
     def _descriptor(self, digest: Digest) -> Descriptor:
         if digest not in self._info:
-            manifest = Manifest.parse(self._blob_bytes(digest, "매니페스트"), f"매니페스트 {digest}")
-            config_bytes = self._blob_bytes(manifest.config.digest, "이미지 설정")
+            try:
+                manifest = Manifest.parse(self._blob_bytes(digest, "매니페스트"), f"매니페스트 {digest}")
+                config_bytes = self._blob_bytes(manifest.config.digest, "이미지 설정")
+            except ImageLibError:
+                if digest in self._listed:
+                    return self._listed[digest]  # a damaged entry stays as listed; verify() reports it
+                raise
             self._info[digest] = image_descriptor(manifest, config_bytes)
         return self._info[digest]
 
@@ -360,6 +414,7 @@ class LayoutBackend:
         blob = self.get_blob(digest)
         if blob is None:
             raise ImageFormatError(f"{self.location}에 {what} 블롭 {digest}가 없습니다.")
+        self.limits.check_json_size(blob.size, f"{self.location}의 {what} 블롭 {digest}")
         return blob.read()
 
     def pinned_blobs(self) -> "set[Digest]":
@@ -375,6 +430,7 @@ class LayoutBackend:
         if blob is None or depth > 8 or not (is_manifest(entry.media_type) or is_index(entry.media_type)):
             return
         try:
+            self.limits.check_json_size(blob.size, f"{self.location}의 블롭 {entry.digest}")
             if is_index(entry.media_type):
                 children = Index.parse(blob.read(), f"이미지 인덱스 {entry.digest}").manifests
             else:
