@@ -14,6 +14,8 @@ import tarfile
 from collections.abc import Iterator
 from typing import BinaryIO
 
+from .streams import read_up_to, skip
+
 BLOCK = 512
 _ZERO_BLOCK = bytes(BLOCK)
 _SKIP_CHUNK = 1 << 20
@@ -54,12 +56,14 @@ def read_members(stream: BinaryIO) -> Iterator[tarfile.TarInfo]:
         info.offset_data = position
         yield info
         if kind in _REGULAR:
-            _skip(stream, _padded(info.size), skip_buffer)
-            position += _padded(info.size)
+            padded = _padded(info.size)
+            if skip(stream, padded, skip_buffer) != padded:
+                raise UnusualTar("truncated data")
+            position += padded
 
 
 def _read_exactly(stream: BinaryIO, count: int) -> bytes:
-    data = stream.read(count)
+    data = read_up_to(stream, count)
     if len(data) != count:
         raise UnusualTar("truncated")  # tarfile decides whether that is an error
     return data
@@ -157,12 +161,3 @@ def _decimal(text: str) -> int:
         return int(text)
     except ValueError:
         raise UnusualTar("bad PAX number") from None
-
-
-def _skip(stream: BinaryIO, count: int, buffer: bytearray) -> None:
-    view = memoryview(buffer)
-    while count > 0:
-        got = stream.readinto(view[: min(count, len(buffer))])
-        if not got:
-            raise UnusualTar("truncated data")
-        count -= got

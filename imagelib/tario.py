@@ -11,7 +11,7 @@ import warnings
 from collections.abc import Iterable, Iterator
 from typing import BinaryIO
 
-from .blob import Blob, LimitedReader, open_uncompressed, skip_to
+from .blob import Blob, open_uncompressed
 from .entries import (
     OPAQUE_MARKER,
     WHITEOUT_PREFIX,
@@ -26,6 +26,7 @@ from .entries import (
 )
 from .errors import InvalidPathError, LayerFormatError, SkippedEntryWarning, UnsafeEntryError
 from .limits import Limits
+from .streams import LimitedReader, copy, read_into, seek_forward
 
 
 def reproducible_epoch() -> int:
@@ -60,7 +61,7 @@ def write_tar(entries: Iterable[Entry], out: BinaryIO) -> None:
         out.write(info.tobuf(tarfile.PAX_FORMAT, "utf-8", "surrogateescape"))
         if isinstance(entry, File):
             with entry.open() as data:
-                copied = _copy_counted(data, out)
+                copied = copy(data, out)
             if copied != entry.size:
                 raise LayerFormatError(f"{entry.path!r}: 파일 크기가 {entry.size}바이트라더니 {copied}바이트입니다.")
             out.write(NUL * (-copied % BLOCK))
@@ -91,14 +92,6 @@ def _tar_info(entry: Entry, epoch: int) -> tarfile.TarInfo:
     return info
 
 
-def _copy_counted(source: BinaryIO, out: BinaryIO) -> int:
-    total = 0
-    while chunk := source.read(1 << 20):
-        out.write(chunk)
-        total += len(chunk)
-    return total
-
-
 def tar_bytes(entries: Iterable[Entry]) -> bytes:
     buffer = io.BytesIO()
     write_tar(entries, buffer)
@@ -122,7 +115,9 @@ class TarContent:
 
     def open(self) -> BinaryIO:
         stream = open_uncompressed(self._blob, self._compression)
-        skip_to(stream, self._offset, self._where)
+        if not seek_forward(stream, self._offset):
+            stream.close()
+            raise LayerFormatError(f"{self._where}: 레이어가 예상보다 일찍 끝났습니다(잘린 파일).")
         return io.BufferedReader(LimitedReader(stream, self.size))
 
 
@@ -194,12 +189,12 @@ class TailWindow(io.RawIOBase):
         return True
 
     def readinto(self, buffer) -> int:
-        data = self._stream.read(len(buffer))
-        buffer[: len(data)] = data
-        self.total += len(data)
-        self._tail += data
+        view = memoryview(buffer)
+        count = read_into(self._stream, view)
+        self.total += count
+        self._tail += view[:count]
         del self._tail[: max(0, len(self._tail) - self.KEEP)]
-        return len(data)
+        return count
 
     def check_end(self, offset: int, where: str) -> None:
         """The block at ``offset`` (after the last member) must be the zero end-of-archive block."""

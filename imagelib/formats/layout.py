@@ -20,8 +20,8 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
-from ..blob import Blob, HashingWriter
-from ..digest import CHUNK_SIZE, Digest, verify
+from ..blob import Blob
+from ..digest import Digest, Hasher, verify
 from ..errors import (
     ImageFormatError,
     ImageLibError,
@@ -32,6 +32,7 @@ from ..errors import (
 from ..image import DOCKER_MANIFEST, DOCKER_MANIFEST_LIST, OCI_INDEX, OCI_MANIFEST, Image
 from ..limits import DEFAULT_LIMITS, Limits
 from ..reference import parse_reference
+from ..streams import HashingWriter, copy
 from .atomic import FolderLock, atomic_file, is_temp_name, write_atomic
 
 OCI_LAYOUT_FILE = "oci-layout"
@@ -329,10 +330,9 @@ class LayoutBackend:
             return
         os.makedirs(os.path.dirname(path), exist_ok=True)  # a symlink in the way is replaced, not followed
         with atomic_file(path) as out:
-            hashing = HashingWriter(out)
+            hashing = HashingWriter(out, Hasher())
             with blob.open() as source:
-                while chunk := source.read(CHUNK_SIZE):
-                    hashing.write(chunk)
+                copy(source, hashing)
             verify(hashing.hasher.digest(), hashing.hasher.size, digest, blob.size, f"블롭 {digest}")
 
     def get_blob(self, digest: Digest) -> "Blob | None":
