@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import io
 import os
+import queue
+import sys
+import threading
 from collections.abc import Callable
 from typing import BinaryIO
 
@@ -248,3 +251,146 @@ def file_region(stream: BinaryIO) -> "tuple[int, int, int] | None":
     except (OSError, ValueError):
         return None
     return descriptor, start, size
+
+
+class ReadAhead(io.RawIOBase):
+    """Reads a stream ahead in a thread, hashing every chunk there, and serves the bytes in order.
+
+    Reading a file and hashing big chunks both release the GIL, so the stream's hash costs the
+    reader almost nothing: it overlaps with whatever the reader does with the bytes (parsing
+    them, say). At most ``depth`` chunks are held at once. Seeking goes forward only (from the
+    current position or to the end), skipping bytes without copying them. Closing stops the
+    thread; the underlying stream is left to its owner.
+    """
+
+    def __init__(self, stream: BinaryIO, hasher, chunk: int = 2 * CHUNK_SIZE, depth: int = 3) -> None:
+        self.hasher = hasher
+        self._free: "queue.Queue[bytearray | None]" = queue.Queue()
+        self._filled: queue.Queue = queue.Queue()
+        for _ in range(depth):
+            self._free.put(bytearray(chunk))
+        self._buffer: "bytearray | None" = None
+        self._view, self._offset, self._position, self._ended = memoryview(b""), 0, 0, False
+        self._thread = threading.Thread(target=self._fill, args=(stream,), daemon=True)
+        _quick_switching.enter()
+        self._thread.start()
+
+    def _fill(self, stream: BinaryIO) -> None:
+        try:
+            while (buffer := self._free.get()) is not None:
+                view = memoryview(buffer)
+                count = 0
+                while count < len(view) and (got := read_into(stream, view[count:])):
+                    count += got
+                self.hasher.update(view[:count])
+                self._filled.put((buffer, count))
+                if count < len(view):
+                    return
+        except BaseException as error:  # raised again in the reading thread
+            self._filled.put(error)
+
+    def _next_chunk(self) -> bool:
+        """Move on to the next chunk; False at the end of the stream."""
+        if self._buffer is not None:
+            self._free.put(self._buffer)
+            self._buffer = None
+        if self._ended:
+            return False
+        item = self._filled.get()
+        if isinstance(item, BaseException):
+            self._ended = True
+            raise item
+        self._buffer, count = item
+        self._view, self._offset = memoryview(self._buffer)[:count], 0
+        self._ended = count < len(self._buffer)
+        return count > 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._position
+
+    def peek(self, size: int = 1) -> bytes:
+        """Up to ``size`` next bytes (fewer at a chunk's end), without moving past them."""
+        while self._offset >= len(self._view):
+            if not self._next_chunk():
+                return b""
+        return bytes(self._view[self._offset: self._offset + size])
+
+    def readinto(self, buffer) -> int:
+        while self._offset >= len(self._view):
+            if not self._next_chunk():
+                return 0
+        count = min(len(buffer), len(self._view) - self._offset)
+        memoryview(buffer)[:count] = self._view[self._offset: self._offset + count]
+        self._offset += count
+        self._position += count
+        return count
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        if whence == io.SEEK_END:
+            self._skip(None)
+            return self._position
+        target = offset if whence == io.SEEK_SET else self._position + offset
+        if target < self._position:
+            raise io.UnsupportedOperation("ReadAhead seeks forward only")
+        self._skip(target - self._position)
+        return self._position
+
+    def _skip(self, count: "int | None") -> None:
+        """Move forward ``count`` bytes (None: to the end), fewer where the stream ends."""
+        while count is None or count > 0:
+            left = len(self._view) - self._offset
+            if not left:
+                if not self._next_chunk():
+                    return
+                continue
+            step = left if count is None else min(count, left)
+            self._offset += step
+            self._position += step
+            if count is not None:
+                count -= step
+
+    def close(self) -> None:
+        if not self.closed:
+            self._free.put(None)  # the thread stops at it, after at most ``depth`` more chunks
+            self._thread.join()
+            _quick_switching.leave()
+        super().close()
+
+
+class _QuickSwitching:
+    """A short GIL switch interval while a read-ahead thread runs.
+
+    Between its reads and hashes, the thread needs the GIL for a moment; by default a thread
+    waits up to 5 ms for a busy one to hand it over, which would stall the reading for longer
+    than the hashing takes. Waiting threads then get the GIL within 0.1 ms; a thread alone
+    never switches, so nothing else changes. Nested and concurrent users share one setting.
+    """
+
+    INTERVAL = 1e-4
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._users = 0
+        self._saved = 0.0
+
+    def enter(self) -> None:
+        with self._lock:
+            if self._users == 0:
+                self._saved = sys.getswitchinterval()
+                sys.setswitchinterval(min(self._saved, self.INTERVAL))
+            self._users += 1
+
+    def leave(self) -> None:
+        with self._lock:
+            self._users -= 1
+            if self._users == 0:
+                sys.setswitchinterval(self._saved)
+
+
+_quick_switching = _QuickSwitching()

@@ -101,12 +101,12 @@ def tar_bytes(entries: Iterable[Entry]) -> bytes:
 class TarContent:
     """The bytes of one file inside a (possibly compressed) layer blob, read on demand."""
 
-    __slots__ = ("_blob", "_compression", "_offset", "size", "_where")
+    __slots__ = ("_blob", "_compression", "_offset", "size", "_layer", "_path")
 
     def __init__(self, blob: Blob, compression: "str | None", offset: int, size: int,
-                 where: str) -> None:
+                 layer: str, path: str) -> None:
         self._blob, self._compression = blob, compression
-        self._offset, self.size, self._where = offset, size, where
+        self._offset, self.size, self._layer, self._path = offset, size, layer, path
 
     @property
     def offset(self) -> int:
@@ -117,7 +117,7 @@ class TarContent:
         stream = open_uncompressed(self._blob, self._compression)
         if not seek_forward(stream, self._offset):
             stream.close()
-            raise LayerFormatError(f"{self._where}: 레이어가 예상보다 일찍 끝났습니다(잘린 파일).")
+            raise LayerFormatError(f"{self._layer}의 {self._path!r}: 레이어가 예상보다 일찍 끝났습니다(잘린 파일).")
         return io.BufferedReader(LimitedReader(stream, self.size))
 
 
@@ -221,7 +221,7 @@ def _entry_from_member(member: tarfile.TarInfo, blob: Blob, compression: "str | 
             f"{where}: 항목 {member.name!r}이(가) 루트(/) 폴더 자체를 폴더가 아닌 것으로 바꾸려 합니다. "
             "안전하지 않은 레이어라 읽지 않습니다.")
     common = dict(path=path, mode=member.mode & 0o7777, uid=member.uid, gid=member.gid)
-    head, name = posixpath.split(path)
+    head, _, name = path.rpartition("/")
     if name == OPAQUE_MARKER:
         return Opaque(path=head)
     if name.startswith(WHITEOUT_PREFIX + WHITEOUT_PREFIX):
@@ -234,8 +234,7 @@ def _entry_from_member(member: tarfile.TarInfo, blob: Blob, compression: "str | 
                 "그 부모를 지우려는 항목). 안전하지 않은 레이어라 읽지 않습니다.")
         return Whiteout(path=posixpath.join(head, hidden))
     if member.isreg():
-        content = TarContent(blob, compression, member.offset_data, member.size,
-                             f"{where}의 {path!r}")
+        content = TarContent(blob, compression, member.offset_data, member.size, where, path)
         return File(content, **common)
     if member.isdir():
         return Dir(**common)
@@ -266,11 +265,13 @@ def member_path(name: str, where: str, limits: "Limits | None") -> str:
     are not UTF-8 are refused with ``UnsafeEntryError`` / ``LayerFormatError``.
     """
     check_name_text(name, f"{where}의 항목", limits)
-    try:
-        path = normalize_path(name, what=f"{where}의 항목")
-    except InvalidPathError as error:
-        raise UnsafeEntryError(str(error)) from None
-    if _DRIVE.match(path):
+    path = name
+    if not name or name[0] in "./" or name[-1] == "/" or "//" in name or "/." in name or "\0" in name:
+        try:  # only names that need it: most are already plain relative paths
+            path = normalize_path(name, what=f"{where}의 항목")
+        except InvalidPathError as error:
+            raise UnsafeEntryError(str(error)) from None
+    if path[1:2] == ":" and _DRIVE.match(path):
         raise UnsafeEntryError(
             f"{where}의 항목 {name!r}이(가) 드라이브 문자(예: 'C:')로 시작합니다. 윈도우에서 풀면 "
             "폴더 밖에 쓰게 되므로 읽지 않습니다.")
@@ -280,10 +281,10 @@ def member_path(name: str, where: str, limits: "Limits | None") -> str:
 def check_name_text(name: str, what: str, limits: "Limits | None") -> None:
     """Names must be UTF-8 (PAX says so) and not longer than the limit."""
     try:
-        name.encode("utf-8")
+        size = len(name.encode("utf-8"))
     except UnicodeEncodeError:
         raw = name.encode("utf-8", "surrogateescape")
         raise LayerFormatError(
             f"{what} {raw!r}의 이름이 UTF-8이 아닙니다. 이미지 안의 이름은 UTF-8이어야 합니다.") from None
-    if limits is not None:
+    if limits is not None and size > limits.max_name_bytes:
         limits.check_name(name, what)
