@@ -322,14 +322,18 @@ class ReadAhead(io.RawIOBase):
         return bytes(self._view[self._offset: self._offset + size])
 
     def readinto(self, buffer) -> int:
-        while self._offset >= len(self._view):
-            if not self._next_chunk():
-                return 0
-        count = min(len(buffer), len(self._view) - self._offset)
-        memoryview(buffer)[:count] = self._view[self._offset: self._offset + count]
-        self._offset += count
-        self._position += count
-        return count
+        """Fill ``buffer`` across chunks; short only at the end of the stream."""
+        target = memoryview(buffer)
+        done = 0
+        while done < len(target):
+            if self._offset >= len(self._view) and not self._next_chunk():
+                break
+            count = min(len(target) - done, len(self._view) - self._offset)
+            target[done: done + count] = self._view[self._offset: self._offset + count]
+            self._offset += count
+            done += count
+        self._position += done
+        return done
 
     def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
         if whence == io.SEEK_END:
