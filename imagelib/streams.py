@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 import os
 import queue
-import sys
 import threading
 from collections.abc import Callable
 from typing import BinaryIO
@@ -272,7 +271,6 @@ class ReadAhead(io.RawIOBase):
         self._buffer: "bytearray | None" = None
         self._view, self._offset, self._position, self._ended = memoryview(b""), 0, 0, False
         self._thread = threading.Thread(target=self._fill, args=(stream,), daemon=True)
-        _quick_switching.enter()
         self._thread.start()
 
     def _fill(self, stream: BinaryIO) -> None:
@@ -363,38 +361,4 @@ class ReadAhead(io.RawIOBase):
         if not self.closed:
             self._free.put(None)  # the thread stops at it, after at most ``depth`` more chunks
             self._thread.join()
-            _quick_switching.leave()
         super().close()
-
-
-class _QuickSwitching:
-    """A short GIL switch interval while a read-ahead thread runs.
-
-    Between its reads and hashes, the thread needs the GIL for a moment; by default a thread
-    waits up to 5 ms for a busy one to hand it over, which would stall the reading for longer
-    than the hashing takes. Waiting threads then get the GIL within 0.1 ms; a thread alone
-    never switches, so nothing else changes. Nested and concurrent users share one setting.
-    """
-
-    INTERVAL = 1e-4
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._users = 0
-        self._saved = 0.0
-
-    def enter(self) -> None:
-        with self._lock:
-            if self._users == 0:
-                self._saved = sys.getswitchinterval()
-                sys.setswitchinterval(min(self._saved, self.INTERVAL))
-            self._users += 1
-
-    def leave(self) -> None:
-        with self._lock:
-            self._users -= 1
-            if self._users == 0:
-                sys.setswitchinterval(self._saved)
-
-
-_quick_switching = _QuickSwitching()
