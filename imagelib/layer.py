@@ -110,7 +110,7 @@ class Layer(ReadOnlyValue):
                               comment=comment)
 
     @classmethod
-    def _from_scan(cls, blob: Blob, scan: Scan, **details: str) -> "Layer":
+    def _from_scan(cls, blob: Blob, scan: Scan, **details: "str | None") -> "Layer":
         if blob._digest is None:
             blob._digest = scan.blob_digest  # hashed in the same pass: never read again for it
         return cls(entries=scan.entries, blob=blob, compression=scan.compression,
