@@ -14,8 +14,9 @@ import weakref
 from collections.abc import Callable
 from typing import BinaryIO
 
-from .digest import CHUNK_SIZE, Digest, Hasher
-from .errors import LayerFormatError, UnsupportedError
+from .digest import Digest, Hasher
+from .errors import UnsupportedError
+from .streams import ClosingReader, HashingWriter, LimitedReader, copy
 
 GZIP_MAGIC = b"\x1f\x8b"
 ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
@@ -67,7 +68,7 @@ class Blob:
             return cls.from_bytes(buffer.getvalue())
         handle, path = tempfile.mkstemp(prefix="imagelib-blob-")
         with os.fdopen(handle, "wb") as out:
-            hashing = HashingWriter(out)
+            hashing = HashingWriter(out, Hasher())
             write(hashing)
         blob = cls.from_file(path, digest=hashing.hasher.digest())
         weakref.finalize(blob, _remove_quietly, path)
@@ -95,118 +96,6 @@ def _remove_quietly(path: str) -> None:
         pass
 
 
-class LimitedReader(io.RawIOBase):
-    """Reads at most ``size`` bytes of an underlying stream, then reports end of file."""
-
-    def __init__(self, stream: BinaryIO, size: int) -> None:
-        self._stream = stream
-        self._left = self._size = size
-        try:
-            self._start = stream.tell() if stream.seekable() else None
-        except (OSError, AttributeError):
-            self._start = None
-
-    def readable(self) -> bool:
-        return True
-
-    def seekable(self) -> bool:
-        """Seekable when the underlying stream is: reading one file of a big archive jumps to it."""
-        return self._start is not None
-
-    def tell(self) -> int:
-        return self._size - self._left
-
-    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
-        if self._start is None:
-            raise io.UnsupportedOperation("seek")
-        base = {io.SEEK_SET: 0, io.SEEK_CUR: self.tell(), io.SEEK_END: self._size}[whence]
-        target = max(0, min(base + offset, self._size))
-        self._stream.seek(self._start + target)
-        self._left = self._size - target
-        return target
-
-    def readinto(self, buffer) -> int:
-        if self._left <= 0:
-            return 0
-        count = read_into(self._stream, memoryview(buffer)[: min(len(buffer), self._left)])
-        self._left -= count
-        return count
-
-    def close(self) -> None:
-        self._stream.close()
-        super().close()
-
-
-def file_region(stream: BinaryIO) -> "tuple[int, int, int] | None":
-    """Where a stream's bytes lie in a real file: (file descriptor, offset of its start, size).
-
-    Only for a file opened by ``Blob.from_file`` and not read yet; None for anything else
-    (memory, decompressing readers), whose bytes exist only as they are read.
-    """
-    inner, start, size = stream, 0, None
-    if isinstance(stream, LimitedReader):
-        if stream._start is None or stream.tell() != 0:
-            return None
-        inner, start, size = stream._stream, stream._start, stream._size
-    if not isinstance(inner, (io.BufferedReader, io.FileIO)):
-        return None
-    try:
-        descriptor = inner.fileno()
-        if size is None:
-            start = inner.tell()
-            size = os.fstat(descriptor).st_size - start
-    except (OSError, ValueError):
-        return None
-    return descriptor, start, size
-
-
-def read_into(stream: BinaryIO, view: memoryview) -> int:
-    """Fill ``view`` from ``stream`` (its readinto when it has one, else read); bytes read."""
-    if hasattr(stream, "readinto"):
-        return stream.readinto(view) or 0
-    data = stream.read(len(view))
-    view[: len(data)] = data
-    return len(data)
-
-
-class HashingReader(io.RawIOBase):
-    """Passes reads through while hashing and counting every byte."""
-
-    def __init__(self, stream: BinaryIO) -> None:
-        self._stream = stream
-        self.hasher = Hasher()
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer) -> int:
-        view = memoryview(buffer)
-        count = read_into(self._stream, view)
-        self.hasher.update(view[:count])  # hash in place: no copy of the chunk
-        return count
-
-    def drain(self) -> None:
-        while self.read(CHUNK_SIZE):
-            pass
-
-
-class HashingWriter(io.RawIOBase):
-    """Passes writes through while hashing and counting every byte."""
-
-    def __init__(self, stream: BinaryIO) -> None:
-        self._stream = stream
-        self.hasher = Hasher()
-
-    def writable(self) -> bool:
-        return True
-
-    def write(self, data) -> int:
-        data = bytes(data)
-        self._stream.write(data)
-        self.hasher.update(data)
-        return len(data)
-
-
 def detect_compression(prefix: bytes) -> "str | None":
     """Name the compression of a stream from its first bytes: 'gzip', 'zstd' or None (plain)."""
     if prefix.startswith(GZIP_MAGIC):
@@ -226,7 +115,7 @@ def decompressing_reader(stream: BinaryIO, compression: "str | None") -> BinaryI
     if compression is None:
         return stream
     if compression == "gzip":
-        return gzip.GzipFile(fileobj=stream, mode="rb")
+        return ClosingReader(gzip.GzipFile(fileobj=stream, mode="rb"), stream)
     if compression == "zstd":
         import zstandard
 
@@ -243,34 +132,13 @@ def compress_stream(source: BinaryIO, out: BinaryIO, compression: str) -> None:
     if compression == "gzip":
         with gzip.GzipFile(filename="", fileobj=out, mode="wb", compresslevel=GZIP_LEVEL,
                            mtime=0) as packed:
-            _copy(source, packed)
+            copy(source, packed)
     elif compression == "zstd":
         import zstandard
 
         compressor = zstandard.ZstdCompressor(level=ZSTD_LEVEL, write_content_size=False)
         with compressor.stream_writer(out, closefd=False) as packed:
-            _copy(source, packed)
+            copy(source, packed)
     else:
         raise UnsupportedError(
             f"압축 방식 {compression!r}은(는) 지원하지 않습니다. 'gzip'이나 'zstd'를 고르세요.")
-
-
-def _copy(source: BinaryIO, target: BinaryIO) -> None:
-    while chunk := source.read(CHUNK_SIZE):
-        target.write(chunk)
-
-
-def skip_to(stream: BinaryIO, offset: int, what: str) -> None:
-    """Move a forward-only stream to ``offset`` bytes from its start."""
-    try:
-        if stream.seekable():
-            stream.seek(offset)
-            return
-    except (OSError, AttributeError):
-        pass
-    left = offset
-    while left > 0:
-        chunk = stream.read(min(left, CHUNK_SIZE))
-        if not chunk:
-            raise LayerFormatError(f"{what}: 레이어가 예상보다 일찍 끝났습니다(잘린 파일).")
-        left -= len(chunk)

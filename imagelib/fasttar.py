@@ -12,7 +12,11 @@ from __future__ import annotations
 
 import tarfile
 from collections.abc import Iterator
+from io import SEEK_CUR
 from typing import BinaryIO
+from zlib import adler32
+
+from .streams import skip
 
 BLOCK = 512
 _ZERO_BLOCK = bytes(BLOCK)
@@ -34,7 +38,8 @@ def read_members(stream: BinaryIO) -> Iterator[tarfile.TarInfo]:
     """Yield a TarInfo (name, mode, uid, gid, size, type, linkname, offset_data) per member."""
     position = 0
     pending: "dict[str, str]" = {}
-    skip_buffer = bytearray(_SKIP_CHUNK)
+    seeks = stream.seekable()
+    skip_buffer = None if seeks else bytearray(_SKIP_CHUNK)
     while True:
         header = _read_exactly(stream, BLOCK)
         position += BLOCK
@@ -54,8 +59,12 @@ def read_members(stream: BinaryIO) -> Iterator[tarfile.TarInfo]:
         info.offset_data = position
         yield info
         if kind in _REGULAR:
-            _skip(stream, _padded(info.size), skip_buffer)
-            position += _padded(info.size)
+            padded = _padded(info.size)
+            if seeks:  # a cut file shows as a short header read next
+                stream.seek(padded, SEEK_CUR)
+            elif skip(stream, padded, skip_buffer) != padded:
+                raise UnusualTar("truncated data")
+            position += padded
 
 
 def _read_exactly(stream: BinaryIO, count: int) -> bytes:
@@ -70,6 +79,13 @@ def _padded(size: int) -> int:
 
 
 def _number(field: bytes) -> int:
+    try:  # the common case, "0000644\0" or "644 \0": one call
+        return int(field.rstrip(b"\0 ") or b"0", 8)
+    except ValueError:
+        return _unusual_number(field)
+
+
+def _unusual_number(field: bytes) -> int:
     if field[:1] in (b"\x80", b"\xff"):  # GNU base-256 for numbers too big for octal
         value = int.from_bytes(field[1:], "big")
         return value - 256 ** (len(field) - 1) if field[0] == 0xFF else value
@@ -82,10 +98,19 @@ def _number(field: bytes) -> int:
 
 def _check(header: bytes) -> "tuple[bytes, int]":
     stored = _number(header[148:156])
-    unsigned = sum(header) - sum(header[148:156]) + 8 * 32
+    unsigned = _byte_sum(header) - sum(header[148:156]) + 8 * 32
     if stored != unsigned:
         raise UnusualTar("checksum")
     return header[156:157], _number(header[124:136])
+
+
+def _byte_sum(block: bytes) -> int:
+    """The sum of a header's 512 bytes, exactly, at C speed.
+
+    Adler-32's first half is 1 + the sum of the bytes modulo 65521; a 256-byte half sums to at
+    most 65280, so no modulo ever applies to it.
+    """
+    return (adler32(block[:256]) & 0xFFFF) + (adler32(block[256:]) & 0xFFFF) - 2
 
 
 def _read_meta(stream: BinaryIO, size: int) -> bytes:
@@ -134,21 +159,34 @@ def _text(raw: bytes) -> str:
 
 def _info(header: bytes, kind: bytes, size: int, pending: "dict[str, str]") -> tarfile.TarInfo:
     name = _text(header[0:100].split(b"\0", 1)[0])
-    if header[257:265] == _USTAR_MAGIC:
+    if header[345] and header[257:265] == _USTAR_MAGIC:
         prefix = _text(header[345:500].split(b"\0", 1)[0])
         if prefix:
             name = f"{prefix}/{name}"
-    if "path" in pending:
-        name = pending["path"]
+    if pending:
+        return _with_pending(header, kind, size, name, pending)
+    return _member(header, kind, name, _number(header[108:116]), _number(header[116:124]), size,
+                   _text(header[157:257].split(b"\0", 1)[0]))
+
+
+def _with_pending(header: bytes, kind: bytes, size: int, name: str,
+                  pending: "dict[str, str]") -> tarfile.TarInfo:
+    """A member whose PAX records or GNU long names override header fields."""
+    return _member(
+        header, kind, pending.get("path", name),
+        _decimal(pending["uid"]) if "uid" in pending else _number(header[108:116]),
+        _decimal(pending["gid"]) if "gid" in pending else _number(header[116:124]),
+        _decimal(pending["size"]) if "size" in pending else size,
+        pending.get("linkpath") or _text(header[157:257].split(b"\0", 1)[0]))
+
+
+def _member(header: bytes, kind: bytes, name: str, uid: int, gid: int, size: int,
+            linkname: str) -> tarfile.TarInfo:
     if kind == tarfile.AREGTYPE and name.endswith("/"):
         kind = tarfile.DIRTYPE
     info = tarfile.TarInfo(name.rstrip("/") if kind == tarfile.DIRTYPE else name)
-    info.type = kind
-    info.mode = _number(header[100:108])
-    info.uid = _decimal(pending["uid"]) if "uid" in pending else _number(header[108:116])
-    info.gid = _decimal(pending["gid"]) if "gid" in pending else _number(header[116:124])
-    info.size = _decimal(pending["size"]) if "size" in pending else size
-    info.linkname = pending.get("linkpath") or _text(header[157:257].split(b"\0", 1)[0])
+    info.type, info.mode = kind, _number(header[100:108])
+    info.uid, info.gid, info.size, info.linkname = uid, gid, size, linkname
     return info
 
 
@@ -157,12 +195,3 @@ def _decimal(text: str) -> int:
         return int(text)
     except ValueError:
         raise UnusualTar("bad PAX number") from None
-
-
-def _skip(stream: BinaryIO, count: int, buffer: bytearray) -> None:
-    view = memoryview(buffer)
-    while count > 0:
-        got = stream.readinto(view[: min(count, len(buffer))])
-        if not got:
-            raise UnusualTar("truncated data")
-        count -= got

@@ -6,28 +6,21 @@
 
 from __future__ import annotations
 
-import io
 import os
 from collections.abc import Iterable, Mapping
 from typing import BinaryIO
 
 from . import display
-from .blob import (
-    Blob,
-    HashingReader,
-    compress_stream,
-    decompressing_reader,
-    detect_compression,
-    open_uncompressed,
-)
-from .digest import Digest, Hasher
+from .blob import Blob, compress_stream, open_uncompressed
+from .digest import Digest, verify
 from .entries import MARKER_KINDS, Dir, Entry, File, Opaque, Whiteout, parent_paths, require_path
-from .errors import InvalidPathError, LayerFormatError, UnsupportedError
-from .fasttar import UnusualTar, read_members
-from .limits import CountingReader, InflateGuard, Limits, decompression_errors, resolve_limits
+from .errors import InvalidPathError, LayerFormatError, LimitExceededError, UnsupportedError
+from .layerscan import Scan, scan_blob
+from .limits import Limits, resolve_limits
 from .oci import OCI_LAYER, OCI_LAYER_GZIP, OCI_LAYER_ZSTD
 from .readonly import ReadOnlyValue
-from .tario import scan_tar, tar_bytes
+from .streams import copy
+from .tario import tar_bytes
 
 _OCI_BY_COMPRESSION = {None: OCI_LAYER, "gzip": OCI_LAYER_GZIP, "zstd": OCI_LAYER_ZSTD}
 
@@ -78,7 +71,8 @@ class Layer(ReadOnlyValue):
         data = tar_bytes(entries)
         blob = Blob.from_bytes(data)
         # Re-scan so file contents point into the tar, exactly as a layer read from disk.
-        return cls._from_blob(blob, None, blob.digest, created_by=created_by, comment=comment)
+        scan = scan_blob(blob, _where(blob, None))
+        return cls._from_scan(blob, scan, created_by=created_by, comment=comment)
 
     @classmethod
     def from_tar(cls, source: "str | os.PathLike | bytes | BinaryIO", *,
@@ -95,42 +89,27 @@ class Layer(ReadOnlyValue):
         """
         limits = resolve_limits(limits)
         blob = _blob_from_source(source, limits)
-        with blob.open() as raw:
-            compression = detect_compression(raw.read(4))
         expected = None if expected_digest is None else Digest.parse(expected_digest)
-        if expected is not None and compression is not None:
-            _verify_blob(blob, expected, expected_size)  # check compressed bytes before inflating
+        if expected is not None and expected_size is not None:
+            # The size is known before reading: a wrong one is refused at once (digest unchecked).
+            verify(expected, blob.size, expected, expected_size, f"레이어 블롭 {expected}")
         try:
-            layer = cls._from_blob(blob, compression, None, media_type=media_type,
-                                   created_by=created_by, comment=comment, limits=limits)
-        except LayerFormatError:
-            if expected is not None:
+            scan = scan_blob(blob, _where(blob, expected), limits)
+        except (LayerFormatError, LimitExceededError):
+            if expected is not None and blob.size <= limits.max_bytes:
                 _verify_blob(blob, expected, expected_size)  # damaged bytes: say so first
             raise
-        if expected is not None and compression is None:
-            # The scan hashed every byte of an uncompressed blob once: no second pass.
-            _verify_blob(blob, expected, expected_size)
-        return layer
+        if expected is not None:
+            verify(scan.blob_digest, blob.size, expected, expected_size, f"레이어 블롭 {expected}")
+        return cls._from_scan(blob, scan, media_type=media_type, created_by=created_by,
+                              comment=comment)
 
     @classmethod
-    def _from_blob(cls, blob: Blob, compression: "str | None", diff_id: "Digest | None", *,
-                   media_type: "str | None" = None, created_by: str = "",
-                   comment: str = "", limits: "Limits | None" = None) -> "Layer":
-        where = f"레이어 {blob.digest.short}" if blob._digest is not None else "레이어"
-        if limits is not None and compression is None and blob.size > limits.max_bytes:
-            raise limits.exceeded(where, "max_bytes", f"tar가 {display.human_size(blob.size)}")
-        try:
-            entries, hasher = _scan(blob, compression, where, fast=True, limits=limits)
-        except UnusualTar:
-            entries, hasher = _scan(blob, compression, where, fast=False, limits=limits)
-        actual_diff_id = hasher.digest()
-        if compression is None and blob._digest is None and hasher.size == blob.size:
-            blob._digest = actual_diff_id  # uncompressed: the blob bytes are the tar bytes
-        if diff_id is not None and diff_id != actual_diff_id:
-            raise LayerFormatError(f"{where}: diff_id가 맞지 않습니다.")
-        return cls(entries=entries, blob=blob, compression=compression, diff_id=actual_diff_id,
-                   uncompressed_size=hasher.size, media_type=media_type,
-                   created_by=created_by, comment=comment)
+    def _from_scan(cls, blob: Blob, scan: Scan, **details: "str | None") -> "Layer":
+        if blob._digest is None:
+            blob._digest = scan.blob_digest  # hashed in the same pass: never read again for it
+        return cls(entries=scan.entries, blob=blob, compression=scan.compression,
+                   diff_id=scan.diff_id, uncompressed_size=scan.uncompressed_size, **details)
 
     # -- what a layer is ------------------------------------------------------------------
 
@@ -272,38 +251,13 @@ class Layer(ReadOnlyValue):
         return display.layer_html(self)
 
 
-def _scan(blob: Blob, compression: "str | None", where: str, fast: bool,
-          limits: "Limits | None" = None) -> "tuple[list[Entry], Hasher]":
-    """One pass over the layer: its entries and the hash of its uncompressed tar.
-
-    With ``limits``, a compressed blob is inflated through a guard that stops a bomb while
-    streaming (total bytes and ratio), long before it is all inflated.
-    """
-    with _open_plain(blob, compression, where, limits) as plain:
-        hashing = HashingReader(plain)
-        reader = io.BufferedReader(hashing, buffer_size=1 << 16)
-        members = read_members(reader) if fast else None
-        try:
-            entries = list(scan_tar(reader, blob, compression, where, members=members, limits=limits))
-            hashing.drain()
-        except decompression_errors() as error:
-            raise LayerFormatError(
-                f"{where}: {compression or 'tar'} 데이터를 읽을 수 없습니다. 파일이 잘렸거나 손상되었습니다"
-                f"({error}).") from None
-    return entries, hashing.hasher
-
-
-def _open_plain(blob: Blob, compression: "str | None", where: str,
-                limits: "Limits | None") -> BinaryIO:
-    if limits is None or compression is None:
-        return open_uncompressed(blob, compression)
-    packed = CountingReader(blob.open())
-    return InflateGuard(decompressing_reader(packed, compression), packed, limits, where)
+def _where(blob: Blob, expected: "Digest | None") -> str:
+    """How error messages name the layer: by its digest when that is known before reading."""
+    known = blob._digest or expected
+    return f"레이어 {known.short}" if known is not None else "레이어"
 
 
 def _verify_blob(blob: Blob, expected: Digest, expected_size: "int | None") -> None:
-    from .digest import verify
-
     verify(blob.digest, blob.size, expected, expected_size, f"레이어 블롭 {expected}")
 
 
@@ -326,12 +280,10 @@ def _blob_from_source(source: "str | os.PathLike | bytes | BinaryIO | Blob",
 
 
 def _copy_all(source: BinaryIO, out: BinaryIO, limits: "Limits | None" = None) -> None:
-    total = 0
-    while chunk := source.read(1 << 20):
-        total += len(chunk)
-        if limits is not None and total > limits.max_bytes:
-            raise limits.exceeded("레이어 스트림", "max_bytes", f"{display.human_size(total)}보다 깁니다")
-        out.write(chunk)
+    if limits is None:
+        copy(source, out)
+    elif copy(source, out, limits.max_bytes + 1) > limits.max_bytes:
+        raise limits.exceeded("레이어 스트림", "max_bytes", f"{display.human_size(limits.max_bytes)}보다 깁니다")
 
 
 def _entries_from_mapping(files: Mapping, deleted: Iterable[str],

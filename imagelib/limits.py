@@ -11,13 +11,13 @@
 
 from __future__ import annotations
 
-import io
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 from typing import BinaryIO
 
-from .blob import read_into
 from .display import human_size
 from .errors import LimitExceededError
+from .streams import CountingReader
 
 _GiB = 1 << 30
 _MiB = 1 << 20
@@ -81,66 +81,31 @@ def resolve_limits(limits: "Limits | None") -> Limits:
     return limits
 
 
-class CountingReader(io.RawIOBase):
-    """Passes reads through and counts the bytes (the compressed side of a bomb check)."""
+def inflate_guard(plain: BinaryIO, limits: Limits, what: str,
+                  packed_bytes: "Callable[[], int] | None" = None) -> CountingReader:
+    """A reader of decompressed bytes that stops as soon as the total or the ratio goes over a limit.
 
-    def __init__(self, stream: BinaryIO) -> None:
-        self._stream = stream
-        self.count = 0
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer) -> int:
-        count = read_into(self._stream, memoryview(buffer))
-        self.count += count
-        return count
-
-    def close(self) -> None:
-        self._stream.close()
-        super().close()
-
-
-class InflateGuard(io.RawIOBase):
-    """Reads decompressed bytes and stops as soon as the total or the ratio goes over a limit.
-
-    ``packed`` counts the compressed bytes consumed so far (None for an uncompressed stream),
-    so a bomb is caught after at most one decompressor chunk past the limit, never at the end.
+    ``packed_bytes`` tells how many compressed bytes were consumed so far (None for an
+    uncompressed stream), so a bomb is caught after at most one decompressor chunk past the
+    limit, never at the end.
     """
+    guard: CountingReader
 
-    def __init__(self, plain: BinaryIO, packed: "CountingReader | None", limits: Limits,
-                 what: str) -> None:
-        self._plain, self._packed = plain, packed
-        self._limits, self._what = limits, what
-        self.count = 0
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer) -> int:
-        count = read_into(self._plain, memoryview(buffer))
-        self.count += count
-        self._check()
-        return count
-
-    def _check(self) -> None:
-        limits = self._limits
-        if self.count > limits.max_bytes:
-            raise limits.exceeded(self._what, "max_bytes", f"풀어 보니 {human_size(self.count)}가 넘습니다")
-        if self._packed is None or self.count <= limits.ratio_grace_bytes:
+    def check(_count: int) -> None:
+        inflated = guard.count
+        if inflated > limits.max_bytes:
+            raise limits.exceeded(what, "max_bytes", f"풀어 보니 {human_size(inflated)}가 넘습니다")
+        if packed_bytes is None or inflated <= limits.ratio_grace_bytes:
             return
-        packed = max(1, self._packed.count)
-        if self.count > limits.max_ratio * packed:
+        packed = max(1, packed_bytes())
+        if inflated > limits.max_ratio * packed:
             raise limits.exceeded(
-                self._what, "max_ratio",
-                f"압축된 {human_size(packed)}가 {human_size(self.count)} 넘게 풀립니다"
-                f"({self.count // packed}배, 압축 폭탄?)")
+                what, "max_ratio",
+                f"압축된 {human_size(packed)}가 {human_size(inflated)} 넘게 풀립니다"
+                f"({inflated // packed}배, 압축 폭탄?)")
 
-    def close(self) -> None:
-        self._plain.close()
-        if self._packed is not None:
-            self._packed.close()  # GzipFile leaves the stream it was given open
-        super().close()
+    guard = CountingReader(plain, check)
+    return guard
 
 
 def decompression_errors() -> "tuple[type[BaseException], ...]":

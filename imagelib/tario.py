@@ -11,7 +11,7 @@ import warnings
 from collections.abc import Iterable, Iterator
 from typing import BinaryIO
 
-from .blob import Blob, LimitedReader, open_uncompressed, skip_to
+from .blob import Blob, open_uncompressed
 from .entries import (
     OPAQUE_MARKER,
     WHITEOUT_PREFIX,
@@ -26,6 +26,7 @@ from .entries import (
 )
 from .errors import InvalidPathError, LayerFormatError, SkippedEntryWarning, UnsafeEntryError
 from .limits import Limits
+from .streams import LimitedReader, copy, read_into, seek_forward
 
 
 def reproducible_epoch() -> int:
@@ -60,7 +61,7 @@ def write_tar(entries: Iterable[Entry], out: BinaryIO) -> None:
         out.write(info.tobuf(tarfile.PAX_FORMAT, "utf-8", "surrogateescape"))
         if isinstance(entry, File):
             with entry.open() as data:
-                copied = _copy_counted(data, out)
+                copied = copy(data, out)
             if copied != entry.size:
                 raise LayerFormatError(f"{entry.path!r}: 파일 크기가 {entry.size}바이트라더니 {copied}바이트입니다.")
             out.write(NUL * (-copied % BLOCK))
@@ -91,14 +92,6 @@ def _tar_info(entry: Entry, epoch: int) -> tarfile.TarInfo:
     return info
 
 
-def _copy_counted(source: BinaryIO, out: BinaryIO) -> int:
-    total = 0
-    while chunk := source.read(1 << 20):
-        out.write(chunk)
-        total += len(chunk)
-    return total
-
-
 def tar_bytes(entries: Iterable[Entry]) -> bytes:
     buffer = io.BytesIO()
     write_tar(entries, buffer)
@@ -108,12 +101,12 @@ def tar_bytes(entries: Iterable[Entry]) -> bytes:
 class TarContent:
     """The bytes of one file inside a (possibly compressed) layer blob, read on demand."""
 
-    __slots__ = ("_blob", "_compression", "_offset", "size", "_where")
+    __slots__ = ("_blob", "_compression", "_offset", "size", "_layer", "_path")
 
     def __init__(self, blob: Blob, compression: "str | None", offset: int, size: int,
-                 where: str) -> None:
+                 layer: str, path: str) -> None:
         self._blob, self._compression = blob, compression
-        self._offset, self.size, self._where = offset, size, where
+        self._offset, self.size, self._layer, self._path = offset, size, layer, path
 
     @property
     def offset(self) -> int:
@@ -122,7 +115,9 @@ class TarContent:
 
     def open(self) -> BinaryIO:
         stream = open_uncompressed(self._blob, self._compression)
-        skip_to(stream, self._offset, self._where)
+        if not seek_forward(stream, self._offset):
+            stream.close()
+            raise LayerFormatError(f"{self._layer}의 {self._path!r}: 레이어가 예상보다 일찍 끝났습니다(잘린 파일).")
         return io.BufferedReader(LimitedReader(stream, self.size))
 
 
@@ -194,12 +189,12 @@ class TailWindow(io.RawIOBase):
         return True
 
     def readinto(self, buffer) -> int:
-        data = self._stream.read(len(buffer))
-        buffer[: len(data)] = data
-        self.total += len(data)
-        self._tail += data
+        view = memoryview(buffer)
+        count = read_into(self._stream, view)
+        self.total += count
+        self._tail += view[:count]
         del self._tail[: max(0, len(self._tail) - self.KEEP)]
-        return len(data)
+        return count
 
     def check_end(self, offset: int, where: str) -> None:
         """The block at ``offset`` (after the last member) must be the zero end-of-archive block."""
@@ -226,7 +221,7 @@ def _entry_from_member(member: tarfile.TarInfo, blob: Blob, compression: "str | 
             f"{where}: 항목 {member.name!r}이(가) 루트(/) 폴더 자체를 폴더가 아닌 것으로 바꾸려 합니다. "
             "안전하지 않은 레이어라 읽지 않습니다.")
     common = dict(path=path, mode=member.mode & 0o7777, uid=member.uid, gid=member.gid)
-    head, name = posixpath.split(path)
+    head, _, name = path.rpartition("/")
     if name == OPAQUE_MARKER:
         return Opaque(path=head)
     if name.startswith(WHITEOUT_PREFIX + WHITEOUT_PREFIX):
@@ -239,8 +234,7 @@ def _entry_from_member(member: tarfile.TarInfo, blob: Blob, compression: "str | 
                 "그 부모를 지우려는 항목). 안전하지 않은 레이어라 읽지 않습니다.")
         return Whiteout(path=posixpath.join(head, hidden))
     if member.isreg():
-        content = TarContent(blob, compression, member.offset_data, member.size,
-                             f"{where}의 {path!r}")
+        content = TarContent(blob, compression, member.offset_data, member.size, where, path)
         return File(content, **common)
     if member.isdir():
         return Dir(**common)
@@ -271,11 +265,13 @@ def member_path(name: str, where: str, limits: "Limits | None") -> str:
     are not UTF-8 are refused with ``UnsafeEntryError`` / ``LayerFormatError``.
     """
     check_name_text(name, f"{where}의 항목", limits)
-    try:
-        path = normalize_path(name, what=f"{where}의 항목")
-    except InvalidPathError as error:
-        raise UnsafeEntryError(str(error)) from None
-    if _DRIVE.match(path):
+    path = name
+    if not name or name[0] in "./" or name[-1] == "/" or "//" in name or "/." in name or "\0" in name:
+        try:  # only names that need it: most are already plain relative paths
+            path = normalize_path(name, what=f"{where}의 항목")
+        except InvalidPathError as error:
+            raise UnsafeEntryError(str(error)) from None
+    if path[1:2] == ":" and _DRIVE.match(path):
         raise UnsafeEntryError(
             f"{where}의 항목 {name!r}이(가) 드라이브 문자(예: 'C:')로 시작합니다. 윈도우에서 풀면 "
             "폴더 밖에 쓰게 되므로 읽지 않습니다.")
@@ -285,10 +281,10 @@ def member_path(name: str, where: str, limits: "Limits | None") -> str:
 def check_name_text(name: str, what: str, limits: "Limits | None") -> None:
     """Names must be UTF-8 (PAX says so) and not longer than the limit."""
     try:
-        name.encode("utf-8")
+        size = len(name.encode("utf-8"))
     except UnicodeEncodeError:
         raw = name.encode("utf-8", "surrogateescape")
         raise LayerFormatError(
             f"{what} {raw!r}의 이름이 UTF-8이 아닙니다. 이미지 안의 이름은 UTF-8이어야 합니다.") from None
-    if limits is not None:
+    if limits is not None and size > limits.max_name_bytes:
         limits.check_name(name, what)

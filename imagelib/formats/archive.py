@@ -12,13 +12,12 @@ import os
 import tarfile
 import tempfile
 import weakref
-from typing import BinaryIO
 
 from ..blob import Blob, decompressing_reader, detect_compression
-from ..digest import CHUNK_SIZE
 from ..entries import lexical_path
 from ..errors import ImageFormatError, PathNotFoundError
-from ..limits import CountingReader, InflateGuard, Limits, decompression_errors, resolve_limits
+from ..limits import Limits, decompression_errors, inflate_guard, resolve_limits
+from ..streams import CountingReader, copy
 
 MAX_LINK_HOPS = 40
 
@@ -203,9 +202,9 @@ def _plain_tar(path: str, label: str, limits: Limits) -> "tuple[str, object]":
     handle, temp = tempfile.mkstemp(prefix="imagelib-archive-", suffix=".tar")
     try:
         packed = CountingReader(open(path, "rb"))
-        with os.fdopen(handle, "wb") as out, InflateGuard(
-                decompressing_reader(packed, compression), packed, limits, label) as plain:
-            _copy(plain, out)
+        with os.fdopen(handle, "wb") as out, inflate_guard(
+                decompressing_reader(packed, compression), limits, label, lambda: packed.count) as plain:
+            copy(plain, out)
     except decompression_errors() as error:
         os.remove(temp)
         raise ImageFormatError(
@@ -230,11 +229,6 @@ def _remove_quietly(path: str) -> None:
         os.remove(path)
     except OSError:
         pass
-
-
-def _copy(source: BinaryIO, out: BinaryIO) -> None:
-    while chunk := source.read(CHUNK_SIZE):
-        out.write(chunk)
 
 
 def open_source(path: "str | os.PathLike", limits: "Limits | None" = None) -> Source:

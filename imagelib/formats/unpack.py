@@ -24,13 +24,12 @@ import tarfile
 import tempfile
 from typing import BinaryIO
 
-from ..blob import file_region
-from ..digest import CHUNK_SIZE
 from ..entries import Dir, Entry, File, Hardlink, Opaque, Symlink, Whiteout
 from ..errors import ImageLibError, LayerFormatError, UnpackError, UnsafePathError
 from ..image import Image
 from ..layer import Layer
 from ..limits import Limits, resolve_limits
+from ..streams import CHUNK_SIZE, DescriptorWriter, copy, file_region, skip
 from ..tario import TarContent, member_path
 
 MAX_SYMLINK_HOPS = 40
@@ -408,22 +407,20 @@ class _SequentialReader:
         if self._region and isinstance(content, TarContent):
             self._copy_region(content.offset, content.size, descriptor)
             return
-        with self._open(entry) as data:
-            while chunk := data.read(CHUNK_SIZE):
-                _write_all(descriptor, chunk)
-
-    def _open(self, entry: File) -> BinaryIO:
-        content = entry.data
+        out = DescriptorWriter(descriptor)
         if not isinstance(content, TarContent) or content.offset < self._position:
-            return entry.open()
-        self._skip(content.offset - self._position)
+            with entry.open() as data:
+                copy(data, out)
+            return
+        gap = content.offset - self._position
+        if skip(self._stream, gap) != gap or copy(self._stream, out, content.size) != content.size:
+            raise LayerFormatError(_CUT)
         self._position = content.offset + content.size
-        return _Slice(self._stream, content.size)
 
     def _copy_region(self, offset: int, size: int, descriptor: int) -> None:
         source, start, length = self._region
         if offset + size > length:
-            raise LayerFormatError("레이어 tar가 예상보다 일찍 끝났습니다(잘린 파일).")
+            raise LayerFormatError(_CUT)
         done = 0
         while done < size:
             position, count = start + offset + done, min(size - done, _KERNEL_COPY_MAX)
@@ -436,50 +433,13 @@ class _SequentialReader:
                     self._sendfile = False  # this pair of file systems cannot: read and write instead
                     continue
             else:
-                sent = _write_all(descriptor, os.pread(source, min(count, CHUNK_SIZE), position))
+                sent = DescriptorWriter(descriptor).write(os.pread(source, min(count, CHUNK_SIZE), position))
             if not sent:
-                raise LayerFormatError("레이어 tar가 예상보다 일찍 끝났습니다(잘린 파일).")
+                raise LayerFormatError(_CUT)
             done += sent
 
-    def _skip(self, count: int) -> None:
-        while count > 0:
-            chunk = self._stream.read(min(count, CHUNK_SIZE))
-            if not chunk:
-                raise LayerFormatError("레이어 tar가 예상보다 일찍 끝났습니다(잘린 파일).")
-            count -= len(chunk)
 
-
-def _write_all(descriptor: int, data: bytes) -> int:
-    view, written = memoryview(data), 0
-    while written < len(view):
-        written += os.write(descriptor, view[written:])
-    return written
-
-
+_CUT = "레이어 tar가 예상보다 일찍 끝났습니다(잘린 파일)."
 _KERNEL_COPY = sys.platform.startswith("linux") and hasattr(os, "sendfile")
 _KERNEL_COPY_MAX = 1 << 30
 _NO_SENDFILE = {errno.EINVAL, errno.ENOSYS, errno.EXDEV, errno.EOPNOTSUPP, errno.ENOTSUP}
-
-
-class _Slice:
-    """The next ``size`` bytes of a stream; closing it leaves the stream open."""
-
-    def __init__(self, stream: BinaryIO, size: int) -> None:
-        self._stream, self._left = stream, size
-
-    def read(self, count: int = -1) -> bytes:
-        if self._left <= 0:
-            return b""
-        count = self._left if count is None or count < 0 else min(count, self._left)
-        data = self._stream.read(count)
-        if not data:
-            raise LayerFormatError("레이어 tar가 예상보다 일찍 끝났습니다(잘린 파일).")
-        self._left -= len(data)
-        return data
-
-    def __enter__(self) -> "_Slice":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        while self._left > 0:
-            self.read(CHUNK_SIZE)

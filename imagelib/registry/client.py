@@ -234,7 +234,7 @@ class Registry:
             nonlocal session
             location, session = session or self._start_upload(name), None
             if descriptor.size <= self.chunk_size:
-                body = (lambda: CountingReader(opener(), meter), descriptor.size)
+                body = (lambda: CountingReader(opener(), meter.update), descriptor.size)
                 response = self._finish_upload(name, location, descriptor, body)
             else:
                 location = self._send_chunks(name, location, opener, meter)

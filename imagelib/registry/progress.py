@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-import io
 import sys
-from typing import BinaryIO
+
+from ..streams import CountingReader
+
+__all__ = ["AUTO_THRESHOLD", "CountingReader", "progress_bar"]
 
 # With progress=None (automatic), only blobs at least this big get a bar, and only in a terminal.
 AUTO_THRESHOLD = 32 << 20
@@ -36,24 +38,3 @@ def _is_terminal() -> bool:
         return sys.stderr.isatty()
     except (AttributeError, ValueError):
         return False
-
-
-class CountingReader(io.RawIOBase):
-    """Passes reads through and reports each chunk to a progress bar."""
-
-    def __init__(self, stream: BinaryIO, bar) -> None:
-        self._stream = stream
-        self._bar = bar
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer) -> int:
-        data = self._stream.read(len(buffer))
-        buffer[: len(data)] = data
-        self._bar.update(len(data))
-        return len(data)
-
-    def close(self) -> None:
-        self._stream.close()
-        super().close()

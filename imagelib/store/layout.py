@@ -20,8 +20,8 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from ..blob import Blob, HashingWriter
-from ..digest import CHUNK_SIZE, Digest, verify
+from ..blob import Blob
+from ..digest import Digest, Hasher, verify
 from ..errors import ImageFormatError, ImageLibError, InvalidReferenceError, UnsupportedError
 from ..image import Image
 from ..limits import DEFAULT_LIMITS, Limits
@@ -38,6 +38,7 @@ from ..oci import (
     load_json,
 )
 from ..reference import parse_reference
+from ..streams import HashingWriter, copy, read_up_to
 from .atomic import FolderLock, atomic_file, is_temp_name, write_atomic
 
 OCI_LAYOUT_FILE = "oci-layout"
@@ -177,11 +178,11 @@ def read_small_file(path: str, label: str, limits: Limits) -> bytes:
             "아니므로 열지 않습니다.")
     with os.fdopen(handle, "rb", buffering=0) as stream:
         limits.check_json_size(info.st_size, label)
-        data = bytearray()
-        while chunk := stream.read(CHUNK_SIZE):
-            data += chunk
-            limits.check_json_size(len(data), label)  # it grew while being read
-    return bytes(data)
+        data = read_up_to(stream, info.st_size + 1)  # one byte more tells if it grew meanwhile
+        if len(data) > info.st_size:
+            data += read_up_to(stream, limits.max_json_bytes + 1 - len(data))
+            limits.check_json_size(len(data), label)
+    return data
 
 
 def _kind_of(mode: int) -> str:
@@ -315,10 +316,9 @@ class LayoutBackend:
             return
         os.makedirs(os.path.dirname(path), exist_ok=True)  # a symlink in the way is replaced, not followed
         with atomic_file(path) as out:
-            hashing = HashingWriter(out)
+            hashing = HashingWriter(out, Hasher())
             with blob.open() as source:
-                while chunk := source.read(CHUNK_SIZE):
-                    hashing.write(chunk)
+                copy(source, hashing)
             verify(hashing.hasher.digest(), hashing.hasher.size, digest, blob.size, f"블롭 {digest}")
 
     def get_blob(self, digest: Digest) -> "Blob | None":

@@ -21,7 +21,8 @@ from formats_helpers import (
 )
 
 import imagelib as il
-from imagelib.blob import Blob, file_region
+from imagelib.blob import Blob
+from imagelib.streams import file_region
 
 unpack_module = importlib.import_module("imagelib.formats.unpack")  # the module, not il.unpack
 

@@ -1,0 +1,364 @@
+"""Stream primitives: reading into buffers, copying, skipping, limited, counting and hashing streams.
+
+Everything that moves bytes from one stream to another goes through here, in chunks of at
+most ``CHUNK_SIZE``, so no caller ever holds a whole layer or archive in memory. Hashers are
+passed in (anything with ``update``), which keeps this module free of the rest of the package.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import queue
+import threading
+from collections.abc import Callable
+from typing import BinaryIO
+
+CHUNK_SIZE = 1 << 20
+
+
+def read_into(stream: BinaryIO, view: memoryview) -> int:
+    """Fill ``view`` from ``stream`` once (its readinto when it has one, else read); bytes read."""
+    if hasattr(stream, "readinto"):
+        return stream.readinto(view) or 0
+    data = stream.read(len(view))
+    view[: len(data)] = data
+    return len(data)
+
+
+def read_up_to(stream: BinaryIO, size: int) -> bytes:
+    """The next ``size`` bytes, fewer only where the stream ends (short reads are retried)."""
+    first = stream.read(size)
+    if len(first) == size or not first:
+        return first
+    parts, left = [first], size - len(first)
+    while left > 0 and (data := stream.read(min(left, CHUNK_SIZE))):
+        parts.append(data)
+        left -= len(data)
+    return b"".join(parts)
+
+
+def copy(source: BinaryIO, target: BinaryIO, size: "int | None" = None) -> int:
+    """Copy ``source`` to ``target`` (all of it, or at most ``size`` bytes); bytes copied."""
+    copied = 0
+    while size is None or copied < size:
+        chunk = source.read(CHUNK_SIZE if size is None else min(CHUNK_SIZE, size - copied))
+        if not chunk:
+            break
+        target.write(chunk)
+        copied += len(chunk)
+    return copied
+
+
+def skip(stream: BinaryIO, count: int, buffer: "bytearray | None" = None) -> int:
+    """Read and drop the next ``count`` bytes (``count < 0``: up to the end); bytes skipped.
+
+    Fewer than ``count`` means the stream ended first. ``buffer`` is scratch space a caller
+    that skips often can lend, so no new chunk is made per call.
+    """
+    if buffer is None:
+        buffer = bytearray(CHUNK_SIZE if count < 0 else min(count, CHUNK_SIZE))
+    view = memoryview(buffer)
+    skipped = 0
+    while count < 0 or skipped < count:
+        wanted = len(view) if count < 0 else min(len(view), count - skipped)
+        got = read_into(stream, view[:wanted])
+        if not got:
+            break
+        skipped += got
+    return skipped
+
+
+def drain(stream: BinaryIO) -> int:
+    """Read a stream to its end (so every byte passes through the readers under it); bytes read."""
+    return skip(stream, -1)
+
+
+def seek_forward(stream: BinaryIO, offset: int) -> bool:
+    """Move a stream to ``offset`` bytes from its start: seek when it can, else read forward.
+
+    False when the stream ends before ``offset``.
+    """
+    try:
+        if stream.seekable():
+            stream.seek(offset)
+            return True
+    except (OSError, AttributeError):
+        pass
+    return skip(stream, offset) == offset
+
+
+class _Reader(io.RawIOBase):
+    """A raw reader over another stream; closing it closes that stream."""
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self._stream = stream
+
+    def readable(self) -> bool:
+        return True
+
+    def close(self) -> None:
+        if not self.closed:
+            self._stream.close()
+        super().close()
+
+
+class LimitedReader(_Reader):
+    """Reads at most ``size`` bytes of an underlying stream, then reports end of file.
+
+    Seekable within its window when the underlying stream is (reading one file of a big archive
+    jumps to it). With ``owns=False`` closing it leaves the underlying stream open.
+    """
+
+    def __init__(self, stream: BinaryIO, size: int, owns: bool = True) -> None:
+        super().__init__(stream)
+        self._left = self._size = size
+        self._owns = owns
+        try:
+            self._start = stream.tell() if stream.seekable() else None
+        except (OSError, AttributeError):
+            self._start = None
+
+    def seekable(self) -> bool:
+        return self._start is not None
+
+    def tell(self) -> int:
+        return self._size - self._left
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        if self._start is None:
+            raise io.UnsupportedOperation("seek")
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self.tell(), io.SEEK_END: self._size}[whence]
+        target = max(0, min(base + offset, self._size))
+        self._stream.seek(self._start + target)
+        self._left = self._size - target
+        return target
+
+    def readinto(self, buffer) -> int:
+        if self._left <= 0:
+            return 0
+        count = read_into(self._stream, memoryview(buffer)[: min(len(buffer), self._left)])
+        self._left -= count
+        return count
+
+    def close(self) -> None:
+        if self._owns:
+            super().close()
+        else:
+            io.RawIOBase.close(self)
+
+
+class CountingReader(_Reader):
+    """Passes reads through and counts the bytes; ``on_read(count)`` hears of every read.
+
+    The callback may raise to stop reading (a limit check) or just watch (a progress bar).
+    """
+
+    def __init__(self, stream: BinaryIO, on_read: "Callable[[int], object] | None" = None) -> None:
+        super().__init__(stream)
+        self.count = 0
+        self._on_read = on_read
+
+    def readinto(self, buffer) -> int:
+        count = read_into(self._stream, memoryview(buffer))
+        self.count += count
+        if self._on_read is not None:
+            self._on_read(count)
+        return count
+
+
+class HashingReader(_Reader):
+    """Passes reads through while feeding every byte to ``hasher`` (in place, no copy)."""
+
+    def __init__(self, stream: BinaryIO, hasher) -> None:
+        super().__init__(stream)
+        self.hasher = hasher
+
+    def readinto(self, buffer) -> int:
+        view = memoryview(buffer)
+        count = read_into(self._stream, view)
+        self.hasher.update(view[:count])
+        return count
+
+
+class HashingWriter(io.RawIOBase):
+    """Passes writes through while feeding every byte to ``hasher``; closing leaves the target open."""
+
+    def __init__(self, stream: BinaryIO, hasher) -> None:
+        self._stream = stream
+        self.hasher = hasher
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        self._stream.write(data)
+        self.hasher.update(data)
+        return len(data)
+
+
+class DescriptorWriter(io.RawIOBase):
+    """Writes to an open file descriptor, retrying partial writes; never closes it."""
+
+    def __init__(self, descriptor: int) -> None:
+        self._descriptor = descriptor
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        view, written = memoryview(data), 0
+        while written < len(view):
+            written += os.write(self._descriptor, view[written:])
+        return written
+
+
+class ClosingReader(_Reader):
+    """A reader that also closes ``also`` when closed (gzip leaves the stream it reads open)."""
+
+    def __init__(self, stream: BinaryIO, also: BinaryIO) -> None:
+        super().__init__(stream)
+        self._also = also
+
+    def readinto(self, buffer) -> int:
+        return read_into(self._stream, memoryview(buffer))
+
+    def close(self) -> None:
+        if not self.closed:
+            self._also.close()
+        super().close()
+
+
+def file_region(stream: BinaryIO) -> "tuple[int, int, int] | None":
+    """Where a stream's bytes lie in a real file: (file descriptor, offset of its start, size).
+
+    Only for a file (or a ``LimitedReader`` window of one) not read yet; None for anything
+    else (memory, decompressing readers), whose bytes exist only as they are read.
+    """
+    inner, start, size = stream, 0, None
+    if isinstance(stream, LimitedReader):
+        if stream._start is None or stream.tell() != 0:
+            return None
+        inner, start, size = stream._stream, stream._start, stream._size
+    if not isinstance(inner, (io.BufferedReader, io.FileIO)):
+        return None
+    try:
+        descriptor = inner.fileno()
+        if size is None:
+            start = inner.tell()
+            size = os.fstat(descriptor).st_size - start
+    except (OSError, ValueError):
+        return None
+    return descriptor, start, size
+
+
+class ReadAhead(io.RawIOBase):
+    """Reads a stream ahead in a thread, hashing every chunk there, and serves the bytes in order.
+
+    Reading a file and hashing big chunks both release the GIL, so the stream's hash costs the
+    reader almost nothing: it overlaps with whatever the reader does with the bytes (parsing
+    them, say). At most ``depth`` chunks are held at once. Seeking goes forward only (from the
+    current position or to the end), skipping bytes without copying them. Closing stops the
+    thread; the underlying stream is left to its owner.
+    """
+
+    def __init__(self, stream: BinaryIO, hasher, chunk: int = 2 * CHUNK_SIZE, depth: int = 3) -> None:
+        self.hasher = hasher
+        self._free: "queue.Queue[bytearray | None]" = queue.Queue()
+        self._filled: queue.Queue = queue.Queue()
+        for _ in range(depth):
+            self._free.put(bytearray(chunk))
+        self._buffer: "bytearray | None" = None
+        self._view, self._offset, self._position, self._ended = memoryview(b""), 0, 0, False
+        self._thread = threading.Thread(target=self._fill, args=(stream,), daemon=True)
+        self._thread.start()
+
+    def _fill(self, stream: BinaryIO) -> None:
+        try:
+            while (buffer := self._free.get()) is not None:
+                view = memoryview(buffer)
+                count = 0
+                while count < len(view) and (got := read_into(stream, view[count:])):
+                    count += got
+                self.hasher.update(view[:count])
+                self._filled.put((buffer, count))
+                if count < len(view):
+                    return
+        except BaseException as error:  # raised again in the reading thread
+            self._filled.put(error)
+
+    def _next_chunk(self) -> bool:
+        """Move on to the next chunk; False at the end of the stream."""
+        if self._buffer is not None:
+            self._free.put(self._buffer)
+            self._buffer = None
+        if self._ended:
+            return False
+        item = self._filled.get()
+        if isinstance(item, BaseException):
+            self._ended = True
+            raise item
+        self._buffer, count = item
+        self._view, self._offset = memoryview(self._buffer)[:count], 0
+        self._ended = count < len(self._buffer)
+        return count > 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._position
+
+    def peek(self, size: int = 1) -> bytes:
+        """Up to ``size`` next bytes (fewer at a chunk's end), without moving past them."""
+        while self._offset >= len(self._view):
+            if not self._next_chunk():
+                return b""
+        return bytes(self._view[self._offset: self._offset + size])
+
+    def readinto(self, buffer) -> int:
+        """Fill ``buffer`` across chunks; short only at the end of the stream."""
+        target = memoryview(buffer)
+        done = 0
+        while done < len(target):
+            if self._offset >= len(self._view) and not self._next_chunk():
+                break
+            count = min(len(target) - done, len(self._view) - self._offset)
+            target[done: done + count] = self._view[self._offset: self._offset + count]
+            self._offset += count
+            done += count
+        self._position += done
+        return done
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        if whence == io.SEEK_END:
+            self._skip(None)
+            return self._position
+        target = offset if whence == io.SEEK_SET else self._position + offset
+        if target < self._position:
+            raise io.UnsupportedOperation("ReadAhead seeks forward only")
+        self._skip(target - self._position)
+        return self._position
+
+    def _skip(self, count: "int | None") -> None:
+        """Move forward ``count`` bytes (None: to the end), fewer where the stream ends."""
+        while count is None or count > 0:
+            left = len(self._view) - self._offset
+            if not left:
+                if not self._next_chunk():
+                    return
+                continue
+            step = left if count is None else min(count, left)
+            self._offset += step
+            self._position += step
+            if count is not None:
+                count -= step
+
+    def close(self) -> None:
+        if not self.closed:
+            self._free.put(None)  # the thread stops at it, after at most ``depth`` more chunks
+            self._thread.join()
+        super().close()
