@@ -194,8 +194,8 @@ def test_all_pages_together_are_capped(monkeypatch):
     def server(request):
         page = int(request.path.partition("page=")[2] or 0)
         names = [hashlib.sha256(f"{page}-{n}".encode()).hexdigest() for n in range(10)]  # about 700 bytes
-        return Reply(200, {"Link": f'</v2/_catalog?page={page + 1}>; rel="next"'},
-                     json.dumps({"repositories": names}).encode())
+        following = {"Link": f'</v2/_catalog?page={page + 1}>; rel="next"'} if page < 50 else {}
+        return Reply(200, following, json.dumps({"repositories": names}).encode())
 
     with FakeRegistry(server) as fake:
         with pytest.raises(il.LimitExceededError, match="저장소 목록"):

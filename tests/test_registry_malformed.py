@@ -247,3 +247,62 @@ def test_one_field_of_a_valid_answer_changed_to_anything_is_handled(fake, part, 
     target[key] = data.draw(JSON, label="value")
     fake.serve(_serve(part, json.dumps(doc).encode()))
     _everything(_client(fake))
+
+
+# -- headers that point somewhere strange ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("location", ["ftp://127.0.0.1/x", "http://[::1", "http://host:99999/x",
+                                      "/v2/with space", "file:///etc/passwd"])
+def test_redirect_to_something_that_is_not_an_http_url_is_refused(location):
+    with FakeRegistry(lambda r: Reply(307, {"Location": location})) as server:
+        with pytest.raises(il.RegistryError, match="주소"):
+            _client(server).ping()
+        assert len(server.seen) == 1
+
+
+@pytest.mark.parametrize("location", ["gopher://x/upload", "http://[zz]/upload"])
+def test_upload_location_that_is_not_an_http_url_is_refused(location):
+    def server(request):
+        if request.method == "HEAD":
+            return Reply(404)
+        return Reply(202, {"Location": location})
+
+    with FakeRegistry(server) as fake:
+        with pytest.raises(il.RegistryError, match="주소"):
+            _client(fake).push(IMAGE, "demo/app:v1")
+
+
+def test_next_page_link_that_is_not_an_http_url_is_refused():
+    reply = Reply(200, {"Link": '<javascript:alert(1)>; rel="next"'}, b'{"tags": ["v1"]}')
+    with FakeRegistry(lambda r: reply) as server:
+        with pytest.raises(il.RegistryError, match="주소"):
+            _client(server).tags("demo/app")
+
+
+@pytest.mark.parametrize("realm", ["file:///etc/passwd", "token-server", ""])
+def test_token_realm_that_is_not_an_http_url_is_refused(realm):
+    challenge = Reply(401, {"WWW-Authenticate": f'Bearer realm="{realm}",service="x"'})
+    with FakeRegistry(lambda r: challenge) as server:
+        with pytest.raises(il.AuthenticationError, match="realm"):
+            il.Registry(server.url, username="bob", password="pw", **FAST).ping()
+        assert len(server.seen) == 1
+
+
+@pytest.mark.parametrize("claimed", ["sha256:xyz", "md5:" + "0" * 32, "", "sha256:" + "0" * 64])
+def test_strange_docker_content_digest_is_an_imagelib_error(fake, claimed):
+    served = Served()
+    fake.serve(served)
+    original = served.answer
+
+    def answer(request):
+        reply = original(request)
+        if "/manifests/" in request.path:
+            reply.headers["Docker-Content-Digest"] = claimed
+        return reply
+
+    served.answer = answer
+    try:
+        _client(fake).resolve("demo/app:v1")
+    except il.ImageLibError:
+        pass
