@@ -6,7 +6,8 @@ Who gets the user's credentials follows containerd after CVE-2020-15157 (its
 - Authorization state is kept per *origin* (scheme, host, port), and a request only ever carries
   the Authorization of its own origin. So after a redirect to a storage host (blob downloads
   usually are), neither the password nor the registry's token follows, as Go's ``net/http``
-  drops ``Authorization`` on a redirect to another host.
+  drops ``Authorization`` on a redirect to another host. (containerd keys the state by host and
+  port; the scheme is added so that an https registry's credentials never go out over plain http.)
 - A 401 is answered for the origin that sent it, with the credentials of that origin. Only the
   registry's own origin has credentials: containerd asks its credential callback for the
   challenging host, and the CRI's callback returns nothing for any host but the configured
