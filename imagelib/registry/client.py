@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import replace
@@ -15,6 +15,7 @@ from ..errors import (
     DigestMismatchError,
     ImageLibError,
     InvalidReferenceError,
+    LimitExceededError,
     RegistryError,
     RegistryNotFoundError,
     UnsupportedError,
@@ -31,9 +32,11 @@ from ..oci import (
     Index,
     Manifest,
     Platform,
+    load_json,
     parse_document,
 )
 from ..reference import DEFAULT_REGISTRY, Reference, parse_reference
+from . import bounds
 from .auth import Authenticator
 from .progress import CountingReader, progress_bar
 from .report import PushReport
@@ -56,6 +59,9 @@ class Registry:
 
     - ``retries``, ``backoff``: 연결 오류나 5xx 응답이면 ``backoff`` 초부터 두 배씩 기다리며
       최대 ``retries`` 번 다시 합니다(4xx 응답은 다시 하지 않습니다).
+    - ``timeout``: 연결과 읽기 한 번을 기다리는 최대 시간(초).
+    - ``deadline``: 응답 하나를 기다리는 최대 시간(초, 기본 120). 한 바이트씩 흘려 보내는 서버도
+      이 시간 안에 답을 끝내야 합니다. 큰 블롭은 1 MiB를 받을 때마다 이 시간이 다시 주어집니다.
     - ``chunk_size``: 이보다 큰 블롭은 여러 조각(PATCH)으로 나누어 올립니다.
     - ``progress``: True면 진행 막대를 보이고, False면 숨기고, None(기본)이면 터미널에서
       큰 블롭(32 MB 이상)을 옮길 때만 보입니다.
@@ -63,7 +69,8 @@ class Registry:
 
     def __init__(self, url: str, username: "str | None" = None, password: "str | None" = None, *,
                  retries: int = 3, backoff: float = 0.5, timeout: float = 60.0,
-                 chunk_size: int = DEFAULT_CHUNK_SIZE, progress: "bool | None" = None) -> None:
+                 deadline: float = bounds.DEFAULT_DEADLINE, chunk_size: int = DEFAULT_CHUNK_SIZE,
+                 progress: "bool | None" = None) -> None:
         parts = urlsplit(url if isinstance(url, str) else "")
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise RegistryError(
@@ -71,12 +78,16 @@ class Registry:
                 "'https://registry.example.com'처럼 http:// 또는 https://로 시작하는 주소를 주세요.")
         if chunk_size < 1:
             raise RegistryError(f"chunk_size는 1 이상이어야 합니다({chunk_size}를 받았습니다).")
+        if (isinstance(deadline, bool) or not isinstance(deadline, (int, float))
+                or not math.isfinite(deadline) or deadline <= 0):
+            raise RegistryError(f"deadline은 0보다 큰 초(seconds) 수여야 합니다({deadline!r}를 받았습니다).")
         self.url = f"{parts.scheme}://{parts.netloc}"
         self.host = parts.netloc
         self.chunk_size = chunk_size
         self.progress = progress
         auth = Authenticator(username, password, self.url)
-        self._http = Transport(self.url, auth, retries=retries, backoff=backoff, timeout=timeout)
+        self._http = Transport(self.url, auth, retries=retries, backoff=backoff, timeout=timeout,
+                               deadline=deadline)
         self._known: "dict[Digest, set[str]]" = {}
 
     # -- asking the registry --------------------------------------------------------------
@@ -109,7 +120,7 @@ class Registry:
     def tags(self, repository: str, page_size: "int | None" = None) -> "list[str]":
         """저장소의 태그 목록, 정렬됨(``GET /v2/<저장소>/tags/list``; 여러 쪽이면 모두 모읍니다)."""
         name = self._reference(repository).repository
-        tags = self._paged(f"/v2/{name}/tags/list", "tags", _pull(name), page_size, f"저장소 {name}")
+        tags = self._paged(f"/v2/{name}/tags/list", "tags", _pull(name), page_size, f"저장소 {name}의 태그 목록")
         return sorted(tags)
 
     def repositories(self, page_size: "int | None" = None) -> "list[str]":
@@ -135,6 +146,11 @@ class Registry:
             if isinstance(document, Index):
                 raise UnsupportedError(f"{_short(reference)}: 인덱스 안의 인덱스는 지원하지 않습니다.")
         manifest = document
+        if manifest.config.size > bounds.MAX_CONFIG_BYTES:
+            raise LimitExceededError(
+                f"{_short(reference)}의 이미지 설정(config)이 {manifest.config.size:,}바이트라고 적혀 있습니다. "
+                f"설정은 {bounds.MAX_CONFIG_BYTES >> 20} MiB를 넘지 않으므로(containers/image와 같은 한도) "
+                "받지 않습니다. 망가졌거나 악의적인 매니페스트일 수 있습니다.")
         config_bytes = self._fetch_blob(name, manifest.config, "이미지 설정(config)").read()
         layers = [Layer.from_tar(self._fetch_blob(name, d, f"레이어 {i}"), media_type=d.media_type or None)
                   for i, d in enumerate(manifest.layers)]
@@ -145,7 +161,8 @@ class Registry:
     def _get_manifest(self, name: str, target: "Digest | str", label: str) -> "Manifest | Index":
         response = self._http.request("GET", f"/v2/{name}/manifests/{target}", scopes=_pull(name),
                                       headers={"Accept": ", ".join(ACCEPTED_TYPES)},
-                                      what=f"이미지 {label}")
+                                      what=f"이미지 {label}", limit=bounds.MAX_MANIFEST_BYTES,
+                                      body_what=f"이미지 {label}의 매니페스트")
         data = response.body
         digest = Digest.of_bytes(data)
         if isinstance(target, Digest):
@@ -336,14 +353,31 @@ class Registry:
 
     def _paged(self, path: str, key: str, scopes: "tuple[str, ...]", page_size: "int | None",
                what: str) -> "list[str]":
+        """All pages of a listing, following ``Link: <…>; rel="next"``, within bounds.
+
+        A page seen before, more than ``bounds.MAX_PAGES`` pages or more than
+        ``bounds.MAX_LIST_BYTES`` together stop the listing with an error.
+        """
         items: "list[str]" = []
         url: "str | None" = path + (f"?n={int(page_size)}" if page_size else "")
+        seen: "set[str]" = set()
+        total = 0
         while url:
-            response = self._http.request("GET", url, scopes=scopes, what=what)
-            try:
-                items += json.loads(response.body).get(key) or []
-            except (ValueError, AttributeError):
-                raise RegistryError(f"레지스트리 {self.url}의 {what} 응답이 JSON이 아닙니다.") from None
+            absolute = self._http.url(url)
+            if absolute in seen:
+                raise RegistryError(
+                    f"{what}: 레지스트리 {self.url}가 이미 받은 같은 쪽({absolute})을 다음 쪽(Link)으로 "
+                    "다시 가리킵니다. 끝나지 않는 목록이라 그만 받습니다.")
+            if len(seen) >= bounds.MAX_PAGES:
+                raise RegistryError(
+                    f"{what}: 레지스트리 {self.url}의 목록이 {bounds.MAX_PAGES}쪽을 넘어 그만 받습니다. "
+                    "page_size를 크게 해 보세요.")
+            seen.add(absolute)
+            response = self._http.request("GET", url, scopes=scopes, what=what, limit=bounds.MAX_PAGE_BYTES)
+            total += len(response.body)
+            if total > bounds.MAX_LIST_BYTES:
+                raise bounds.too_big(f"{what}(모든 쪽을 합친 크기)", bounds.MAX_LIST_BYTES)
+            items += _names(response.body, key, f"레지스트리 {self.url}의 {what}")
             match = _NEXT_LINK_RE.search(response.header("Link") or "")
             url = match.group(1) if match else None
         return items
@@ -397,6 +431,18 @@ def _choose_platform(index: Index, platform: "str | None", label: str) -> Descri
     raise RegistryNotFoundError(
         f"{label}은(는) 여러 플랫폼의 인덱스인데 {wanted} 이미지가 없습니다. "
         f"있는 플랫폼: {available}. pull(ref, platform='linux/arm64')처럼 고르세요.")
+
+
+def _names(body: bytes, key: str, where: str) -> "list[str]":
+    """The names under ``key`` of a tag list or catalog page (absent or null: none, as Go reads it)."""
+    doc = load_json(body, where)
+    values = doc.get(key) if isinstance(doc, dict) else []
+    if not isinstance(doc, dict) or not isinstance(values, (list, type(None))):
+        raise RegistryError(f"{where}이(가) 형식에 맞지 않습니다({key}는 문자열 목록이어야 합니다).")
+    for position, value in enumerate(values or []):
+        if not isinstance(value, str):
+            raise RegistryError(f"{where}의 {key}[{position}]가 문자열이 아닙니다({value!r:.60}).")
+    return list(values or [])
 
 
 def _location(response: Response, base: str) -> str:

@@ -7,8 +7,8 @@ final word (missing, forbidden, invalid), so asking again cannot help.
 
 from __future__ import annotations
 
+import functools
 import http.client
-import json
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -19,11 +19,14 @@ from urllib.parse import urljoin, urlsplit
 from ..errors import (
     AccessDeniedError,
     AuthenticationError,
+    ImageFormatError,
     RegistryError,
     RegistryNotFoundError,
     RegistryUnreachableError,
 )
-from .auth import Authenticator, parse_challenge
+from ..oci import load_json
+from .auth import Authenticator, origin, parse_challenge
+from .bounds import DEFAULT_DEADLINE, MAX_ERROR_BYTES, MAX_MANIFEST_BYTES, PacedResponse, read_bounded
 
 T = TypeVar("T")
 USER_AGENT = "imagelib"
@@ -44,17 +47,26 @@ class RetryableStatus(Exception):
 
 @dataclass
 class Response:
-    """An answer: status, headers and either the whole body or an open stream of it."""
+    """An answer: status and headers, then the body, read whole (``read``) or as a ``stream``."""
 
     status: int
     headers: Message
-    body: bytes
     url: str
     stream: "http.client.HTTPResponse | None" = None
     connection: "http.client.HTTPConnection | None" = None
+    body: bytes = b""
 
     def header(self, name: str) -> "str | None":
         return self.headers.get(name)
+
+    def read(self, limit: int, what: str) -> bytes:
+        """Read the whole body (at most ``limit`` bytes, else LimitExceededError) and close."""
+        try:
+            if self.stream is not None:
+                self.body = read_bounded(self.stream, limit, what, self.header("Content-Length"))
+        finally:
+            self.close()
+        return self.body
 
     def close(self) -> None:
         if self.stream is not None:
@@ -77,25 +89,33 @@ class Transport:
     """Sends requests to one registry: auth challenges answered, failures retried or explained."""
 
     def __init__(self, base_url: str, auth: Authenticator, *, retries: int, backoff: float,
-                 timeout: float) -> None:
+                 timeout: float, deadline: float = DEFAULT_DEADLINE) -> None:
         self.base_url = base_url.rstrip("/")
         self.auth = auth
         self.retries = retries
         self.backoff = backoff
         self.timeout = timeout
+        self.deadline = deadline
 
     # -- the public entry points ----------------------------------------------------------
 
     def request(self, method: str, path: str, *, headers: "dict[str, str] | None" = None,
                 body: Body = None, scopes: Iterable[str] = (), ok: Iterable[int] = (200,),
-                stream: bool = False, retry: bool = True, what: str = "") -> Response:
+                stream: bool = False, retry: bool = True, what: str = "",
+                limit: int = MAX_MANIFEST_BYTES, body_what: str = "") -> Response:
         """Send a request; raise a Korean error unless the status is in ``ok``.
 
+        The body is read whole (at most ``limit`` bytes, else a LimitExceededError naming
+        ``body_what``) unless ``stream`` asks for it open.
         With ``retry=False`` the caller retries a whole sequence of requests itself (an upload
         session) and must run this inside ``retrying``, which turns a 5xx into its error.
         """
         def once() -> Response:
-            return self._authorized(method, path, headers or {}, body, tuple(scopes), stream, what, ok)
+            response = self._authorized(method, path, headers or {}, body, tuple(scopes),
+                                        what or f"{method} {path}", tuple(ok))
+            if not stream:
+                response.read(limit, body_what or what or f"{method} {path}")
+            return response
 
         return self.retrying(once) if retry else once()
 
@@ -114,78 +134,106 @@ class Transport:
             time.sleep(self.backoff * (2 ** attempt))
             attempt += 1
 
-    def url(self, path: str) -> str:
-        """An absolute URL for a path (``/v2/…``) or a Location header (maybe relative)."""
-        return urljoin(self.base_url + "/", path)
+    def url(self, path: str, base: "str | None" = None) -> str:
+        """An absolute http(s) URL for a path (``/v2/…``) or a header's URL (maybe relative).
+
+        Raises RegistryError for anything else: a registry names where to go next in Location
+        and Link headers, and those must not send the client to a mangled or non-HTTP address.
+        """
+        try:
+            target = urljoin((base or self.base_url) + ("/" if base is None else ""), path)
+            parts = urlsplit(target)
+            valid = parts.scheme in ("http", "https") and bool(parts.hostname) and parts.port != 0
+        except ValueError:
+            valid = False
+        if not valid or any(ord(c) <= 0x20 or ord(c) == 0x7F for c in target):
+            raise RegistryError(f"레지스트리 {self.base_url}가 알려 준 주소 {path[:200]!r}는 쓸 수 있는 "
+                                "http:// 또는 https:// 주소가 아닙니다.")
+        return target
 
     # -- one attempt ----------------------------------------------------------------------
 
     def _authorized(self, method: str, path: str, headers: "dict[str, str]", body: Body,
-                    scopes: "tuple[str, ...]", stream: bool, what: str,
-                    ok: Iterable[int]) -> Response:
-        answered = False
+                    scopes: "tuple[str, ...]", what: str, ok: "tuple[int, ...]") -> Response:
+        """Send until no 401 is left to answer; each origin's challenge is answered once."""
+        answered: "set[tuple[str, str, int]]" = set()
         while True:
-            sent = dict(headers)
-            url = self.url(path)
-            authorization = self.auth.header(scopes)
-            if authorization and urlsplit(url).netloc == urlsplit(self.base_url).netloc:
-                sent["Authorization"] = authorization
-            response = self._send(method, url, sent, body, stream)
+            response = self._send(method, self.url(path), headers, body, scopes)
             if response.status != 401:
                 break
             response.close()
             challenge = response.header("WWW-Authenticate")
-            if answered:
-                raise self._refused(challenge)
-            self.auth.answer(challenge, scopes, self.fetch_plain)
-            answered = True
-        if response.status not in tuple(ok):
-            response.close()
-            error = self.error_for(response, what or f"{method} {path}")
+            if origin(response.url) in answered:
+                raise self._refused(response.url, challenge)
+            self.auth.answer(response.url, challenge, scopes, self.fetch_plain)
+            answered.add(origin(response.url))
+        if response.status not in ok:
+            error = self.error_for(response, what)
             if response.status >= 500:
                 raise RetryableStatus(error)
             raise error
         return response
 
-    def _refused(self, challenge: "str | None") -> RegistryError:
+    def _refused(self, url: str, challenge: "str | None") -> RegistryError:
+        if not self.auth.is_home(url):
+            return self.auth.foreign_login(url)
         if parse_challenge(challenge).params.get("error") == "insufficient_scope":
             return AccessDeniedError(
                 f"레지스트리 {self.base_url}에서 이 일을 할 권한이 없습니다(insufficient_scope). "
                 "계정의 권한을 확인하세요.")
         return self.auth.rejected() if self.auth.has_credentials else self.auth.missing_credentials()
 
-    def fetch_plain(self, url: str, headers: "dict[str, str]") -> "tuple[int, bytes]":
-        """GET without registry auth (used for token servers), with retries."""
+    def fetch_plain(self, url: str, headers: "dict[str, str]", limit: int) -> "tuple[int, bytes]":
+        """GET a token server's answer (with only the ``headers`` given), with retries.
+
+        The body is read (at most ``limit`` bytes) only when the status is 200.
+        """
         def once() -> "tuple[int, bytes]":
-            response = self._send("GET", url, headers, None, False)
+            response = self._send("GET", self.url(url), headers, None, None)
             if response.status >= 500:
                 raise RetryableStatus(self.error_for(response, f"토큰 요청 {url}"))
-            return response.status, response.body
+            if response.status != 200:
+                response.close()
+                return response.status, b""
+            return 200, response.read(limit, f"토큰 서버 {url}의 답")
 
         return self.retrying(once)
 
     def _send(self, method: str, url: str, headers: "dict[str, str]", body: Body,
-              stream: bool) -> Response:
+              scopes: "tuple[str, ...] | None") -> Response:
+        """Send, following redirects of GET and HEAD; the Authorization is chosen for each hop.
+
+        With ``scopes`` (a registry request) each hop carries what its own origin asked for, so
+        the registry's credentials never follow a redirect to a storage host. Without (a token
+        request) the given headers go to the first origin only, as Go's net/http does it.
+        """
+        start = origin(url)
+        away = False  # once a token request left its first origin, its headers stay behind
         for _ in range(_MAX_REDIRECTS + 1):
-            response = self._send_once(method, url, headers, body, stream)
+            sent = {k: v for k, v in headers.items() if not (away and k.lower() == "authorization")}
+            if scopes is not None:
+                authorization = self.auth.header(url, scopes)
+                if authorization:
+                    sent["Authorization"] = authorization
+            response = self._send_once(method, url, sent, body)
             location = response.header("Location")
             if response.status not in _REDIRECTS or method not in ("GET", "HEAD") or not location:
                 return response
             response.close()
-            target = urljoin(url, location)
-            if urlsplit(target).netloc != urlsplit(url).netloc:
-                # Storage backends redirect to signed URLs; registry credentials must not follow.
-                headers = {k: v for k, v in headers.items() if k.lower() != "authorization"}
-            url = target
+            url = self.url(location, base=url)
+            away = away or origin(url) != start
         raise RegistryError(
             f"레지스트리 {self.base_url}가 {url}에서 너무 많이 다른 주소로 보냈습니다(redirect).")
 
-    def _send_once(self, method: str, url: str, headers: "dict[str, str]", body: Body,
-                   stream: bool) -> Response:
+    def _send_once(self, method: str, url: str, headers: "dict[str, str]", body: Body) -> Response:
+        """One request; the answer's status and headers are read, its body is left to the caller."""
         parts = urlsplit(url)
         connection_type = (http.client.HTTPSConnection if parts.scheme == "https"
                            else http.client.HTTPConnection)
-        connection = connection_type(parts.netloc, timeout=self.timeout, blocksize=_SEND_BLOCK)
+        connection = connection_type(parts.hostname, parts.port, timeout=min(self.timeout, self.deadline),
+                                     blocksize=_SEND_BLOCK)
+        connection.response_class = functools.partial(PacedResponse, deadline=self.deadline,
+                                                      timeout=self.timeout, url=url)
         target = parts.path or "/"
         if parts.query:
             target += "?" + parts.query
@@ -201,14 +249,10 @@ class Transport:
                     sent["Content-Length"] = str(len(body or b""))
                 connection.request(method, target, body=body, headers=sent)
             answer = connection.getresponse()
-            if stream and answer.status < 300:
-                return Response(answer.status, answer.headers, b"", url, answer, connection)
-            data = answer.read() if method != "HEAD" else b""
         except BaseException:
             connection.close()
             raise
-        connection.close()
-        return Response(answer.status, answer.headers, data, url)
+        return Response(answer.status, answer.headers, url, answer, connection)
 
     # -- errors ---------------------------------------------------------------------------
 
@@ -219,8 +263,12 @@ class Transport:
             "실패했습니다. 주소와 포트가 맞는지, 레지스트리가 실행 중인지 확인하세요.")
 
     def error_for(self, response: Response, what: str) -> RegistryError:
-        """The Korean error for a failed answer, quoting the registry's own error codes."""
-        detail = _registry_message(response.body)
+        """The Korean error for a failed answer, quoting the registry's own error codes.
+
+        Reads the error body (at most MAX_ERROR_BYTES) and closes the answer.
+        """
+        body = response.read(MAX_ERROR_BYTES, f"{what}: HTTP {response.status} 답의 오류 본문")
+        detail = _registry_message(body)
         suffix = f" 레지스트리의 설명: {detail}" if detail else ""
         status = response.status
         if status == 401:
@@ -241,10 +289,27 @@ class Transport:
 
 
 def _registry_message(body: bytes) -> str:
-    """``{"errors": [{"code": …, "message": …}]}`` as one line (the distribution error format)."""
+    """``{"errors": [{"code": …, "message": …}]}`` as one printable line (the distribution format).
+
+    Whatever the body holds, the result is plain text: a registry must not be able to put
+    terminal escapes or extra lines into the error a learner reads.
+    """
     try:
-        errors = json.loads(body).get("errors") or []
-        return "; ".join(f"{e.get('code', '')} {e.get('message', '')}".strip() for e in errors)
-    except (ValueError, AttributeError, TypeError):
+        doc = load_json(body, "오류 본문")
+    except ImageFormatError:
         text = body[:200].decode("utf-8", "replace").strip()
-        return text if text and not text.startswith("<") else ""
+        return _printable(text) if text and not text.startswith("<") else ""
+    errors = doc.get("errors") if isinstance(doc, dict) else None
+    if not isinstance(errors, list):
+        return ""
+    lines = (f"{_field(e, 'code')} {_field(e, 'message')}".strip() for e in errors if isinstance(e, dict))
+    return _printable("; ".join(line for line in lines if line))[:500]
+
+
+def _field(error: dict, key: str) -> str:
+    value = error.get(key)
+    return value if isinstance(value, str) else ""
+
+
+def _printable(text: str) -> str:
+    return " ".join("".join(c if c.isprintable() else " " for c in text).split())

@@ -119,6 +119,8 @@ class Reply:
     status: int = 200
     headers: dict = field(default_factory=dict)
     body: bytes = b""
+    drip: float = 0.0  # > 0: the whole answer, status line first, goes out one byte per `drip` seconds
+    length: "int | None" = None  # the Content-Length to claim (default: the body's true length)
 
 
 DROP = object()  # a handler returning this closes the connection without answering
@@ -147,13 +149,35 @@ class FakeRegistry:
                     self.close_connection = True
                     self.connection.shutdown(2)
                     return
+                length = len(reply.body) if reply.length is None else reply.length
+                if reply.drip or reply.length is not None:
+                    self._send_raw(reply, length)
+                    return
                 self.send_response(reply.status)
                 for key, value in reply.headers.items():
                     self.send_header(key, value)
-                self.send_header("Content-Length", str(len(reply.body)))
+                self.send_header("Content-Length", str(length))
                 self.end_headers()
                 if self.command != "HEAD":
                     self.wfile.write(reply.body)
+
+            def _send_raw(self, reply: Reply, length: int) -> None:
+                """Write the answer by hand: slowly, or with a Content-Length that lies."""
+                head = "".join(f"{key}: {value}\r\n" for key, value in
+                               {**reply.headers, "Content-Length": str(length)}.items())
+                data = f"HTTP/1.1 {reply.status} X\r\n{head}\r\n".encode("latin-1")
+                data += reply.body if self.command != "HEAD" else b""
+                self.close_connection = True
+                try:
+                    if not reply.drip:
+                        self.wfile.write(data)
+                        return
+                    for position in range(len(data)):
+                        self.wfile.write(data[position:position + 1])
+                        self.wfile.flush()
+                        time.sleep(reply.drip)
+                except OSError:
+                    pass  # the client gave up on us, as it should
 
             do_GET = do_HEAD = do_PUT = do_POST = do_PATCH = do_DELETE = _serve
 
