@@ -182,6 +182,18 @@ def test_our_font_names_mean_only_our_files():
     assert len(font_manager.fontManager.ttflist) == count  # registering again adds nothing
 
 
+def test_fonts_are_registered_again_after_matplotlib_rebuilt_its_font_list(monkeypatch):
+    fonts.register_fonts()
+    manager = font_manager.fontManager
+    # What matplotlib's rebuild (after a known font file disappeared) leaves: only the scanned fonts.
+    scanned = [e for e in manager.ttflist if Path(e.fname).parent != fonts.font_dir()
+               and e.name not in fonts.OWN_NAMES.values()]
+    monkeypatch.setattr(manager, "ttflist", scanned)
+    fonts.register_fonts()
+    assert sorted(Path(e.fname) for e in manager.ttflist
+                  if e.name == fonts.OWN_NAMES[fonts.FONT_FAMILY]) == fonts.font_files()
+
+
 def test_use_korean_font_makes_the_users_own_plots_korean():
     with matplotlib.rc_context():
         il.viz.use_korean_font()

@@ -76,11 +76,19 @@ def register_fonts() -> "tuple[Path, ...]":
     글꼴 목록에 더할 뿐 rcParams(그림 설정)는 바꾸지 않습니다.
     """
     global _registered
-    if _registered is None:
+    if _registered is None or not _own_names_known():
         files = tuple(font_files())
         _register_under_own_names([*files, *fallback_font_files()])
         _registered = files
     return _registered
+
+
+def _own_names_known() -> bool:
+    # matplotlib rebuilds its font list when a file in it has gone (say fonts-nanum was removed),
+    # which drops the fonts added to it: then ours must be added again.
+    from matplotlib import font_manager
+
+    return any(entry.name == OWN_NAMES[FONT_FAMILY] for entry in font_manager.fontManager.ttflist)
 
 
 def _register_under_own_names(paths: "list[Path]") -> None:
