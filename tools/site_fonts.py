@@ -15,7 +15,6 @@ from pathlib import Path
 
 FAMILY = "CourseKorean"  # the subset's family name in CSS
 WEIGHTS = {"NanumGothic.ttf": 400, "NanumGothicBold.ttf": 700}
-LOCAL_NAMES = {400: ("NanumGothic", "나눔고딕"), 700: ("NanumGothic Bold", "NanumGothicBold")}
 
 
 def subset_woff(path: Path, text: str) -> bytes:
@@ -46,10 +45,11 @@ def font_face_css(text: str) -> str:
         if weight is None:
             continue
         data = base64.b64encode(subset_woff(path, characters)).decode("ascii")
-        local = ", ".join(f'local("{name}")' for name in LOCAL_NAMES[weight])
+        # Only the embedded file, no local(): "CourseKorean" always means these exact glyphs. An
+        # installed NanumGothic is used anyway, by its own name, which course.css lists first.
         rules.append(f'@font-face {{\n  font-family: "{FAMILY}";\n  font-weight: {weight};\n'
-                     f'  font-display: swap;\n  src: {local},\n'
-                     f'    url(data:font/woff;base64,{data}) format("woff");\n}}\n')
+                     f'  font-display: swap;\n'
+                     f'  src: url(data:font/woff;base64,{data}) format("woff");\n}}\n')
     return "\n".join(rules)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import importlib.util
 import os
+import re
 import secrets
 import shutil
 import socket
@@ -182,6 +183,22 @@ def test_film_explorer_renders_and_reacts_in_jupyterlab(browser, lab):
         expect(tree).to_contain_text(overlaid(count) + " →")
 
 
+def course_font_families() -> "list[str]":
+    """The font families the course site asks for, in order (tools/site_template/course.css)."""
+    css = (ROOT / "tools" / "site_template" / "course.css").read_text(encoding="utf-8")
+    return re.findall(r'"([^"]+)"', re.search(r"--course-font:([^;]+);", css).group(1))
+
+
+def fonts_drawing(page, selector: str) -> "list[dict]":
+    """The fonts Chromium really drew the text in ``selector`` with (DevTools protocol)."""
+    devtools = page.context.new_cdp_session(page)
+    devtools.send("DOM.enable")
+    devtools.send("CSS.enable")
+    root = devtools.send("DOM.getDocument")["root"]["nodeId"]
+    node = devtools.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+    return devtools.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+
+
 @pytest.fixture(scope="module")
 def site_page(tmp_path_factory):
     """The static site page of the notebook that has the film explorer (and its solutions)."""
@@ -200,6 +217,12 @@ def test_static_site_page_shows_figures_widget_and_korean(browser, site_page):
         page.evaluate("document.fonts.ready")
         heading = page.locator("h1").first
         expect(heading).to_contain_text(title)
+        # The heading's Korean is drawn with a Korean font the style sheet names: an installed one
+        # (e.g. fonts-nanum's NanumGothic) or, on a computer without one, the embedded web font.
+        drawn = fonts_drawing(page, "h1")
+        assert any(font["isCustomFont"] or font["familyName"] in course_font_families() for font in drawn), drawn
+        # The embedded font itself loads from a page opened from disk and has the Hangul glyphs.
+        assert page.evaluate("document.fonts.load('16px CourseKorean', '레이어').then(faces => faces.length)") >= 1
         faces = page.evaluate("[...document.fonts].map(f => [f.family.replace(/\"/g, ''), f.status])")
         assert ["CourseKorean", "loaded"] in faces, faces
         assert page.evaluate("document.fonts.check('16px CourseKorean', '레이어')")

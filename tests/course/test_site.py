@@ -171,6 +171,7 @@ def test_korean_font_is_embedded_and_cut_to_the_site(site):
     css = read(site / "course.css")
     fonts = re.findall(r"url\(data:font/woff;base64,([^)]+)\)", css)
     assert len(fonts) == 2 and "font-weight: 700" in css
+    assert "local(" not in css  # the family always means the embedded file, never an installed copy
     font = TTFont(io.BytesIO(base64.b64decode(fonts[0])))
     cmap = font.getBestCmap()
     assert all(ord(ch) in cmap for ch in "첫번째실험풀이")

@@ -164,7 +164,32 @@ def test_drawing_leaves_the_users_rcparams_alone(app_image):
     make(il.viz.sizes, [app_image])
     after = dict(matplotlib.rcParams)
     assert {k for k in before if before[k] != after[k]} == set()
-    assert "NanumGothic" not in matplotlib.rcParams["font.family"]
+    assert fonts.OWN_NAMES[fonts.FONT_FAMILY] not in matplotlib.rcParams["font.family"]
+
+
+def test_our_font_names_mean_only_our_files():
+    fonts.register_fonts()
+    entries = font_manager.fontManager.ttflist
+    ours = [Path(e.fname) for e in entries if e.name == fonts.OWN_NAMES[fonts.FONT_FAMILY]]
+    fallback = [Path(e.fname) for e in entries if e.name == fonts.OWN_NAMES[fonts.FALLBACK_FAMILY]]
+    assert sorted(ours) == fonts.font_files()
+    assert fallback and all(path.parent == Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+                            for path in fallback)
+    count = len(entries)
+    fonts._register_under_own_names([*fonts.font_files(), *fonts.fallback_font_files()])
+    assert len(font_manager.fontManager.ttflist) == count  # registering again adds nothing
+
+
+def test_fonts_are_registered_again_after_matplotlib_rebuilt_its_font_list(monkeypatch):
+    fonts.register_fonts()
+    manager = font_manager.fontManager
+    # What matplotlib's rebuild (after a known font file disappeared) leaves: only the scanned fonts.
+    scanned = [e for e in manager.ttflist if Path(e.fname).parent != fonts.font_dir()
+               and e.name not in fonts.OWN_NAMES.values()]
+    monkeypatch.setattr(manager, "ttflist", scanned)
+    fonts.register_fonts()
+    assert sorted(Path(e.fname) for e in manager.ttflist
+                  if e.name == fonts.OWN_NAMES[fonts.FONT_FAMILY]) == fonts.font_files()
 
 
 def test_use_korean_font_makes_the_users_own_plots_korean():
@@ -185,6 +210,59 @@ def test_a_missing_glyph_really_fails_a_drawing():
     ax.set_title("한글", family="DejaVu Sans")
     with pytest.raises(UserWarning, match="missing from font"):
         render(fig)
+
+
+SAME_PNG_SCRIPT = """
+import sys, warnings
+warnings.simplefilter("error")
+import matplotlib
+matplotlib.use("Agg")
+from matplotlib import font_manager, ft2font
+for path in sys.argv[2:]:  # fonts matplotlib knows before ours, as it knows the system's fonts
+    font_manager.fontManager.ttflist.insert(0, font_manager.ttfFontProperty(ft2font.FT2Font(path)))
+import imagelib as il
+layer = il.Layer.from_files({"앱/안녕.txt": "가" * 300, "etc/os": "x"}, created_by="RUN 한글 단계 -1")
+top = il.Layer.from_files({"앱/새.txt": "나"}, deleted=["etc/os"], created_by="COPY . /앱")
+fig = il.viz.films(il.Image.scratch().add_layer(layer).add_layer(top), highlight=1)
+fig.savefig(sys.argv[1], format="png")
+print(font_manager.findfont(font_manager.FontProperties(family="NanumGothic")))
+"""
+
+
+@pytest.fixture(scope="module")
+def other_nanum_gothic(tmp_path_factory) -> Path:
+    """Another NanumGothic.ttf, as a system package may bring one: the bold cut renamed to claim it is
+    the regular one, so text drawn with it looks different."""
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(fonts.font_dir() / "NanumGothicBold.ttf")
+    for record in font["name"].names:
+        if record.nameID in (1, 4, 6, 16):
+            record.string = "NanumGothic"
+        elif record.nameID in (2, 17):
+            record.string = "Regular"
+    font["OS/2"].usWeightClass = 400
+    font["OS/2"].fsSelection = (font["OS/2"].fsSelection & ~(1 << 5)) | (1 << 6)  # not bold; regular
+    font["head"].macStyle &= ~1
+    path = tmp_path_factory.mktemp("system-fonts") / "NanumGothic.ttf"
+    font.save(path)
+    return path
+
+
+def render_in_subprocess(png: Path, *fonts_known_first: Path) -> "tuple[bytes, Path]":
+    """PNG bytes of one figure drawn in a new process, and which file matplotlib calls "NanumGothic" there."""
+    result = subprocess.run([sys.executable, "-c", SAME_PNG_SCRIPT, str(png), *map(str, fonts_known_first)],
+                            capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=120)
+    assert result.returncode == 0, result.stderr
+    return png.read_bytes(), Path(result.stdout.strip())
+
+
+def test_figure_png_is_the_same_when_another_nanum_gothic_is_installed(tmp_path, other_nanum_gothic):
+    alone, _ = render_in_subprocess(tmp_path / "alone.png")
+    shadowed, nanum = render_in_subprocess(tmp_path / "shadowed.png", other_nanum_gothic)
+    assert nanum == other_nanum_gothic  # there, the name "NanumGothic" means the other file
+    assert alone.startswith(b"\x89PNG")
+    assert shadowed == alone
 
 
 PYENV_VERSIONS = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv")) / "versions"
