@@ -7,13 +7,14 @@
 
 from __future__ import annotations
 
+import enum
 import io
 import json
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
-from typing import BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO, Final, TypeAlias, TypedDict, TypeVar
 
 from . import display
 from .digest import Digest, verify
@@ -31,7 +32,28 @@ from .oci import (
 from .readonly import ReadOnlyValue
 from .tario import reproducible_epoch
 
-_UNSET: object = object()
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from .filetree import FileTree
+
+
+class _Unset(enum.Enum):
+    """The default of a setting that ``with_config`` leaves as it is (None clears it)."""
+
+    UNSET = "unset"
+
+    def __repr__(self) -> str:
+        return "<unchanged>"
+
+
+_UNSET: Final = _Unset.UNSET
+
+# A command as Docker takes it: a list (exec form) or one string run by /bin/sh -c (shell form).
+Command: TypeAlias = "str | Sequence[str]"
+
+_K = TypeVar("_K")
+_V = TypeVar("_V")
 
 # OCI config field name -> Config attribute name
 _CONFIG_FIELDS = {"User": "user", "ExposedPorts": "exposed_ports", "Env": "env",
@@ -45,8 +67,22 @@ def timestamp(epoch: "int | None" = None) -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(seconds))
 
 
-def _frozen_dict(value: "Mapping | None") -> Mapping:
+def _frozen_dict(value: "Mapping[_K, _V] | None") -> "Mapping[_K, _V]":
     return MappingProxyType(dict(value or {}))
+
+
+class ConfigChanges(TypedDict, total=False):
+    """The settings ``Image.with_config`` takes, for code that passes them on as ``**changes``."""
+
+    env: "Mapping[str, str | None] | None"
+    cmd: "Command | None"
+    entrypoint: "Command | None"
+    workdir: "str | None"
+    user: "str | None"
+    labels: "Mapping[str, str | None] | None"
+    exposed_ports: "Sequence[str | int] | None"
+    volumes: "Sequence[str] | None"
+    stop_signal: "str | None"
 
 
 @dataclass(frozen=True)
@@ -58,11 +94,11 @@ class Config:
     entrypoint: "tuple[str, ...] | None" = None
     workdir: str = ""
     user: str = ""
-    labels: Mapping = field(default_factory=dict)
+    labels: "Mapping[str, str]" = field(default_factory=dict)
     exposed_ports: "tuple[str, ...]" = ()
     volumes: "tuple[str, ...]" = ()
     stop_signal: str = ""
-    extra: Mapping = field(default_factory=dict)  # fields imagelib does not model, kept as read
+    extra: "Mapping[str, Any]" = field(default_factory=dict)  # fields imagelib does not model, kept as read
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
@@ -77,44 +113,31 @@ class Config:
     @property
     def env_dict(self) -> "dict[str, str]":
         """환경 변수를 사전으로: ``{'PATH': '/usr/bin', ...}``."""
-        return dict(item.split("=", 1) if "=" in item else (item, "") for item in self.env)
+        return {key: value for key, _, value in (item.partition("=") for item in self.env)}
 
-    def changed(self, *, env: "Mapping | None" = None, labels: "Mapping | None" = None,
-                exposed_ports: "Sequence | None" = None, volumes: "Sequence | None" = None,
-                **replacements: object) -> "Config":
+    def changed(self, *, env: "Mapping[str, str | None] | None" = None,
+                labels: "Mapping[str, str | None] | None" = None,
+                exposed_ports: "Sequence[str | int] | None" = None, volumes: "Sequence[str] | None" = None,
+                cmd: "Command | None | _Unset" = _UNSET, entrypoint: "Command | None | _Unset" = _UNSET,
+                workdir: "str | None | _Unset" = _UNSET, user: "str | None | _Unset" = _UNSET,
+                stop_signal: "str | None | _Unset" = _UNSET) -> "Config":
         """바뀐 새 설정. env·labels는 기존 값에 더하고(값이 None이면 지움), 포트·볼륨은 추가합니다."""
-        updates: "dict[str, object]" = {k: v for k, v in replacements.items() if v is not _UNSET}
-        if env is not None:
-            merged = self.env_dict
-            for key, value in env.items():
-                if value is None:
-                    merged.pop(key, None)
-                else:
-                    merged[key] = str(value)
-            updates["env"] = tuple(f"{k}={v}" for k, v in merged.items())
-        if labels is not None:
-            merged_labels = dict(self.labels)
-            for key, value in labels.items():
-                if value is None:
-                    merged_labels.pop(key, None)
-                else:
-                    merged_labels[key] = str(value)
-            updates["labels"] = merged_labels
-        if exposed_ports is not None:
-            ports = list(self.exposed_ports)
-            ports += [p for p in (_port_name(p) for p in exposed_ports) if p not in ports]
-            updates["exposed_ports"] = tuple(ports)
-        if volumes is not None:
-            updates["volumes"] = tuple(dict.fromkeys(list(self.volumes) + list(volumes)))
-        for key in ("cmd", "entrypoint"):
-            value = updates.get(key)
-            if isinstance(value, str):
-                updates[key] = ("/bin/sh", "-c", value)
-        return replace(self, **updates)
+        return replace(
+            self,
+            env=self.env if env is None else tuple(f"{k}={v}" for k, v in _merged(self.env_dict, env).items()),
+            labels=self.labels if labels is None else _merged(self.labels, labels),
+            exposed_ports=self.exposed_ports if exposed_ports is None else _added(
+                self.exposed_ports, [_port_name(port) for port in exposed_ports]),
+            volumes=self.volumes if volumes is None else _added(self.volumes, volumes),
+            cmd=self.cmd if isinstance(cmd, _Unset) else _command(cmd),
+            entrypoint=self.entrypoint if isinstance(entrypoint, _Unset) else _command(entrypoint),
+            workdir=self.workdir if isinstance(workdir, _Unset) else workdir or "",
+            user=self.user if isinstance(user, _Unset) else user or "",
+            stop_signal=self.stop_signal if isinstance(stop_signal, _Unset) else stop_signal or "")
 
-    def to_json(self) -> dict:
+    def to_json(self) -> "dict[str, Any]":
         """OCI 이미지 설정의 ``config`` 객체(빈 값은 뺍니다)."""
-        doc: dict = {}
+        doc: "dict[str, Any]" = {}
         if self.user:
             doc["User"] = self.user
         if self.exposed_ports:
@@ -137,9 +160,9 @@ class Config:
         return doc
 
     @classmethod
-    def from_json(cls, doc: "Mapping | None") -> "Config":
+    def from_json(cls, doc: "Mapping[str, Any] | None") -> "Config":
         doc = dict(doc or {})
-        values: dict = {}
+        values: "dict[str, Any]" = {}
         for key, attr in _CONFIG_FIELDS.items():
             value = doc.pop(key, None)
             if value is None:
@@ -169,6 +192,30 @@ class Config:
         return rows
 
 
+def _merged(values: "Mapping[str, str]", changes: "Mapping[str, str | None]") -> "dict[str, str]":
+    """``values`` with ``changes`` applied: a None value removes its key."""
+    merged = dict(values)
+    for key, value in changes.items():
+        if value is None:
+            merged.pop(key, None)
+        else:
+            merged[key] = str(value)
+    return merged
+
+
+def _added(values: "tuple[str, ...]", more: "Sequence[str]") -> "tuple[str, ...]":
+    """``values`` followed by those of ``more`` not in it yet (first occurrence kept)."""
+    return tuple(dict.fromkeys(list(values) + list(more)))
+
+
+def _command(value: "Command | None") -> "tuple[str, ...] | None":
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return ("/bin/sh", "-c", value)
+    return tuple(value)
+
+
 def _port_name(port: object) -> str:
     text = str(port)
     return text if "/" in text else f"{text}/tcp"
@@ -183,10 +230,10 @@ class History:
     empty_layer: bool = False
     created: str = ""
     author: str = ""
-    extra: Mapping = field(default_factory=dict)
+    extra: "Mapping[str, Any]" = field(default_factory=dict)
 
-    def to_json(self) -> dict:
-        doc: dict = {}
+    def to_json(self) -> "dict[str, Any]":
+        doc: "dict[str, Any]" = {}
         if self.created:
             doc["created"] = self.created
         if self.author:
@@ -201,11 +248,24 @@ class History:
         return doc
 
     @classmethod
-    def from_json(cls, doc: Mapping) -> "History":
+    def from_json(cls, doc: "Mapping[str, Any]") -> "History":
         doc = dict(doc)
         return cls(created_by=doc.pop("created_by", "") or "", comment=doc.pop("comment", "") or "",
                    empty_layer=bool(doc.pop("empty_layer", False)), created=doc.pop("created", "") or "",
                    author=doc.pop("author", "") or "", extra=_frozen_dict(doc))
+
+
+class _ImageParts(TypedDict, total=False):
+    """What ``Image._derive`` may change: the arguments of ``Image()`` that are not read bytes."""
+
+    layers: Sequence[Layer]
+    config: Config
+    history: Sequence[History]
+    platform: "Mapping[str, Any]"
+    created: str
+    author: str
+    extra: "Mapping[str, Any]"
+    annotations: "Mapping[str, str]"
 
 
 class Image(ReadOnlyValue):
@@ -214,11 +274,24 @@ class Image(ReadOnlyValue):
     __slots__ = ("_layers", "_config", "_history", "_platform", "_created", "_author", "_extra",
                  "_config_bytes", "_manifest", "_id", "_annotations", "_rootfs", "_frozen")
     _noun = "이미지"
+    _layers: "tuple[Layer, ...]"
+    _config: Config
+    _history: "tuple[History, ...]"
+    _platform: "Mapping[str, Any]"  # as read from the config JSON (os.features is a list)
+    _created: str
+    _author: str
+    _extra: "Mapping[str, Any]"
+    _annotations: "Mapping[str, str]"
+    _config_bytes: "bytes | None"
+    _manifest: "Manifest | None"
+    _id: "Digest | None"
+    _rootfs: "FileTree | None"
+    _frozen: bool
 
     def __init__(self, *, layers: Sequence[Layer] = (), config: "Config | None" = None,
-                 history: Sequence[History] = (), platform: "Mapping | None" = None,
-                 created: "str | None" = None, author: str = "", extra: "Mapping | None" = None,
-                 annotations: "Mapping | None" = None, config_bytes: "bytes | None" = None,
+                 history: Sequence[History] = (), platform: "Mapping[str, Any] | None" = None,
+                 created: "str | None" = None, author: str = "", extra: "Mapping[str, Any] | None" = None,
+                 annotations: "Mapping[str, str] | None" = None, config_bytes: "bytes | None" = None,
                  manifest: "Manifest | None" = None) -> None:
         set_ = object.__setattr__
         set_(self, "_layers", tuple(layers))
@@ -246,10 +319,10 @@ class Image(ReadOnlyValue):
             platform["variant"] = variant
         return cls(platform=platform)
 
-    def _derive(self, **changes: object) -> "Image":
-        fields = dict(layers=self._layers, config=self._config, history=self._history,
-                      platform=self._platform, created=self._created, author=self._author,
-                      extra=self._extra, annotations=self._annotations)
+    def _derive(self, **changes: "Unpack[_ImageParts]") -> "Image":
+        fields = _ImageParts(layers=self._layers, config=self._config, history=self._history,
+                             platform=self._platform, created=self._created, author=self._author,
+                             extra=self._extra, annotations=self._annotations)
         fields.update(changes)
         return Image(**fields)
 
@@ -263,11 +336,12 @@ class Image(ReadOnlyValue):
         layer = layer.with_history(step.created_by, step.comment)
         return self._derive(layers=self._layers + (layer,), history=self._history + (step,))
 
-    def with_config(self, *, env: "Mapping | None" = None, cmd: object = _UNSET,
-                    entrypoint: object = _UNSET, workdir: object = _UNSET, user: object = _UNSET,
-                    labels: "Mapping | None" = None, exposed_ports: "Sequence | None" = None,
-                    volumes: "Sequence | None" = None, stop_signal: object = _UNSET,
-                    created_by: "str | None" = None) -> "Image":
+    def with_config(self, *, env: "Mapping[str, str | None] | None" = None,
+                    cmd: "Command | None | _Unset" = _UNSET, entrypoint: "Command | None | _Unset" = _UNSET,
+                    workdir: "str | None | _Unset" = _UNSET, user: "str | None | _Unset" = _UNSET,
+                    labels: "Mapping[str, str | None] | None" = None,
+                    exposed_ports: "Sequence[str | int] | None" = None, volumes: "Sequence[str] | None" = None,
+                    stop_signal: "str | None | _Unset" = _UNSET, created_by: "str | None" = None) -> "Image":
         """설정을 바꾼 새 이미지. env·labels는 더하고, cmd 등은 바꿉니다.
 
         ``created_by`` 를 주면 ``docker history`` 에 레이어 없는 단계(empty_layer)로 기록합니다.
@@ -372,29 +446,34 @@ class Image(ReadOnlyValue):
 
     @property
     def architecture(self) -> str:
-        return self._platform.get("architecture", "")
+        return self._platform_text("architecture")
 
     @property
     def os(self) -> str:
-        return self._platform.get("os", "")
+        return self._platform_text("os")
 
     @property
     def platform(self) -> str:
         """``linux/amd64`` 같은 플랫폼 문자열."""
-        parts = [self.os, self.architecture] + ([self._platform["variant"]]
-                                                 if self._platform.get("variant") else [])
+        variant = self._platform_text("variant")
+        parts = [self.os, self.architecture] + ([variant] if variant else [])
         return "/".join(parts)
+
+    def _platform_text(self, key: str) -> str:
+        # Like Platform.of_config: a value that is not a string counts as absent.
+        value = self._platform.get(key, "")
+        return value if isinstance(value, str) else ""
 
     @property
     def created(self) -> str:
         return self._created
 
     @property
-    def annotations(self) -> Mapping:
+    def annotations(self) -> "Mapping[str, str]":
         return self._annotations
 
     @property
-    def config_json(self) -> dict:
+    def config_json(self) -> "dict[str, Any]":
         """이미지 설정 JSON(사전). 바이트는 ``config_bytes`` 입니다."""
         return dict(load_json(self.config_bytes, "이미지 설정"))
 
@@ -402,18 +481,22 @@ class Image(ReadOnlyValue):
     def config_bytes(self) -> bytes:
         """이미지 설정 JSON의 정확한 바이트. 이것의 SHA256이 이미지 ID입니다."""
         if self._config_bytes is None:
-            object.__setattr__(self, "_config_bytes", dump_json(self._config_document()))
+            config_bytes = dump_json(self._config_document())
+            object.__setattr__(self, "_config_bytes", config_bytes)
+            return config_bytes
         return self._config_bytes
 
     @property
     def manifest(self) -> Manifest:
         """매니페스트(``il.oci.Manifest``): 설정과 레이어의 디스크립터, 정확한 바이트와 다이제스트."""
         if self._manifest is None:
-            object.__setattr__(self, "_manifest", self._build_manifest())
+            manifest = self._build_manifest()
+            object.__setattr__(self, "_manifest", manifest)
+            return manifest
         return self._manifest
 
     @property
-    def manifest_json(self) -> dict:
+    def manifest_json(self) -> "dict[str, Any]":
         return self.manifest.json
 
     @property
@@ -433,7 +516,9 @@ class Image(ReadOnlyValue):
     def id(self) -> Digest:
         """이미지 ID = 설정 JSON 바이트의 SHA256 (``docker images`` 의 IMAGE ID)."""
         if self._id is None:
-            object.__setattr__(self, "_id", Digest.of_bytes(self.config_bytes))
+            image_id = Digest.of_bytes(self.config_bytes)
+            object.__setattr__(self, "_id", image_id)
+            return image_id
         return self._id
 
     @property
@@ -473,18 +558,20 @@ class Image(ReadOnlyValue):
     def uncompressed_size(self) -> int:
         return sum(layer.uncompressed_size for layer in self._layers)
 
-    def rootfs(self):
+    def rootfs(self) -> "FileTree":
         """이 이미지로 시작한 컨테이너가 보는 파일 트리(FileTree)."""
         if self._rootfs is None:
             from .filetree import FileTree
 
-            object.__setattr__(self, "_rootfs", FileTree.from_layers(self._layers))
+            tree = FileTree.from_layers(self._layers)
+            object.__setattr__(self, "_rootfs", tree)
+            return tree
         return self._rootfs
 
     # -- serialization --------------------------------------------------------------------
 
-    def _config_document(self) -> dict:
-        doc: dict = {"created": self._created}
+    def _config_document(self) -> "dict[str, Any]":
+        doc: "dict[str, Any]" = {"created": self._created}
         if self._author:
             doc["author"] = self._author
         doc.update(self._platform)

@@ -16,12 +16,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from .digest import Digest
 from .errors import ImageFormatError, InvalidDigestError, UnsupportedError
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 # -- media types ------------------------------------------------------------------------------
 
@@ -359,19 +362,27 @@ class Descriptor:
         doc.update(self.extra)
         return doc
 
-    def with_changes(self, **changes: Any) -> "Descriptor":
+    def with_changes(self, **changes: "Unpack[DescriptorChanges]") -> "Descriptor":
         """바뀐 새 디스크립터(annotations, platform 등)."""
-        fields = {"media_type": self.media_type, "digest": self.digest, "size": self.size,
-                  "platform": self.platform, "annotations": self.annotations, "urls": self.urls,
-                  "extra": self.extra}
-        fields.update(changes)
-        return Descriptor(**fields)
+        return replace(self, **changes)
 
     @property
     def is_attestation(self) -> bool:
         """BuildKit이 인덱스에 넣는 증명(attestation) 매니페스트이면 True: 실행할 이미지가 아닙니다."""
         return (self.annotations.get("vnd.docker.reference.type") == "attestation-manifest"
                 or (self.platform is not None and self.platform.os == "unknown"))
+
+
+class DescriptorChanges(TypedDict, total=False):
+    """The fields ``Descriptor.with_changes`` may change."""
+
+    media_type: str
+    digest: Digest
+    size: int
+    platform: "Platform | None"
+    annotations: "Mapping[str, str]"
+    urls: "tuple[str, ...]"
+    extra: "Mapping[str, Any]"
 
 
 # -- manifest and index -----------------------------------------------------------------------

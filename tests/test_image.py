@@ -56,6 +56,31 @@ def test_with_config_merges_env_and_replaces_commands():
     assert doc["ExposedPorts"] == {"80/tcp": {}} and doc["WorkingDir"] == "/app"
 
 
+def test_with_config_reads_a_shell_command_and_keeps_unset_settings():
+    image = base().with_config(cmd="echo hi", workdir="/app", user="app", stop_signal="SIGQUIT")
+    image = image.with_config(env={"A": "1"})
+    config = image.config
+    assert config.cmd == ("/bin/sh", "-c", "echo hi") and config.entrypoint is None
+    assert (config.workdir, config.user, config.stop_signal) == ("/app", "app", "SIGQUIT")
+
+
+def test_with_config_lists_a_port_once_as_the_json_object_does():
+    image = base().with_config(exposed_ports=[80, "80/tcp", "53/udp"], volumes=["/data", "/data"])
+    assert image.config.exposed_ports == ("80/tcp", "53/udp")
+    assert image.config.summary()["ExposedPorts (포트)"] == "80/tcp 53/udp"
+    assert image.config.volumes == ("/data",)
+    reread = il.Image.from_parts(image.manifest_bytes, image.config_bytes, image.layers)
+    assert reread.config == image.config
+
+
+def test_none_clears_a_text_setting_to_the_config_it_reads_back_as():
+    image = base().with_config(cmd=["sh"])
+    cleared = image.with_config(user="app", workdir="/app").with_config(user=None, workdir=None)
+    assert (cleared.config.user, cleared.config.workdir) == ("", "")
+    assert cleared.config == image.config
+    assert cleared.config_bytes == image.config_bytes
+
+
 def test_images_are_immutable_values():
     image = base()
     bigger = image.add_layer(il.Layer.from_files({"x": "1"}))

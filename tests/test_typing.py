@@ -13,7 +13,9 @@ ROOT = PROJECT_ROOT
 
 # Strict, and never to be relaxed in pyproject.toml's [[tool.mypy.overrides]].
 CORE = ("imagelib.analyze", "imagelib.container", "imagelib.digest", "imagelib.display", "imagelib.entries",
-        "imagelib.errors", "imagelib.filetree", "imagelib.readonly", "imagelib.reference")
+        "imagelib.errors", "imagelib.filetree", "imagelib.readonly", "imagelib.reference",
+        "imagelib.oci", "imagelib.image", "imagelib.formats.choice", "imagelib.formats.docker",
+        "imagelib.formats.oci_layout", "imagelib.formats.opening", "imagelib.modelfile", "imagelib.pathmatch")
 
 
 def mypy_settings() -> dict:

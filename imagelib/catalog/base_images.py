@@ -8,14 +8,18 @@ import hashlib
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TypeAlias
 
 from .. import modelfile
 from ..entries import Dir, Entry, File, Hardlink, Symlink
 from ..errors import ImageLibError
-from ..image import Image
+from ..image import ConfigChanges, Image
 from ..layer import Layer
 from ..reference import parse_reference
 from . import data
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 MB = 1_000_000
 BUILDKIT = "buildkit.dockerfile.v0"
@@ -38,7 +42,7 @@ class LayerSpec:
 @dataclass(frozen=True)
 class ConfigSpec:
     created_by: str
-    changes: Mapping
+    changes: ConfigChanges
     comment: str = ""
 
 
@@ -66,7 +70,7 @@ def _layer(created_by, size_mb, packed_mb, files="", texts=None, comment=""):
     return LayerSpec(created_by, size_mb, packed_mb, files, dict(texts or {}), comment)
 
 
-def _config(created_by, comment="", **changes):
+def _config(created_by: str, comment: str = "", **changes: "Unpack[ConfigChanges]") -> ConfigSpec:
     return ConfigSpec(created_by, changes, comment)
 
 
@@ -103,6 +107,7 @@ def _node_steps(alpine: bool) -> tuple:
     group = (data.ALPINE_GROUP if alpine else data.DEBIAN_GROUP) + "node:x:1000:\n"
     entry = {"usr/local/bin/docker-entrypoint.sh": (data.NODE_ENTRYPOINT, 0o755)}
     texts = dict(data.NODE_TEXTS, **{"etc/passwd": passwd, "etc/group": group})
+    steps: "tuple[LayerSpec | ConfigSpec, ...]"
     if alpine:
         install = _layer("/bin/sh -c addgroup -g 1000 node && adduser -u 1000 -G node -s /bin/sh -D node"
                          " && apk add --no-cache libstdc++ && apk add --no-cache --virtual .build-deps "
@@ -241,7 +246,8 @@ def _python_steps(flavor: str) -> tuple:
     return tuple(steps)
 
 
-def _buildpack_steps(codename: str, curl: tuple, gnupg: "tuple | None", scm: tuple, full: tuple,
+def _buildpack_steps(codename: str, curl: "tuple[float, float]", gnupg: "tuple[float, float] | None",
+                     scm: "tuple[float, float]", full: "tuple[float, float]",
                      gcc: str, perl: str, icu: str) -> tuple:
     def run(text: str) -> str:
         return "/bin/sh -c " + text
@@ -360,13 +366,13 @@ def _weight(text: str) -> float:
     return number * {"": 1, "K": 1000, "M": MB}[unit]
 
 
-Spec = "tuple[list[Entry], list[tuple[str, float, int, dict]], list[tuple[str, float]]]"
+Spec: TypeAlias = "tuple[list[Entry], list[tuple[str, float, int, dict[str, str]]], list[tuple[str, float]]]"
 
 
 def _parse_files(spec: str) -> Spec:
     """Split a layer spec into fixed entries, weighted model files and remainder bundles."""
     fixed: "list[Entry]" = []
-    weighted: "list[tuple[str, float, int, dict]]" = []
+    weighted: "list[tuple[str, float, int, dict[str, str]]]" = []
     rest: "list[tuple[str, float]]" = []
     for line in spec.splitlines():
         line = line.strip()
@@ -445,7 +451,8 @@ def build_layer(spec: LayerSpec) -> Layer:
         bundles = list(zip([f"{folder}/{REST_NAME}-{tag}" for folder, _ in folders],
                            _allocate(size - sum(sizes), [share for _, share in folders]), strict=True))
     ratio = packed / size if size else 0.0
-    models = [modelfile.model_file(s, round(s * ratio), mode=mode, **fields).at(path)
+    # model_bytes, not model_file: the spec's fields describe the file; none of them is its owner.
+    models = [File(modelfile.model_bytes(s, round(s * ratio), **fields), mode=mode).at(path)
               for (path, _, mode, fields), s in zip(weighted, sizes, strict=True)]
     models += [modelfile.model_file(s, round(s * ratio), about=REST_ABOUT).at(path) for path, s in bundles]
     return Layer.from_entries(fixed + texts + models)
@@ -454,7 +461,7 @@ def build_layer(spec: LayerSpec) -> Layer:
 def _apply(image: Image, step) -> Image:
     if isinstance(step, ConfigSpec):
         if step.changes:
-            image = image.with_config(**dict(step.changes))
+            image = image.with_config(**step.changes)
         return image.with_history(step.created_by, step.comment)
     layer = build_layer(step)
     created_by = step.created_by.replace("{diff}", layer.diff_id.hex)

@@ -19,12 +19,13 @@ import posixpath
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from .. import catalog
 from ..container import Container
 from ..entries import Dir, Entry, File
 from ..errors import ImageLibError
-from ..image import Image
+from ..image import ConfigChanges, Image
 from ..layer import Layer
 from ..pathmatch import compile_match, has_wildcard
 from ..reference import parse_reference
@@ -46,6 +47,9 @@ from .parse import (
     process_word,
 )
 from .result import LAYER_KEYWORDS, BuildResult, BuildStep
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 COMMENT = "buildkit.dockerfile.v0"
 MAX_LINKS = 40
@@ -259,7 +263,7 @@ class _Builder:
         handler(state, instruction)
 
     def _config_step(self, state: _StageState, instruction: Instruction, created_by: str,
-                     **changes: object) -> None:
+                     **changes: "Unpack[ConfigChanges]") -> None:
         image = state.image.with_config(**changes) if changes else state.image
         state.image = image.with_history(created_by, COMMENT)
         self._record(state, instruction, created_by, None, None)
@@ -267,6 +271,7 @@ class _Builder:
     def _do_arg(self, state: _StageState, instruction: Instruction) -> None:
         shown = []
         for key, default in key_values(instruction, state.env):
+            value: "str | None"
             if key in self.build_args:
                 value = self.build_args[key]
                 self.used_args.add(key)
@@ -330,7 +335,7 @@ class _Builder:
 
     def _do_entrypoint(self, state: _StageState, instruction: Instruction) -> None:
         entrypoint = self._command_line(state, instruction)
-        changes: "dict[str, object]" = {"entrypoint": entrypoint}
+        changes: ConfigChanges = {"entrypoint": entrypoint}
         if not state.cmd_set:
             changes["cmd"] = None
         self._config_step(state, instruction, f"ENTRYPOINT {go_quote(entrypoint)}", **changes)
@@ -520,17 +525,20 @@ class _Builder:
         if _escapes(pattern):
             raise instruction.error(f"{pattern!r}: 빌드 컨텍스트 밖의 파일은 복사할 수 없습니다.")
         clean = posixpath.normpath("/" + pattern).lstrip("/")
-        if has_wildcard(clean):
-            return [(path, _follow(source, path)) for path in _glob(source, clean)]
-        entry = _follow(source, clean)
+        paths = _glob(source, clean) if has_wildcard(clean) else [clean]
+        return [(path, self._source_entry(source, path, instruction)) for path in paths]
+
+    def _source_entry(self, source, path: str, instruction: Instruction) -> Entry:
+        """The entry to copy from ``path``, symlinks followed; a missing or dangling one is an error."""
+        entry = _follow(source, path)
         if entry is None:
             where = source.label
             hint = ""
-            if source is self.context and any(p == clean or p.startswith(clean + "/")
+            if source is self.context and any(p == path or p.startswith(path + "/")
                                                for p in self.context.ignored):
                 hint = " .dockerignore가 이 파일을 빌드 컨텍스트에서 제외했습니다."
-            raise instruction.error(f"복사할 원본 \"/{clean}\"이(가) {where}에 없습니다(not found).{hint}")
-        return [(clean, entry)]
+            raise instruction.error(f"복사할 원본 \"/{path}\"이(가) {where}에 없습니다(not found).{hint}")
+        return entry
 
     def _plan_copy(self, items, source, dest_path: str, dest_dir: bool, owner: "tuple[int, int]",
                    mode: "int | None", add: bool, instruction: Instruction) -> "list[Entry]":
@@ -541,10 +549,8 @@ class _Builder:
             path = posixpath.normpath(path).lstrip("/")
             if not path:
                 return
-            changes: "dict[str, object]" = {"uid": uid, "gid": gid}
-            if mode is not None and entry.kind != "symlink":
-                changes["mode"] = mode
-            planned[path] = replace(entry, **changes).at(path)
+            new_mode = mode if mode is not None and entry.kind != "symlink" else entry.mode
+            planned[path] = replace(entry, uid=uid, gid=gid, mode=new_mode).at(path)
 
         for src, entry in items:
             if entry.kind == "dir":

@@ -140,8 +140,10 @@ class BuildContext:
 def _entry(value: object, raw: str) -> Entry:
     if isinstance(value, Entry):
         return value
-    if isinstance(value, (str, bytes, bytearray, memoryview)):
+    if isinstance(value, (str, bytes)):
         return File(value)
+    if isinstance(value, (bytearray, memoryview)):
+        return File(bytes(value))
     raise BuildError(f"빌드 컨텍스트의 {raw!r} 값은 str, bytes 또는 il.File/il.Dir/il.Symlink여야 합니다"
                      f"({type(value).__name__}를 받았습니다).")
 

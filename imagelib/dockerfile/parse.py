@@ -279,7 +279,7 @@ def _lookup(braced: "str | None", plain: "str | None", env: "dict[str, str]") ->
         return value or ""
     if op in (":-", "-"):
         missing = value is None or (op == ":-" and value == "")
-        return process_word(word, env) if missing else value
+        return process_word(word, env) if missing else value or ""
     present = value is not None and (op == "+" or value != "")
     return process_word(word, env) if present else ""
 
@@ -294,8 +294,11 @@ def expand_words(text: str, env: "dict[str, str]") -> "list[str]":
     return [process_word(word, env) for word in split_words(text)]
 
 
-def key_values(instruction: Instruction, env: "dict[str, str]") -> "list[tuple[str, str]]":
-    """``ENV``/``LABEL``/``ARG`` 의 ``키=값`` 목록. 옛 형식 ``ENV 키 값`` 도 받습니다."""
+def key_values(instruction: Instruction, env: "dict[str, str]") -> "list[tuple[str, str | None]]":
+    """``ENV``/``LABEL``/``ARG`` 의 ``키=값`` 목록. 옛 형식 ``ENV 키 값`` 도 받습니다.
+
+    값 없는 ``ARG 이름`` 의 값은 None입니다(ENV와 LABEL에는 언제나 값이 있습니다).
+    """
     words = split_words(instruction.value)
     if not words:
         raise instruction.error(f"{instruction.keyword} 뒤에 값이 없습니다.")

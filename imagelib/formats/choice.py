@@ -40,8 +40,8 @@ class ImageChoice:
         shown = self.names + tuple(tag for tag in self.tags if tag not in covered)
         if shown:
             return ", ".join(shown)
-        shown = self.digest or self.image_id
-        return str(shown) if shown else "(이름 없음)"
+        identity = self.digest or self.image_id
+        return str(identity) if identity else "(이름 없음)"
 
     def __str__(self) -> str:
         return f"{self.label} [{self.platform or '플랫폼 모름'}]"

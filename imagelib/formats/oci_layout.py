@@ -6,6 +6,8 @@ states, and parsed once into an ``oci.Manifest`` or ``oci.Index`` before anythin
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..digest import Digest, verify
 from ..errors import ImageFormatError, UnsupportedError
 from ..image import Image
@@ -64,7 +66,9 @@ def load_layer(source: Source, descriptor: Descriptor, index: int) -> Layer:
         foreign = "외부(foreign) 레이어라 " if is_foreign_layer(media_type) else ""
         raise ImageFormatError(f"레이어 {index}의 블롭 {descriptor.digest}가 {source.label}에 없습니다. "
                                f"{foreign}이 파일만으로는 이미지를 만들 수 없습니다.")
-    return Layer.from_tar(source.blob(member), media_type=media_type or None, expected_digest=descriptor.digest,
+    # Layer.from_tar reads a Blob as well; its annotation (layer.py, not annotated yet) omits Blob.
+    return Layer.from_tar(source.blob(member),  # type: ignore[arg-type]
+                          media_type=media_type or None, expected_digest=descriptor.digest,
                           expected_size=descriptor.size, limits=source.limits)
 
 
@@ -117,6 +121,6 @@ def _choices_from(source: Source, descriptor: Descriptor, names: "tuple[str, ...
                         lambda: load_image(source, manifest, config_bytes), manifest.config.digest)]
 
 
-def _config_doc(config_bytes: bytes, manifest: Manifest) -> dict:
+def _config_doc(config_bytes: bytes, manifest: Manifest) -> "dict[str, Any]":
     doc = load_json(config_bytes, f"이미지 설정 {manifest.config.digest}")
     return doc if isinstance(doc, dict) else {}

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
+from typing import TypeVar
 
 from ..errors import ImageFormatError, ImageLibError
 from ..image import Image
@@ -13,14 +15,16 @@ from .choice import ImageChoice, choose, merge
 from .docker import MANIFEST_FILE, REPOSITORIES_FILE, legacy_choices, manifest_json_choices
 from .oci_layout import layout_choices
 
+_T = TypeVar("_T")
 
-def list_images(path: "str | os.PathLike", limits: "Limits | None" = None) -> "list[ImageChoice]":
+
+def list_images(path: "str | os.PathLike[str]", limits: "Limits | None" = None) -> "list[ImageChoice]":
     """파일(또는 폴더) 안에 든 이미지 후보들: 이름, 플랫폼, 다이제스트. 읽지는 않습니다."""
     source = open_source(path, limits)
     return structure_errors(lambda: _choices(source), source.label)
 
 
-def open_image(path: "str | os.PathLike", ref: "str | None" = None,
+def open_image(path: "str | os.PathLike[str]", ref: "str | None" = None,
                platform: "str | None" = None, limits: "Limits | None" = None) -> Image:
     """이미지 파일을 엽니다: ``docker save`` 로 만든 tar(모든 세대), OCI 이미지 레이아웃 폴더나 tar.
 
@@ -40,7 +44,7 @@ def open_image(path: "str | os.PathLike", ref: "str | None" = None,
     return structure_errors(chosen.load, source.label)
 
 
-def structure_errors(read, label: str):
+def structure_errors(read: "Callable[[], _T]", label: str) -> _T:
     """Run ``read``; a document whose JSON has the wrong shape deep inside becomes ImageFormatError.
 
     The readers check the shapes they rely on; this is the net under them, so a hostile file

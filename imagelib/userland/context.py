@@ -144,7 +144,8 @@ class CommandContext:
     def write_model(self, path: str, size: int, packed: "int | None" = None, *, mode: int = 0o644,
                     **fields: str) -> None:
         """큰 파일을 모형 파일로 씁니다: 실제 크기 ``size`` 바이트를 선언한 작은 파일."""
-        self.add(modelfile.model_file(size, packed, mode=mode, **fields).at(self._key(path)))
+        # model_bytes, not model_file: a field named uid or gid is a description, not the owner.
+        self.add(File(modelfile.model_bytes(size, packed, **fields), mode=mode).at(self._key(path)))
 
     def add(self, entry) -> None:
         """항목(il.File/il.Dir/il.Symlink)을 권한·소유자 그대로 씁니다.
@@ -179,6 +180,8 @@ class CommandContext:
         """Give a path this command just created to the user running it (root needs nothing)."""
         if self.owner != (0, 0):
             node = self.lookup(path, follow=False)
+            if node is None:
+                return  # nothing was made (a command that did not create what it meant to)
             entry = entry_copy(self, node, keep_owner=False).at(node.path)
             self._guard(lambda: self.fs.add(entry))
 
@@ -280,11 +283,12 @@ def split_flags(args: "list[str]", allowed: str, name: str) -> "tuple[set[str], 
 def entry_copy(ctx: CommandContext, node: TreeEntry, *, keep_owner: bool) -> "File | Dir | Symlink":
     """A new entry like ``node``: owned as before (``keep_owner``) or by the user running ``ctx``."""
     source = node.content or node.entry
+    copy: "File | Dir | Symlink"
     if node.kind == "dir":
         copy = Dir(mode=node.mode)
     elif node.kind == "symlink":
         copy = Symlink(node.target or "")
     else:
-        copy = File(source.read(), mode=node.mode)
+        copy = File(node.read_bytes(), mode=node.mode)
     uid, gid = (source.uid, source.gid) if keep_owner else ctx.owner
     return replace(copy, uid=uid, gid=gid)

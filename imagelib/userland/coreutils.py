@@ -205,7 +205,8 @@ def parse_mode(text: str, current: int, is_dir: bool) -> int:
 
 def _walk(ctx: CommandContext, path: str, recursive: bool) -> "list[str]":
     paths = [path]
-    if recursive and ctx.is_dir(path) and ctx.lookup(path, follow=False).kind == "dir":
+    node = ctx.lookup(path, follow=False)
+    if recursive and ctx.is_dir(path) and node is not None and node.kind == "dir":
         for name in ctx.listdir(path):
             paths += _walk(ctx, posixpath.join(path, name), True)
     return paths
@@ -278,6 +279,8 @@ def _chown(ctx: CommandContext) -> int:
             continue
         for path in _walk(ctx, top, recursive):
             node = ctx.lookup(path, follow=False)
+            if node is None:
+                continue  # the walk lists only paths that exist
             copy = entry_copy(ctx, node, keep_owner=True)
             copy = replace(copy, uid=copy.uid if uid is None else uid,
                            gid=copy.gid if gid is None else gid)
@@ -332,6 +335,8 @@ def _ls(ctx: CommandContext) -> int:
                 ctx.out(name + "\n")
                 continue
             item = ctx.lookup(full, follow=False)
+            if item is None:
+                continue  # listdir names only paths that exist
             declared_value = modelfile.declared(item)
             size = declared_value.size if declared_value else item.size
             link = f" -> {item.target}" if item.kind == "symlink" else ""

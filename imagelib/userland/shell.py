@@ -73,7 +73,7 @@ class Word:
 @dataclass(frozen=True)
 class Token:
     kind: str  # "word", "op", "redir"
-    value: object
+    value: "str | Word"  # a Word for "word" tokens, the operator's text for the others
     fd: "int | None" = None
 
 
@@ -248,7 +248,7 @@ class _Parser:
     def and_or(self) -> AndOr:
         node = AndOr(self.pipeline())
         while self._is_op("&&") or self._is_op("||"):
-            op = self.take().value
+            op = str(self.take().value)
             while self._is_op(";"):
                 self.take()
             node.rest.append((op, self.pipeline()))
@@ -257,7 +257,7 @@ class _Parser:
     def pipeline(self) -> Pipeline:
         negate = False
         token = self.peek()
-        if token is not None and token.kind == "word" and token.value.literal == "!" \
+        if token is not None and isinstance(token.value, Word) and token.value.literal == "!" \
                 and token.value.unquoted:
             self.take()
             negate = True
@@ -285,7 +285,7 @@ class _Parser:
             if token.kind == "redir":
                 simple.redirects.append(self._redirect())
                 continue
-            word = self.take().value
+            word = self._take_word()
             literal = word.literal
             if not simple.words:
                 match = _ASSIGNMENT.match(literal)
@@ -314,10 +314,17 @@ class _Parser:
         target = self.peek()
         if target is None or target.kind != "word":
             raise ShellError(f"문법 오류: {token.value} 뒤에 파일 이름이 없습니다.")
-        self.take()
+        word = self._take_word()
         op = str(token.value)
         fd = token.fd if token.fd is not None else (0 if op == "<" else 1)
-        return Redirect(fd, op, target.value)
+        return Redirect(fd, op, word)
+
+    def _take_word(self) -> Word:
+        """Take the next token, which the caller has seen is a word."""
+        value = self.take().value
+        if not isinstance(value, Word):
+            raise ShellError(f"문법 오류: {value!r} 자리에는 낱말이 와야 합니다.")
+        return value
 
 
 def _drop_prefix(word: Word, count: int) -> Word:
@@ -331,8 +338,9 @@ def parse(text: str) -> "list[AndOr]":
     """명령줄을 구문 트리로. 지원하지 않는 문법이면 ShellError."""
     parser = _Parser(tokenize(text))
     items = parser.program()
-    if parser.peek() is not None:
-        raise ShellError(f"문법 오류: {parser.peek().value!r} 근처를 이해할 수 없습니다.")
+    left = parser.peek()
+    if left is not None:
+        raise ShellError(f"문법 오류: {left.value!r} 근처를 이해할 수 없습니다.")
     return items
 
 
@@ -649,12 +657,14 @@ class ShellSession:
             braced, plain = match.group(1), match.group(2)
             if plain is not None:
                 return str(self.status) if plain == "?" else self.env.get(plain, "")
-            name, op, default = re.match(r"([A-Za-z_][A-Za-z0-9_]*)(:?[-+=]?)(.*)", braced,
-                                         re.DOTALL).groups()
+            form = re.match(r"([A-Za-z_][A-Za-z0-9_]*)(:?[-+=]?)(.*)", braced, re.DOTALL)
+            if form is None:  # ${#NAME}, ${1}, ${}
+                raise ShellError(f"모형 셸은 ${{{braced}}} 형태를 지원하지 않습니다.")
+            name, op, default = form.groups()
             current = self.env.get(name)
             if op in (":-", "-"):
                 empty = current is None or (op == ":-" and current == "")
-                return self._substitute(default) if empty else current
+                return self._substitute(default) if empty else current or ""
             if op in (":+", "+"):
                 present = current is not None and (op == "+" or current != "")
                 return self._substitute(default) if present else ""

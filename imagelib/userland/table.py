@@ -8,12 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeAlias, TypeVar, overload
 
 from .errors import ShellError
 
 if TYPE_CHECKING:
     from .context import CommandContext
+
+# What a command is: it gets the context (arguments, files, output) and returns the exit status.
+Command: TypeAlias = "Callable[[CommandContext], int]"
+# A decorator hands back the very function it was given, with its own type.
+_C = TypeVar("_C", bound=Command)
 
 
 @dataclass(frozen=True)
@@ -21,7 +26,7 @@ class CommandSpec:
     """등록된 명령 하나: 이름, 실행 함수, 이미지에 실행 파일이 필요한지, 설명, 출처."""
 
     name: str
-    run: Callable[["CommandContext"], int]
+    run: Command
     needs_binary: bool = False
     help: str = ""
     origin: str = "imagelib"
@@ -30,9 +35,19 @@ class CommandSpec:
 _REGISTRY: "dict[str, CommandSpec]" = {}
 
 
-def register_command(name: str, run: "Callable[[CommandContext], int] | None" = None, *,
+@overload
+def register_command(name: str, run: None = None, *, help: str = "", needs_binary: bool = False,
+                     replace: bool = False, origin: str = "teacher") -> "Callable[[_C], _C]": ...
+
+
+@overload
+def register_command(name: str, run: _C, *, help: str = "", needs_binary: bool = False,
+                     replace: bool = False, origin: str = "teacher") -> _C: ...
+
+
+def register_command(name: str, run: "Command | None" = None, *,
                      help: str = "", needs_binary: bool = False, replace: bool = False,
-                     origin: str = "teacher"):
+                     origin: str = "teacher") -> "Callable[[_C], _C] | Command":
     """모형 셸에 명령을 등록합니다. 데코레이터로도, 함수로도 씁니다.
 
     ``needs_binary=True`` 면 이미지의 PATH에 같은 이름의 실행 파일이 있어야 실행됩니다.
@@ -41,7 +56,7 @@ def register_command(name: str, run: "Callable[[CommandContext], int] | None" = 
     if not name or any(ch.isspace() for ch in name) or "/" in name:
         raise ShellError(f"명령 이름 {name!r}이(가) 잘못되었습니다. 공백과 '/' 없는 이름을 쓰세요.")
 
-    def add(func: "Callable[[CommandContext], int]") -> "Callable[[CommandContext], int]":
+    def add(func: _C) -> _C:
         if name in _REGISTRY and not replace:
             raise ShellError(f"명령 {name!r}은(는) 이미 등록되어 있습니다. 바꾸려면 replace=True를 주세요.")
         _REGISTRY[name] = CommandSpec(name, func, needs_binary, help, origin)
@@ -71,9 +86,9 @@ def command_table() -> "list[tuple[str, str, str]]":
             for spec in sorted(_REGISTRY.values(), key=lambda s: s.name)]
 
 
-def builtin(name: str, help: str):
+def builtin(name: str, help: str) -> "Callable[[_C], _C]":
     return register_command(name, help=help, needs_binary=False, origin="imagelib")
 
 
-def program(name: str, help: str):
+def program(name: str, help: str) -> "Callable[[_C], _C]":
     return register_command(name, help=help, needs_binary=True, origin="imagelib")

@@ -289,6 +289,13 @@ def test_missing_copy_source_explains_dockerignore():
         build("FROM alpine\nCOPY secret.env /\n", {"secret.env": "x", ".dockerignore": "*.env\n"})
 
 
+@pytest.mark.parametrize("source", ["link", "l*"])
+def test_a_dangling_symlink_to_copy_is_not_found_by_name_or_by_wildcard(source):
+    with pytest.raises(il.BuildError, match="not found") as caught:
+        build(f"FROM alpine\nCOPY {source} /x/\n", {"link": il.Symlink("missing"), "a": "x"})
+    assert caught.value.line == 2 and '"/link"' in str(caught.value)
+
+
 def test_warnings_for_unused_build_args_and_empty_wildcards():
     result = build("FROM alpine\nCOPY *.none /x/\n", {"a": "b"}, build_args={"NOPE": "1"})
     assert any("NOPE" in w for w in result.warnings) and any("*.none" in w for w in result.warnings)

@@ -73,6 +73,13 @@ def test_unsupported_syntax_is_explained(script, words):
     assert all(word in str(caught.value) for word in words)
 
 
+@pytest.mark.parametrize("expansion", ["${#PATH}", "${1}", "${}"])
+def test_unsupported_parameter_expansion_is_explained(expansion):
+    with pytest.raises(ShellError) as caught:
+        run(f"echo {expansion}")
+    assert expansion in str(caught.value)
+
+
 def test_tokenize_line_continuations_and_comments():
     kinds = [t.kind for t in tokenize("echo a \\\n b # comment\n2>&1")]
     assert kinds == ["word", "word", "word", "op", "redir", "word"]

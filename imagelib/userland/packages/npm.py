@@ -100,9 +100,9 @@ def _npm_install(ctx: CommandContext, sub: str, args: "list[str]") -> int:
     if not production:
         wanted.update(manifest.get("devDependencies") or {})
     for name in names:
-        package, _, version = name.partition("@") if not name.startswith("@") else (name, "", "")
-        wanted[package] = version or "*"
-        manifest.setdefault("dependencies", {})[package] = "^" + _npm_package(package).version
+        package_name, _, version = name.partition("@") if not name.startswith("@") else (name, "", "")
+        wanted[package_name] = version or "*"
+        manifest.setdefault("dependencies", {})[package_name] = "^" + _npm_package(package_name).version
     added = 0
     cache_size = 0
     for name in sorted(wanted):
