@@ -391,8 +391,52 @@ _MANIFEST_KEYS = ("schemaVersion", "mediaType", "config", "layers", "annotations
 _INDEX_KEYS = ("schemaVersion", "mediaType", "manifests", "annotations")
 
 
+def _read_document(data: bytes, where: str, fields: Sequence[str]) -> "tuple[dict[str, Any], str]":
+    """The JSON object of a manifest or index, its field names checked, and its mediaType."""
+    doc = _object(load_json(data, where), where)
+    check_field_names(doc, fields, where)
+    _schema_version(doc, where)
+    return doc, _string(doc, "mediaType", where)
+
+
+def _document_bytes(media_type: str, body: "dict[str, Any]", annotations: "Mapping[str, str] | None") -> bytes:
+    doc: "dict[str, Any]" = {"schemaVersion": 2, "mediaType": media_type, **body}
+    if annotations:
+        doc["annotations"] = dict(annotations)
+    return dump_json(doc)
+
+
+def _extra(doc: "dict[str, Any]", known: Sequence[str]) -> "Mapping[str, Any]":
+    return MappingProxyType({k: v for k, v in doc.items() if k not in known})
+
+
+class _Document:
+    """What manifests and indexes share: exact bytes, their digest, a media type, equality by digest."""
+
+    data: bytes
+    digest: Digest
+    media_type: str
+    _what = "문서"
+
+    @property
+    def json(self) -> "dict[str, Any]":
+        """JSON(사전, 바이트에서 새로 읽은 복사본)."""
+        return dict(load_json(self.data, self._what))
+
+    @property
+    def descriptor(self) -> Descriptor:
+        """이 문서를 가리키는 디스크립터."""
+        return Descriptor(self.media_type, self.digest, len(self.data))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Document) and type(other) is type(self) and self.digest == other.digest
+
+    def __hash__(self) -> int:
+        return hash(self.digest)
+
+
 @dataclass(frozen=True, eq=False)
-class Manifest:
+class Manifest(_Document):
     """이미지 매니페스트: 설정(config)과 레이어들의 디스크립터. 읽은 정확한 바이트를 간직합니다."""
 
     data: bytes
@@ -404,14 +448,12 @@ class Manifest:
     extra: "Mapping[str, Any]" = field(default_factory=lambda: _EMPTY)
 
     is_index = False
+    _what = "매니페스트"
 
     @classmethod
     def parse(cls, data: bytes, where: str, digest: "Digest | None" = None) -> "Manifest":
         """매니페스트 바이트를 한 번 읽습니다. ``digest`` 를 주면 이미 검사한 다이제스트로 씁니다."""
-        doc = _object(load_json(data, where), where)
-        check_field_names(doc, MANIFEST_FIELDS + ("manifests",), where)
-        _schema_version(doc, where)
-        media_type = _string(doc, "mediaType", where)
+        doc, media_type = _read_document(data, where, MANIFEST_FIELDS + ("manifests",))
         if is_index(media_type) or "manifests" in doc:
             raise ImageFormatError(f"{where}는 이미지 매니페스트가 아니라 이미지 인덱스입니다.")
         if media_type and not is_manifest(media_type):
@@ -422,40 +464,20 @@ class Manifest:
         layers = tuple(Descriptor.from_json(layer, f"{where}의 layers[{position}]")
                        for position, layer in enumerate(_list(doc, "layers", where)))
         return cls(bytes(data), digest or Digest.of_bytes(data), media_type or OCI_MANIFEST, config, layers,
-                   _string_map(doc, "annotations", where),
-                   MappingProxyType({k: v for k, v in doc.items() if k not in _MANIFEST_KEYS}))
+                   _string_map(doc, "annotations", where), _extra(doc, _MANIFEST_KEYS))
 
     @classmethod
     def build(cls, config: Descriptor, layers: Sequence[Descriptor],
               annotations: "Mapping[str, str] | None" = None) -> "Manifest":
         """새 OCI 매니페스트(imagelib가 쓰는 바이트)."""
-        doc: "dict[str, Any]" = {"schemaVersion": 2, "mediaType": OCI_MANIFEST, "config": config.to_json(),
-                                 "layers": [layer.to_json() for layer in layers]}
-        if annotations:
-            doc["annotations"] = dict(annotations)
-        data = dump_json(doc)
+        body = {"config": config.to_json(), "layers": [layer.to_json() for layer in layers]}
+        data = _document_bytes(OCI_MANIFEST, body, annotations)
         return cls(data, Digest.of_bytes(data), OCI_MANIFEST, config, tuple(layers),
                    MappingProxyType(dict(annotations or {})))
 
-    @property
-    def json(self) -> "dict[str, Any]":
-        """매니페스트 JSON(사전, 새로 읽은 복사본)."""
-        return dict(load_json(self.data, "매니페스트"))
-
-    @property
-    def descriptor(self) -> Descriptor:
-        """이 매니페스트를 가리키는 디스크립터."""
-        return Descriptor(self.media_type, self.digest, len(self.data))
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Manifest) and self.digest == other.digest
-
-    def __hash__(self) -> int:
-        return hash(self.digest)
-
 
 @dataclass(frozen=True, eq=False)
-class Index:
+class Index(_Document):
     """이미지 인덱스: 매니페스트(대개 플랫폼별)들의 디스크립터. 읽은 정확한 바이트를 간직합니다.
 
     OCI 이미지 레이아웃의 ``index.json`` 도 같은 모양입니다.
@@ -469,53 +491,30 @@ class Index:
     extra: "Mapping[str, Any]" = field(default_factory=lambda: _EMPTY)
 
     is_index = True
+    _what = "이미지 인덱스"
 
     @classmethod
     def parse(cls, data: bytes, where: str, digest: "Digest | None" = None) -> "Index":
         """인덱스 바이트를 한 번 읽습니다(``"manifests": null`` 은 빈 목록)."""
-        doc = _object(load_json(data, where), where)
-        check_field_names(doc, INDEX_FIELDS, where)
-        _schema_version(doc, where)
-        media_type = _string(doc, "mediaType", where)
+        doc, media_type = _read_document(data, where, INDEX_FIELDS)
         if media_type and not is_index(media_type):
             raise ImageFormatError(f"{where}의 미디어 타입 {media_type!r}은(는) 이미지 인덱스가 아닙니다.")
         manifests = tuple(Descriptor.from_json(item, f"{where}의 manifests[{position}]")
                           for position, item in enumerate(_list(doc, "manifests", where)))
         return cls(bytes(data), digest or Digest.of_bytes(data), media_type or OCI_INDEX, manifests,
-                   _string_map(doc, "annotations", where),
-                   MappingProxyType({k: v for k, v in doc.items() if k not in _INDEX_KEYS}))
+                   _string_map(doc, "annotations", where), _extra(doc, _INDEX_KEYS))
 
     @classmethod
     def build(cls, manifests: Sequence[Descriptor],
               annotations: "Mapping[str, str] | None" = None) -> "Index":
         """새 OCI 이미지 인덱스(imagelib가 쓰는 바이트)."""
-        doc: "dict[str, Any]" = {"schemaVersion": 2, "mediaType": OCI_INDEX,
-                                 "manifests": [m.to_json() for m in manifests]}
-        if annotations:
-            doc["annotations"] = dict(annotations)
-        data = dump_json(doc)
+        data = _document_bytes(OCI_INDEX, {"manifests": [m.to_json() for m in manifests]}, annotations)
         return cls(data, Digest.of_bytes(data), OCI_INDEX, tuple(manifests),
                    MappingProxyType(dict(annotations or {})))
-
-    @property
-    def json(self) -> "dict[str, Any]":
-        """인덱스 JSON(사전, 새로 읽은 복사본)."""
-        return dict(load_json(self.data, "이미지 인덱스"))
-
-    @property
-    def descriptor(self) -> Descriptor:
-        """이 인덱스를 가리키는 디스크립터."""
-        return Descriptor(self.media_type, self.digest, len(self.data))
 
     def images(self) -> "tuple[Descriptor, ...]":
         """실행할 이미지의 매니페스트들(증명 attestation 같은 것은 뺍니다)."""
         return tuple(m for m in self.manifests if not m.is_attestation)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Index) and self.digest == other.digest
-
-    def __hash__(self) -> int:
-        return hash(self.digest)
 
 
 def parse_document(data: bytes, where: str, content_type: str = "",
