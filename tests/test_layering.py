@@ -1,10 +1,9 @@
-"""Layering: which parts of imagelib may import which, and no import cycles.
+"""Layering: which parts of imagelib may import which, and no import cycles anywhere.
 
-A *part* is a top-level module or subpackage of imagelib (``image``, ``catalog``, ``userland`` …).
-``MAY_IMPORT`` lists, for each part it names, the parts it may import (``CORE`` stands for every
-part the table does not name, apart from ``TOP``). Parts not in the table are the core: they may
-import each other but nothing the table names and nothing in ``TOP``. To layer more of the
-package, add its parts to the table.
+A *part* is a top-level module or subpackage of imagelib (``image``, ``store``, ``userland`` …).
+The package reads bottom-up in ``LAYERS`` (ARCHITECTURE.md draws the same table): a part may
+import any part of a lower layer, and of its own layer only what ``SAME_LAYER`` names for it, so
+each layer's inner order is written down too. Nothing may import upwards.
 
 Imports are read from the source (every ``import`` statement, also those inside functions and
 ``if TYPE_CHECKING:`` blocks), so a dependency cannot hide in a lazy import.
@@ -19,17 +18,45 @@ import pytest
 from paths import PROJECT_ROOT
 
 PACKAGE = PROJECT_ROOT / "imagelib"
-CORE = "core"
-TOP = {"viz", "cli", "__main__"}  # may import anything; nothing below imports them
 
-MAY_IMPORT: "dict[str, set[str]]" = {
-    "pathmatch": set(),
-    "modelfile": {CORE},
-    "course_examples": set(),
-    "catalog": {CORE, "modelfile"},
-    "userland": {CORE, "modelfile", "pathmatch"},
-    "dockerfile": {CORE, "modelfile", "pathmatch", "catalog", "userland"},
+LAYERS: "list[tuple[str, set[str]]]" = [
+    ("foundations", {"errors", "digest", "reference", "oci", "streams", "display", "readonly", "pathmatch"}),
+    ("blobs and tar", {"entries", "blob", "limits", "fasttar", "tario", "layerscan"}),
+    ("image values", {"layer", "filetree", "image"}),
+    ("holding and changing", {"store", "container", "analyze"}),
+    ("moving images in and out", {"formats", "registry"}),
+    ("the modeled builder", {"modelfile", "catalog", "userland", "dockerfile", "course_examples"}),
+    ("presentation", {"viz", "cli", "__main__"}),
+]
+
+SAME_LAYER: "dict[str, set[str]]" = {
+    "digest": {"errors"},
+    "reference": {"errors", "digest"},
+    "oci": {"errors", "digest"},
+    "readonly": {"errors"},
+    "blob": set(),
+    "limits": set(),
+    "fasttar": set(),
+    "tario": {"entries", "blob", "limits"},
+    "layerscan": {"entries", "blob", "limits", "fasttar", "tario"},
+    "entries": set(),
+    "layer": set(),
+    "filetree": {"layer"},
+    "image": {"layer", "filetree"},
+    "analyze": set(),
+    "container": set(),
+    "store": set(),
+    "formats": set(),
+    "registry": set(),
+    "catalog": {"modelfile"},
+    "userland": {"modelfile"},
+    "dockerfile": {"modelfile", "catalog", "userland"},
+    "cli": set(),
+    "viz": set(),
+    "__main__": {"cli"},
 }
+
+LAYER_OF = {part: number for number, (_, parts) in enumerate(LAYERS) for part in parts}
 
 
 def _module_name(path: Path) -> str:
@@ -47,14 +74,11 @@ def _part(module: str) -> "str | None":
 
 
 PARTS = {part for part in map(_part, MODULES) if part is not None}
-CORE_PARTS = PARTS - set(MAY_IMPORT) - TOP
 
 
 def _allowed(part: str) -> "set[str]":
-    if part not in MAY_IMPORT:
-        return CORE_PARTS | {part}
-    allowed = MAY_IMPORT[part] | {part}
-    return (allowed - {CORE}) | (CORE_PARTS if CORE in allowed else set())
+    below = {other for other, layer in LAYER_OF.items() if layer < LAYER_OF[part]}
+    return below | SAME_LAYER.get(part, set()) | {part}
 
 
 def _known(name: str) -> str:
@@ -90,16 +114,20 @@ def imports_of(module: str) -> "set[str]":
 GRAPH = {module: imports_of(module) for module in MODULES}
 
 
-def test_the_table_names_parts_that_exist():
-    named = set(MAY_IMPORT) | {p for allowed in MAY_IMPORT.values() for p in allowed} - {CORE}
-    assert named <= PARTS, named - PARTS
+def test_every_part_has_a_layer():
+    assert PARTS <= set(LAYER_OF), f"parts without a layer in LAYERS: {sorted(PARTS - set(LAYER_OF))}"
+    assert set(SAME_LAYER) <= set(LAYER_OF)
+    for part, others in SAME_LAYER.items():
+        assert all(LAYER_OF[other] == LAYER_OF[part] for other in others), part
 
 
-@pytest.mark.parametrize("module", sorted(m for m in MODULES if _part(m) not in TOP | {None}))
-def test_module_imports_only_the_parts_its_part_may_import(module):
+@pytest.mark.parametrize("module", sorted(m for m in MODULES if _part(m) is not None))
+def test_module_imports_nothing_above_it(module):
     part = _part(module)
-    forbidden = {target for target in GRAPH[module] if _part(target) not in _allowed(part)}
-    assert not forbidden, f"{module} ({part}) imports {sorted(forbidden)}; {part} may import {sorted(_allowed(part))}"
+    assert part is not None
+    forbidden = {target for target in GRAPH[module] if _part(target) not in _allowed(part) | {None}}
+    assert not forbidden, (f"{module} (layer {LAYER_OF[part]}, {LAYERS[LAYER_OF[part]][0]}) imports "
+                           f"{sorted(forbidden)}, which are not below it")
 
 
 def _cycles(graph: "dict[str, set[str]]") -> "list[list[str]]":
@@ -149,7 +177,5 @@ def test_cycle_finder_finds_a_cycle():
     assert _cycles({"a": {"b"}, "b": set()}) == []
 
 
-def test_no_import_cycles_in_the_layered_parts():
-    layered = [c for c in _cycles(GRAPH) if any(_part(m) in MAY_IMPORT for m in c)]
-    assert not layered, layered
-
+def test_no_import_cycles_anywhere():
+    assert _cycles(GRAPH) == []
