@@ -12,7 +12,7 @@ import os
 import tempfile
 import weakref
 from collections.abc import Callable
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 from .digest import Digest, Hasher
 from .errors import UnsupportedError
@@ -44,7 +44,7 @@ class Blob:
         return cls(lambda: io.BytesIO(data), len(data), Digest.of_bytes(data), keepalive=data)
 
     @classmethod
-    def from_file(cls, path: "str | os.PathLike", offset: int = 0, size: "int | None" = None,
+    def from_file(cls, path: "str | os.PathLike[str]", offset: int = 0, size: "int | None" = None,
                   digest: "Digest | None" = None, keepalive: object = None) -> "Blob":
         path = os.fspath(path)
         if size is None:
@@ -55,7 +55,7 @@ class Blob:
             if offset == 0 and size == os.fstat(handle.fileno()).st_size:
                 return handle
             handle.seek(offset)
-            return LimitedReader(handle, size)
+            return cast(BinaryIO, LimitedReader(handle, size))  # an io reader, typed as the file it reads
 
         return cls(opener, size, digest, keepalive)
 
@@ -69,7 +69,7 @@ class Blob:
         handle, path = tempfile.mkstemp(prefix="imagelib-blob-")
         with os.fdopen(handle, "wb") as out:
             hashing = HashingWriter(out, Hasher())
-            write(hashing)
+            write(cast(BinaryIO, hashing))
         blob = cls.from_file(path, digest=hashing.hasher.digest())
         weakref.finalize(blob, _remove_quietly, path)
         return blob
@@ -115,7 +115,7 @@ def decompressing_reader(stream: BinaryIO, compression: "str | None") -> BinaryI
     if compression is None:
         return stream
     if compression == "gzip":
-        return ClosingReader(gzip.GzipFile(fileobj=stream, mode="rb"), stream)
+        return cast(BinaryIO, ClosingReader(gzip.GzipFile(fileobj=stream, mode="rb"), stream))
     if compression == "zstd":
         import zstandard
 

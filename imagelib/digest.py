@@ -105,7 +105,7 @@ class Hasher:
         self._hash = hashlib.sha256()
         self.size = 0
 
-    def update(self, chunk: bytes) -> None:
+    def update(self, chunk: "bytes | bytearray | memoryview") -> None:
         self._hash.update(chunk)
         self.size += len(chunk)
 

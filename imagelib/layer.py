@@ -32,6 +32,14 @@ class Layer(ReadOnlyValue):
     __slots__ = ("_entries", "_blob", "_compression", "_diff_id", "_uncompressed_size",
                  "_media_type", "_created_by", "_comment", "_frozen")
     _noun = "레이어"
+    _entries: "tuple[Entry, ...]"
+    _blob: Blob
+    _compression: "str | None"
+    _diff_id: Digest
+    _uncompressed_size: int
+    _media_type: str
+    _created_by: str
+    _comment: str
 
     def __init__(self, *, entries: Iterable[Entry], blob: Blob, compression: "str | None",
                  diff_id: Digest, uncompressed_size: int, media_type: "str | None" = None,
@@ -50,7 +58,7 @@ class Layer(ReadOnlyValue):
     # -- making layers -------------------------------------------------------------------
 
     @classmethod
-    def from_files(cls, files: "Mapping[str, bytes | str | Entry]" = None, *,
+    def from_files(cls, files: "Mapping[str, bytes | str | Entry] | None" = None, *,
                    deleted: Iterable[str] = (), opaque: Iterable[str] = (),
                    created_by: str = "", comment: str = "") -> "Layer":
         """경로→내용 사전으로 레이어를 만듭니다.
@@ -75,7 +83,7 @@ class Layer(ReadOnlyValue):
         return cls._from_scan(blob, scan, created_by=created_by, comment=comment)
 
     @classmethod
-    def from_tar(cls, source: "str | os.PathLike | bytes | BinaryIO", *,
+    def from_tar(cls, source: "str | os.PathLike[str] | bytes | BinaryIO | Blob", *,
                  media_type: "str | None" = None, created_by: str = "", comment: str = "",
                  expected_digest: "Digest | str | None" = None,
                  expected_size: "int | None" = None, limits: "Limits | None" = None) -> "Layer":
@@ -105,11 +113,13 @@ class Layer(ReadOnlyValue):
                               comment=comment)
 
     @classmethod
-    def _from_scan(cls, blob: Blob, scan: Scan, **details: "str | None") -> "Layer":
+    def _from_scan(cls, blob: Blob, scan: Scan, *, media_type: "str | None" = None, created_by: str = "",
+                   comment: str = "") -> "Layer":
         if blob._digest is None:
             blob._digest = scan.blob_digest  # hashed in the same pass: never read again for it
         return cls(entries=scan.entries, blob=blob, compression=scan.compression,
-                   diff_id=scan.diff_id, uncompressed_size=scan.uncompressed_size, **details)
+                   diff_id=scan.diff_id, uncompressed_size=scan.uncompressed_size, media_type=media_type,
+                   created_by=created_by, comment=comment)
 
     # -- what a layer is ------------------------------------------------------------------
 
@@ -261,7 +271,7 @@ def _verify_blob(blob: Blob, expected: Digest, expected_size: "int | None") -> N
     verify(blob.digest, blob.size, expected, expected_size, f"레이어 블롭 {expected}")
 
 
-def _blob_from_source(source: "str | os.PathLike | bytes | BinaryIO | Blob",
+def _blob_from_source(source: "str | os.PathLike[str] | bytes | BinaryIO | Blob",
                       limits: "Limits | None" = None) -> Blob:
     if isinstance(source, Blob):
         return source
@@ -286,7 +296,7 @@ def _copy_all(source: BinaryIO, out: BinaryIO, limits: "Limits | None" = None) -
         raise limits.exceeded("레이어 스트림", "max_bytes", f"{display.human_size(limits.max_bytes)}보다 깁니다")
 
 
-def _entries_from_mapping(files: Mapping, deleted: Iterable[str],
+def _entries_from_mapping(files: "Mapping[str, object]", deleted: Iterable[str],
                           opaque: Iterable[str]) -> "list[Entry]":
     entries: "dict[str, Entry]" = {}
     for raw_path, value in files.items():
@@ -315,7 +325,9 @@ def _entry_from_value(value: object, raw_path: str) -> Entry:
         if value.kind in MARKER_KINDS:
             raise InvalidPathError(f"{raw_path!r}: 화이트아웃은 deleted=[...]로 지정하세요.")
         return value
-    if isinstance(value, (str, bytes, bytearray, memoryview)):
+    if isinstance(value, (bytearray, memoryview)):
+        value = bytes(value)  # as File would copy it
+    if isinstance(value, (str, bytes)):
         return File(value)
     raise InvalidPathError(
         f"{raw_path!r}의 내용은 str, bytes 또는 il.File/il.Dir/il.Symlink/il.Hardlink여야 합니다 "

@@ -14,7 +14,7 @@ import io
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 from . import display
 from .blob import Blob, decompressing_reader, detect_compression
@@ -23,7 +23,7 @@ from .entries import Entry
 from .errors import LayerFormatError
 from .fasttar import UnusualTar, read_members
 from .limits import Limits, decompression_errors, inflate_guard
-from .streams import CountingReader, HashingReader, ReadAhead, drain
+from .streams import AnyStream, CountingReader, HashingReader, ReadAhead, drain
 from .tario import scan_tar
 
 _HEAD_BUFFER = 1 << 16
@@ -56,28 +56,32 @@ def _one_pass(blob: Blob, where: str, limits: "Limits | None", fast: bool) -> Sc
     with blob.open() as raw:
         if known is None and blob.size >= READ_AHEAD_MIN and _CORES > 1:
             with ReadAhead(raw, Hasher()) as ahead:
-                return _read(blob, _Packed(ahead, ahead.hasher, ahead.tell), where, limits, fast)
+                # ReadAhead is an io reader: it reads like the BinaryIO it is typed as here
+                packed = _Packed(cast(BinaryIO, ahead), ahead.peek, ahead.hasher.digest, ahead.tell)
+                return _read(blob, packed, where, limits, fast)
         if known is None:
             hashing = HashingReader(raw, Hasher())
-            packed = _Packed(io.BufferedReader(hashing, _HEAD_BUFFER), hashing.hasher,
-                             lambda: hashing.hasher.size)
+            hashed = io.BufferedReader(hashing, _HEAD_BUFFER)
+            packed = _Packed(hashed, hashed.peek, hashing.hasher.digest, lambda: hashing.hasher.size)
         else:
             counting = CountingReader(raw)
-            packed = _Packed(io.BufferedReader(counting, _HEAD_BUFFER), None, lambda: counting.count)
+            counted = io.BufferedReader(counting, _HEAD_BUFFER)
+            packed = _Packed(counted, counted.peek, lambda: known, lambda: counting.count)
         return _read(blob, packed, where, limits, fast)
 
 
 @dataclass(frozen=True)
 class _Packed:
-    """The blob's bytes as stored: a stream that can peek, its hasher (None: digest known), a count."""
+    """The blob's bytes as stored: a stream, its peek, its digest (known or hashed on the way), a count."""
 
     stream: BinaryIO
-    hasher: "Hasher | None"
+    peek: "Callable[[int], bytes]"
+    digest: "Callable[[], Digest]"
     consumed: "Callable[[], int]"
 
 
 def _read(blob: Blob, packed: _Packed, where: str, limits: "Limits | None", fast: bool) -> Scan:
-    compression = detect_compression(packed.stream.peek(4)[:4])
+    compression = detect_compression(packed.peek(4)[:4])
     if compression is None and limits is not None and blob.size > limits.max_bytes:
         raise limits.exceeded(where, "max_bytes", f"tar가 {display.human_size(blob.size)}")
     tar, tar_hasher = _tar_stream(packed, compression, where, limits)
@@ -95,7 +99,7 @@ def _read(blob: Blob, packed: _Packed, where: str, limits: "Limits | None", fast
     if read != blob.size:
         raise LayerFormatError(
             f"{where}: 블롭이 {blob.size}바이트라는데 {read}바이트에서 끝났습니다. 파일이 잘렸습니다.")
-    blob_digest = packed.hasher.digest() if packed.hasher is not None else blob._digest
+    blob_digest = packed.digest()
     if tar_hasher is None:  # uncompressed: the blob bytes are the tar bytes
         return Scan(entries, None, blob_digest, read, blob_digest)
     return Scan(entries, compression, tar_hasher.digest(), tar_hasher.size, blob_digest)
@@ -106,7 +110,7 @@ def _tar_stream(packed: _Packed, compression: "str | None", where: str,
     """The stream of tar bytes, and the hasher of its diff_id (None: the blob's own hash is it)."""
     if compression is None:
         return packed.stream, None
-    plain = decompressing_reader(packed.stream, compression)
+    plain: AnyStream = decompressing_reader(packed.stream, compression)
     if limits is not None:
         plain = inflate_guard(plain, limits, where, packed.consumed)
     hashing = HashingReader(plain, Hasher())

@@ -13,11 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, fields
-from typing import BinaryIO
 
 from .display import human_size
 from .errors import LimitExceededError
-from .streams import CountingReader
+from .streams import AnyStream, CountingReader
 
 _GiB = 1 << 30
 _MiB = 1 << 20
@@ -71,7 +70,8 @@ class Limits:
 DEFAULT_LIMITS = Limits()
 
 
-def resolve_limits(limits: "Limits | None") -> Limits:
+def resolve_limits(limits: object) -> Limits:
+    # object, not Limits | None: this is where a wrong value passed by a learner is caught
     if limits is None:
         return DEFAULT_LIMITS
     if not isinstance(limits, Limits):
@@ -81,7 +81,7 @@ def resolve_limits(limits: "Limits | None") -> Limits:
     return limits
 
 
-def inflate_guard(plain: BinaryIO, limits: Limits, what: str,
+def inflate_guard(plain: AnyStream, limits: Limits, what: str,
                   packed_bytes: "Callable[[], int] | None" = None) -> CountingReader:
     """A reader of decompressed bytes that stops as soon as the total or the ratio goes over a limit.
 

@@ -12,12 +12,20 @@ import os
 import queue
 import threading
 from collections.abc import Callable
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO, TypeAlias
+
+if TYPE_CHECKING:
+    from _typeshed import ReadableBuffer, WriteableBuffer
+
+    from .digest import Hasher
 
 CHUNK_SIZE = 1 << 20
+# A stream of bytes: what the package passes around (BinaryIO), or an io object typing does not
+# count as one (the readers below, gzip.GzipFile).
+AnyStream: TypeAlias = BinaryIO | io.RawIOBase | io.BufferedIOBase
 
 
-def read_into(stream: BinaryIO, view: memoryview) -> int:
+def read_into(stream: AnyStream, view: memoryview) -> int:
     """Fill ``view`` from ``stream`` once (its readinto when it has one, else read); bytes read."""
     if hasattr(stream, "readinto"):
         return stream.readinto(view) or 0
@@ -38,7 +46,7 @@ def read_up_to(stream: BinaryIO, size: int) -> bytes:
     return b"".join(parts)
 
 
-def copy(source: BinaryIO, target: BinaryIO, size: "int | None" = None) -> int:
+def copy(source: BinaryIO, target: AnyStream, size: "int | None" = None) -> int:
     """Copy ``source`` to ``target`` (all of it, or at most ``size`` bytes); bytes copied."""
     copied = 0
     while size is None or copied < size:
@@ -50,7 +58,7 @@ def copy(source: BinaryIO, target: BinaryIO, size: "int | None" = None) -> int:
     return copied
 
 
-def skip(stream: BinaryIO, count: int, buffer: "bytearray | None" = None) -> int:
+def skip(stream: AnyStream, count: int, buffer: "bytearray | None" = None) -> int:
     """Read and drop the next ``count`` bytes (``count < 0``: up to the end); bytes skipped.
 
     Fewer than ``count`` means the stream ended first. ``buffer`` is scratch space a caller
@@ -69,12 +77,12 @@ def skip(stream: BinaryIO, count: int, buffer: "bytearray | None" = None) -> int
     return skipped
 
 
-def drain(stream: BinaryIO) -> int:
+def drain(stream: AnyStream) -> int:
     """Read a stream to its end (so every byte passes through the readers under it); bytes read."""
     return skip(stream, -1)
 
 
-def seek_forward(stream: BinaryIO, offset: int) -> bool:
+def seek_forward(stream: AnyStream, offset: int) -> bool:
     """Move a stream to ``offset`` bytes from its start: seek when it can, else read forward.
 
     False when the stream ends before ``offset``.
@@ -91,7 +99,7 @@ def seek_forward(stream: BinaryIO, offset: int) -> bool:
 class _Reader(io.RawIOBase):
     """A raw reader over another stream; closing it closes that stream."""
 
-    def __init__(self, stream: BinaryIO) -> None:
+    def __init__(self, stream: AnyStream) -> None:
         self._stream = stream
 
     def readable(self) -> bool:
@@ -110,7 +118,7 @@ class LimitedReader(_Reader):
     jumps to it). With ``owns=False`` closing it leaves the underlying stream open.
     """
 
-    def __init__(self, stream: BinaryIO, size: int, owns: bool = True) -> None:
+    def __init__(self, stream: AnyStream, size: int, owns: bool = True) -> None:
         super().__init__(stream)
         self._left = self._size = size
         self._owns = owns
@@ -134,10 +142,11 @@ class LimitedReader(_Reader):
         self._left = self._size - target
         return target
 
-    def readinto(self, buffer) -> int:
+    def readinto(self, buffer: WriteableBuffer, /) -> int:
         if self._left <= 0:
             return 0
-        count = read_into(self._stream, memoryview(buffer)[: min(len(buffer), self._left)])
+        view = memoryview(buffer)
+        count = read_into(self._stream, view[: min(len(view), self._left)])
         self._left -= count
         return count
 
@@ -154,12 +163,12 @@ class CountingReader(_Reader):
     The callback may raise to stop reading (a limit check) or just watch (a progress bar).
     """
 
-    def __init__(self, stream: BinaryIO, on_read: "Callable[[int], object] | None" = None) -> None:
+    def __init__(self, stream: AnyStream, on_read: "Callable[[int], object] | None" = None) -> None:
         super().__init__(stream)
         self.count = 0
         self._on_read = on_read
 
-    def readinto(self, buffer) -> int:
+    def readinto(self, buffer: WriteableBuffer, /) -> int:
         count = read_into(self._stream, memoryview(buffer))
         self.count += count
         if self._on_read is not None:
@@ -170,11 +179,11 @@ class CountingReader(_Reader):
 class HashingReader(_Reader):
     """Passes reads through while feeding every byte to ``hasher`` (in place, no copy)."""
 
-    def __init__(self, stream: BinaryIO, hasher) -> None:
+    def __init__(self, stream: AnyStream, hasher: Hasher) -> None:
         super().__init__(stream)
         self.hasher = hasher
 
-    def readinto(self, buffer) -> int:
+    def readinto(self, buffer: WriteableBuffer, /) -> int:
         view = memoryview(buffer)
         count = read_into(self._stream, view)
         self.hasher.update(view[:count])
@@ -184,17 +193,18 @@ class HashingReader(_Reader):
 class HashingWriter(io.RawIOBase):
     """Passes writes through while feeding every byte to ``hasher``; closing leaves the target open."""
 
-    def __init__(self, stream: BinaryIO, hasher) -> None:
+    def __init__(self, stream: AnyStream, hasher: Hasher) -> None:
         self._stream = stream
         self.hasher = hasher
 
     def writable(self) -> bool:
         return True
 
-    def write(self, data) -> int:
-        self._stream.write(data)
-        self.hasher.update(data)
-        return len(data)
+    def write(self, data: ReadableBuffer, /) -> int:
+        view = memoryview(data)
+        self._stream.write(view)
+        self.hasher.update(view)
+        return len(view)
 
 
 class DescriptorWriter(io.RawIOBase):
@@ -206,7 +216,7 @@ class DescriptorWriter(io.RawIOBase):
     def writable(self) -> bool:
         return True
 
-    def write(self, data) -> int:
+    def write(self, data: ReadableBuffer, /) -> int:
         view, written = memoryview(data), 0
         while written < len(view):
             written += os.write(self._descriptor, view[written:])
@@ -216,11 +226,11 @@ class DescriptorWriter(io.RawIOBase):
 class ClosingReader(_Reader):
     """A reader that also closes ``also`` when closed (gzip leaves the stream it reads open)."""
 
-    def __init__(self, stream: BinaryIO, also: BinaryIO) -> None:
+    def __init__(self, stream: AnyStream, also: AnyStream) -> None:
         super().__init__(stream)
         self._also = also
 
-    def readinto(self, buffer) -> int:
+    def readinto(self, buffer: WriteableBuffer, /) -> int:
         return read_into(self._stream, memoryview(buffer))
 
     def close(self) -> None:
@@ -229,13 +239,14 @@ class ClosingReader(_Reader):
         super().close()
 
 
-def file_region(stream: BinaryIO) -> "tuple[int, int, int] | None":
+def file_region(stream: AnyStream) -> "tuple[int, int, int] | None":
     """Where a stream's bytes lie in a real file: (file descriptor, offset of its start, size).
 
     Only for a file (or a ``LimitedReader`` window of one) not read yet; None for anything
     else (memory, decompressing readers), whose bytes exist only as they are read.
     """
-    inner, start, size = stream, 0, None
+    inner: AnyStream = stream
+    start, size = 0, None
     if isinstance(stream, LimitedReader):
         if stream._start is None or stream.tell() != 0:
             return None
@@ -262,10 +273,10 @@ class ReadAhead(io.RawIOBase):
     thread; the underlying stream is left to its owner.
     """
 
-    def __init__(self, stream: BinaryIO, hasher, chunk: int = 2 * CHUNK_SIZE, depth: int = 3) -> None:
+    def __init__(self, stream: AnyStream, hasher: Hasher, chunk: int = 2 * CHUNK_SIZE, depth: int = 3) -> None:
         self.hasher = hasher
         self._free: "queue.Queue[bytearray | None]" = queue.Queue()
-        self._filled: queue.Queue = queue.Queue()
+        self._filled: "queue.Queue[tuple[bytearray, int] | BaseException]" = queue.Queue()
         for _ in range(depth):
             self._free.put(bytearray(chunk))
         self._buffer: "bytearray | None" = None
@@ -273,7 +284,7 @@ class ReadAhead(io.RawIOBase):
         self._thread = threading.Thread(target=self._fill, args=(stream,), daemon=True)
         self._thread.start()
 
-    def _fill(self, stream: BinaryIO) -> None:
+    def _fill(self, stream: AnyStream) -> None:
         try:
             while (buffer := self._free.get()) is not None:
                 view = memoryview(buffer)
@@ -319,7 +330,7 @@ class ReadAhead(io.RawIOBase):
                 return b""
         return bytes(self._view[self._offset: self._offset + size])
 
-    def readinto(self, buffer) -> int:
+    def readinto(self, buffer: WriteableBuffer, /) -> int:
         """Fill ``buffer`` across chunks; short only at the end of the stream."""
         target = memoryview(buffer)
         done = 0

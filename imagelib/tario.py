@@ -9,7 +9,7 @@ import re
 import tarfile
 import warnings
 from collections.abc import Iterable, Iterator
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO, TypedDict
 
 from .blob import Blob, open_uncompressed
 from .entries import (
@@ -28,6 +28,9 @@ from .errors import InvalidPathError, LayerFormatError, SkippedEntryWarning, Uns
 from .limits import Limits
 from .streams import LimitedReader, copy, read_into, seek_forward
 
+if TYPE_CHECKING:
+    from _typeshed import WriteableBuffer
+
 
 def reproducible_epoch() -> int:
     """Timestamp written into layers and configs: SOURCE_DATE_EPOCH when set, else 0."""
@@ -38,7 +41,7 @@ def reproducible_epoch() -> int:
         return 0
 
 
-def sort_key(path: str) -> tuple:
+def sort_key(path: str) -> "tuple[tuple[int, str], ...]":
     # Depth-first, parents before children; whiteouts before their siblings (layer.md).
     return tuple((0 if part.startswith(WHITEOUT_PREFIX) else 1, part) for part in path.split("/"))
 
@@ -130,7 +133,8 @@ def scan_tar(stream: BinaryIO, blob: Blob, compression: "str | None", where: str
     (and then the end-of-archive block is checked, because tarfile takes a cut stream as ended).
     Unsafe names are refused (``UnsafeEntryError``); ``limits`` bounds entries and name lengths.
     """
-    tail = tar = None
+    tail: "TailWindow | None" = None
+    tar: "tarfile.TarFile | None" = None
     if members is None:
         tail = TailWindow(stream)
         try:
@@ -151,7 +155,7 @@ def scan_tar(stream: BinaryIO, blob: Blob, compression: "str | None", where: str
                 raise LayerFormatError(f"{where}: 한 레이어에 같은 경로 {entry.path!r}가 두 번 나옵니다.")
             seen.add(key)
             yield entry
-        if tail is not None:
+        if tail is not None and tar is not None:  # both or neither
             tail.check_end(tar.offset, where)
     except (tarfile.TarError, EOFError, OSError) as error:
         raise LayerFormatError(f"{where}: tar 아카이브가 손상되었거나 잘렸습니다({error}).") from None
@@ -188,7 +192,7 @@ class TailWindow(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer) -> int:
+    def readinto(self, buffer: WriteableBuffer, /) -> int:
         view = memoryview(buffer)
         count = read_into(self._stream, view)
         self.total += count
@@ -209,6 +213,15 @@ class TailWindow(io.RawIOBase):
                 "파일이 손상되었습니다.")
 
 
+class _Common(TypedDict):
+    """The fields every entry read from a member shares."""
+
+    path: str
+    mode: int
+    uid: int
+    gid: int
+
+
 def _entry_from_member(member: tarfile.TarInfo, blob: Blob, compression: "str | None",
                        where: str, limits: "Limits | None") -> "Entry | None":
     path = member_path(member.name, where, limits)
@@ -220,7 +233,7 @@ def _entry_from_member(member: tarfile.TarInfo, blob: Blob, compression: "str | 
         raise UnsafeEntryError(
             f"{where}: 항목 {member.name!r}이(가) 루트(/) 폴더 자체를 폴더가 아닌 것으로 바꾸려 합니다. "
             "안전하지 않은 레이어라 읽지 않습니다.")
-    common = dict(path=path, mode=member.mode & 0o7777, uid=member.uid, gid=member.gid)
+    common = _Common(path=path, mode=member.mode & 0o7777, uid=member.uid, gid=member.gid)
     head, _, name = path.rpartition("/")
     if name == OPAQUE_MARKER:
         return Opaque(path=head)

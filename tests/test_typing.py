@@ -15,7 +15,9 @@ ROOT = PROJECT_ROOT
 CORE = ("imagelib.analyze", "imagelib.container", "imagelib.digest", "imagelib.display", "imagelib.entries",
         "imagelib.errors", "imagelib.filetree", "imagelib.readonly", "imagelib.reference",
         "imagelib.oci", "imagelib.image", "imagelib.formats.choice", "imagelib.formats.docker",
-        "imagelib.formats.oci_layout", "imagelib.formats.opening", "imagelib.modelfile", "imagelib.pathmatch")
+        "imagelib.formats.oci_layout", "imagelib.formats.opening", "imagelib.modelfile", "imagelib.pathmatch",
+        "imagelib.streams", "imagelib.blob", "imagelib.layerscan", "imagelib.fasttar", "imagelib.tario",
+        "imagelib.limits", "imagelib.layer")
 
 
 def mypy_settings() -> dict:

@@ -108,8 +108,7 @@ def load_item(source: Source, item: "Mapping[str, Any]") -> Image:
         if not source.is_file(name):
             raise ImageFormatError(f"{source.label}에 레이어 {index}의 파일 {name!r}이(가) 없습니다.")
         expected = content_digest(name) if name.startswith(BLOBS_DIR + "/") else None
-        # Layer.from_tar reads a Blob as well; its annotation (layer.py, not annotated yet) omits Blob.
-        layers.append(Layer.from_tar(source.blob(name),  # type: ignore[arg-type]
+        layers.append(Layer.from_tar(source.blob(name),
                                      expected_digest=expected, limits=source.limits))
     manifest = _docker_manifest(source, item, config_bytes, layers) or synthesized_manifest(config_bytes, layers)
     return Image.from_parts(manifest, config_bytes, layers)
@@ -189,7 +188,7 @@ def load_legacy(source: Source, top_id: str) -> Image:
         name = f"{v1_id}/layer.tar"
         if not source.is_file(name):
             raise ImageFormatError(f"{source.label}에 레이어 파일 {name!r}이(가) 없습니다.")
-        layers.append(Layer.from_tar(source.blob(name), limits=source.limits))  # type: ignore[arg-type]  # a Blob
+        layers.append(Layer.from_tar(source.blob(name), limits=source.limits))
         history.append(_history_from_v1(doc))
     config_bytes = config_from_v1(chain[-1][1], [layer.diff_id for layer in layers], history)
     return Image.from_parts(synthesized_manifest(config_bytes, layers), config_bytes, layers)

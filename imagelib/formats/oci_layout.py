@@ -66,8 +66,7 @@ def load_layer(source: Source, descriptor: Descriptor, index: int) -> Layer:
         foreign = "외부(foreign) 레이어라 " if is_foreign_layer(media_type) else ""
         raise ImageFormatError(f"레이어 {index}의 블롭 {descriptor.digest}가 {source.label}에 없습니다. "
                                f"{foreign}이 파일만으로는 이미지를 만들 수 없습니다.")
-    # Layer.from_tar reads a Blob as well; its annotation (layer.py, not annotated yet) omits Blob.
-    return Layer.from_tar(source.blob(member),  # type: ignore[arg-type]
+    return Layer.from_tar(source.blob(member),
                           media_type=media_type or None, expected_digest=descriptor.digest,
                           expected_size=descriptor.size, limits=source.limits)
 
