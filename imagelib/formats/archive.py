@@ -12,6 +12,7 @@ import os
 import tarfile
 import tempfile
 import weakref
+from typing import BinaryIO, cast
 
 from ..blob import Blob, decompressing_reader, detect_compression
 from ..entries import lexical_path
@@ -199,12 +200,13 @@ def _plain_tar(path: str, label: str, limits: Limits) -> "tuple[str, object]":
         compression = detect_compression(handle.read(4))
     if compression is None:
         return path, None
-    handle, temp = tempfile.mkstemp(prefix="imagelib-archive-", suffix=".tar")
+    descriptor, temp = tempfile.mkstemp(prefix="imagelib-archive-", suffix=".tar")
     try:
         packed = CountingReader(open(path, "rb"))
-        with os.fdopen(handle, "wb") as out, inflate_guard(
-                decompressing_reader(packed, compression), limits, label, lambda: packed.count) as plain:
-            copy(plain, out)
+        with os.fdopen(descriptor, "wb") as out, inflate_guard(
+                decompressing_reader(cast(BinaryIO, packed), compression), limits, label,
+                lambda: packed.count) as plain:
+            copy(cast(BinaryIO, plain), out)
     except decompression_errors() as error:
         os.remove(temp)
         raise ImageFormatError(
@@ -231,7 +233,7 @@ def _remove_quietly(path: str) -> None:
         pass
 
 
-def open_source(path: "str | os.PathLike", limits: "Limits | None" = None) -> Source:
+def open_source(path: "str | os.PathLike[str]", limits: "Limits | None" = None) -> Source:
     """A folder or a tar file at ``path`` as a Source."""
     path = os.fspath(path)
     if os.path.isdir(path):

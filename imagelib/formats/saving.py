@@ -13,11 +13,11 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterable, Sequence
-from typing import BinaryIO
+from typing import BinaryIO, TypeAlias
 
 from ..blob import Blob
 from ..digest import Digest
-from ..entries import Dir, Entry, File
+from ..entries import Content, Dir, Entry, File
 from ..errors import ImageLibError, UnsupportedError
 from ..image import Image
 from ..oci import dump_json
@@ -40,10 +40,10 @@ from ..tario import write_tar
 from .docker import MANIFEST_FILE
 
 FORMATS = ("oci", "oci-archive", "docker-archive")
-Named = "tuple[Image, tuple[str, ...]]"
+Named: TypeAlias = "tuple[Image, tuple[str, ...]]"
 
 
-def save(img_or_store: "Image | Store", path: "str | os.PathLike", format: str = "oci",
+def save(img_or_store: "Image | Store", path: "str | os.PathLike[str]", format: str = "oci",
          ref: "str | Reference | Sequence[str] | None" = None) -> None:
     """이미지(또는 저장소의 이미지들)를 파일로 저장합니다.
 
@@ -76,8 +76,9 @@ def save(img_or_store: "Image | Store", path: "str | os.PathLike", format: str =
             write_archive(named, out, docker=format == "docker-archive")
 
 
-def _named_images(img_or_store: "Image | Store", ref: object) -> "list[Named]":
-    refs = [] if ref is None else [ref] if isinstance(ref, (str, Reference)) else list(ref)
+def _named_images(img_or_store: "Image | Store",
+                  ref: "str | Reference | Sequence[str] | None") -> "list[Named]":
+    refs: "list[str | Reference]" = [] if ref is None else [ref] if isinstance(ref, (str, Reference)) else list(ref)
     if isinstance(img_or_store, Image):
         return [(img_or_store, tuple(tag_name(r) for r in refs))]
     if not isinstance(img_or_store, Store):
@@ -169,7 +170,7 @@ def write_archive(named: "list[Named]", out: BinaryIO, docker: bool) -> None:
     write_tar(entries, out)
 
 
-def _add_blob(members: "dict[str, Entry]", digest: Digest, content: object) -> None:
+def _add_blob(members: "dict[str, Entry]", digest: Digest, content: Content) -> None:
     name = blob_member(digest)
     if name not in members:
         members[name] = File(content, path=name)

@@ -22,7 +22,7 @@ import stat
 import sys
 import tarfile
 import tempfile
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 from ..entries import Dir, Entry, File, Hardlink, Opaque, Symlink, Whiteout
 from ..errors import ImageLibError, LayerFormatError, UnpackError, UnsafePathError
@@ -37,7 +37,7 @@ UNDO_PREFIX = ".imagelib-undo-"
 SETID_BITS = stat.S_ISUID | stat.S_ISGID
 
 
-def unpack(image: Image, folder: "str | os.PathLike", *, keep_setuid: bool = False,
+def unpack(image: Image, folder: "str | os.PathLike[str]", *, keep_setuid: bool = False,
            special_files: bool = False, limits: "Limits | None" = None) -> None:
     """이미지의 파일들(rootfs)을 진짜 폴더 ``folder`` 에 풉니다(``docker export`` 와 같은 결과).
 
@@ -404,10 +404,11 @@ class _SequentialReader:
 
     def copy(self, entry: File, descriptor: int) -> None:
         content = entry.data
-        if self._region and isinstance(content, TarContent):
-            self._copy_region(content.offset, content.size, descriptor)
+        region = self._region
+        if region and isinstance(content, TarContent):
+            self._copy_region(region, content.offset, content.size, descriptor)
             return
-        out = DescriptorWriter(descriptor)
+        out = cast(BinaryIO, DescriptorWriter(descriptor))
         if not isinstance(content, TarContent) or content.offset < self._position:
             with entry.open() as data:
                 copy(data, out)
@@ -417,8 +418,8 @@ class _SequentialReader:
             raise LayerFormatError(_CUT)
         self._position = content.offset + content.size
 
-    def _copy_region(self, offset: int, size: int, descriptor: int) -> None:
-        source, start, length = self._region
+    def _copy_region(self, region: "tuple[int, int, int]", offset: int, size: int, descriptor: int) -> None:
+        source, start, length = region
         if offset + size > length:
             raise LayerFormatError(_CUT)
         done = 0

@@ -210,8 +210,8 @@ def _read_token(body: bytes, server: str) -> "tuple[str, float | None]":
     for key in ("token", "access_token", "expires_in"):
         value = doc.get(key)
         wanted = int if key == "expires_in" else str
-        if value is not None and (not isinstance(value, wanted) or isinstance(value, bool)
-                                  or (wanted is int and not -_GO_INT64 <= value < _GO_INT64)):
+        in_range = not isinstance(value, int) or -_GO_INT64 <= value < _GO_INT64
+        if value is not None and (not isinstance(value, wanted) or isinstance(value, bool) or not in_range):
             raise AuthenticationError(f"{server}의 답에서 {key}의 형식이 잘못되었습니다({type(value).__name__}).")
     token = doc.get("token") or doc.get("access_token")
     if not token:

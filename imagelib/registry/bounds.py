@@ -16,10 +16,14 @@ from __future__ import annotations
 
 import http.client
 import io
+import socket
 import time
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from ..errors import LimitExceededError, RegistryError
+
+if TYPE_CHECKING:
+    from _typeshed import WriteableBuffer
 
 MiB = 1 << 20
 MAX_MANIFEST_BYTES = 4 * MiB  # manifests and indexes (iolimits.MaxManifestBodySize)
@@ -89,7 +93,7 @@ class Deadline:
 class _PacedReader(io.RawIOBase):
     """Socket reads that never wait past the deadline (each read's timeout is what is left)."""
 
-    def __init__(self, sock, deadline: Deadline, timeout: float) -> None:
+    def __init__(self, sock: socket.socket, deadline: Deadline, timeout: float) -> None:
         self._raw = sock.makefile("rb", buffering=0)
         self._sock = sock
         self._deadline = deadline
@@ -98,7 +102,7 @@ class _PacedReader(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer) -> int:
+    def readinto(self, buffer: WriteableBuffer, /) -> int | None:
         left = self._deadline.check()
         self._sock.settimeout(min(self._timeout, left))
         try:
@@ -117,7 +121,8 @@ class _PacedReader(io.RawIOBase):
 class PacedResponse(http.client.HTTPResponse):
     """An HTTP answer whose status line, headers and body must all arrive before the deadline."""
 
-    def __init__(self, sock, *args, deadline: float, timeout: float, url: str, **kwargs) -> None:
-        super().__init__(sock, *args, **kwargs)
+    def __init__(self, sock: socket.socket, debuglevel: int = 0, method: "str | None" = None, *,
+                 deadline: float, timeout: float, url: str) -> None:
+        super().__init__(sock, debuglevel, method)
         self.fp.close()
         self.fp = io.BufferedReader(_PacedReader(sock, Deadline(deadline, url), timeout))

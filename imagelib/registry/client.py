@@ -6,7 +6,7 @@ import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import replace
-from typing import BinaryIO
+from typing import BinaryIO, cast
 from urllib.parse import quote, urlsplit
 
 from ..blob import Blob
@@ -35,12 +35,12 @@ from ..oci import (
     load_json,
     parse_document,
 )
-from ..reference import DEFAULT_REGISTRY, Reference, parse_reference
+from ..reference import DEFAULT_REGISTRY, DEFAULT_TAG, Reference, parse_reference
 from . import bounds
 from .auth import Authenticator
-from .progress import CountingReader, progress_bar
+from .progress import CountingReader, ProgressBar, progress_bar
 from .report import PushReport
-from .transport import Response, Transport
+from .transport import Body, Response, Transport
 
 # What a pull accepts, in the Accept header.
 ACCEPTED_TYPES = (OCI_MANIFEST, OCI_INDEX, DOCKER_MANIFEST, DOCKER_MANIFEST_LIST)
@@ -110,7 +110,7 @@ class Registry:
         ``il.oci.Manifest`` 나 ``il.oci.Index`` 입니다(``.is_index`` 로 구별).
         """
         reference = self._reference(ref)
-        return self._get_manifest(reference.repository, reference.digest or reference.tag,
+        return self._get_manifest(reference.repository, reference.digest or reference.tag or DEFAULT_TAG,
                                   _short(reference))
 
     def resolve(self, ref: "str | Reference") -> Digest:
@@ -251,7 +251,7 @@ class Registry:
             nonlocal session
             location, session = session or self._start_upload(name), None
             if descriptor.size <= self.chunk_size:
-                body = (lambda: CountingReader(opener(), meter.update), descriptor.size)
+                body = (lambda: cast(BinaryIO, CountingReader(opener(), meter.update)), descriptor.size)
                 response = self._finish_upload(name, location, descriptor, body)
             else:
                 location = self._send_chunks(name, location, opener, meter)
@@ -287,7 +287,7 @@ class Registry:
                 offset += len(chunk)
         return location
 
-    def _finish_upload(self, name: str, location: str, descriptor: Descriptor, body) -> Response:
+    def _finish_upload(self, name: str, location: str, descriptor: Descriptor, body: Body) -> Response:
         separator = "&" if "?" in location else "?"
         return self._http.request(
             "PUT", f"{location}{separator}digest={quote(str(descriptor.digest))}",
@@ -464,7 +464,7 @@ def _read_up_to(stream: BinaryIO, size: int) -> bytes:
     return b"".join(parts)
 
 
-def _copy_limited(source: BinaryIO, out: BinaryIO, limit: int, bar) -> None:
+def _copy_limited(source: BinaryIO, out: BinaryIO, limit: int, bar: ProgressBar) -> None:
     """Copy at most ``limit`` bytes (one more than expected is enough to notice a liar)."""
     left = limit
     while left > 0:

@@ -77,8 +77,8 @@ class LocalRegistry:
         self.delete = delete
         self.port: "int | None" = None
         self._folder: "str | None" = None
-        self._process: "subprocess.Popen | None" = None
-        self._finalizer: "weakref.finalize | None" = None
+        self._process: "subprocess.Popen[bytes] | None" = None
+        self._finalizer: "weakref.finalize[[subprocess.Popen[bytes], str], LocalRegistry] | None" = None
 
     @staticmethod
     def available() -> bool:
@@ -106,9 +106,9 @@ class LocalRegistry:
         if self._process is not None:
             return self
         for attempt in range(_START_ATTEMPTS):
-            self._launch()
+            process, folder = self._launch(self.binary)
             try:
-                self._wait_until_ready()
+                self._wait_until_ready(process, folder)
                 return self
             except _ExitedEarly as early:
                 self.stop()
@@ -121,16 +121,17 @@ class LocalRegistry:
                 raise
         raise AssertionError("unreachable")
 
-    def _launch(self) -> None:
-        self._folder = tempfile.mkdtemp(prefix="imagelib-registry-")
+    def _launch(self, binary: str) -> "tuple[subprocess.Popen[bytes], str]":
+        self._folder = folder = tempfile.mkdtemp(prefix="imagelib-registry-")
         self.port = _free_port()
-        config = os.path.join(self._folder, "config.yml")
+        config = os.path.join(folder, "config.yml")
         with open(config, "w", encoding="utf-8") as out:
-            out.write(self._config_text())
-        with open(os.path.join(self._folder, "registry.log"), "wb") as log:
-            self._process = subprocess.Popen([self.binary, "serve", config], stdin=subprocess.DEVNULL,
-                                             stdout=log, stderr=log)
-        self._finalizer = weakref.finalize(self, _shutdown, self._process, self._folder)
+            out.write(self._config_text(folder))
+        with open(os.path.join(folder, "registry.log"), "wb") as log:
+            self._process = process = subprocess.Popen([binary, "serve", config], stdin=subprocess.DEVNULL,
+                                                       stdout=log, stderr=log)
+        self._finalizer = weakref.finalize(self, _shutdown, process, folder)
+        return process, folder
 
     def stop(self) -> None:
         """레지스트리를 멈추고 임시 폴더(저장된 블롭)를 지웁니다."""
@@ -138,21 +139,21 @@ class LocalRegistry:
             self._finalizer()
         self._process = self._finalizer = None
 
-    def _config_text(self) -> str:
+    def _config_text(self, folder: str) -> str:
         auth = (self.auth_config.rstrip("\n") + "\n") if self.auth_config else ""
         if self.htpasswd is not None:
-            path = os.path.join(self._folder, "htpasswd")
+            path = os.path.join(folder, "htpasswd")
             with open(path, "w", encoding="utf-8") as out:
                 out.write(self.htpasswd.rstrip("\n") + "\n")
             auth = _AUTH.format(path=path)
-        return _CONFIG.format(root=os.path.join(self._folder, "data"), port=self.port,
+        return _CONFIG.format(root=os.path.join(folder, "data"), port=self.port,
                               delete=str(self.delete).lower(), auth=auth)
 
-    def _wait_until_ready(self) -> None:
+    def _wait_until_ready(self, process: "subprocess.Popen[bytes]", folder: str) -> None:
         deadline = time.monotonic() + _START_TIMEOUT
         while time.monotonic() < deadline:
-            if self._process.poll() is not None:
-                raise _ExitedEarly(self._log_tail())
+            if process.poll() is not None:
+                raise _ExitedEarly(_log_tail(folder))
             try:
                 with urllib.request.urlopen(self.url + "/v2/", timeout=1):
                     return
@@ -163,14 +164,7 @@ class LocalRegistry:
                 pass
             time.sleep(0.05)
         raise RegistryUnreachableError(
-            f"레지스트리 {self.url}가 {_START_TIMEOUT:.0f}초 안에 응답하지 않았습니다: {self._log_tail()}")
-
-    def _log_tail(self) -> str:
-        try:
-            with open(os.path.join(self._folder, "registry.log"), encoding="utf-8", errors="replace") as f:
-                return f.read()[-500:].strip() or "(로그 없음)"
-        except OSError:
-            return "(로그 없음)"
+            f"레지스트리 {self.url}가 {_START_TIMEOUT:.0f}초 안에 응답하지 않았습니다: {_log_tail(folder)}")
 
     def __enter__(self) -> "LocalRegistry":
         return self.start()
@@ -187,13 +181,22 @@ class _ExitedEarly(Exception):
     """The registry program ended before answering (its log tail is the message)."""
 
 
+def _log_tail(folder: str) -> str:
+    try:
+        with open(os.path.join(folder, "registry.log"), encoding="utf-8", errors="replace") as f:
+            return f.read()[-500:].strip() or "(로그 없음)"
+    except OSError:
+        return "(로그 없음)"
+
+
 def _free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+        port: int = probe.getsockname()[1]
+        return port
 
 
-def _shutdown(process: subprocess.Popen, folder: str) -> None:
+def _shutdown(process: "subprocess.Popen[bytes]", folder: str) -> None:
     if process.poll() is None:
         process.terminate()
         try:

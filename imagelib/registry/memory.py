@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from ..digest import Digest
 from ..errors import ImageLibError, InvalidReferenceError, RegistryNotFoundError
 from ..image import Image
+from ..oci import Descriptor
 from ..reference import Reference, parse_reference
 from ..store import Store
 from .report import PushReport
@@ -49,7 +50,7 @@ class StoreRegistry:
         name = reference.repository
         present = self._blobs.setdefault(name, set())
         elsewhere = set().union(*(blobs for repo, blobs in self._blobs.items() if repo != name))
-        groups: "dict[str, list]" = {"uploaded": [], "skipped": [], "mounted": []}
+        groups: "dict[str, list[Descriptor]]" = {"uploaded": [], "skipped": [], "mounted": []}
         for descriptor, _ in image.blobs():
             kind = ("skipped" if descriptor.digest in present else
                     "mounted" if descriptor.digest in elsewhere else "uploaded")
@@ -65,6 +66,7 @@ class StoreRegistry:
         """태그가 지금 가리키는 매니페스트 다이제스트."""
         reference = self._reference(ref)
         name = reference.repository
+        digest: "Digest | None"
         if reference.digest is not None:
             digest = reference.digest
         else:

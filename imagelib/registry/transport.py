@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from email.message import Message
-from typing import TypeVar
+from typing import Any, BinaryIO, TypeAlias, TypeVar, cast
 from urllib.parse import urljoin, urlsplit
 
 from ..errors import (
@@ -52,8 +52,8 @@ class Response:
     status: int
     headers: Message
     url: str
-    stream: "http.client.HTTPResponse | None" = None
-    connection: "http.client.HTTPConnection | None" = None
+    stream: http.client.HTTPResponse
+    connection: http.client.HTTPConnection
     body: bytes = b""
 
     def header(self, name: str) -> "str | None":
@@ -62,17 +62,14 @@ class Response:
     def read(self, limit: int, what: str) -> bytes:
         """Read the whole body (at most ``limit`` bytes, else LimitExceededError) and close."""
         try:
-            if self.stream is not None:
-                self.body = read_bounded(self.stream, limit, what, self.header("Content-Length"))
+            self.body = read_bounded(self.stream, limit, what, self.header("Content-Length"))
         finally:
             self.close()
         return self.body
 
     def close(self) -> None:
-        if self.stream is not None:
-            self.stream.close()
-        if self.connection is not None:
-            self.connection.close()
+        self.stream.close()
+        self.connection.close()
 
     def __enter__(self) -> "Response":
         return self
@@ -82,7 +79,7 @@ class Response:
 
 
 # A request body: bytes, or a function that opens a fresh stream (so a retry can resend it).
-Body = "bytes | tuple[Callable[[], BinaryIO], int] | None"
+Body: TypeAlias = "bytes | tuple[Callable[[], BinaryIO], int] | None"
 
 
 class Transport:
@@ -230,10 +227,11 @@ class Transport:
         parts = urlsplit(url)
         connection_type = (http.client.HTTPSConnection if parts.scheme == "https"
                            else http.client.HTTPConnection)
-        connection = connection_type(parts.hostname, parts.port, timeout=min(self.timeout, self.deadline),
+        connection = connection_type(_host(parts.hostname, url), parts.port, timeout=min(self.timeout, self.deadline),
                                      blocksize=_SEND_BLOCK)
-        connection.response_class = functools.partial(PacedResponse, deadline=self.deadline,
-                                                      timeout=self.timeout, url=url)
+        # http.client only calls response_class(sock, ...): a partial serves as well as a class.
+        connection.response_class = cast("type[http.client.HTTPResponse]", functools.partial(
+            PacedResponse, deadline=self.deadline, timeout=self.timeout, url=url))
         target = parts.path or "/"
         if parts.query:
             target += "?" + parts.query
@@ -306,7 +304,13 @@ def _registry_message(body: bytes) -> str:
     return _printable("; ".join(line for line in lines if line))[:500]
 
 
-def _field(error: dict, key: str) -> str:
+def _host(hostname: "str | None", url: str) -> str:
+    if hostname is None:  # Transport.url() lets no address without a host through
+        raise RegistryError(f"주소 {url[:200]!r}에 호스트 이름이 없습니다.")
+    return hostname
+
+
+def _field(error: "dict[str, Any]", key: str) -> str:
     value = error.get(key)
     return value if isinstance(value, str) else ""
 

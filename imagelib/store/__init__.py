@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
 from .. import display
@@ -68,13 +69,14 @@ class ImageRecord:
 class Store:
     """이미지 저장소. ``put`` 으로 넣고, ``tag`` 로 이름을 더 붙이고, ``get`` 으로 꺼냅니다."""
 
-    def __init__(self, path: "str | os.PathLike | None" = None, *, limits: "Limits | None" = None) -> None:
+    def __init__(self, path: "str | os.PathLike[str] | None" = None, *, limits: "Limits | None" = None) -> None:
         """``path`` 가 없으면 메모리에, 있으면 그 폴더(OCI 이미지 레이아웃)에 저장합니다.
 
         남이 만든 레이아웃 폴더를 열 때 ``limits`` (기본 ``il.Limits()``)가 index.json과 레이어를
         읽는 한도를 정합니다. ``il.open`` 에 준 것과 같은 한도를 주면 됩니다.
         """
         self._limits = resolve_limits(limits)
+        self._backend: "MemoryBackend | LayoutBackend"
         if path is None:
             self._folder = None
             self._backend = MemoryBackend()
@@ -232,9 +234,10 @@ class Store:
         for digest in self._manifests:
             image = self.get(digest)
             logical += image.size + len(image.config_bytes) + len(image.manifest_bytes)
-        digests = self._backend.blob_digests()
-        stored = sum(self._backend.get_blob(d).size for d in digests)
-        return Usage(len(self._manifests), len(self._names), len(digests), logical, stored)
+        # A blob another process removed since it was listed is not counted.
+        blobs = [blob for blob in map(self._backend.get_blob, self._backend.blob_digests()) if blob is not None]
+        stored = sum(blob.size for blob in blobs)
+        return Usage(len(self._manifests), len(self._names), len(blobs), logical, stored)
 
     def verify(self) -> "list[str]":
         """저장소를 검사합니다. 문제 목록(빈 목록 = 정상)을 한국어 문장으로 돌려줍니다.
@@ -383,13 +386,15 @@ class Store:
             reload()
             self._names, self._manifests = dict(self._backend.index), list(self._backend.manifests)
 
-    def _writing(self):
+    def _writing(self) -> AbstractContextManager[None]:
         """Disk failures (full, read-only) as a DiskError naming the store's folder."""
         return contextlib.nullcontext() if self._folder is None else writing(self._folder)
 
-    def _locked(self):
+    def _locked(self) -> AbstractContextManager[object]:
         """The backend's cross-process lock (a no-op for memory)."""
-        return getattr(self._backend, "locked", contextlib.nullcontext)()
+        locked: Callable[[], AbstractContextManager[object]] = getattr(self._backend, "locked",
+                                                                       contextlib.nullcontext)
+        return locked()
 
     def _tag_rows(self) -> "list[tuple[str, Digest, int]]":
         rows = []

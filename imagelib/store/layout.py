@@ -19,6 +19,7 @@ import stat
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import BinaryIO, cast
 
 from ..blob import Blob
 from ..digest import Digest, Hasher, verify
@@ -80,13 +81,13 @@ def ref_names(names: Iterable[str]) -> "dict[str, str]":
     """Full name -> ``org.opencontainers.image.ref.name``: the tag, or the full name when shared."""
     refs = {name: parse_reference(name) for name in names}
     per_tag = Counter(ref.tag for ref in refs.values())
-    return {name: (ref.tag if per_tag[ref.tag] == 1 else str(ref)) for name, ref in refs.items()}
+    return {name: (ref.tag if ref.tag is not None and per_tag[ref.tag] == 1 else str(ref))
+            for name, ref in refs.items()}
 
 
-def named(descriptor: Descriptor, name: str, ref_name: "str | None" = None) -> Descriptor:
+def named(descriptor: Descriptor, name: str, ref_name: str) -> Descriptor:
     """The descriptor with the two name annotations skopeo, umoci and containerd look up."""
-    return descriptor.with_changes(
-        annotations={IMAGE_NAME: name, REF_NAME: ref_name or parse_reference(name).tag})
+    return descriptor.with_changes(annotations={IMAGE_NAME: name, REF_NAME: ref_name})
 
 
 def layout_index(items: Iterable[IndexItem], extra: Iterable[Descriptor] = ()) -> Index:
@@ -125,7 +126,7 @@ def names_in_descriptor(descriptor: Descriptor,
     it (and umoci copies the other annotations when it makes a new tag). A bare tag takes the
     repository of ``io.containerd.image.name``, else ``default_repository``.
     """
-    full, ref_name = descriptor.annotations.get(IMAGE_NAME), descriptor.annotations.get(REF_NAME)
+    full, ref_name = descriptor.annotations.get(IMAGE_NAME) or "", descriptor.annotations.get(REF_NAME) or ""
     if not full and not ref_name:
         return None, True
     try:
@@ -318,7 +319,7 @@ class LayoutBackend:
         with atomic_file(path) as out:
             hashing = HashingWriter(out, Hasher())
             with blob.open() as source:
-                copy(source, hashing)
+                copy(source, cast(BinaryIO, hashing))
             verify(hashing.hasher.digest(), hashing.hasher.size, digest, blob.size, f"블롭 {digest}")
 
     def get_blob(self, digest: Digest) -> "Blob | None":

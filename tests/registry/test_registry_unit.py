@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
+import sys
 import urllib.request
 
 import pytest
 from registry_server import FAST, Content, FakeRegistry, require_registry_binary
 
 import imagelib as il
-from imagelib.registry import LocalRegistry, StoreRegistry
+from imagelib.registry import LocalRegistry, StoreRegistry, progress
 from imagelib.registry.auth import parse_challenge
 
 # The fixtures (real and fake registries) live in tests/registry_server.py.
@@ -142,3 +143,23 @@ def test_progress_bar_only_when_asked(image_pair, capsys):
         assert capsys.readouterr().err == ""
         il.Registry(fake.url, progress=True, **FAST).pull("demo/app:v1")
     assert "내려받기" in capsys.readouterr().err
+
+
+@pytest.fixture
+def without_tqdm(monkeypatch):
+    """Imports of tqdm fail as if it were not installed."""
+    monkeypatch.setitem(sys.modules, "tqdm", None)
+    monkeypatch.setitem(sys.modules, "tqdm.auto", None)
+
+
+def test_automatic_progress_bar_without_tqdm_is_silent(without_tqdm, monkeypatch, capsys):
+    monkeypatch.setattr(progress, "_is_terminal", lambda: True)
+    bar = progress.progress_bar(None, progress.AUTO_THRESHOLD, "큰 층 내려받기")
+    bar.update(progress.AUTO_THRESHOLD)
+    bar.close()
+    assert capsys.readouterr().err == ""
+
+
+def test_asked_progress_bar_without_tqdm_names_the_extra(without_tqdm):
+    with pytest.raises(il.UnsupportedError, match=r"진행 막대.*tqdm.*imagelib\[progress\]"):
+        progress.progress_bar(True, 10, "작은 층 내려받기")

@@ -159,3 +159,18 @@ def test_writes_keep_working_when_a_named_image_lost_its_config(tmp_path):
     store.gc()
     assert il.Store(path).tags() == ["one:1", "two:1"]
     assert [p for p in il.Store(path).verify() if str(image.id) in p and "one:1" in p]
+
+
+def test_usage_skips_a_blob_removed_after_it_was_listed(tmp_path, monkeypatch):
+    store = il.Store(tmp_path / "s")
+    store.put(_image(1), "one:1")
+    before = store.usage()
+    listed = store._backend.blob_digests()
+    other = il.Store(tmp_path / "s")
+    other.put(_image(2), "two:1")
+    other.untag("two:1")
+    other.gc()  # removes blobs of image 2 ...
+    # ... after this store listed them: as if gc ran between the listing and the reading.
+    monkeypatch.setattr(store._backend, "blob_digests", lambda: listed + [_image(2).digest])
+    after = store.usage()
+    assert (after.blobs, after.stored_bytes) == (before.blobs, before.stored_bytes)
