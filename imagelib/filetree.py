@@ -6,6 +6,7 @@ OHP 필름을 겹쳐 위에서 내려다본 모습과 같습니다. 각 레이�
 
 from __future__ import annotations
 
+import html
 import posixpath
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -338,7 +339,7 @@ class FileTree:
 
     def render(self, max_entries: int = 200, show_layers: bool = True) -> str:
         """``tree`` 명령처럼 그린 문자열. 각 항목 옆에 [L번호]로 온 레이어를 표시합니다."""
-        return display.render_tree(self, max_entries, show_layers)
+        return _render_tree(self, max_entries, show_layers)
 
     def __str__(self) -> str:
         return self.render()
@@ -348,4 +349,44 @@ class FileTree:
                 f"레이어 {self._layer_count}개>")
 
     def _repr_html_(self) -> str:
-        return display.tree_html(self)
+        return _tree_html(self)
+
+
+def _render_tree(tree: FileTree, max_entries: int, show_layers: bool) -> str:
+    lines = ["/"]
+    shown = 0
+
+    def visit(directory: str, prefix: str) -> None:
+        nonlocal shown
+        names = tree._tree.children.get(directory, set())
+        ordered = sorted(names)
+        for i, name in enumerate(ordered):
+            if shown >= max_entries:
+                return
+            path = f"{directory}/{name}" if directory else name
+            node = tree._tree.nodes[path]
+            last = i == len(ordered) - 1
+            label = name + ("/" if node.kind == "dir" else "")
+            if node.kind == "symlink":
+                label += f" -> {node.target}"
+            elif node.kind == "hardlink":
+                label += f" => /{node.target}"
+            elif node.kind == "file":
+                label += f"  ({display.human_size(node.size)})"
+            if show_layers:
+                label += f"  [L{node.layer_index}]"
+            lines.append(prefix + ("└── " if last else "├── ") + label)
+            shown += 1
+            if node.kind == "dir":
+                visit(path, prefix + ("    " if last else "│   "))
+
+    visit("", "")
+    if len(tree) > shown:
+        lines.append(f"… 외 {len(tree) - shown}개")
+    return "\n".join(lines)
+
+
+def _tree_html(tree: FileTree) -> str:
+    text = html.escape(_render_tree(tree, 60, True))
+    return (f"<div><b>파일 트리</b> · 항목 {len(tree)}개 · 파일 {display.human_size(tree.size)} · "
+            f"[L번호] = 그 항목을 준 레이어(0이 맨 아래)<pre>{text}</pre></div>")

@@ -604,5 +604,19 @@ class Image(ReadOnlyValue):
                 f"레이어 {len(self._layers)}개, {display.human_size(self.size)}>")
 
     def _repr_html_(self) -> str:
-        return display.image_html(self)
+        return _image_html(self)
 
+
+
+def _image_html(image: Image) -> str:
+    config = image.config
+    head = (f"<b>이미지</b> · ID <code>{image.id.short}</code> · 다이제스트 "
+            f"<code>{image.digest.short}</code> · {image.os}/{image.architecture} · "
+            f"레이어 {len(image.layers)}개 · {display.human_size(image.size)}")
+    layers = display.table(["#", "만든 단계 (created_by)", "크기", "다이제스트"],
+                   [(i, display.Code(display.short_text(layer.created_by or "—", 70)), display.human_size(layer.size),
+                     display.Code(layer.digest.short)) for i, layer in enumerate(image.layers)],
+                   caption="레이어 (아래 → 위)")
+    settings = [(k, display.Code(v)) for k, v in config.summary().items()]
+    conf = display.table(["설정", "값"], settings, caption="설정 (config)") if settings else ""
+    return f"<div>{head}{layers}{conf}</div>"

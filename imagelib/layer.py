@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import html
 import os
 from collections.abc import Iterable, Mapping
 from typing import BinaryIO
@@ -258,7 +259,7 @@ class Layer(ReadOnlyValue):
                 f"항목 {len(self._entries)}개{step}>")
 
     def _repr_html_(self) -> str:
-        return display.layer_html(self)
+        return _layer_html(self)
 
 
 def _where(blob: Blob, expected: "Digest | None") -> str:
@@ -342,3 +343,14 @@ def _with_parents(entries: "list[Entry]") -> "list[Entry]":
         if existing is not None and existing.kind != "dir":
             raise InvalidPathError(f"{parent!r}는 폴더가 아닌데 그 아래에 다른 항목이 있습니다.")
     return entries + [Dir(path=parent) for parent in sorted(needed - present.keys())]
+
+
+def _layer_html(layer: Layer) -> str:
+    entries = [e for e in layer.entries]
+    rows = [(display.Code("/" + e.path), display.kind_name(e.kind),
+             display.human_size(e.size) if e.kind == "file" else "", oct(e.mode)[2:] if e.kind != "whiteout" else "")
+            for e in entries]
+    info = (f"<b>레이어</b> <code>{layer.digest.short}</code> · {display.human_size(layer.size)} · "
+            f"항목 {len(entries)}개" + (f" · <i>{html.escape(display.short_text(layer.created_by, 80))}</i>"
+                                      if layer.created_by else ""))
+    return f"<div>{info}{display.table(['경로', '종류', '크기', '권한'], rows)}</div>"

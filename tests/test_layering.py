@@ -34,6 +34,7 @@ SAME_LAYER: "dict[str, set[str]]" = {
     "reference": {"errors", "digest"},
     "oci": {"errors", "digest"},
     "readonly": {"errors"},
+    "streams": {"digest"},  # the Hasher type only
     "blob": set(),
     "limits": set(),
     "fasttar": set(),

@@ -406,10 +406,20 @@ class Store:
         return f"<Store {self._backend.location}: 이미지 {len(self._manifests)}개, 이름 {len(self._names)}개>"
 
     def _repr_html_(self) -> str:
-        return display.store_html(self)
+        return _store_html(self)
 
 
 def _shown(ref: "str | Reference | Digest") -> str:
     if isinstance(ref, Digest) or (isinstance(ref, str) and ref.startswith("sha256:")):
         return str(ref)
     return repr(parse_reference(ref).familiar)
+
+
+def _store_html(store: Store) -> str:
+    rows = [(display.Code(name), display.Code(digest.short), display.human_size(size))
+            for name, digest, size in store._tag_rows()]
+    usage = store.usage()
+    foot = (f"<p>이미지 {usage.images}개 · 이름(태그) {usage.tags}개 · 이미지별로 센 크기 "
+            f"{display.human_size(usage.logical_bytes)} · "
+            f"실제로 저장된 크기 {display.human_size(usage.stored_bytes)}</p>")
+    return f"<div><b>저장소 (Store)</b>{display.table(['이름', '다이제스트', '크기'], rows)}{foot}</div>"
