@@ -7,6 +7,7 @@ with a clear LimitExceededError instead of filling the memory with entries.
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import subprocess
 import sys
@@ -21,6 +22,7 @@ import imagelib as il
 from imagelib.errors import LayerFormatError, LimitExceededError
 
 SMALL = il.Limits(max_image_entries=10_000)
+GZIP_LAYER = "application/vnd.oci.image.layer.v1.tar+gzip"
 
 
 def empty_files_tar(count: int, prefix: str = "f") -> bytes:
@@ -49,7 +51,7 @@ def _archive(tmp_path, layers: "list[bytes]", form: str):
         path = tmp_path / "image.tar"
         path.write_bytes(outer_tar(docker_archive_files(layers)))
         return path
-    return write_folder(tmp_path / "layout", oci_layout_files(layers, media_type="application/vnd.oci.image.layer.v1.tar+gzip"))
+    return write_folder(tmp_path / "layout", oci_layout_files(layers, media_type=GZIP_LAYER))
 
 
 @pytest.fixture(scope="module")
@@ -86,6 +88,17 @@ def test_the_image_limit_stops_inside_a_layer_not_after_it(tmp_path, layer_3000)
         il.open(path)
     with pytest.raises(LimitExceededError, match="max_image_entries"):
         il.open(path, limits=SMALL)
+
+
+def test_a_layer_read_twice_by_the_slower_tar_reader_is_counted_once(tmp_path):
+    # A global PAX header after 3,000 files sends the layer back to tarfile for a second pass.
+    global_header = tarfile.TarInfo._create_pax_generic_header({"comment": "x"}, tarfile.XGLTYPE, "utf-8")
+    tail = tarfile.TarInfo("tail").tobuf(tarfile.USTAR_FORMAT)
+    layer = gzip.compress(empty_files_tar(3000)[:-1024] + global_header + tail + bytes(1024), mtime=0)
+    path = _archive(tmp_path, [layer], "docker")
+    assert len(il.open(path, limits=il.Limits(max_image_entries=3001)).layers[0].entries) == 3001
+    with pytest.raises(LimitExceededError, match="max_image_entries"):
+        il.open(path, limits=il.Limits(max_image_entries=3000))
 
 
 def test_each_image_has_its_own_count(tmp_path, layer_3000):
@@ -146,7 +159,11 @@ def test_at_the_default_limit_a_repeated_layer_is_refused_with_bounded_memory(tm
     limit = il.Limits().max_image_entries
     layer = empty_files_layer(limit // 2 + 1)
     path = tmp_path / "many.tar"
-    path.write_bytes(outer_tar(docker_archive_files([layer] * 8)))  # 8 million entries if read whole
+    diff_id = "sha256:" + hashlib.sha256(gzip.decompress(layer)).hexdigest()
+    rootfs = {"type": "layers", "diff_ids": [diff_id] * 8}
+    config = json.dumps({"architecture": "amd64", "os": "linux", "rootfs": rootfs})
+    # 8 million entries if read whole
+    path.write_bytes(outer_tar(docker_archive_files([layer] * 8, config=config.encode())))
     result = subprocess.run([sys.executable, "-c", _AT_THE_DEFAULT, str(path)],
                             capture_output=True, text=True, check=True, timeout=300)
     verdict, peak_kib = result.stdout.split("\n")[:2]
