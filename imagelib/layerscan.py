@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import io
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import BinaryIO, cast
 
@@ -22,7 +22,7 @@ from .digest import Digest, Hasher
 from .entries import Entry
 from .errors import LayerFormatError
 from .fasttar import UnusualTar, read_members
-from .limits import Limits, decompression_errors, inflate_guard
+from .limits import ImageEntryBudget, Limits, current_image_budget, decompression_errors, inflate_guard
 from .streams import AnyStream, CountingReader, HashingReader, ReadAhead, drain
 from .tario import scan_tar
 
@@ -44,10 +44,17 @@ class Scan:
 
 
 def scan_blob(blob: Blob, where: str, limits: "Limits | None" = None) -> Scan:
-    """Read ``blob`` once (twice only for a tar that needs ``tarfile``) and describe it."""
+    """Read ``blob`` once (twice only for a tar that needs ``tarfile``) and describe it.
+
+    Inside ``image_entry_budget`` every entry also counts against the whole image's limit.
+    """
+    budget = current_image_budget()
+    spent = budget.spent if budget is not None else 0
     try:
         return _one_pass(blob, where, limits, fast=True)
     except UnusualTar:
+        if budget is not None:
+            budget.spent = spent  # the second pass counts the same entries again
         return _one_pass(blob, where, limits, fast=False)
 
 
@@ -87,7 +94,8 @@ def _read(blob: Blob, packed: _Packed, where: str, limits: "Limits | None", fast
     tar, tar_hasher = _tar_stream(packed, compression, where, limits)
     try:
         members = read_members(tar) if fast else None
-        entries = tuple(scan_tar(tar, blob, compression, where, members=members, limits=limits))
+        entries = tuple(_counted(scan_tar(tar, blob, compression, where, members=members, limits=limits),
+                                 current_image_budget()))
         _to_end(tar)  # the tar's padding after its end block belongs to the diff_id too
         if compression is not None:
             _to_end(packed.stream)  # and bytes after the compressed stream to the digest
@@ -103,6 +111,16 @@ def _read(blob: Blob, packed: _Packed, where: str, limits: "Limits | None", fast
     if tar_hasher is None:  # uncompressed: the blob bytes are the tar bytes
         return Scan(entries, None, blob_digest, read, blob_digest)
     return Scan(entries, compression, tar_hasher.digest(), tar_hasher.size, blob_digest)
+
+
+def _counted(entries: "Iterable[Entry]", budget: "ImageEntryBudget | None") -> "Iterable[Entry]":
+    return entries if budget is None else _charging(entries, budget)
+
+
+def _charging(entries: "Iterable[Entry]", budget: ImageEntryBudget) -> "Iterator[Entry]":
+    for entry in entries:
+        budget.charge()  # before the entry is kept: memory stays bounded by the image's limit
+        yield entry
 
 
 def _tar_stream(packed: _Packed, compression: "str | None", where: str,

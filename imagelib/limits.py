@@ -11,7 +11,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, fields
 
 from .display import human_size
@@ -28,6 +30,9 @@ class Limits:
 
     - ``max_bytes``: 레이어 하나(또는 압축된 아카이브 하나)를 풀었을 때의 최대 바이트 수(16 GiB)
     - ``max_entries``: tar 하나에 든 항목의 최대 개수(100만)
+    - ``max_image_entries``: 이미지 하나를 열 때 모든 레이어의 항목을 더한 최대 개수(100만).
+      가장 큰 실제 이미지도 파일이 수십만 개라 넉넉하고, 같은 레이어를 여러 번 적어 항목 수백만 개로
+      메모리를 다 쓰게 하는 이미지는 막습니다(두 번 적힌 레이어는 두 번 셉니다).
     - ``max_ratio``: 압축률(푼 크기 ÷ 압축된 크기)의 최댓값(500). 푼 크기가 ``ratio_grace_bytes``
       (64 MiB)를 넘은 뒤부터 검사하므로 작은 레이어는 압축이 아무리 잘 되어도 괜찮습니다.
     - ``max_json_bytes``: index.json, manifest.json, 설정 같은 JSON 문서 하나의 최대 크기(16 MiB)
@@ -36,6 +41,7 @@ class Limits:
 
     max_bytes: int = 16 * _GiB
     max_entries: int = 1_000_000
+    max_image_entries: int = 1_000_000
     max_ratio: int = 500
     ratio_grace_bytes: int = 64 * _MiB
     max_json_bytes: int = 16 * _MiB
@@ -79,6 +85,42 @@ def resolve_limits(limits: object) -> Limits:
 
         raise ImageLibError(f"limits에는 il.Limits(...)를 주세요({type(limits).__name__}를 받았습니다).")
     return limits
+
+
+class ImageEntryBudget:
+    """The running count of entries read so far for one image, checked against ``max_image_entries``."""
+
+    def __init__(self, limits: Limits, what: str) -> None:
+        self.limits = limits
+        self.what = what
+        self.spent = 0
+
+    def charge(self, count: int = 1) -> None:
+        self.spent += count
+        limit = self.limits.max_image_entries
+        if self.spent > limit:
+            raise self.limits.exceeded(self.what, "max_image_entries",
+                                       f"모든 레이어의 항목을 더하면 {limit:_}개보다 많습니다")
+
+
+# Layer.from_tar is what learners call, so the budget of the image being read reaches the layer
+# scan through the context instead of a parameter they would see in help().
+_IMAGE_BUDGET: "ContextVar[ImageEntryBudget | None]" = ContextVar("image_entry_budget", default=None)
+
+
+@contextmanager
+def image_entry_budget(limits: Limits, what: str) -> Iterator[ImageEntryBudget]:
+    """Count every layer entry read inside this block (in this thread) against one image's limit."""
+    budget = ImageEntryBudget(limits, what)
+    token = _IMAGE_BUDGET.set(budget)
+    try:
+        yield budget
+    finally:
+        _IMAGE_BUDGET.reset(token)
+
+
+def current_image_budget() -> "ImageEntryBudget | None":
+    return _IMAGE_BUDGET.get()
 
 
 def inflate_guard(plain: AnyStream, limits: Limits, what: str,

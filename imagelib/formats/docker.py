@@ -20,6 +20,7 @@ from ..digest import Digest, verify
 from ..errors import ImageFormatError, ImageLibError, InvalidReferenceError
 from ..image import Image
 from ..layer import Layer
+from ..limits import image_entry_budget
 from ..oci import (
     OCI_CONFIG,
     OCI_MANIFEST,
@@ -104,14 +105,21 @@ def load_item(source: Source, item: "Mapping[str, Any]") -> Image:
     """The image of one ``manifest.json`` entry; every layer's diff_id checked against the config."""
     config_bytes = _read_config(source, item["Config"])
     layers: "list[Layer]" = []
-    for index, name in enumerate(item["Layers"]):
-        if not source.is_file(name):
-            raise ImageFormatError(f"{source.label}에 레이어 {index}의 파일 {name!r}이(가) 없습니다.")
-        expected = content_digest(name) if name.startswith(BLOBS_DIR + "/") else None
-        layers.append(Layer.from_tar(source.blob(name),
-                                     expected_digest=expected, limits=source.limits))
+    with image_entry_budget(source.limits, f"{source.label}의 이미지 {_item_name(item)}"):
+        for index, name in enumerate(item["Layers"]):
+            if not source.is_file(name):
+                raise ImageFormatError(f"{source.label}에 레이어 {index}의 파일 {name!r}이(가) 없습니다.")
+            expected = content_digest(name) if name.startswith(BLOBS_DIR + "/") else None
+            layers.append(Layer.from_tar(source.blob(name),
+                                         expected_digest=expected, limits=source.limits))
     manifest = _docker_manifest(source, item, config_bytes, layers) or synthesized_manifest(config_bytes, layers)
     return Image.from_parts(manifest, config_bytes, layers)
+
+
+def _item_name(item: "Mapping[str, Any]") -> str:
+    """How a ``manifest.json`` entry is shown in errors: its first tag, else its config file."""
+    tags = [tag for tag in item.get("RepoTags") or [] if isinstance(tag, str)]
+    return _familiar(tags[0]) if tags else str(item["Config"])
 
 
 def _docker_manifest(source: Source, item: "Mapping[str, Any]", config_bytes: bytes,
@@ -184,12 +192,13 @@ def load_legacy(source: Source, top_id: str) -> Image:
     chain.reverse()
     layers: "list[Layer]" = []
     history: "list[dict[str, Any]]" = []
-    for v1_id, doc in chain:
-        name = f"{v1_id}/layer.tar"
-        if not source.is_file(name):
-            raise ImageFormatError(f"{source.label}에 레이어 파일 {name!r}이(가) 없습니다.")
-        layers.append(Layer.from_tar(source.blob(name), limits=source.limits))
-        history.append(_history_from_v1(doc))
+    with image_entry_budget(source.limits, f"{source.label}의 이미지 {top_id}"):
+        for v1_id, doc in chain:
+            name = f"{v1_id}/layer.tar"
+            if not source.is_file(name):
+                raise ImageFormatError(f"{source.label}에 레이어 파일 {name!r}이(가) 없습니다.")
+            layers.append(Layer.from_tar(source.blob(name), limits=source.limits))
+            history.append(_history_from_v1(doc))
     config_bytes = config_from_v1(chain[-1][1], [layer.diff_id for layer in layers], history)
     return Image.from_parts(synthesized_manifest(config_bytes, layers), config_bytes, layers)
 

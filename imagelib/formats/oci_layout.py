@@ -12,6 +12,7 @@ from ..digest import Digest, verify
 from ..errors import ImageFormatError, UnsupportedError
 from ..image import Image
 from ..layer import Layer
+from ..limits import image_entry_budget
 from ..oci import (
     REF_NAME,
     Descriptor,
@@ -73,7 +74,8 @@ def load_layer(source: Source, descriptor: Descriptor, index: int) -> Layer:
 
 def load_image(source: Source, manifest: Manifest, config_bytes: bytes) -> Image:
     """The image of a parsed manifest: config and every layer verified."""
-    layers = [load_layer(source, descriptor, i) for i, descriptor in enumerate(manifest.layers)]
+    with image_entry_budget(source.limits, f"{source.label}의 이미지 {manifest.digest}"):
+        layers = [load_layer(source, descriptor, i) for i, descriptor in enumerate(manifest.layers)]
     return Image.from_parts(manifest, config_bytes, layers)
 
 

@@ -35,8 +35,8 @@ def open_image(path: "str | os.PathLike[str]", ref: "str | None" = None,
     tar는 통째로 풀지 않고 필요한 부분만 읽습니다.
 
     남이 만든 파일도 안전하게 엽니다: 아카이브 밖을 가리키는 경로, 잘못된 다이제스트, 위험한
-    레이어 항목은 거절하고, 압축 폭탄이나 거대한 JSON은 ``limits`` (기본 ``il.Limits()``)를
-    넘는 순간 LimitExceededError로 멈춥니다.
+    레이어 항목은 거절하고, 압축 폭탄, 거대한 JSON, 모든 레이어를 더해 항목이 너무 많은 이미지는
+    ``limits`` (기본 ``il.Limits()``)를 넘는 순간 LimitExceededError로 멈춥니다.
     """
     source = open_source(path, limits)
     choices = structure_errors(lambda: _choices(source), source.label)
