@@ -22,6 +22,7 @@ from ..errors import (
 )
 from ..image import Image
 from ..layer import Layer
+from ..limits import DEFAULT_LIMITS, image_entry_budget
 from ..oci import (
     DEFAULT_PLATFORM,
     DOCKER_MANIFEST,
@@ -152,8 +153,9 @@ class Registry:
                 f"설정은 {bounds.MAX_CONFIG_BYTES >> 20} MiB를 넘지 않으므로(containers/image와 같은 한도) "
                 "받지 않습니다. 망가졌거나 악의적인 매니페스트일 수 있습니다.")
         config_bytes = self._fetch_blob(name, manifest.config, "이미지 설정(config)").read()
-        layers = [Layer.from_tar(self._fetch_blob(name, d, f"레이어 {i}"), media_type=d.media_type or None)
-                  for i, d in enumerate(manifest.layers)]
+        with image_entry_budget(DEFAULT_LIMITS, f"레지스트리 {self.url}의 이미지 {_short(reference)}"):
+            layers = [Layer.from_tar(self._fetch_blob(name, d, f"레이어 {i}"), media_type=d.media_type or None)
+                      for i, d in enumerate(manifest.layers)]
         image = Image.from_parts(manifest, config_bytes, layers)
         self._remember(name, [manifest.config.digest] + [layer.digest for layer in layers])
         return image

@@ -19,7 +19,7 @@ from ..digest import Digest
 from ..errors import DigestMismatchError, ImageLibError, InvalidReferenceError, TagNotFoundError
 from ..image import Image
 from ..layer import Layer
-from ..limits import Limits, resolve_limits
+from ..limits import Limits, image_entry_budget, resolve_limits
 from ..oci import Manifest
 from ..reference import Reference, parse_reference, tag_name
 from .disk import is_disk_full, writing
@@ -369,9 +369,10 @@ class Store:
     def _load(self, digest: Digest) -> Image:
         manifest = self._manifest(digest)
         config_bytes = self._small_blob(manifest.config.digest, "이미지 설정")
-        layers = [Layer.from_tar(self._blob(d.digest), media_type=d.media_type or None,
-                                 expected_digest=d.digest, expected_size=d.size, limits=self._limits)
-                  for d in manifest.layers]
+        with image_entry_budget(self._limits, f"{self._backend.location}의 이미지 {digest}"):
+            layers = [Layer.from_tar(self._blob(d.digest), media_type=d.media_type or None,
+                                     expected_digest=d.digest, expected_size=d.size, limits=self._limits)
+                      for d in manifest.layers]
         return Image.from_parts(manifest, config_bytes, layers)
 
     def _save_index(self, names: "dict[str, Digest]", manifests: "list[Digest]") -> None:

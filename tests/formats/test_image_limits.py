@@ -169,3 +169,10 @@ def test_at_the_default_limit_a_repeated_layer_is_refused_with_bounded_memory(tm
     verdict, peak_kib = result.stdout.split("\n")[:2]
     assert verdict == "refused True"
     assert int(peak_kib) < 1_500_000  # the 8 million entries would take several GiB
+
+
+def test_a_store_counts_its_images_entries_too(tmp_path, layer_3000):
+    layout = _archive(tmp_path, [layer_3000] * 4, "oci")
+    with pytest.raises(LimitExceededError, match="max_image_entries"):
+        il.Store(layout, limits=SMALL).get(il.Store(layout).images()[0].digest)
+    assert len(il.Store(layout, limits=il.Limits(max_image_entries=12_000)).get("layout:1").layers) == 4
