@@ -97,16 +97,18 @@ class TreeBuilder:
 
     def apply(self, entries: Sequence[Entry], layer_index: int) -> None:
         """Opaque markers first, then whiteouts, then the layer's own entries (layer.md)."""
-        for entry in entries:
+        markers = [entry for entry in entries if isinstance(entry, (Opaque, Whiteout))]
+        for entry in markers:
             if isinstance(entry, Opaque):
                 self.clear_directory(self.placed(entry.path))
-        for entry in entries:
+        for entry in markers:
             if isinstance(entry, Whiteout):
                 self.remove(self.placed(entry.path))
         for entry in entries:
             if not isinstance(entry, (Opaque, Whiteout)):
-                real = self.placed(entry.path)
-                self.put(entry if real == entry.path else entry.at(real), layer_index)
+                path = entry.path
+                real = self.placed(path)
+                self.put(entry if real == path else entry.at(real), layer_index)
 
     def placed(self, path: str) -> str:
         """Where an entry of a new layer lands: through symlinked parent folders, as tar extraction does."""
