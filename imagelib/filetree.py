@@ -98,12 +98,12 @@ class TreeBuilder:
     def apply(self, entries: Sequence[Entry], layer_index: int) -> None:
         """Opaque markers first, then whiteouts, then the layer's own entries (layer.md)."""
         markers = [entry for entry in entries if isinstance(entry, (Opaque, Whiteout))]
-        for entry in markers:
-            if isinstance(entry, Opaque):
-                self.clear_directory(self.placed(entry.path))
-        for entry in markers:
-            if isinstance(entry, Whiteout):
-                self.remove(self.placed(entry.path))
+        for marker in markers:
+            if isinstance(marker, Opaque):
+                self.clear_directory(self.placed(marker.path))
+        for marker in markers:
+            if isinstance(marker, Whiteout):
+                self.remove(self.placed(marker.path))
         for entry in entries:
             if not isinstance(entry, (Opaque, Whiteout)):
                 path = entry.path
