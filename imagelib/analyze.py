@@ -16,9 +16,9 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from . import display
 from .digest import Digest
@@ -248,8 +248,7 @@ def _count_bytes(changes: "tuple[Change, ...]", size: int) -> str:
 # -- the analysis --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Visit:
+class _Visit(NamedTuple):
     layer_index: int
     entry: Entry
     size: int
@@ -272,65 +271,75 @@ def analyze(image: Layered, *, top: int = DEFAULT_TOP,
     visits: "dict[str, list[_Visit]]" = {}
     reports: "list[LayerChanges]" = []
     for index, layer in enumerate(layers):
-        entries = layer.entries
-        for entry in _visited_entries(entries):
-            size = _removed_size(lower, entry.path) if isinstance(entry, Whiteout) else entry.size
-            visits.setdefault(entry.path, []).append(_Visit(index, entry, size))
-        reports.append(_layer_changes(index, layer, lower))
-        lower.apply(entries, index)
+        reports.append(_scan_layer(index, layer, lower, visits))
+        lower.apply(layer.entries, index)
         if on_layer is not None:
             on_layer(index + 1, len(layers))
     return _summarize(reports, visits, top)
 
 
-def _visited_entries(entries: Sequence[Entry]) -> Iterable[Entry]:
-    """The entries dive visits: leaves of the layer's own tree (opaque markers are not entries)."""
+def _scan_layer(index: int, layer: Layer, lower: TreeBuilder,
+                visits: "dict[str, list[_Visit]]") -> LayerChanges:
+    """One pass over a layer's entries, against the tree of the layers below it.
+
+    Records dive's visits (the leaves of the layer's own tree; a whiteout of a folder counts
+    the sizes below it) and the layer's added, modified and removed paths.
+    """
+    entries = layer.entries
+    parents = _parent_folders(entries)
+    own: "set[str] | None" = None  # the layer's own paths, needed only under an opaque marker
+    added: "list[Change]" = []
+    modified: "list[Change]" = []
+    removed: "list[Change]" = []
+    files_size = 0
+    below_nodes = lower.nodes
+    for entry in entries:
+        path = entry.path
+        if isinstance(entry, Opaque):
+            if own is None:
+                own = {e.path for e in entries if not isinstance(e, (Whiteout, Opaque))}
+            hidden = [p for p in _descendants(lower, path) if p not in own]
+            if hidden:
+                removed.append(Change(path, "opaque", sum(below_nodes[p].entry.size for p in hidden)))
+            continue
+        below = below_nodes.get(path)
+        if isinstance(entry, Whiteout):
+            hidden_size = _subtree_size(lower, path) if below is not None and below.kind == "dir" else 0
+            visits.setdefault(path, []).append(_Visit(index, entry, hidden_size))
+            if below is not None:
+                removed.append(Change(path, below.kind, hidden_size + below.entry.size))
+            continue
+        kind = entry.kind
+        size = entry.size
+        files_size += size
+        if kind != "dir" or path not in parents:
+            visits.setdefault(path, []).append(_Visit(index, entry, size))
+        if below is None:
+            added.append(Change(path, kind, size))
+        elif kind != "dir" or not _same_directory(below.entry, entry):
+            modified.append(Change(path, kind, size))
+    return LayerChanges(index=index, digest=layer.digest, created_by=layer.created_by,
+                        size=files_size, blob_size=layer.size, added=tuple(added),
+                        modified=tuple(modified), removed=tuple(removed))
+
+
+def _parent_folders(entries: Sequence[Entry]) -> "set[str]":
+    """Every ancestor of the layer's entries, even one without its own tar entry (opaque
+    markers are not entries): folders that are parents are not leaves, so dive skips them."""
     parents: "set[str]" = set()
     for entry in entries:
         if isinstance(entry, Opaque):
             continue
         head = entry.path.rpartition("/")[0]
-        while head and head not in parents:  # every ancestor, even without its own tar entry
+        while head and head not in parents:
             parents.add(head)
             head = head.rpartition("/")[0]
-    for entry in entries:
-        if isinstance(entry, Opaque) or (entry.kind == "dir" and entry.path in parents):
-            continue
-        yield entry
+    return parents
 
 
 def _subtree_size(tree: TreeBuilder, path: str) -> int:
     """Sum of entry sizes below ``path`` (tar header sizes: hard links count 0, as in dive)."""
     return sum(tree.nodes[child].entry.size for child in _descendants(tree, path))
-
-
-def _removed_size(lower: TreeBuilder, path: str) -> int:
-    node = lower.nodes.get(path)
-    return _subtree_size(lower, path) if node is not None and node.kind == "dir" else 0
-
-
-def _layer_changes(index: int, layer: Layer, lower: TreeBuilder) -> LayerChanges:
-    added: "list[Change]" = []
-    modified: "list[Change]" = []
-    removed: "list[Change]" = []
-    own = {entry.path for entry in layer.entries if entry.kind not in ("whiteout", "opaque")}
-    for entry in layer.entries:
-        below = lower.nodes.get(entry.path)
-        if isinstance(entry, Whiteout):
-            if below is not None:
-                size = _subtree_size(lower, entry.path) + below.entry.size
-                removed.append(Change(entry.path, below.kind, size))
-        elif isinstance(entry, Opaque):
-            hidden = [p for p in _descendants(lower, entry.path) if p not in own]
-            if hidden:
-                removed.append(Change(entry.path, "opaque", sum(lower.nodes[p].entry.size for p in hidden)))
-        elif below is None:
-            added.append(Change(entry.path, entry.kind, entry.size))
-        elif entry.kind != "dir" or not _same_directory(below.entry, entry):
-            modified.append(Change(entry.path, entry.kind, entry.size))
-    return LayerChanges(index=index, digest=layer.digest, created_by=layer.created_by,
-                        size=layer.files_size, blob_size=layer.size, added=tuple(added),
-                        modified=tuple(modified), removed=tuple(removed))
 
 
 def _descendants(tree: TreeBuilder, path: str) -> "list[str]":
@@ -353,12 +362,15 @@ def _summarize(reports: "list[LayerChanges]", visits: "dict[str, list[_Visit]]",
     sum_all = smallest_all = wasted = 0
     repeated: "list[tuple[int, str]]" = []
     for path, seen in visits.items():
+        if len(seen) == 1:  # most paths: visited once, nothing wasted
+            sum_all += seen[0].size
+            smallest_all += seen[0].size
+            continue
         total = sum(v.size for v in seen)
         sum_all += total
         smallest_all += min(v.size for v in seen)
-        if len(seen) > 1:
-            wasted += total
-            repeated.append((total, path))
+        wasted += total
+        repeated.append((total, path))
     efficiency = 1.0 if sum_all == 0 else smallest_all / sum_all
     size_bytes = sum(report.size for report in reports)
     user_size = size_bytes - (reports[0].size if reports else 0)

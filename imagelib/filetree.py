@@ -7,7 +7,6 @@ OHP 필름을 겹쳐 위에서 내려다본 모습과 같습니다. 각 레이�
 from __future__ import annotations
 
 import html
-import posixpath
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -99,22 +98,36 @@ class TreeBuilder:
 
     def apply(self, entries: Sequence[Entry], layer_index: int) -> None:
         """Opaque markers first, then whiteouts, then the layer's own entries (layer.md)."""
-        for entry in entries:
-            if isinstance(entry, Opaque):
-                self.clear_directory(self.placed(entry.path))
-        for entry in entries:
-            if isinstance(entry, Whiteout):
-                self.remove(self.placed(entry.path))
+        markers = [entry for entry in entries if isinstance(entry, (Opaque, Whiteout))]
+        for marker in markers:
+            if isinstance(marker, Opaque):
+                self.clear_directory(self.placed(marker.path))
+        for marker in markers:
+            if isinstance(marker, Whiteout):
+                self.remove(self.placed(marker.path))
         for entry in entries:
             if not isinstance(entry, (Opaque, Whiteout)):
-                real = self.placed(entry.path)
-                self.put(entry if real == entry.path else entry.at(real), layer_index)
+                path = entry.path
+                real = self.placed(path)
+                self.put(entry if real == path else entry.at(real), layer_index)
 
     def placed(self, path: str) -> str:
         """Where an entry of a new layer lands: through symlinked parent folders, as tar extraction does."""
+        parent = path.rpartition("/")[0]
+        # Every node's ancestors are folders (put() keeps it so), so the nearest existing
+        # ancestor decides: unless it is a symlink, the entry lands at its own path.
+        head = parent
+        while head:
+            node = self.nodes.get(head)
+            if node is not None:
+                if isinstance(node.entry, Symlink):
+                    return self._placed_through_symlink(path)
+                return path
+            head = head.rpartition("/")[0]
+        return path
+
+    def _placed_through_symlink(self, path: str) -> str:
         parent, name = _split(path)
-        if not parent:
-            return path
         try:
             real_parent = self.resolve(parent)
         except (PathNotFoundError, NotADirectoryError_):
@@ -139,25 +152,20 @@ class TreeBuilder:
 
     def put(self, entry: Entry, layer_index: int) -> None:
         path = entry.path
-        self._ensure_parents(path, layer_index)
+        parent, _, name = path.rpartition("/")
+        if parent:
+            above = self.nodes.get(parent)
+            if above is None or above.entry.kind != "dir":
+                self.put(Dir(path=parent), layer_index)  # a missing parent folder is made
+        kind = entry.kind
         existing = self.nodes.get(path)
-        if existing is not None and not (existing.kind == "dir" and entry.kind == "dir"):
+        if existing is not None and not (kind == "dir" and existing.entry.kind == "dir"):
             self.remove(path)
         content = self._hardlink_content(entry) if isinstance(entry, Hardlink) else None
         self.nodes[path] = TreeEntry(path, entry, layer_index, content)
-        parent, name = _split(path)
         self.children[parent].add(name)
-        if entry.kind == "dir":
+        if kind == "dir":
             self.children.setdefault(path, set())
-
-    def _ensure_parents(self, path: str, layer_index: int) -> None:
-        parent = _split(path)[0]
-        if not parent:
-            return
-        node = self.nodes.get(parent)
-        if node is not None and node.kind == "dir":
-            return
-        self.put(Dir(path=parent), layer_index)
 
     def _hardlink_content(self, link: Hardlink) -> File:
         target = self.nodes.get(link.target)
@@ -216,7 +224,7 @@ ROOT = TreeEntry("", Dir(path=""), -1)
 
 
 def _split(path: str) -> "tuple[str, str]":
-    head, tail = posixpath.split(path)
+    head, _, tail = path.rpartition("/")  # tree paths are normalized: no trailing or double "/"
     return head, tail
 
 

@@ -81,3 +81,148 @@ def test_commit_rootfs_equals_container_view(stack, operations):
             pass  # e.g. writing text over a directory: refused, nothing changes
     assert box.commit().rootfs().snapshot() == box.rootfs().snapshot()
     assert image.rootfs().snapshot() == il.FileTree.from_layers(stack).snapshot()
+
+
+# -- symlinked folders: the fast placement against a straightforward walk -----------------------
+
+TARGETS = st.sampled_from(["a", "b", "a/b", "../a", "/b", "/", ".", "c/..", "missing", "b/../c"])
+NODE_SPECS = st.one_of(st.tuples(st.just("file"), CONTENT), st.tuples(st.just("dir"), st.just("")),
+                       st.tuples(st.just("symlink"), TARGETS))
+
+
+@st.composite
+def raw_layers(draw):
+    """A layer as a tar written by hand: no parent folders added, so entries may go through
+    a lower layer's symlink, and whiteouts and opaque markers sit among them."""
+    specs = draw(st.dictionaries(PATHS, NODE_SPECS, max_size=6))
+    parents = {q for p in specs for q in parent_paths(p)}
+    specs = {p: (("dir", "") if p in parents else spec) for p, spec in specs.items()}
+    deleted = [p for p in draw(st.lists(PATHS, max_size=2, unique=True))
+               if p not in specs and p not in parents]
+    opaque = [p for p in draw(st.lists(PATHS, max_size=1)) if p not in specs and p not in deleted]
+    members = [(p, kind, payload) for p, (kind, payload) in specs.items()]
+    members += [(_whiteout_name(p, ".wh." + p.rpartition("/")[2]), "marker", "") for p in deleted]
+    members += [(_whiteout_name(p, ".wh..wh..opq"), "marker", "") for p in opaque]
+    return il.Layer.from_tar(_tar(draw(st.permutations(members))))
+
+
+def _whiteout_name(path, name):
+    head = path.rpartition("/")[0] if name != ".wh..wh..opq" else path
+    return f"{head}/{name}" if head else name
+
+
+def _tar(members):
+    import io
+    import tarfile
+
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w", format=tarfile.PAX_FORMAT) as tar:
+        for path, kind, payload in members:
+            info = tarfile.TarInfo(path)
+            data = payload.encode() if kind == "file" else b""
+            if kind == "dir":
+                info.type, info.mode = tarfile.DIRTYPE, 0o755
+            elif kind == "symlink":
+                info.type, info.linkname = tarfile.SYMTYPE, payload
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    return buffer.getvalue()
+
+
+def reference_union(stack):
+    """The union view computed the slow, obvious way: every entry's parent folder is walked
+    through symlinks from the root, exactly as tar extraction does (OCI layer.md order)."""
+    nodes = {}  # path -> (kind, layer index, mode, payload)
+
+    def resolve(path):
+        pending, resolved, hops = [p for p in path.split("/") if p], [], 0
+        while pending:
+            name = pending.pop(0)
+            if name == ".":
+                continue
+            if name == "..":
+                resolved = resolved[:-1]
+                continue
+            candidate = "/".join(resolved + [name])
+            node = nodes.get(candidate)
+            if node is not None and node[0] == "symlink":
+                hops += 1
+                if hops > 40:
+                    return None
+                resolved = [] if node[3].startswith("/") else resolved
+                pending = [p for p in node[3].split("/") if p] + pending
+                continue
+            if pending and (node is None or node[0] != "dir"):
+                return None
+            resolved.append(name)
+        return "/".join(resolved)
+
+    def placed(path):
+        parent, _, name = path.rpartition("/")
+        real = resolve(parent) if parent else parent
+        if not parent or real is None or real == parent or nodes.get(real, ("",))[0] != "dir":
+            return path
+        return f"{real}/{name}"
+
+    def remove(path):
+        for key in [k for k in nodes if is_within(k, path)]:
+            del nodes[key]
+
+    def put(path, value):
+        for parent in parent_paths(path):
+            if nodes.get(parent, ("",))[0] != "dir":
+                remove(parent)
+                nodes[parent] = ("dir", value[1], 0o755, None)
+        old = nodes.get(path)
+        if old is not None and not (old[0] == "dir" and value[0] == "dir"):
+            remove(path)
+        nodes[path] = value
+
+    for index, layer in enumerate(stack):
+        for entry in layer.entries:
+            if entry.kind == "opaque":
+                real = placed(entry.path)
+                for key in [k for k in nodes if is_within(k, real) and k != real]:
+                    del nodes[key]
+        for entry in layer.entries:
+            if entry.kind == "whiteout":
+                remove(placed(entry.path))
+        for entry in layer.entries:
+            if entry.kind not in ("whiteout", "opaque"):
+                payload = entry.read() if entry.kind == "file" else getattr(entry, "target", None)
+                put(placed(entry.path), (entry.kind, index, entry.mode, payload))
+    return nodes
+
+
+@st.composite
+def symlinked_bases(draw):
+    """A bottom layer with folders and symlinks among them, so later entries often go through one."""
+    members = [("b", "dir", ""), ("c", "dir", ""), ("b/a", "dir", ""), ("c/b", "dir", "")]
+    members += [(path, "symlink", draw(TARGETS)) for path in ("a", "b/b", "c/a")]
+    return il.Layer.from_tar(_tar(members))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(symlinked_bases(), st.lists(raw_layers(), min_size=1, max_size=4))
+def test_union_view_matches_a_plain_walk_through_symlinks(base, layers):
+    stack = [base] + layers
+    tree = il.FileTree.from_layers(stack)
+    expected = reference_union(stack)
+    seen = {node.path: (node.kind, node.layer_index, node.mode,
+                        node.read_bytes() if node.kind == "file" else node.target)
+            for node in tree.walk()}
+    assert seen == expected
+    for path, (kind, *_rest) in expected.items():
+        if kind == "dir":
+            children = sorted(p.rpartition("/")[2] for p in expected if p.rpartition("/")[0] == path)
+            assert tree._tree.children[path] == set(children)
+    assert tree._tree.children[""] == {p for p in expected if "/" not in p}
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(raw_layers(), min_size=1, max_size=4))
+def test_analyze_layer_sizes_are_the_layers_file_sizes(stack):
+    image = il.Image.scratch()
+    for layer in stack:
+        image = image.add_layer(layer)
+    assert [report.size for report in il.analyze(image).layers] == [layer.files_size for layer in stack]
