@@ -8,8 +8,8 @@ import posixpath
 import re
 import tarfile
 import warnings
-from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, BinaryIO, TypedDict
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, BinaryIO, TypedDict, cast
 
 from .blob import Blob, open_uncompressed
 from .entries import (
@@ -25,6 +25,7 @@ from .entries import (
     normalize_path,
 )
 from .errors import InvalidPathError, LayerFormatError, SkippedEntryWarning, UnsafeEntryError
+from .fasttar import GLOBAL_HARMLESS
 from .limits import Limits
 from .streams import LimitedReader, copy, read_into, seek_forward
 
@@ -138,7 +139,9 @@ def scan_tar(stream: BinaryIO, blob: Blob, compression: "str | None", where: str
     if members is None:
         tail = TailWindow(stream)
         try:
-            members = tar = tarfile.open(fileobj=tail, mode="r|")
+            members = tar = tarfile.open(fileobj=tail, mode="r|", tarinfo=GoReadTarInfo)
+        except AmbiguousHeaders as error:
+            raise LayerFormatError(f"{where}: {error}") from None
         except tarfile.ReadError as error:
             raise LayerFormatError(f"{where}: tar 아카이브로 읽을 수 없습니다({error}).") from None
     seen: "set[str]" = set()
@@ -146,6 +149,7 @@ def scan_tar(stream: BinaryIO, blob: Blob, compression: "str | None", where: str
         for count, member in enumerate(members, start=1):
             if limits is not None and count > limits.max_entries:
                 raise limits.exceeded(where, "max_entries", f"tar 항목이 {limits.max_entries:_}개보다 많습니다")
+            _refuse_sparse(member, where)
             _check_extent(member, blob, compression, where, limits)
             entry = _entry_from_member(member, blob, compression, where, limits)
             if entry is None:
@@ -157,8 +161,19 @@ def scan_tar(stream: BinaryIO, blob: Blob, compression: "str | None", where: str
             yield entry
         if tail is not None and tar is not None:  # both or neither
             tail.check_end(tar.offset, where)
+    except AmbiguousHeaders as error:
+        raise LayerFormatError(f"{where}: {error}") from None
     except (tarfile.TarError, EOFError, OSError) as error:
         raise LayerFormatError(f"{where}: tar 아카이브가 손상되었거나 잘렸습니다({error}).") from None
+
+
+def _refuse_sparse(member: tarfile.TarInfo, where: str) -> None:
+    # tarfile gives the expanded size but the packed data's offset: reading from there would
+    # return archive bytes as file content.
+    if member.issparse():
+        raise LayerFormatError(
+            f"{where}: 항목 {member.name!r}은(는) 희소 파일(sparse, GNU tar --sparse)입니다. 이 "
+            "라이브러리는 희소 파일을 풀지 않습니다. --sparse 없이 다시 만드세요.")
 
 
 def _check_extent(member: tarfile.TarInfo, blob: Blob, compression: "str | None", where: str,
@@ -211,6 +226,91 @@ class TailWindow(io.RawIOBase):
             raise LayerFormatError(
                 f"{where}: {offset}바이트 위치의 tar 헤더가 망가졌습니다(체크섬이 맞지 않음). "
                 "파일이 손상되었습니다.")
+
+
+class AmbiguousHeaders(Exception):
+    """Extended headers that tar readers apply differently (the message says how, in Korean)."""
+
+
+_META_NAMES = {tarfile.XHDTYPE: "PAX 확장 헤더('x')", tarfile.GNUTYPE_LONGNAME: "GNU 긴 이름 헤더('L')",
+               tarfile.GNUTYPE_LONGLINK: "GNU 긴 링크 헤더('K')", tarfile.XGLTYPE: "PAX 전역 헤더('g')"}
+
+
+# tarfile's private hook that reads one member with the extended headers before it
+_BASE_PROC_MEMBER = cast("Callable[[tarfile.TarInfo, tarfile.TarFile], tarfile.TarInfo]",
+                         vars(tarfile.TarInfo)["_proc_member"])
+
+_BASE_APPLY_PAX = cast("Callable[[tarfile.TarInfo, dict[str, str], str, str], None]",
+                       vars(tarfile.TarInfo)["_apply_pax_info"])
+
+
+class GoReadTarInfo(tarfile.TarInfo):
+    """A member as Go's archive/tar (and so Docker, containerd, umoci) reads it, or a refusal.
+
+    tarfile applies extended headers from the outermost in: of two 'x' (or two 'L') headers
+    before one member it keeps the first, Go and GNU tar the last, whole; this class does as
+    Go. Of a GNU long name and a PAX path Go keeps the long name, GNU tar the path; tarfile
+    applies global PAX records to later members, Go to none, and reads Solaris 'X' headers,
+    which Go does not. Those layers read differently in different runtimes, so they are
+    refused, as ``fasttar`` leaves them to this class.
+    """
+
+    _meta_kinds: "tuple[bytes, ...]" = ()
+    _long_name: "str | None" = None
+    _long_link: "str | None" = None
+
+    def _proc_member(self, tarfile_: tarfile.TarFile) -> tarfile.TarInfo:
+        def process(archive: tarfile.TarFile) -> GoReadTarInfo:
+            return cast(GoReadTarInfo, _BASE_PROC_MEMBER(self, archive))
+
+        if self.type == tarfile.SOLARIS_XHDTYPE:
+            raise AmbiguousHeaders(
+                f"{self.offset}바이트 위치에 Solaris 확장 헤더('X')가 있습니다. 런타임마다 다르게 읽으므로 "
+                "레이어를 읽지 않습니다.")
+        if self.type not in _META_NAMES:
+            return process(tarfile_)
+        member = process(tarfile_)  # reads the headers after this one and the member they describe
+        self._check_order(member)
+        if self.type == tarfile.XGLTYPE:
+            changing = sorted(set(tarfile_.pax_headers) - GLOBAL_HARMLESS)
+            if changing:
+                raise AmbiguousHeaders(
+                    f"{self.offset}바이트 위치의 PAX 전역 헤더가 뒤의 항목을 바꾸는 값({', '.join(changing)})을 "
+                    "담고 있습니다. 런타임마다 다르게 적용하므로 레이어를 읽지 않습니다.")
+            member._meta_kinds = (self.type, *member._meta_kinds)
+            return member
+        if self.type == tarfile.GNUTYPE_LONGNAME:
+            if self.type in member._meta_kinds:  # the later long name counts
+                member.name = cast(str, member._long_name)
+            member._long_name = member.name
+        elif self.type == tarfile.GNUTYPE_LONGLINK:
+            if self.type in member._meta_kinds:
+                member.linkname = cast(str, member._long_link)
+            member._long_link = member.linkname
+        member._meta_kinds = (self.type, *member._meta_kinds)
+        _check_same(member._long_name, member.pax_headers.get("path"), "이름", "경로")
+        _check_same(member._long_link, member.pax_headers.get("linkpath"), "링크", "링크 경로")
+        if member.type == tarfile.AREGTYPE and member.name.endswith("/"):
+            member.type = tarfile.DIRTYPE  # Go decides this after the long names apply
+        return member
+
+    def _check_order(self, member: "GoReadTarInfo") -> None:
+        if self.type != tarfile.XGLTYPE and tarfile.XGLTYPE in member._meta_kinds:
+            raise AmbiguousHeaders(
+                f"{self.offset}바이트 위치의 {_META_NAMES[self.type]}와 항목 {member.name!r} 사이에 PAX 전역 "
+                "헤더('g')가 있습니다. Go는 앞의 헤더를 버리고 GNU tar는 적용하므로 레이어를 읽지 않습니다.")
+
+    def _apply_pax_info(self, pax_headers: "dict[str, str]", encoding: str, errors: str) -> None:
+        if tarfile.XHDTYPE in self._meta_kinds:
+            return  # an earlier 'x' header: the later one, applied already, replaces it whole
+        _BASE_APPLY_PAX(self, pax_headers, encoding, errors)
+
+
+def _check_same(gnu: "str | None", pax: "str | None", gnu_what: str, pax_what: str) -> None:
+    if gnu is not None and pax is not None and gnu.rstrip("/") != pax.rstrip("/"):
+        raise AmbiguousHeaders(
+            f"한 항목의 GNU 긴 {gnu_what} {gnu!r}과(와) PAX {pax_what} {pax!r}가 다릅니다. 런타임마다 "
+            "다른 값으로 풀므로 레이어를 읽지 않습니다.")
 
 
 class _Common(TypedDict):
