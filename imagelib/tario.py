@@ -28,6 +28,7 @@ from .errors import InvalidPathError, LayerFormatError, SkippedEntryWarning, Uns
 from .fasttar import GLOBAL_HARMLESS
 from .limits import Limits
 from .streams import LimitedReader, copy, read_into, seek_forward
+from .tarsparse import SparseContent, checked_regions
 
 if TYPE_CHECKING:
     from _typeshed import WriteableBuffer
@@ -149,7 +150,6 @@ def scan_tar(stream: BinaryIO, blob: Blob, compression: "str | None", where: str
         for count, member in enumerate(members, start=1):
             if limits is not None and count > limits.max_entries:
                 raise limits.exceeded(where, "max_entries", f"tar 항목이 {limits.max_entries:_}개보다 많습니다")
-            _refuse_sparse(member, where)
             _check_extent(member, blob, compression, where, limits)
             entry = _entry_from_member(member, blob, compression, where, limits)
             if entry is None:
@@ -167,13 +167,17 @@ def scan_tar(stream: BinaryIO, blob: Blob, compression: "str | None", where: str
         raise LayerFormatError(f"{where}: tar 아카이브가 손상되었거나 잘렸습니다({error}).") from None
 
 
-def _refuse_sparse(member: tarfile.TarInfo, where: str) -> None:
-    # tarfile gives the expanded size but the packed data's offset: reading from there would
-    # return archive bytes as file content.
-    if member.issparse():
-        raise LayerFormatError(
-            f"{where}: 항목 {member.name!r}은(는) 희소 파일(sparse, GNU tar --sparse)입니다. 이 "
-            "라이브러리는 희소 파일을 풀지 않습니다. --sparse 없이 다시 만드세요.")
+def _sparse_regions(member: tarfile.TarInfo, where: str) -> "tuple[tuple[int, int], ...] | None":
+    """A sparse member's data regions (tarfile gives the expanded size, the packed data's offset)."""
+    if not member.issparse():
+        return None
+    regions = cast("list[tuple[int, int]]", member.sparse)  # typeshed says bytes; tarfile gives pairs
+    return checked_regions(regions, member.size, f"{where}의 항목 {member.name!r}")
+
+
+def _stored_size(member: tarfile.TarInfo, where: str) -> int:
+    regions = _sparse_regions(member, where)
+    return member.size if regions is None else sum(length for _, length in regions)
 
 
 def _check_extent(member: tarfile.TarInfo, blob: Blob, compression: "str | None", where: str,
@@ -185,10 +189,11 @@ def _check_extent(member: tarfile.TarInfo, blob: Blob, compression: "str | None"
     """
     if not (member.isreg() or member.type not in tarfile.SUPPORTED_TYPES):
         return
-    end = member.offset_data + member.size
-    if compression is None and end > blob.size:
+    end = member.offset_data + member.size  # a sparse member's expanded size: what unpacking writes
+    stored = _stored_size(member, where)
+    if compression is None and member.offset_data + stored > blob.size:
         raise LayerFormatError(
-            f"{where}: 항목 {member.name!r}의 내용이 {member.size}바이트라는데 tar는 {blob.size}바이트에서 "
+            f"{where}: 항목 {member.name!r}의 내용이 {stored}바이트라는데 tar는 {blob.size}바이트에서 "
             "끝납니다. 파일이 잘렸습니다.")
     if limits is not None and end > limits.max_bytes:
         raise limits.exceeded(where, "max_bytes", f"항목 {member.name!r}의 크기가 {member.size:_}바이트")
@@ -347,8 +352,11 @@ def _entry_from_member(member: tarfile.TarInfo, blob: Blob, compression: "str | 
                 "그 부모를 지우려는 항목). 안전하지 않은 레이어라 읽지 않습니다.")
         return Whiteout(path=posixpath.join(head, hidden))
     if member.isreg():
-        content = TarContent(blob, compression, member.offset_data, member.size, where, path)
-        return File(content, **common)
+        regions = _sparse_regions(member, where)
+        if regions is None:
+            return File(TarContent(blob, compression, member.offset_data, member.size, where, path), **common)
+        packed = TarContent(blob, compression, member.offset_data, sum(n for _, n in regions), where, path)
+        return File(SparseContent(packed, regions, member.size), **common)
     if member.isdir():
         return Dir(**common)
     if member.issym():
