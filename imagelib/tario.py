@@ -151,6 +151,8 @@ def scan_tar(stream: BinaryIO, blob: Blob, compression: "str | None", where: str
             if limits is not None and count > limits.max_entries:
                 raise limits.exceeded(where, "max_entries", f"tar 항목이 {limits.max_entries:_}개보다 많습니다")
             _check_extent(member, blob, compression, where, limits)
+            if tar is not None:
+                _check_sparse_data(member, tar.offset, where)
             entry = _entry_from_member(member, blob, compression, where, limits)
             if entry is None:
                 continue
@@ -171,6 +173,12 @@ def _sparse_regions(member: tarfile.TarInfo, where: str) -> "tuple[tuple[int, in
     """A sparse member's data regions (tarfile gives the expanded size, the packed data's offset)."""
     if not member.issparse():
         return None
+    if member.type == tarfile.GNUTYPE_SPARSE:
+        # Go's archive/tar reads the type but Docker, containerd and umoci refuse to unpack it
+        raise LayerFormatError(
+            f"{where}: 항목 {member.name!r}은(는) 옛 GNU 형식의 희소 파일(sparse, 종류 'S')입니다. 컨테이너 "
+            "런타임(Docker, containerd, umoci)이 풀지 못하는 형식이라 읽지 않습니다. --sparse 없이, 또는 "
+            "--format=posix로 다시 만드세요.")
     regions = cast("list[tuple[int, int]]", member.sparse)  # typeshed says bytes; tarfile gives pairs
     return checked_regions(regions, member.size, f"{where}의 항목 {member.name!r}")
 
@@ -178,6 +186,15 @@ def _sparse_regions(member: tarfile.TarInfo, where: str) -> "tuple[tuple[int, in
 def _stored_size(member: tarfile.TarInfo, where: str) -> int:
     regions = _sparse_regions(member, where)
     return member.size if regions is None else sum(length for _, length in regions)
+
+
+def _check_sparse_data(member: tarfile.TarInfo, next_header: int, where: str) -> None:
+    """A sparse map must not claim more data than the member stores (Go: errMissData)."""
+    stored = _stored_size(member, where)
+    if member.issparse() and member.offset_data + stored > next_header:
+        raise LayerFormatError(
+            f"{where}: 희소 파일(sparse) {member.name!r}의 지도는 {stored}바이트의 내용을 말하는데 항목에는 "
+            f"{next_header - member.offset_data}바이트뿐입니다. 레이어가 손상되었습니다.")
 
 
 def _check_extent(member: tarfile.TarInfo, blob: Blob, compression: "str | None", where: str,
@@ -294,6 +311,7 @@ class GoReadTarInfo(tarfile.TarInfo):
             member._long_link = member.linkname
         member._meta_kinds = (self.type, *member._meta_kinds)
         _check_same(member._long_name, member.pax_headers.get("path"), "이름", "경로")
+        _check_same(member._long_name, member.pax_headers.get("GNU.sparse.name"), "이름", "희소 파일 이름")
         _check_same(member._long_link, member.pax_headers.get("linkpath"), "링크", "링크 경로")
         if member.type == tarfile.AREGTYPE and member.name.endswith("/"):
             member.type = tarfile.DIRTYPE  # Go decides this after the long names apply

@@ -1,10 +1,14 @@
-"""Sparse tar members (GNU tar --sparse), made by real GNU tar in every sparse format: expanded
-to the bytes GNU tar extracts, never read as the archive's raw bytes, with a wrong size, or as
-a cut archive; a map that does not fit its file is refused."""
+"""Sparse tar members (GNU tar --sparse), made by real GNU tar in every sparse format.
+
+PAX sparse members (0.0, 0.1, 1.0) are expanded to the bytes GNU tar and umoci extract; the old
+GNU type 'S', which Go-based runtimes refuse to unpack, is refused; never are they read as the
+archive's raw bytes, with a wrong size, or as a cut archive. A map that does not fit its file
+or its stored data is refused."""
 
 from __future__ import annotations
 
 import gzip
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -15,7 +19,8 @@ import imagelib as il
 from imagelib import layerscan
 from imagelib.fasttar import UnusualTar
 
-FORMATS = {"gnu-S": ["--format=gnu"], "pax-1.0": ["--format=posix"],
+OLD_GNU = ["--format=gnu"]
+FORMATS = {"pax-1.0": ["--format=posix"],
            "pax-0.1": ["--format=posix", "--sparse-version=0.1"],
            "pax-0.0": ["--format=posix", "--sparse-version=0.0"]}
 
@@ -97,3 +102,46 @@ def test_a_sparse_map_outside_its_file_is_refused(tmp_path):
     shrunk = data.replace(b"GNU.sparse.size=1048576", b"GNU.sparse.size=1048000", 1)
     with pytest.raises(il.LayerFormatError, match="희소 파일"):
         il.Layer.from_tar(shrunk)
+
+
+@pytest.mark.parametrize("compressed", [False, True], ids=["plain", "gzip"])
+def test_old_gnu_sparse_members_are_refused_as_runtimes_refuse_them(compressed, reader, tmp_path):
+    data, extracted = sparse_archive(tmp_path, OLD_GNU)
+    assert len(extracted["holes.bin"]) == 1 << 20 and len(data) < 1 << 20  # valid, and sparse
+    with pytest.raises(il.LayerFormatError, match="옛 GNU 형식의 희소 파일") as caught:
+        il.Layer.from_tar(gzip.compress(data, mtime=0) if compressed else data)
+    assert "holes.bin" in str(caught.value) and "잘렸" not in str(caught.value)
+    umoci = shutil.which("umoci")
+    if umoci is not None:
+        from hostile_archives import oci_layout_files, write_folder
+
+        write_folder(tmp_path / "layout", oci_layout_files([data]))
+        result = subprocess.run([umoci, "unpack", *umoci_flags(), "--image", f"{tmp_path / 'layout'}:1",
+                                 str(tmp_path / "bundle")], capture_output=True, text=True)
+        assert result.returncode != 0 and "unknown typeflag" in result.stderr
+
+
+def umoci_flags() -> "list[str]":
+    return [] if os.geteuid() == 0 else ["--rootless"]
+
+
+def test_a_sparse_map_claiming_more_than_stored_is_refused(tmp_path, reader):
+    data, _ = sparse_archive(tmp_path, FORMATS["pax-1.0"])
+    assert data.count(b"\n299008\n4096\n") == 1  # the 1.0 map in front of the data: offset, length
+    with pytest.raises(il.LayerFormatError, match="희소 파일.*지도"):
+        il.Layer.from_tar(data.replace(b"\n299008\n4096\n", b"\n299008\n8192\n"))
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_umoci_unpacks_sparse_members_as_imagelib_reads_them(fmt, tmp_path):
+    from hostile_archives import oci_layout_files, write_folder
+
+    umoci = shutil.which("umoci")
+    if umoci is None:
+        pytest.skip("umoci가 없어 건너뜁니다: 이 시험은 imagelib가 umoci(Go archive/tar)처럼 읽는지 확인합니다")
+    data, extracted = sparse_archive(tmp_path, FORMATS[fmt], islands=100)
+    write_folder(tmp_path / "layout", oci_layout_files([data]))
+    subprocess.run([umoci, "unpack", *umoci_flags(), "--image", f"{tmp_path / 'layout'}:1", str(tmp_path / "bundle")],
+                   check=True, capture_output=True)
+    unpacked = (tmp_path / "bundle" / "rootfs" / "holes.bin").read_bytes()
+    assert unpacked == extracted["holes.bin"] == il.Layer.from_tar(data).entry("holes.bin").read()
