@@ -262,6 +262,9 @@ _META_NAMES = {tarfile.XHDTYPE: "PAX 확장 헤더('x')", tarfile.GNUTYPE_LONGNA
 _BASE_PROC_MEMBER = cast("Callable[[tarfile.TarInfo, tarfile.TarFile], tarfile.TarInfo]",
                          vars(tarfile.TarInfo)["_proc_member"])
 
+# tarfile's private errors for a header after an extended one, and for the end-of-archive block
+_SUBSEQUENT_HEADER_ERROR = cast("type[tarfile.HeaderError]", vars(tarfile)["SubsequentHeaderError"])
+_EOF_HEADER_ERROR = cast("type[tarfile.HeaderError]", vars(tarfile)["EOFHeaderError"])
 _BASE_APPLY_PAX = cast("Callable[[tarfile.TarInfo, dict[str, str], str, str], None]",
                        vars(tarfile.TarInfo)["_apply_pax_info"])
 
@@ -291,7 +294,15 @@ class GoReadTarInfo(tarfile.TarInfo):
                 "레이어를 읽지 않습니다.")
         if self.type not in _META_NAMES:
             return process(tarfile_)
-        member = process(tarfile_)  # reads the headers after this one and the member they describe
+        try:
+            member = process(tarfile_)  # reads the headers after this one and the member they describe
+        except _SUBSEQUENT_HEADER_ERROR as error:
+            if not isinstance(error.__context__, _EOF_HEADER_ERROR):
+                raise
+            # Extended headers right before the end of the archive describe nothing; Go and GNU
+            # tar end there, tarfile calls the archive damaged. End at the zero block.
+            tarfile_.offset = tarfile_.fileobj.tell() - tarfile.BLOCKSIZE
+            raise _EOF_HEADER_ERROR("end of file header") from None
         self._check_order(member)
         if self.type == tarfile.XGLTYPE:
             changing = sorted(set(tarfile_.pax_headers) - GLOBAL_HARMLESS)

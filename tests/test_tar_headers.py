@@ -78,6 +78,10 @@ CASES = {
                                  go=("a",), gnu=("gpath",), imagelib=REFUSED, umoci_reads=False),
     "pax-path-then-global": Case((pax(path="pax/name"), global_pax(comment="c"), regular("hdr")),
                                  go=("hdr",), gnu=("pax/name",), imagelib=REFUSED, umoci_reads=False),
+    "pax-header-before-the-end": Case((regular("a"), pax(path="p")), go=("a",), gnu=("a",), imagelib=("a",)),
+    "long-name-before-the-end": Case((regular("a"), long_name("p")), go=("a",), gnu=("a",), imagelib=("a",)),
+    "global-header-at-the-end": Case((regular("a"), global_pax(comment="c")), go=("a",), gnu=("a",),
+                                     imagelib=("a",), umoci_reads=False),
     "solaris-x-header": Case((meta(b"X", pax_payload({"path": "solaris"})), regular("hdr")),
                              go=("PaxHeader", "hdr"), gnu=("solaris",), imagelib=REFUSED, umoci_reads=False),
 }
