@@ -5,13 +5,13 @@ much as hashing the layer. This reader parses the common header kinds itself (us
 PAX per-file records, GNU long names, PAX global headers that change no member) and skips
 file data with large reads. Extended headers apply as Go's ``archive/tar`` applies them (what
 container runtimes read): of two headers of one kind before a member the last one counts,
-whole (GNU tar agrees). Where readers disagree (a long name and a PAX path that differ: Go
-takes the long name, GNU tar the path; a global header that would change members, which Go
-applies to none and GNU tar to all, or that follows a pending extended header, which Go then
-drops; Solaris ``X`` headers) and on anything else (sparse files, a bad checksum, a truncated
-stream) it raises ``UnusualTar`` and the caller starts over with ``tarfile``
-(``tario.scan_tar``), which refuses the ambiguous cases, knows every corner of the format and
-gives the canonical error messages.
+whole (GNU tar agrees). Where Go and GNU tar disagree (a long name and a PAX path that differ:
+Go takes the long name, GNU tar the path; an empty long name, which Go skips; a global header
+that would change members, which Go applies to none and GNU tar to all, or that follows a
+pending extended header, which Go then drops; Solaris ``X`` headers) and on anything else
+(sparse files, a bad checksum, a truncated stream) it raises ``UnusualTar`` and the caller
+starts over with ``tarfile`` (``tario.scan_tar``), which refuses the ambiguous cases, knows
+every corner of the format and gives the canonical error messages.
 """
 
 from __future__ import annotations
@@ -138,10 +138,11 @@ def _take_meta(kind: bytes, data: bytes, pending: "dict[bytes, dict[str, str]]")
             raise UnusualTar("global PAX header")
         return
     # A second header of a kind replaces the first, whole (Go and GNU tar; tarfile differs)
-    if kind == tarfile.GNUTYPE_LONGNAME:
-        pending[kind] = {"path": _text(data.split(b"\0", 1)[0])}
-    elif kind == tarfile.GNUTYPE_LONGLINK:
-        pending[kind] = {"linkpath": _text(data.split(b"\0", 1)[0])}
+    if kind in (tarfile.GNUTYPE_LONGNAME, tarfile.GNUTYPE_LONGLINK):
+        value = _text(data.split(b"\0", 1)[0])
+        if not value:  # Go skips an empty one, GNU tar applies it
+            raise UnusualTar("empty GNU long name or link")
+        pending[kind] = {"path" if kind == tarfile.GNUTYPE_LONGNAME else "linkpath": value}
     else:
         pending[kind] = _pax_records(data)
 
@@ -200,6 +201,8 @@ def _with_pending(header: bytes, kind: bytes, size: int, name: str,
 
 def _merged(pending: "dict[bytes, dict[str, str]]") -> "dict[str, str]":
     """PAX records, then the GNU long name and link over them (Go's order)."""
+    if len(pending) == 1 and tarfile.XHDTYPE in pending:  # the common case: one PAX header
+        return pending[tarfile.XHDTYPE]
     records = dict(pending.get(tarfile.XHDTYPE, {}))
     for kind, key in ((tarfile.GNUTYPE_LONGNAME, "path"), (tarfile.GNUTYPE_LONGLINK, "linkpath")):
         if kind in pending:

@@ -274,10 +274,11 @@ class GoReadTarInfo(tarfile.TarInfo):
 
     tarfile applies extended headers from the outermost in: of two 'x' (or two 'L') headers
     before one member it keeps the first, Go and GNU tar the last, whole; this class does as
-    Go. Of a GNU long name and a PAX path Go keeps the long name, GNU tar the path; tarfile
-    applies global PAX records to later members, Go to none, and reads Solaris 'X' headers,
-    which Go does not. Those layers read differently in different runtimes, so they are
-    refused, as ``fasttar`` leaves them to this class.
+    Go. Of a GNU long name and a PAX path Go keeps the long name, GNU tar the path; Go skips
+    an empty long name or link, GNU tar applies it; tarfile and GNU tar apply global PAX
+    records to later members, Go to none; they read Solaris 'X' headers, Go does not. Those
+    layers read differently in different runtimes, so they are refused, as ``fasttar`` leaves
+    them to this class.
     """
 
     _meta_kinds: "tuple[bytes, ...]" = ()
@@ -312,20 +313,34 @@ class GoReadTarInfo(tarfile.TarInfo):
                     "담고 있습니다. 런타임마다 다르게 적용하므로 레이어를 읽지 않습니다.")
             member._meta_kinds = (self.type, *member._meta_kinds)
             return member
-        if self.type == tarfile.GNUTYPE_LONGNAME:
-            if self.type in member._meta_kinds:  # the later long name counts
-                member.name = cast(str, member._long_name)
-            member._long_name = member.name
-        elif self.type == tarfile.GNUTYPE_LONGLINK:
-            if self.type in member._meta_kinds:
-                member.linkname = cast(str, member._long_link)
-            member._long_link = member.linkname
         member._meta_kinds = (self.type, *member._meta_kinds)
         _check_same(member._long_name, member.pax_headers.get("path"), "이름", "경로")
         _check_same(member._long_name, member.pax_headers.get("GNU.sparse.name"), "이름", "희소 파일 이름")
         _check_same(member._long_link, member.pax_headers.get("linkpath"), "링크", "링크 경로")
         if member.type == tarfile.AREGTYPE and member.name.endswith("/"):
             member.type = tarfile.DIRTYPE  # Go decides this after the long names apply
+        return member
+
+    def _proc_gnulong(self, tarfile_: tarfile.TarFile) -> "GoReadTarInfo":
+        """A GNU long name or link, applied as Go applies it (tarfile's own keeps the first one)."""
+        fileobj = cast(BinaryIO, tarfile_.fileobj)
+        data = fileobj.read(-(-self.size // BLOCK) * BLOCK)
+        try:
+            member = self.fromtarfile(tarfile_)
+        except tarfile.HeaderError as error:
+            raise _SUBSEQUENT_HEADER_ERROR(str(error)) from error
+        member.offset = self.offset
+        value = data[:self.size].split(NUL, 1)[0].decode(tarfile_.encoding or "utf-8", tarfile_.errors)
+        if not value:
+            raise AmbiguousHeaders(
+                f"{self.offset}바이트 위치의 {_META_NAMES[self.type]}가 비어 있습니다. Go는 건너뛰고 GNU "
+                "tar는 빈 이름으로 적용하므로 레이어를 읽지 않습니다.")
+        if self.type in member._meta_kinds:
+            return member  # a later header of this kind counts (Go, GNU tar)
+        if self.type == tarfile.GNUTYPE_LONGNAME:
+            member._long_name = member.name = value.rstrip("/") if member.isdir() else value
+        else:
+            member._long_link = member.linkname = value
         return member
 
     def _check_order(self, member: "GoReadTarInfo") -> None:

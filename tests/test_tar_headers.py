@@ -78,6 +78,9 @@ CASES = {
                                  go=("a",), gnu=("gpath",), imagelib=REFUSED, umoci_reads=False),
     "pax-path-then-global": Case((pax(path="pax/name"), global_pax(comment="c"), regular("hdr")),
                                  go=("hdr",), gnu=("pax/name",), imagelib=REFUSED, umoci_reads=False),
+    "empty-long-name": Case((long_name(""), regular("hdr")), go=("hdr",), gnu=(), imagelib=REFUSED),
+    "long-name-then-empty-long-name": Case((long_name("gnu"), long_name(""), regular("hdr")),
+                                           go=("hdr",), gnu=(), imagelib=REFUSED),
     "pax-header-before-the-end": Case((regular("a"), pax(path="p")), go=("a",), gnu=("a",), imagelib=("a",)),
     "long-name-before-the-end": Case((regular("a"), long_name("p")), go=("a",), gnu=("a",), imagelib=("a",)),
     "global-header-at-the-end": Case((regular("a"), global_pax(comment="c")), go=("a",), gnu=("a",),
@@ -92,6 +95,7 @@ LINK_CASES = {  # symlink "l": its target as Go reads it, as GNU tar does, as im
     "pax-linkpath-then-long-link": ((pax(linkpath="pax-target"), long_link("gnu-target")),
                                     "gnu-target", "pax-target", REFUSED),
     "two-long-links": ((long_link("first"), long_link("second")), "second", "second", "second"),
+    "empty-long-link": ((long_link(""),), "hdr-target", "", REFUSED),
     "two-pax-linkpaths": ((pax(linkpath="first"), pax(linkpath="second")), "second", "second", "second"),
 }
 
@@ -189,7 +193,7 @@ def test_link_targets_as_go_or_refused(name, reader, tmp_path):
         assert listing.rstrip("\n").endswith(f"l -> {gnu}")
     if expected == REFUSED:
         assert go != gnu
-        with pytest.raises(il.LayerFormatError, match="GNU 긴 링크"):
+        with pytest.raises(il.LayerFormatError, match="GNU 긴 링크"):  # "긴 링크 헤더" when empty
             il.Layer.from_tar(data)
     else:
         assert il.Layer.from_tar(data).entry("l").target == expected == go
