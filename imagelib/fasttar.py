@@ -2,10 +2,16 @@
 
 ``tarfile``'s stream mode pushes every data byte through small 10 KiB reads, which costs as
 much as hashing the layer. This reader parses the common header kinds itself (ustar/GNU/v7,
-PAX per-file records, GNU long names) and skips file data with large reads. On anything else
-(sparse files, global PAX headers, a bad checksum, a truncated stream) it
-raises ``UnusualTar`` and the caller starts over with ``tarfile``, which knows every corner of
-the format and gives the canonical error messages.
+PAX per-file records, GNU long names, PAX global headers that change no member) and skips
+file data with large reads. Extended headers apply as Go's ``archive/tar`` applies them (what
+container runtimes read): of two headers of one kind before a member the last one counts,
+whole (GNU tar agrees). Where Go and GNU tar disagree (a long name and a PAX path that differ:
+Go takes the long name, GNU tar the path; an empty long name, which Go skips; a global header
+that would change members, which Go applies to none and GNU tar to all, or that follows a
+pending extended header, which Go then drops; Solaris ``X`` headers) and on anything else
+(sparse files, a bad checksum, a truncated stream) it raises ``UnusualTar`` and the caller
+starts over with ``tarfile`` (``tario.scan_tar``), which refuses the ambiguous cases, knows
+every corner of the format and gives the canonical error messages.
 """
 
 from __future__ import annotations
@@ -28,6 +34,9 @@ _PLAIN_TYPES = _REGULAR + (tarfile.LNKTYPE, tarfile.SYMTYPE, tarfile.CHRTYPE, ta
                            tarfile.DIRTYPE, tarfile.FIFOTYPE)
 _PAX_FIELDS = {"path", "linkpath", "size", "uid", "gid", "mtime", "atime", "ctime", "uname",
                "gname", "comment", "charset"}
+# Global records that change no member for any reader (git archive writes a "comment").
+GLOBAL_HARMLESS = frozenset({"comment", "charset"})
+_META = (tarfile.XHDTYPE, tarfile.GNUTYPE_LONGNAME, tarfile.GNUTYPE_LONGLINK)
 
 
 class UnusualTar(Exception):
@@ -37,7 +46,7 @@ class UnusualTar(Exception):
 def read_members(stream: BinaryIO) -> Iterator[tarfile.TarInfo]:
     """Yield a TarInfo (name, mode, uid, gid, size, type, linkname, offset_data) per member."""
     position = 0
-    pending: "dict[str, str]" = {}
+    pending: "dict[bytes, dict[str, str]]" = {}  # meta header kind -> its records
     seeks = stream.seekable()
     skip_buffer = None if seeks else bytearray(_SKIP_CHUNK)
     while True:
@@ -46,7 +55,7 @@ def read_members(stream: BinaryIO) -> Iterator[tarfile.TarInfo]:
         if header == _ZERO_BLOCK:
             return
         kind, size = _check(header)
-        if kind in (tarfile.XHDTYPE, tarfile.GNUTYPE_LONGNAME, tarfile.GNUTYPE_LONGLINK):
+        if kind in _META or kind == tarfile.XGLTYPE:
             data = _read_meta(stream, size)
             position += _padded(size)
             _take_meta(kind, data, pending)
@@ -120,16 +129,25 @@ def _read_meta(stream: BinaryIO, size: int) -> bytes:
     return data[:size]
 
 
-def _take_meta(kind: bytes, data: bytes, pending: "dict[str, str]") -> None:
-    if kind == tarfile.GNUTYPE_LONGNAME:
-        pending["path"] = _text(data.split(b"\0", 1)[0])
-    elif kind == tarfile.GNUTYPE_LONGLINK:
-        pending["linkpath"] = _text(data.split(b"\0", 1)[0])
+def _take_meta(kind: bytes, data: bytes, pending: "dict[bytes, dict[str, str]]") -> None:
+    if kind == tarfile.XGLTYPE:
+        # Go returns a global header as an entry of its own and applies it to nothing; tarfile
+        # and GNU tar apply it to later members. Only a global header that changes nothing
+        # reads the same everywhere.
+        if pending or not GLOBAL_HARMLESS.issuperset(_pax_records(data, every=True)):
+            raise UnusualTar("global PAX header")
+        return
+    # A second header of a kind replaces the first, whole (Go and GNU tar; tarfile differs)
+    if kind in (tarfile.GNUTYPE_LONGNAME, tarfile.GNUTYPE_LONGLINK):
+        value = _text(data.split(b"\0", 1)[0])
+        if not value:  # Go skips an empty one, GNU tar applies it
+            raise UnusualTar("empty GNU long name or link")
+        pending[kind] = {"path" if kind == tarfile.GNUTYPE_LONGNAME else "linkpath": value}
     else:
-        pending.update(_pax_records(data))
+        pending[kind] = _pax_records(data)
 
 
-def _pax_records(data: bytes) -> "dict[str, str]":
+def _pax_records(data: bytes, every: bool = False) -> "dict[str, str]":
     records: "dict[str, str]" = {}
     position = 0
     while position < len(data):
@@ -147,7 +165,7 @@ def _pax_records(data: bytes) -> "dict[str, str]":
         name = key.decode("utf-8", "surrogateescape")
         if name == "hdrcharset" or name.startswith("GNU.sparse"):
             raise UnusualTar(f"PAX {name}")
-        if name in _PAX_FIELDS:
+        if every or name in _PAX_FIELDS:
             records[name] = _text(value)
         position += length
     return records
@@ -157,14 +175,15 @@ def _text(raw: bytes) -> str:
     return raw.decode("utf-8", "surrogateescape")
 
 
-def _info(header: bytes, kind: bytes, size: int, pending: "dict[str, str]") -> tarfile.TarInfo:
+def _info(header: bytes, kind: bytes, size: int,
+          pending: "dict[bytes, dict[str, str]]") -> tarfile.TarInfo:
     name = _text(header[0:100].split(b"\0", 1)[0])
     if header[345] and header[257:265] == _USTAR_MAGIC:
         prefix = _text(header[345:500].split(b"\0", 1)[0])
         if prefix:
             name = f"{prefix}/{name}"
     if pending:
-        return _with_pending(header, kind, size, name, pending)
+        return _with_pending(header, kind, size, name, _merged(pending))
     return _member(header, kind, name, _number(header[108:116]), _number(header[116:124]), size,
                    _text(header[157:257].split(b"\0", 1)[0]))
 
@@ -177,7 +196,21 @@ def _with_pending(header: bytes, kind: bytes, size: int, name: str,
         _decimal(pending["uid"]) if "uid" in pending else _number(header[108:116]),
         _decimal(pending["gid"]) if "gid" in pending else _number(header[116:124]),
         _decimal(pending["size"]) if "size" in pending else size,
-        pending.get("linkpath") or _text(header[157:257].split(b"\0", 1)[0]))
+        pending["linkpath"] if "linkpath" in pending else _text(header[157:257].split(b"\0", 1)[0]))
+
+
+def _merged(pending: "dict[bytes, dict[str, str]]") -> "dict[str, str]":
+    """PAX records, then the GNU long name and link over them (Go's order)."""
+    if len(pending) == 1 and tarfile.XHDTYPE in pending:  # the common case: one PAX header
+        return pending[tarfile.XHDTYPE]
+    records = dict(pending.get(tarfile.XHDTYPE, {}))
+    for kind, key in ((tarfile.GNUTYPE_LONGNAME, "path"), (tarfile.GNUTYPE_LONGLINK, "linkpath")):
+        if kind in pending:
+            value = pending[kind][key]
+            if records.get(key, value) != value:  # tarfile lets the outermost header win
+                raise UnusualTar(f"GNU {key} and PAX {key} differ")
+            records[key] = value
+    return records
 
 
 def _member(header: bytes, kind: bytes, name: str, uid: int, gid: int, size: int,

@@ -5,7 +5,7 @@ compressed) bytes are hashed for the digest, inflated through the limits' guard,
 as the tar for the diff_id (an uncompressed blob is hashed once: its digest *is* its diff_id)
 and parsed into entries. A big blob is read and hashed in a second thread (``ReadAhead``), so
 the hashing overlaps with the parsing. Only a tar the fast header reader leaves to ``tarfile``
-(sparse files, global PAX headers, damage) is read a second time.
+(sparse files, extended headers that readers disagree on, damage) is read a second time.
 """
 
 from __future__ import annotations

@@ -8,8 +8,8 @@ import posixpath
 import re
 import tarfile
 import warnings
-from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, BinaryIO, TypedDict
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, BinaryIO, TypedDict, cast
 
 from .blob import Blob, open_uncompressed
 from .entries import (
@@ -25,8 +25,10 @@ from .entries import (
     normalize_path,
 )
 from .errors import InvalidPathError, LayerFormatError, SkippedEntryWarning, UnsafeEntryError
+from .fasttar import GLOBAL_HARMLESS
 from .limits import Limits
 from .streams import LimitedReader, copy, read_into, seek_forward
+from .tarsparse import SparseContent, checked_regions
 
 if TYPE_CHECKING:
     from _typeshed import WriteableBuffer
@@ -138,7 +140,9 @@ def scan_tar(stream: BinaryIO, blob: Blob, compression: "str | None", where: str
     if members is None:
         tail = TailWindow(stream)
         try:
-            members = tar = tarfile.open(fileobj=tail, mode="r|")
+            members = tar = tarfile.open(fileobj=tail, mode="r|", tarinfo=GoReadTarInfo)
+        except AmbiguousHeaders as error:
+            raise LayerFormatError(f"{where}: {error}") from None
         except tarfile.ReadError as error:
             raise LayerFormatError(f"{where}: tar 아카이브로 읽을 수 없습니다({error}).") from None
     seen: "set[str]" = set()
@@ -147,6 +151,8 @@ def scan_tar(stream: BinaryIO, blob: Blob, compression: "str | None", where: str
             if limits is not None and count > limits.max_entries:
                 raise limits.exceeded(where, "max_entries", f"tar 항목이 {limits.max_entries:_}개보다 많습니다")
             _check_extent(member, blob, compression, where, limits)
+            if tar is not None:
+                _check_sparse_data(member, tar.offset, where)
             entry = _entry_from_member(member, blob, compression, where, limits)
             if entry is None:
                 continue
@@ -157,8 +163,38 @@ def scan_tar(stream: BinaryIO, blob: Blob, compression: "str | None", where: str
             yield entry
         if tail is not None and tar is not None:  # both or neither
             tail.check_end(tar.offset, where)
+    except AmbiguousHeaders as error:
+        raise LayerFormatError(f"{where}: {error}") from None
     except (tarfile.TarError, EOFError, OSError) as error:
         raise LayerFormatError(f"{where}: tar 아카이브가 손상되었거나 잘렸습니다({error}).") from None
+
+
+def _sparse_regions(member: tarfile.TarInfo, where: str) -> "tuple[tuple[int, int], ...] | None":
+    """A sparse member's data regions (tarfile gives the expanded size, the packed data's offset)."""
+    if not member.issparse():
+        return None
+    if member.type == tarfile.GNUTYPE_SPARSE:
+        # Go's archive/tar reads the type but Docker, containerd and umoci refuse to unpack it
+        raise LayerFormatError(
+            f"{where}: 항목 {member.name!r}은(는) 옛 GNU 형식의 희소 파일(sparse, 종류 'S')입니다. 컨테이너 "
+            "런타임(Docker, containerd, umoci)이 풀지 못하는 형식이라 읽지 않습니다. --sparse 없이, 또는 "
+            "--format=posix로 다시 만드세요.")
+    regions = cast("list[tuple[int, int]]", member.sparse)  # typeshed says bytes; tarfile gives pairs
+    return checked_regions(regions, member.size, f"{where}의 항목 {member.name!r}")
+
+
+def _stored_size(member: tarfile.TarInfo, where: str) -> int:
+    regions = _sparse_regions(member, where)
+    return member.size if regions is None else sum(length for _, length in regions)
+
+
+def _check_sparse_data(member: tarfile.TarInfo, next_header: int, where: str) -> None:
+    """A sparse map must not claim more data than the member stores (Go: errMissData)."""
+    stored = _stored_size(member, where)
+    if member.issparse() and member.offset_data + stored > next_header:
+        raise LayerFormatError(
+            f"{where}: 희소 파일(sparse) {member.name!r}의 지도는 {stored}바이트의 내용을 말하는데 항목에는 "
+            f"{next_header - member.offset_data}바이트뿐입니다. 레이어가 손상되었습니다.")
 
 
 def _check_extent(member: tarfile.TarInfo, blob: Blob, compression: "str | None", where: str,
@@ -170,10 +206,11 @@ def _check_extent(member: tarfile.TarInfo, blob: Blob, compression: "str | None"
     """
     if not (member.isreg() or member.type not in tarfile.SUPPORTED_TYPES):
         return
-    end = member.offset_data + member.size
-    if compression is None and end > blob.size:
+    end = member.offset_data + member.size  # a sparse member's expanded size: what unpacking writes
+    stored = _stored_size(member, where)
+    if compression is None and member.offset_data + stored > blob.size:
         raise LayerFormatError(
-            f"{where}: 항목 {member.name!r}의 내용이 {member.size}바이트라는데 tar는 {blob.size}바이트에서 "
+            f"{where}: 항목 {member.name!r}의 내용이 {stored}바이트라는데 tar는 {blob.size}바이트에서 "
             "끝납니다. 파일이 잘렸습니다.")
     if limits is not None and end > limits.max_bytes:
         raise limits.exceeded(where, "max_bytes", f"항목 {member.name!r}의 크기가 {member.size:_}바이트")
@@ -213,6 +250,118 @@ class TailWindow(io.RawIOBase):
                 "파일이 손상되었습니다.")
 
 
+class AmbiguousHeaders(Exception):
+    """Extended headers that tar readers apply differently (the message says how, in Korean)."""
+
+
+_META_NAMES = {tarfile.XHDTYPE: "PAX 확장 헤더('x')", tarfile.GNUTYPE_LONGNAME: "GNU 긴 이름 헤더('L')",
+               tarfile.GNUTYPE_LONGLINK: "GNU 긴 링크 헤더('K')", tarfile.XGLTYPE: "PAX 전역 헤더('g')"}
+
+
+# tarfile's private hook that reads one member with the extended headers before it
+_BASE_PROC_MEMBER = cast("Callable[[tarfile.TarInfo, tarfile.TarFile], tarfile.TarInfo]",
+                         vars(tarfile.TarInfo)["_proc_member"])
+
+# tarfile's private errors for a header after an extended one, and for the end-of-archive block
+_SUBSEQUENT_HEADER_ERROR = cast("type[tarfile.HeaderError]", vars(tarfile)["SubsequentHeaderError"])
+_EOF_HEADER_ERROR = cast("type[tarfile.HeaderError]", vars(tarfile)["EOFHeaderError"])
+_BASE_APPLY_PAX = cast("Callable[[tarfile.TarInfo, dict[str, str], str, str], None]",
+                       vars(tarfile.TarInfo)["_apply_pax_info"])
+
+
+class GoReadTarInfo(tarfile.TarInfo):
+    """A member as Go's archive/tar (and so Docker, containerd, umoci) reads it, or a refusal.
+
+    tarfile applies extended headers from the outermost in: of two 'x' (or two 'L') headers
+    before one member it keeps the first, Go and GNU tar the last, whole; this class does as
+    Go. Of a GNU long name and a PAX path Go keeps the long name, GNU tar the path; Go skips
+    an empty long name or link, GNU tar applies it; tarfile and GNU tar apply global PAX
+    records to later members, Go to none; they read Solaris 'X' headers, Go does not. Those
+    layers read differently in different runtimes, so they are refused, as ``fasttar`` leaves
+    them to this class.
+    """
+
+    _meta_kinds: "tuple[bytes, ...]" = ()
+    _long_name: "str | None" = None
+    _long_link: "str | None" = None
+
+    def _proc_member(self, tarfile_: tarfile.TarFile) -> tarfile.TarInfo:
+        def process(archive: tarfile.TarFile) -> GoReadTarInfo:
+            return cast(GoReadTarInfo, _BASE_PROC_MEMBER(self, archive))
+
+        if self.type == tarfile.SOLARIS_XHDTYPE:
+            raise AmbiguousHeaders(
+                f"{self.offset}바이트 위치에 Solaris 확장 헤더('X')가 있습니다. 런타임마다 다르게 읽으므로 "
+                "레이어를 읽지 않습니다.")
+        if self.type not in _META_NAMES:
+            return process(tarfile_)
+        try:
+            member = process(tarfile_)  # reads the headers after this one and the member they describe
+        except _SUBSEQUENT_HEADER_ERROR as error:
+            if not isinstance(error.__context__, _EOF_HEADER_ERROR):
+                raise
+            # Extended headers right before the end of the archive describe nothing; Go and GNU
+            # tar end there, tarfile calls the archive damaged. End at the zero block.
+            tarfile_.offset = tarfile_.fileobj.tell() - tarfile.BLOCKSIZE
+            raise _EOF_HEADER_ERROR("end of file header") from None
+        self._check_order(member)
+        if self.type == tarfile.XGLTYPE:
+            changing = sorted(set(tarfile_.pax_headers) - GLOBAL_HARMLESS)
+            if changing:
+                raise AmbiguousHeaders(
+                    f"{self.offset}바이트 위치의 PAX 전역 헤더가 뒤의 항목을 바꾸는 값({', '.join(changing)})을 "
+                    "담고 있습니다. 런타임마다 다르게 적용하므로 레이어를 읽지 않습니다.")
+            member._meta_kinds = (self.type, *member._meta_kinds)
+            return member
+        member._meta_kinds = (self.type, *member._meta_kinds)
+        _check_same(member._long_name, member.pax_headers.get("path"), "이름", "경로")
+        _check_same(member._long_name, member.pax_headers.get("GNU.sparse.name"), "이름", "희소 파일 이름")
+        _check_same(member._long_link, member.pax_headers.get("linkpath"), "링크", "링크 경로")
+        if member.type == tarfile.AREGTYPE and member.name.endswith("/"):
+            member.type = tarfile.DIRTYPE  # Go decides this after the long names apply
+        return member
+
+    def _proc_gnulong(self, tarfile_: tarfile.TarFile) -> "GoReadTarInfo":
+        """A GNU long name or link, applied as Go applies it (tarfile's own keeps the first one)."""
+        fileobj = cast(BinaryIO, tarfile_.fileobj)
+        data = fileobj.read(-(-self.size // BLOCK) * BLOCK)
+        try:
+            member = self.fromtarfile(tarfile_)
+        except tarfile.HeaderError as error:
+            raise _SUBSEQUENT_HEADER_ERROR(str(error)) from error
+        member.offset = self.offset
+        value = data[:self.size].split(NUL, 1)[0].decode(tarfile_.encoding or "utf-8", tarfile_.errors)
+        if not value:
+            raise AmbiguousHeaders(
+                f"{self.offset}바이트 위치의 {_META_NAMES[self.type]}가 비어 있습니다. Go는 건너뛰고 GNU "
+                "tar는 빈 이름으로 적용하므로 레이어를 읽지 않습니다.")
+        if self.type in member._meta_kinds:
+            return member  # a later header of this kind counts (Go, GNU tar)
+        if self.type == tarfile.GNUTYPE_LONGNAME:
+            member._long_name = member.name = value.rstrip("/") if member.isdir() else value
+        else:
+            member._long_link = member.linkname = value
+        return member
+
+    def _check_order(self, member: "GoReadTarInfo") -> None:
+        if self.type != tarfile.XGLTYPE and tarfile.XGLTYPE in member._meta_kinds:
+            raise AmbiguousHeaders(
+                f"{self.offset}바이트 위치의 {_META_NAMES[self.type]}와 항목 {member.name!r} 사이에 PAX 전역 "
+                "헤더('g')가 있습니다. Go는 앞의 헤더를 버리고 GNU tar는 적용하므로 레이어를 읽지 않습니다.")
+
+    def _apply_pax_info(self, pax_headers: "dict[str, str]", encoding: str, errors: str) -> None:
+        if tarfile.XHDTYPE in self._meta_kinds:
+            return  # an earlier 'x' header: the later one, applied already, replaces it whole
+        _BASE_APPLY_PAX(self, pax_headers, encoding, errors)
+
+
+def _check_same(gnu: "str | None", pax: "str | None", gnu_what: str, pax_what: str) -> None:
+    if gnu is not None and pax is not None and gnu.rstrip("/") != pax.rstrip("/"):
+        raise AmbiguousHeaders(
+            f"한 항목의 GNU 긴 {gnu_what} {gnu!r}과(와) PAX {pax_what} {pax!r}가 다릅니다. 런타임마다 "
+            "다른 값으로 풀므로 레이어를 읽지 않습니다.")
+
+
 class _Common(TypedDict):
     """The fields every entry read from a member shares."""
 
@@ -247,8 +396,11 @@ def _entry_from_member(member: tarfile.TarInfo, blob: Blob, compression: "str | 
                 "그 부모를 지우려는 항목). 안전하지 않은 레이어라 읽지 않습니다.")
         return Whiteout(path=posixpath.join(head, hidden))
     if member.isreg():
-        content = TarContent(blob, compression, member.offset_data, member.size, where, path)
-        return File(content, **common)
+        regions = _sparse_regions(member, where)
+        if regions is None:
+            return File(TarContent(blob, compression, member.offset_data, member.size, where, path), **common)
+        packed = TarContent(blob, compression, member.offset_data, sum(n for _, n in regions), where, path)
+        return File(SparseContent(packed, regions, member.size), **common)
     if member.isdir():
         return Dir(**common)
     if member.issym():

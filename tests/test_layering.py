@@ -21,7 +21,7 @@ PACKAGE = PROJECT_ROOT / "imagelib"
 
 LAYERS: "list[tuple[str, set[str]]]" = [
     ("foundations", {"errors", "digest", "reference", "oci", "streams", "display", "readonly", "pathmatch"}),
-    ("blobs and tar", {"entries", "blob", "limits", "fasttar", "tario", "layerscan"}),
+    ("blobs and tar", {"entries", "blob", "limits", "fasttar", "tarsparse", "tario", "layerscan"}),
     ("image values", {"layer", "filetree", "image"}),
     ("holding and changing", {"store", "container", "analyze"}),
     ("moving images in and out", {"formats", "registry"}),
@@ -38,7 +38,8 @@ SAME_LAYER: "dict[str, set[str]]" = {
     "blob": set(),
     "limits": set(),
     "fasttar": set(),
-    "tario": {"entries", "blob", "limits"},
+    "tarsparse": {"entries"},
+    "tario": {"entries", "blob", "limits", "fasttar", "tarsparse"},
     "layerscan": {"entries", "blob", "limits", "fasttar", "tario"},
     "entries": set(),
     "layer": set(),

@@ -87,6 +87,55 @@ def raw_tar(*members: Member, trailer: bool = True, fmt: int = tarfile.GNU_FORMA
     return data if trailer else data[:end]
 
 
+# -- extended headers, block by block (the order and repetition tarfile's writer never makes) ------
+
+def pax_payload(records: "dict[str, str]") -> bytes:
+    """PAX records ``"<length> key=value\\n"``, where the length counts itself."""
+    out = b""
+    for key, value in records.items():
+        body = f" {key}={value}\n".encode()
+        length = len(body) + 1
+        while len(str(length)) + len(body) != length:
+            length += 1
+        out += str(length).encode() + body
+    return out
+
+
+def header(name: str, kind: bytes = tarfile.REGTYPE, data: bytes = b"", link: str = "") -> bytes:
+    """One ustar member (header and padded data) with short ``name`` and ``link``."""
+    info = tarfile.TarInfo(name)
+    info.type, info.size, info.linkname = kind, len(data), link
+    info.mode = 0o755 if kind == tarfile.DIRTYPE else 0o644
+    return info.tobuf(tarfile.USTAR_FORMAT) + data + bytes(-len(data) % BLOCK)
+
+
+def meta(kind: bytes, payload: bytes) -> bytes:
+    """An extended header member: 'x'/'g' (PAX records), 'L'/'K' (GNU long name/link), 'X'."""
+    name = "././@LongLink" if kind in (tarfile.GNUTYPE_LONGNAME, tarfile.GNUTYPE_LONGLINK) else "PaxHeader"
+    return header(name, kind, payload)
+
+
+def long_name(name: str) -> bytes:
+    return meta(tarfile.GNUTYPE_LONGNAME, name.encode() + b"\0")
+
+
+def long_link(target: str) -> bytes:
+    return meta(tarfile.GNUTYPE_LONGLINK, target.encode() + b"\0")
+
+
+def pax(**records: str) -> bytes:
+    return meta(tarfile.XHDTYPE, pax_payload(records))
+
+
+def global_pax(**records: str) -> bytes:
+    return meta(tarfile.XGLTYPE, pax_payload(records))
+
+
+def blocks_tar(*members: bytes) -> bytes:
+    """Members made by ``header``/``meta``, then the end-of-archive blocks."""
+    return b"".join(members) + bytes(2 * BLOCK)
+
+
 def gzip_bomb(inflated: int, chunk: int = 1 << 20) -> bytes:
     """A valid gzip layer holding one file of zeros: ``inflated`` bytes of tar from a few KiB.
 
