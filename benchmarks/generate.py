@@ -59,8 +59,10 @@ def plan(total_bytes: int, file_count: int, seed: int = 20240601) -> "list[Layer
     sizes = iter(min(MAX_FILE, int(value * scale)) for value in raw)
 
     def new_files(prefix: str, count: int) -> "list[FileSpec]":
-        return [FileSpec(f"{prefix}/d{i // 200:03d}/f{i:05d}.bin", next(sizes),
-                         rng.randrange(POOL_SIZE)) for i in range(count)]
+        return [
+            FileSpec(f"{prefix}/d{i // 200:03d}/f{i:05d}.bin", next(sizes), rng.randrange(POOL_SIZE))
+            for i in range(count)
+        ]
 
     base = new_files("usr/lib/base", counts[0])
     app = new_files("opt/app", counts[1])
@@ -69,13 +71,15 @@ def plan(total_bytes: int, file_count: int, seed: int = 20240601) -> "list[Layer
     update += new_files("srv/data", counts[2] - len(update))
     removed = [f.path for f in app[: counts[3] // 4]]
     cache = new_files("var/cache/pkgs", counts[3])
-    chmodded = [FileSpec(f.path, f.size, f.key, 0o755) for f in base[-(counts[4] // 4):]]
+    chmodded = [FileSpec(f.path, f.size, f.key, 0o755) for f in base[-(counts[4] // 4) :]]
     home = chmodded + new_files("home/user", counts[4] - len(chmodded))
-    return [LayerSpec("ADD base.tar /", base, []),
-            LayerSpec("COPY app /opt/app", app, []),
-            LayerSpec("RUN update-base && fetch-data", update, []),
-            LayerSpec("RUN fetch-cache && rm <some app files>", cache, removed),
-            LayerSpec("RUN chmod +x /usr/lib/base/... && setup-home", home, [])]
+    return [
+        LayerSpec("ADD base.tar /", base, []),
+        LayerSpec("COPY app /opt/app", app, []),
+        LayerSpec("RUN update-base && fetch-data", update, []),
+        LayerSpec("RUN fetch-cache && rm <some app files>", cache, removed),
+        LayerSpec("RUN chmod +x /usr/lib/base/... && setup-home", home, []),
+    ]
 
 
 def _pool(seed: int) -> bytes:
@@ -99,7 +103,7 @@ def write_layer(spec: LayerSpec, pool: bytes, out) -> None:
     view = memoryview(pool)
     for spec_file in sorted(spec.files, key=lambda f: f.path):
         out.write(_header(spec_file.path, tarfile.REGTYPE, spec_file.size, spec_file.mode))
-        out.write(view[spec_file.key: spec_file.key + spec_file.size])
+        out.write(view[spec_file.key : spec_file.key + spec_file.size])
         out.write(b"\0" * (-spec_file.size % 512))
     out.write(b"\0" * 1024)
 
@@ -136,22 +140,31 @@ def generate(archive: Path, total_bytes: int, file_count: int, seed: int = 20240
         layers.append((layer_id, spec))
         diff_ids.append(diff_id)
         parent = layer_id
-    config = {"architecture": "amd64", "os": "linux", "created": "1970-01-01T00:00:00Z",
-              "config": {"Cmd": ["/bin/sh"]},
-              "rootfs": {"type": "layers", "diff_ids": diff_ids},
-              "history": [{"created": "1970-01-01T00:00:00Z", "created_by": spec.created_by}
-                          for _, spec in layers]}
+    config = {
+        "architecture": "amd64",
+        "os": "linux",
+        "created": "1970-01-01T00:00:00Z",
+        "config": {"Cmd": ["/bin/sh"]},
+        "rootfs": {"type": "layers", "diff_ids": diff_ids},
+        "history": [{"created": "1970-01-01T00:00:00Z", "created_by": spec.created_by} for _, spec in layers],
+    }
     config_bytes = json.dumps(config, separators=(",", ":")).encode()
     config_name = hashlib.sha256(config_bytes).hexdigest() + ".json"
-    manifest = [{"Config": config_name, "RepoTags": ["bench:latest"],
-                 "Layers": [f"{layer_id}/layer.tar" for layer_id, _ in layers]}]
+    manifest = [
+        {
+            "Config": config_name,
+            "RepoTags": ["bench:latest"],
+            "Layers": [f"{layer_id}/layer.tar" for layer_id, _ in layers],
+        }
+    ]
     tmp_archive = archive.with_suffix(".tmp")
     with tarfile.open(tmp_archive, "w", format=tarfile.PAX_FORMAT) as out:
         for layer_id, _ in layers:
             _add_bytes(out, f"{layer_id}/VERSION", b"1.0")
             _add_bytes(out, f"{layer_id}/json", json.dumps({"id": layer_id}).encode())
-            out.add(stage / layer_id / "layer.tar", arcname=f"{layer_id}/layer.tar", recursive=False,
-                    filter=_reproducible)
+            out.add(
+                stage / layer_id / "layer.tar", arcname=f"{layer_id}/layer.tar", recursive=False, filter=_reproducible
+            )
         _add_bytes(out, config_name, config_bytes)
         _add_bytes(out, "manifest.json", json.dumps(manifest).encode())
         _add_bytes(out, "repositories", json.dumps({"bench": {"latest": layers[-1][0]}}).encode())

@@ -96,8 +96,9 @@ def child(task: str, archive: str, extra: str) -> None:
 
 
 def run_child(task: str, archive: Path, extra: str = "") -> dict:
-    done = subprocess.run([sys.executable, __file__, "--child", task, str(archive), extra],
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, __file__, "--child", task, str(archive), extra], capture_output=True, text=True
+    )
     if done.returncode != 0:
         return {"error": done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "failed"}
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -147,8 +148,9 @@ def oci_layout(archive: Path) -> "Path | None":
         return layout
     if shutil.which("skopeo") is None:
         return None
-    done = subprocess.run(["skopeo", "copy", "-q", f"docker-archive:{archive}", f"oci:{layout}:bench"],
-                          capture_output=True)
+    done = subprocess.run(
+        ["skopeo", "copy", "-q", f"docker-archive:{archive}", f"oci:{layout}:bench"], capture_output=True
+    )
     return layout if done.returncode == 0 else None
 
 
@@ -173,9 +175,16 @@ class Row:
 
     def cells(self) -> "list[str]":
         verdict = {True: "yes", False: "NO", None: NOT_MEASURED}[self.passes]
-        return [self.what, _timing(self.imagelib), f"{self.reference_name}: {_timing(self.reference)}",
-                _ratio(self.imagelib, self.reference, 0), _ratio(self.imagelib, self.reference, 1),
-                self.target, verdict, self.note]
+        return [
+            self.what,
+            _timing(self.imagelib),
+            f"{self.reference_name}: {_timing(self.reference)}",
+            _ratio(self.imagelib, self.reference, 0),
+            _ratio(self.imagelib, self.reference, 1),
+            self.target,
+            verdict,
+            self.note,
+        ]
 
 
 def _timing(value: Timing) -> str:
@@ -212,8 +221,9 @@ def layer_stage(archive: Path) -> "tuple[Path, list[Path]]":
     with tarfile.open(archive) as outer:
         manifest = json.load(outer.extractfile("manifest.json"))[0]
         config = json.load(outer.extractfile(manifest["Config"]))
-    (stage / "manifest.json").write_text(json.dumps(
-        {"Layers": manifest["Layers"], "diff_ids": config["rootfs"]["diff_ids"]}))
+    (stage / "manifest.json").write_text(
+        json.dumps({"Layers": manifest["Layers"], "diff_ids": config["rootfs"]["diff_ids"]})
+    )
     return stage, [stage / name for name in manifest["Layers"]]
 
 
@@ -229,34 +239,78 @@ def measure(archive: Path, repeat: int, only: "str | None" = None) -> "list[Row]
     if only == "open":
         return rows
     core = [run_child("core-analyze", archive, str(stage)) for _ in range(repeat)]
-    rows.append(Row("(for reference) core only: Layer.from_tar of the 5 layer tars with digest check "
-                    "+ il.analyze", best([_child_timing(c) for c in core]), hashed,
-                    "sha256 of the archive", "-", None,
-                    f"peak {max(c.get('peak_rss_mib', 0) for c in core):.0f} MiB"))
+    rows.append(
+        Row(
+            "(for reference) core only: Layer.from_tar of the 5 layer tars with digest check + il.analyze",
+            best([_child_timing(c) for c in core]),
+            hashed,
+            "sha256 of the archive",
+            "-",
+            None,
+            f"peak {max(c.get('peak_rss_mib', 0) for c in core):.0f} MiB",
+        )
+    )
 
     layout = oci_layout(archive)
-    unpack_time, tar_time, umoci_time, note = unpack_runs(archive, layer_tars, archive.with_suffix(".out"),
-                                                          layout, repeat)
-    rows.append(Row("il.unpack vs tar -x of the same layer tars", unpack_time, tar_time, "tar -x",
-                    "<= 1.3x", _within(unpack_time, tar_time, 1.3), note))
-    rows.append(Row("il.unpack vs umoci unpack (OCI layout made by skopeo)", unpack_time, umoci_time,
-                    "umoci unpack", "< 1x", _within(unpack_time, umoci_time, 1.0, strict=True), note))
+    unpack_time, tar_time, umoci_time, note = unpack_runs(
+        archive, layer_tars, archive.with_suffix(".out"), layout, repeat
+    )
+    rows.append(
+        Row(
+            "il.unpack vs tar -x of the same layer tars",
+            unpack_time,
+            tar_time,
+            "tar -x",
+            "<= 1.3x",
+            _within(unpack_time, tar_time, 1.3),
+            note,
+        )
+    )
+    rows.append(
+        Row(
+            "il.unpack vs umoci unpack (OCI layout made by skopeo)",
+            unpack_time,
+            umoci_time,
+            "umoci unpack",
+            "< 1x",
+            _within(unpack_time, umoci_time, 1.0, strict=True),
+            note,
+        )
+    )
     memory = memory_folder(archive)
     if memory is not None:
         unpack_time, tar_time, _, note = unpack_runs(archive, layer_tars, memory, None, repeat)
-        rows.append(Row(f"il.unpack vs tar -x, both writing to memory ({memory.parent}, tmpfs)",
-                        unpack_time, tar_time, "tar -x", "<= 1.3x", _within(unpack_time, tar_time, 1.3),
-                        "no disk: the tools' own work, without the disk's share and noise"))
-        unpack_time, tar_time, _, note = unpack_runs(archive, layer_tars, memory, None, repeat,
-                                                     "unpack-without-sendfile")
-        rows.append(Row("(for reference) the same, il.unpack copying contents through Python "
-                        "instead of sendfile", unpack_time, tar_time, "tar -x", "-", None,
-                        "the fallback for compressed layers and other systems"))
+        rows.append(
+            Row(
+                f"il.unpack vs tar -x, both writing to memory ({memory.parent}, tmpfs)",
+                unpack_time,
+                tar_time,
+                "tar -x",
+                "<= 1.3x",
+                _within(unpack_time, tar_time, 1.3),
+                "no disk: the tools' own work, without the disk's share and noise",
+            )
+        )
+        unpack_time, tar_time, _, note = unpack_runs(
+            archive, layer_tars, memory, None, repeat, "unpack-without-sendfile"
+        )
+        rows.append(
+            Row(
+                "(for reference) the same, il.unpack copying contents through Python instead of sendfile",
+                unpack_time,
+                tar_time,
+                "tar -x",
+                "-",
+                None,
+                "the fallback for compressed layers and other systems",
+            )
+        )
     return rows
 
 
-def unpack_runs(archive: Path, layer_tars: "list[Path]", work: Path, layout: "Path | None",
-                repeat: int, task: str = "unpack") -> "tuple[Timing, Timing, Timing, str]":
+def unpack_runs(
+    archive: Path, layer_tars: "list[Path]", work: Path, layout: "Path | None", repeat: int, task: str = "unpack"
+) -> "tuple[Timing, Timing, Timing, str]":
     """Best of ``repeat`` runs of il.unpack, tar -x and (with a layout) umoci unpack into ``work``."""
     unpacked, extracted, umoci, missing = [], [], [], ""
     for _ in range(repeat):
@@ -288,11 +342,25 @@ def _open_row(opened: "list[dict]", hashed: Timing) -> Row:
     timing = best([_child_timing(o) for o in opened])
     if timing is None:
         reason = opened[0].get("missing") or opened[0].get("error", "")
-        return Row(what, None, hashed, "sha256 of the archive", f"<= {OPEN_FACTOR}x", None,
-                   f"{reason} missing" if reason else "")
+        return Row(
+            what,
+            None,
+            hashed,
+            "sha256 of the archive",
+            f"<= {OPEN_FACTOR}x",
+            None,
+            f"{reason} missing" if reason else "",
+        )
     peak = max(o["peak_rss_mib"] for o in opened)
-    return Row(what, timing, hashed, "sha256 of the archive", f"<= {OPEN_FACTOR}x; peak < {OPEN_PEAK_MIB} MiB",
-               _within(timing, hashed, OPEN_FACTOR) and peak < OPEN_PEAK_MIB, f"peak memory {peak:.0f} MiB")
+    return Row(
+        what,
+        timing,
+        hashed,
+        "sha256 of the archive",
+        f"<= {OPEN_FACTOR}x; peak < {OPEN_PEAK_MIB} MiB",
+        _within(timing, hashed, OPEN_FACTOR) and peak < OPEN_PEAK_MIB,
+        f"peak memory {peak:.0f} MiB",
+    )
 
 
 def _within(value: Timing, reference: Timing, factor: float, strict: bool = False) -> "bool | None":
@@ -316,15 +384,16 @@ def machine() -> "list[str]":
         if shutil.which(tool):
             out = subprocess.run([tool, flag], capture_output=True, text=True).stdout.splitlines()
             tools.append(out[0] if out else tool)
-    return [f"CPU: {cpu}, {os.cpu_count()} cores (nproc)",
-            f"Python {platform.python_version()} ({platform.python_implementation()}), "
-            f"{platform.system()} {platform.release()}",
-            "Tools: " + "; ".join(tools)]
+    return [
+        f"CPU: {cpu}, {os.cpu_count()} cores (nproc)",
+        f"Python {platform.python_version()} ({platform.python_implementation()}), "
+        f"{platform.system()} {platform.release()}",
+        "Tools: " + "; ".join(tools),
+    ]
 
 
 def table(rows: "list[Row]") -> str:
-    headers = ["measurement", "imagelib", "reference", "ratio (wall)", "ratio (CPU)", "target", "met",
-               "note"]
+    headers = ["measurement", "imagelib", "reference", "ratio (wall)", "ratio (CPU)", "target", "met", "note"]
     lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
     lines += ["| " + " | ".join(row.cells()) + " |" for row in rows]
     return "\n".join(lines)
@@ -337,8 +406,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="best of N runs (2N+1 for short ones)")
     parser.add_argument("--no-write", action="store_true", help="RESULTS.md를 쓰지 않습니다")
     parser.add_argument("--only", choices=["open"], help="open: il.open + il.analyze 줄만 잽니다")
-    parser.add_argument("--child", nargs=3, metavar=("TASK", "ARCHIVE", "EXTRA"),
-                        help=argparse.SUPPRESS)
+    parser.add_argument("--child", nargs=3, metavar=("TASK", "ARCHIVE", "EXTRA"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         child(*args.child)
@@ -350,20 +418,28 @@ def main() -> None:
         generate(archive, parse_size(args.size), args.files)
     rows = measure(archive, args.repeat, args.only)
     size = archive.stat().st_size
-    report = "\n".join([
-        f"Input: `docker save` (legacy layout) archive of {size / 2**30:.2f} GiB ({size:,} bytes), "
-        f"5 uncompressed layers, {args.files:,} files, generated by `benchmarks/generate.py`.", "",
-        table(rows), "", "Machine:", *[f"- {line}" for line in machine()],
-        f"- Measured: {time.strftime('%Y-%m-%d')}, best of {2 * args.repeat + 1} runs (open, analyze, "
-        f"sha256) and of {args.repeat} runs (unpack, tar, umoci), warm page cache. "
-        "Targets are judged on wall-clock time; CPU time (user + system) is shown as well because "
-        "wall-clock ratios move when other work shares the machine.",
-        f"- Load average when the run ended: {os.getloadavg()[0]:.1f} (on {os.cpu_count()} cores)."])
+    report = "\n".join(
+        [
+            f"Input: `docker save` (legacy layout) archive of {size / 2**30:.2f} GiB ({size:,} bytes), "
+            f"5 uncompressed layers, {args.files:,} files, generated by `benchmarks/generate.py`.",
+            "",
+            table(rows),
+            "",
+            "Machine:",
+            *[f"- {line}" for line in machine()],
+            f"- Measured: {time.strftime('%Y-%m-%d')}, best of {2 * args.repeat + 1} runs (open, analyze, "
+            f"sha256) and of {args.repeat} runs (unpack, tar, umoci), warm page cache. "
+            "Targets are judged on wall-clock time; CPU time (user + system) is shown as well because "
+            "wall-clock ratios move when other work shares the machine.",
+            f"- Load average when the run ended: {os.getloadavg()[0]:.1f} (on {os.cpu_count()} cores).",
+        ]
+    )
     print(report)
     if not (args.no_write or args.only):  # a partial table never replaces the full one
         (HERE / "RESULTS.md").write_text(
             "# Benchmark results\n\nProduced by `python benchmarks/run.py` "
-            "(see the docstring there for what is measured and how).\n\n" + report + "\n")
+            "(see the docstring there for what is measured and how).\n\n" + report + "\n"
+        )
 
 
 if __name__ == "__main__":

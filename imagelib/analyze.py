@@ -36,6 +36,7 @@ class Layered(Protocol):
     @property
     def layers(self) -> Sequence[Layer]: ...
 
+
 CAUSES = {
     "deleted": "나중 레이어에서 삭제함",
     "permission": "권한·소유자만 바꿨는데 파일 전체가 다시 저장됨",
@@ -88,11 +89,19 @@ class LayerChanges:
         def changes(group: "tuple[Change, ...]") -> "list[dict[str, Any]]":
             return [{"path": "/" + c.path, "kind": c.kind, "size": c.size} for c in group]
 
-        return {"index": self.index, "digest": str(self.digest), "created_by": self.created_by,
-                "size": self.size, "blob_size": self.blob_size,
-                "added_bytes": self.added_bytes, "modified_bytes": self.modified_bytes,
-                "removed_bytes": self.removed_bytes, "added": changes(self.added),
-                "modified": changes(self.modified), "removed": changes(self.removed)}
+        return {
+            "index": self.index,
+            "digest": str(self.digest),
+            "created_by": self.created_by,
+            "size": self.size,
+            "blob_size": self.blob_size,
+            "added_bytes": self.added_bytes,
+            "modified_bytes": self.modified_bytes,
+            "removed_bytes": self.removed_bytes,
+            "added": changes(self.added),
+            "modified": changes(self.modified),
+            "removed": changes(self.removed),
+        }
 
 
 @dataclass(frozen=True)
@@ -117,9 +126,15 @@ class WastedPath:
         return CAUSES[self.cause]
 
     def to_dict(self) -> "dict[str, Any]":
-        return {"path": "/" + self.path, "total_bytes": self.total_bytes,
-                "smallest_bytes": self.smallest_bytes, "count": self.count,
-                "layers": list(self.layers), "cause": self.cause, "cause_text": self.cause_text}
+        return {
+            "path": "/" + self.path,
+            "total_bytes": self.total_bytes,
+            "smallest_bytes": self.smallest_bytes,
+            "count": self.count,
+            "layers": list(self.layers),
+            "cause": self.cause,
+            "cause_text": self.cause_text,
+        }
 
 
 @dataclass(frozen=True)
@@ -150,9 +165,12 @@ class Analysis:
     wasted_path_count: int
     """두 번 이상 방문한 경로의 수."""
 
-    def check(self, lowest_efficiency: "float | None" = 0.9,
-              highest_user_wasted_ratio: "float | None" = 0.1,
-              highest_wasted_bytes: "int | None" = None) -> "list[RuleResult]":
+    def check(
+        self,
+        lowest_efficiency: "float | None" = 0.9,
+        highest_user_wasted_ratio: "float | None" = 0.1,
+        highest_wasted_bytes: "int | None" = None,
+    ) -> "list[RuleResult]":
         """dive ``--ci`` 처럼 기준을 검사합니다. None인 규칙은 건너뜁니다.
 
         효율이 ``lowest_efficiency`` 보다 낮거나, 사용자 낭비율이 ``highest_user_wasted_ratio``
@@ -161,80 +179,130 @@ class Analysis:
         results = []
         if lowest_efficiency is not None:
             ok = not self.efficiency < lowest_efficiency
-            results.append(RuleResult(
-                "lowest-efficiency", ok, self.efficiency, lowest_efficiency,
-                f"효율 {self.efficiency:.2%} (기준: {lowest_efficiency:.2%} 이상)"))
+            results.append(
+                RuleResult(
+                    "lowest-efficiency",
+                    ok,
+                    self.efficiency,
+                    lowest_efficiency,
+                    f"효율 {self.efficiency:.2%} (기준: {lowest_efficiency:.2%} 이상)",
+                )
+            )
         if highest_user_wasted_ratio is not None:
             ok = not self.user_wasted_ratio > highest_user_wasted_ratio
-            results.append(RuleResult(
-                "highest-user-wasted-percent", ok, self.user_wasted_ratio, highest_user_wasted_ratio,
-                f"사용자 낭비율 {_percent(self.user_wasted_ratio)} "
-                f"(기준: {highest_user_wasted_ratio:.2%} 이하)"))
+            results.append(
+                RuleResult(
+                    "highest-user-wasted-percent",
+                    ok,
+                    self.user_wasted_ratio,
+                    highest_user_wasted_ratio,
+                    f"사용자 낭비율 {_percent(self.user_wasted_ratio)} (기준: {highest_user_wasted_ratio:.2%} 이하)",
+                )
+            )
         if highest_wasted_bytes is not None:
             ok = not self.wasted_bytes > highest_wasted_bytes
-            results.append(RuleResult(
-                "highest-wasted-bytes", ok, self.wasted_bytes, highest_wasted_bytes,
-                f"낭비된 바이트 {display.human_size(self.wasted_bytes)} "
-                f"(기준: {display.human_size(highest_wasted_bytes)} 이하)"))
+            results.append(
+                RuleResult(
+                    "highest-wasted-bytes",
+                    ok,
+                    self.wasted_bytes,
+                    highest_wasted_bytes,
+                    f"낭비된 바이트 {display.human_size(self.wasted_bytes)} "
+                    f"(기준: {display.human_size(highest_wasted_bytes)} 이하)",
+                )
+            )
         return results
 
     def to_dict(self) -> "dict[str, Any]":
         """JSON으로 바꾸기 좋은 사전(``python -m imagelib analyze --json`` 의 출력)."""
         ratio = self.user_wasted_ratio if math.isfinite(self.user_wasted_ratio) else None
-        return {"efficiency": self.efficiency, "wasted_bytes": self.wasted_bytes,
-                "user_wasted_ratio": ratio, "size_bytes": self.size_bytes,
-                "user_size_bytes": self.user_size_bytes,
-                "wasted_path_count": self.wasted_path_count,
-                "layers": [layer.to_dict() for layer in self.layers],
-                "top_waste": [waste.to_dict() for waste in self.top_waste]}
+        return {
+            "efficiency": self.efficiency,
+            "wasted_bytes": self.wasted_bytes,
+            "user_wasted_ratio": ratio,
+            "size_bytes": self.size_bytes,
+            "user_size_bytes": self.user_size_bytes,
+            "wasted_path_count": self.wasted_path_count,
+            "layers": [layer.to_dict() for layer in self.layers],
+            "top_waste": [waste.to_dict() for waste in self.top_waste],
+        }
 
     def __str__(self) -> str:
-        lines = ["이미지 분석 (dive와 같은 정의)",
-                 f"  효율(efficiency): {self.efficiency:.2%}",
-                 f"  낭비된 공간(wasted): {display.human_size(self.wasted_bytes)} "
-                 f"({self.wasted_bytes:,} 바이트)",
-                 f"  사용자 낭비율(user wasted): {_percent(self.user_wasted_ratio)} "
-                 f"(베이스를 뺀 레이어 {display.human_size(self.user_size_bytes)} 기준)",
-                 "", "레이어별 변경 (0 = 맨 아래):",
-                 f"  {'#':>3} {'크기':>9} {'추가':>11} {'수정':>11} {'삭제':>11}  만든 단계"]
+        lines = [
+            "이미지 분석 (dive와 같은 정의)",
+            f"  효율(efficiency): {self.efficiency:.2%}",
+            f"  낭비된 공간(wasted): {display.human_size(self.wasted_bytes)} ({self.wasted_bytes:,} 바이트)",
+            f"  사용자 낭비율(user wasted): {_percent(self.user_wasted_ratio)} "
+            f"(베이스를 뺀 레이어 {display.human_size(self.user_size_bytes)} 기준)",
+            "",
+            "레이어별 변경 (0 = 맨 아래):",
+            f"  {'#':>3} {'크기':>9} {'추가':>11} {'수정':>11} {'삭제':>11}  만든 단계",
+        ]
         for layer in self.layers:
             lines.append(
                 f"  {layer.index:>3} {display.human_size(layer.size):>9} "
                 f"{_count_bytes(layer.added, layer.added_bytes):>11} "
                 f"{_count_bytes(layer.modified, layer.modified_bytes):>11} "
                 f"{_count_bytes(layer.removed, layer.removed_bytes):>11}  "
-                f"{display.short_text(layer.created_by or '—', 50)}")
+                f"{display.short_text(layer.created_by or '—', 50)}"
+            )
         lines += ["", f"낭비가 큰 경로 (전체 {self.wasted_path_count}개 중 {len(self.top_waste)}개):"]
         if not self.top_waste:
             lines.append("  없음")
         for waste in self.top_waste:
             layers = ",".join(str(i) for i in waste.layers)
-            lines.append(f"  {display.human_size(waste.total_bytes):>9}  {waste.count}회 "
-                         f"[L{layers}]  /{waste.path}  — {waste.cause_text}")
+            lines.append(
+                f"  {display.human_size(waste.total_bytes):>9}  {waste.count}회 "
+                f"[L{layers}]  /{waste.path}  — {waste.cause_text}"
+            )
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
-        head = (f"<b>이미지 분석</b> (dive와 같은 정의) · 효율 <b>{self.efficiency:.2%}</b> · "
-                f"낭비된 공간 <b>{display.human_size(self.wasted_bytes)}</b> · 사용자 낭비율 "
-                f"<b>{_percent(self.user_wasted_ratio)}</b>")
-        layer_rows = [(layer.index, display.human_size(layer.size),
-                       _count_bytes(layer.added, layer.added_bytes),
-                       _count_bytes(layer.modified, layer.modified_bytes),
-                       _count_bytes(layer.removed, layer.removed_bytes),
-                       display.Code(display.short_text(layer.created_by or "—", 60)))
-                      for layer in self.layers]
-        layers = display.table(["#", "크기", "추가", "수정", "삭제", "만든 단계"], layer_rows,
-                               caption="레이어별 변경 (0 = 맨 아래)")
-        waste_rows = [(display.Code("/" + w.path), display.human_size(w.total_bytes), f"{w.count}회",
-                       ", ".join(f"L{i}" for i in w.layers), w.cause_text) for w in self.top_waste]
-        waste = (display.table(["경로", "낭비", "횟수", "레이어", "원인"], waste_rows,
-                               caption=f"낭비가 큰 경로 (전체 {self.wasted_path_count}개)")
-                 if waste_rows else "<p>낭비된 경로가 없습니다.</p>")
+        head = (
+            f"<b>이미지 분석</b> (dive와 같은 정의) · 효율 <b>{self.efficiency:.2%}</b> · "
+            f"낭비된 공간 <b>{display.human_size(self.wasted_bytes)}</b> · 사용자 낭비율 "
+            f"<b>{_percent(self.user_wasted_ratio)}</b>"
+        )
+        layer_rows = [
+            (
+                layer.index,
+                display.human_size(layer.size),
+                _count_bytes(layer.added, layer.added_bytes),
+                _count_bytes(layer.modified, layer.modified_bytes),
+                _count_bytes(layer.removed, layer.removed_bytes),
+                display.Code(display.short_text(layer.created_by or "—", 60)),
+            )
+            for layer in self.layers
+        ]
+        layers = display.table(
+            ["#", "크기", "추가", "수정", "삭제", "만든 단계"], layer_rows, caption="레이어별 변경 (0 = 맨 아래)"
+        )
+        waste_rows = [
+            (
+                display.Code("/" + w.path),
+                display.human_size(w.total_bytes),
+                f"{w.count}회",
+                ", ".join(f"L{i}" for i in w.layers),
+                w.cause_text,
+            )
+            for w in self.top_waste
+        ]
+        waste = (
+            display.table(
+                ["경로", "낭비", "횟수", "레이어", "원인"],
+                waste_rows,
+                caption=f"낭비가 큰 경로 (전체 {self.wasted_path_count}개)",
+            )
+            if waste_rows
+            else "<p>낭비된 경로가 없습니다.</p>"
+        )
         return f"<div><p>{head}</p>{layers}{waste}</div>"
 
     def __repr__(self) -> str:
-        return (f"<Analysis 효율 {self.efficiency:.2%}, 낭비 {display.human_size(self.wasted_bytes)}, "
-                f"레이어 {len(self.layers)}개>")
+        return (
+            f"<Analysis 효율 {self.efficiency:.2%}, 낭비 {display.human_size(self.wasted_bytes)}, "
+            f"레이어 {len(self.layers)}개>"
+        )
 
 
 def _percent(ratio: float) -> str:
@@ -254,8 +322,9 @@ class _Visit(NamedTuple):
     size: int
 
 
-def analyze(image: Layered, *, top: int = DEFAULT_TOP,
-            on_layer: "Callable[[int, int], None] | None" = None) -> Analysis:
+def analyze(
+    image: Layered, *, top: int = DEFAULT_TOP, on_layer: "Callable[[int, int], None] | None" = None
+) -> Analysis:
     """이미지를 분석합니다: 레이어별 변경, 효율, 낭비된 공간, 낭비가 큰 경로(``top`` 개).
 
     ``image`` 는 ``il.Image`` (또는 ``.layers`` 가 있는 값)입니다. 레이어의 항목 정보만 읽으므로
@@ -265,7 +334,8 @@ def analyze(image: Layered, *, top: int = DEFAULT_TOP,
     if not hasattr(image, "layers"):
         raise ImageLibError(
             f"il.analyze에는 il.Image가 필요합니다({type(image).__name__}를 받았습니다). "
-            "파일이라면 il.open(경로)로 먼저 여세요.")
+            "파일이라면 il.open(경로)로 먼저 여세요."
+        )
     layers = tuple(image.layers)
     lower = TreeBuilder()
     visits: "dict[str, list[_Visit]]" = {}
@@ -278,8 +348,7 @@ def analyze(image: Layered, *, top: int = DEFAULT_TOP,
     return _summarize(reports, visits, top)
 
 
-def _scan_layer(index: int, layer: Layer, lower: TreeBuilder,
-                visits: "dict[str, list[_Visit]]") -> LayerChanges:
+def _scan_layer(index: int, layer: Layer, lower: TreeBuilder, visits: "dict[str, list[_Visit]]") -> LayerChanges:
     """One pass over a layer's entries, against the tree of the layers below it.
 
     Records dive's visits (the leaves of the layer's own tree; a whiteout of a folder counts
@@ -318,9 +387,16 @@ def _scan_layer(index: int, layer: Layer, lower: TreeBuilder,
             added.append(Change(path, kind, size))
         elif kind != "dir" or not _same_directory(below.entry, entry):
             modified.append(Change(path, kind, size))
-    return LayerChanges(index=index, digest=layer.digest, created_by=layer.created_by,
-                        size=files_size, blob_size=layer.size, added=tuple(added),
-                        modified=tuple(modified), removed=tuple(removed))
+    return LayerChanges(
+        index=index,
+        digest=layer.digest,
+        created_by=layer.created_by,
+        size=files_size,
+        blob_size=layer.size,
+        added=tuple(added),
+        modified=tuple(modified),
+        removed=tuple(removed),
+    )
 
 
 def _parent_folders(entries: Sequence[Entry]) -> "set[str]":
@@ -379,11 +455,18 @@ def _summarize(reports: "list[LayerChanges]", visits: "dict[str, list[_Visit]]",
     else:
         user_ratio = 0.0 if wasted == 0 else math.inf
     repeated.sort(key=lambda item: (-item[0], item[1]))
-    biggest = [path for total, path in repeated[:max(top, 0)] if total > 0]
+    biggest = [path for total, path in repeated[: max(top, 0)] if total > 0]
     top_waste = tuple(_wasted_path(path, visits[path]) for path in biggest)
-    return Analysis(efficiency=efficiency, wasted_bytes=wasted, user_wasted_ratio=user_ratio,
-                    size_bytes=size_bytes, user_size_bytes=user_size, layers=tuple(reports),
-                    top_waste=top_waste, wasted_path_count=len(repeated))
+    return Analysis(
+        efficiency=efficiency,
+        wasted_bytes=wasted,
+        user_wasted_ratio=user_ratio,
+        size_bytes=size_bytes,
+        user_size_bytes=user_size,
+        layers=tuple(reports),
+        top_waste=top_waste,
+        wasted_path_count=len(repeated),
+    )
 
 
 def _wasted_path(path: str, seen: "list[_Visit]") -> WastedPath:
@@ -395,17 +478,25 @@ def _wasted_path(path: str, seen: "list[_Visit]") -> WastedPath:
         blame[cause] = blame.get(cause, 0) + before.size
     if any(blame.values()):
         cause = max(blame, key=lambda name: blame[name])
-    return WastedPath(path=path, total_bytes=sum(v.size for v in seen),
-                      smallest_bytes=min(v.size for v in seen),
-                      layers=tuple(v.layer_index for v in seen), cause=cause)
+    return WastedPath(
+        path=path,
+        total_bytes=sum(v.size for v in seen),
+        smallest_bytes=min(v.size for v in seen),
+        layers=tuple(v.layer_index for v in seen),
+        cause=cause,
+    )
 
 
 def _transition_cause(before: _Visit, after: _Visit) -> str:
     if isinstance(after.entry, Whiteout) or isinstance(before.entry, Whiteout):
         return "deleted"
     old, new = before.entry, after.entry
-    if (isinstance(old, File) and isinstance(new, File) and old.size == new.size
-            and _content_digest(old) == _content_digest(new)):
+    if (
+        isinstance(old, File)
+        and isinstance(new, File)
+        and old.size == new.size
+        and _content_digest(old) == _content_digest(new)
+    ):
         same_owner = (old.mode, old.uid, old.gid) == (new.mode, new.uid, new.gid)
         return "duplicate" if same_owner else "permission"
     return "overwritten"

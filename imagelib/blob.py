@@ -31,8 +31,9 @@ class Blob:
 
     __slots__ = ("_open", "size", "_digest", "_keepalive", "__weakref__")
 
-    def __init__(self, opener: Callable[[], BinaryIO], size: int, digest: "Digest | None" = None,
-                 keepalive: object = None) -> None:
+    def __init__(
+        self, opener: Callable[[], BinaryIO], size: int, digest: "Digest | None" = None, keepalive: object = None
+    ) -> None:
         self._open = opener
         self.size = size
         self._digest = digest
@@ -44,8 +45,14 @@ class Blob:
         return cls(lambda: io.BytesIO(data), len(data), Digest.of_bytes(data), keepalive=data)
 
     @classmethod
-    def from_file(cls, path: "str | os.PathLike[str]", offset: int = 0, size: "int | None" = None,
-                  digest: "Digest | None" = None, keepalive: object = None) -> "Blob":
+    def from_file(
+        cls,
+        path: "str | os.PathLike[str]",
+        offset: int = 0,
+        size: "int | None" = None,
+        digest: "Digest | None" = None,
+        keepalive: object = None,
+    ) -> "Blob":
         path = os.fspath(path)
         if size is None:
             size = os.path.getsize(path) - offset
@@ -130,8 +137,7 @@ def open_uncompressed(blob: Blob, compression: "str | None") -> BinaryIO:
 def compress_stream(source: BinaryIO, out: BinaryIO, compression: str) -> None:
     """Compress ``source`` into ``out`` deterministically (fixed level, no name, mtime 0)."""
     if compression == "gzip":
-        with gzip.GzipFile(filename="", fileobj=out, mode="wb", compresslevel=GZIP_LEVEL,
-                           mtime=0) as packed:
+        with gzip.GzipFile(filename="", fileobj=out, mode="wb", compresslevel=GZIP_LEVEL, mtime=0) as packed:
             copy(source, packed)
     elif compression == "zstd":
         import zstandard
@@ -140,5 +146,4 @@ def compress_stream(source: BinaryIO, out: BinaryIO, compression: str) -> None:
         with compressor.stream_writer(out, closefd=False) as packed:
             copy(source, packed)
     else:
-        raise UnsupportedError(
-            f"압축 방식 {compression!r}은(는) 지원하지 않습니다. 'gzip'이나 'zstd'를 고르세요.")
+        raise UnsupportedError(f"압축 방식 {compression!r}은(는) 지원하지 않습니다. 'gzip'이나 'zstd'를 고르세요.")

@@ -28,8 +28,7 @@ from .filetree import MAX_SYMLINK_HOPS, FileTree, TreeDiff, TreeEntry
 from .image import Image
 from .layer import Layer
 
-_CONFIG_CHANGES = ("env", "cmd", "entrypoint", "workdir", "user", "labels", "exposed_ports",
-                   "volumes", "stop_signal")
+_CONFIG_CHANGES = ("env", "cmd", "entrypoint", "workdir", "user", "labels", "exposed_ports", "volumes", "stop_signal")
 
 
 class Container:
@@ -119,8 +118,9 @@ class Container:
         ``entry.path`` 에 쓰며, 없는 부모 폴더는 만듭니다. 이미 있는 폴더 위에 파일을 쓸 수는 없습니다.
         """
         if entry.kind not in ("file", "dir", "symlink", "hardlink"):
-            raise ImageLibError(f"add()에는 il.File, il.Dir, il.Symlink를 주세요({entry.kind}). "
-                                "지우려면 delete()를 쓰세요.")
+            raise ImageLibError(
+                f"add()에는 il.File, il.Dir, il.Symlink를 주세요({entry.kind}). 지우려면 delete()를 쓰세요."
+            )
         path = self._real_path(entry.path, follow_last=entry.kind != "symlink")
         existing = self._tree.nodes.get(path)
         if existing is not None and existing.kind == "dir" and entry.kind != "dir":
@@ -168,8 +168,7 @@ class Container:
                 entries.append(node.entry.at(parent))
         return Layer.from_entries(entries, created_by=created_by, comment=comment)
 
-    def commit(self, message: str = "", changes: "Mapping[str, Any] | None" = None,
-               author: str = "") -> Image:
+    def commit(self, message: str = "", changes: "Mapping[str, Any] | None" = None, author: str = "") -> Image:
         """컨테이너의 변경을 새 레이어로 굳혀 새 이미지를 만듭니다(``docker commit``).
 
         ``changes`` 로 설정도 바꿀 수 있습니다(``docker commit -c 'CMD [...]'`` 와 같음):
@@ -179,10 +178,10 @@ class Container:
         if unknown:
             raise ImageLibError(
                 f"commit의 changes에 모르는 설정 {sorted(unknown)}가 있습니다. "
-                f"쓸 수 있는 것: {', '.join(_CONFIG_CHANGES)}")
+                f"쓸 수 있는 것: {', '.join(_CONFIG_CHANGES)}"
+            )
         created_by = " ".join(self.command)
-        image = self.image.add_layer(self.layer(created_by, message), created_by=created_by,
-                                     comment=message)
+        image = self.image.add_layer(self.layer(created_by, message), created_by=created_by, comment=message)
         if author:
             image = image._derive(author=author)
         if changes:
@@ -204,8 +203,7 @@ class Container:
         hidden_by += [p for p in parent_paths(path) if isinstance(self._changes.get(p), Whiteout)]
         return not hidden_by
 
-    def _real_path(self, path: str, follow_last: bool = True, make_parents: bool = True,
-                   hops: int = 0) -> str:
+    def _real_path(self, path: str, follow_last: bool = True, make_parents: bool = True, hops: int = 0) -> str:
         path = require_path(path)
         head, _, name = path.rpartition("/")
         if head:
@@ -239,10 +237,15 @@ class Container:
         return f"<Container {self.name or '(이름 없음)'} 이미지={self.image.id.short} 변경 {len(self._changes)}개>"
 
     def _repr_html_(self) -> str:
-        rows = [(display.Code(line[:1]), display.Code(line[2:])) for line in str(self.diff()).splitlines()
-                if line and line[0] in "ACD"]
-        return (f"<div><b>컨테이너</b> {self.name} · 이미지 <code>{self.image.id.short}</code> · "
-                f"변경 {len(rows)}개{display.table(['', '경로'], rows)}</div>")
+        rows = [
+            (display.Code(line[:1]), display.Code(line[2:]))
+            for line in str(self.diff()).splitlines()
+            if line and line[0] in "ACD"
+        ]
+        return (
+            f"<div><b>컨테이너</b> {self.name} · 이미지 <code>{self.image.id.short}</code> · "
+            f"변경 {len(rows)}개{display.table(['', '경로'], rows)}</div>"
+        )
 
 
 def _default_command(image: Image) -> "list[str]":

@@ -79,9 +79,14 @@ def web_app(**changes: str) -> "dict[str, str]":
 
     예: ``web_app(**{"src/greet.js": "..."})``. 값이 None이면 그 파일을 뺍니다.
     """
-    files = {"package.json": json.dumps(PACKAGE_JSON, indent=2) + "\n", "index.html": INDEX_HTML,
-             "src/main.js": MAIN_JS, "src/greet.js": GREET_JS, "src/style.css": STYLE_CSS,
-             "README.md": "# my-app\n\n도커 이미지 강의의 예제 앱입니다.\n"}
+    files = {
+        "package.json": json.dumps(PACKAGE_JSON, indent=2) + "\n",
+        "index.html": INDEX_HTML,
+        "src/main.js": MAIN_JS,
+        "src/greet.js": GREET_JS,
+        "src/style.css": STYLE_CSS,
+        "README.md": "# my-app\n\n도커 이미지 강의의 예제 앱입니다.\n",
+    }
     for path, content in changes.items():
         if content is None:
             files.pop(path, None)

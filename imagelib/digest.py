@@ -38,8 +38,7 @@ class Digest:
         match = _DIGEST_RE.match(text)
         if not match:
             raise InvalidDigestError(
-                f"다이제스트 {text!r}의 형식이 잘못되었습니다. "
-                "'sha256:' 뒤에 64자리 소문자 16진수가 와야 합니다."
+                f"다이제스트 {text!r}의 형식이 잘못되었습니다. 'sha256:' 뒤에 64자리 소문자 16진수가 와야 합니다."
             )
         return cls(match.group(1), match.group(2))
 
@@ -113,8 +112,7 @@ class Hasher:
         return Digest("sha256", self._hash.hexdigest())
 
 
-def verify(actual: Digest, actual_size: int, expected: Digest, expected_size: "int | None",
-           what: str) -> None:
+def verify(actual: Digest, actual_size: int, expected: Digest, expected_size: "int | None", what: str) -> None:
     """계산한 다이제스트·크기가 기대값과 다르면 ``what`` 을 이름으로 들어 DigestMismatchError."""
     if expected_size is not None and actual_size != expected_size:
         raise DigestMismatchError(
@@ -123,6 +121,5 @@ def verify(actual: Digest, actual_size: int, expected: Digest, expected_size: "i
         )
     if actual != expected:
         raise DigestMismatchError(
-            f"{what}의 내용 해시가 {actual}인데 기대한 다이제스트는 {expected}입니다. "
-            "내용이 손상되었거나 바뀌었습니다."
+            f"{what}의 내용 해시가 {actual}인데 기대한 다이제스트는 {expected}입니다. 내용이 손상되었거나 바뀌었습니다."
         )

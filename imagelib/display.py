@@ -46,8 +46,14 @@ class Code(str):
     """A table cell shown in monospace."""
 
 
-_KIND_NAMES = {"file": "파일", "dir": "폴더", "symlink": "심볼릭 링크", "hardlink": "하드 링크",
-               "whiteout": "화이트아웃(삭제)", "opaque": "불투명 표시"}
+_KIND_NAMES = {
+    "file": "파일",
+    "dir": "폴더",
+    "symlink": "심볼릭 링크",
+    "hardlink": "하드 링크",
+    "whiteout": "화이트아웃(삭제)",
+    "opaque": "불투명 표시",
+}
 
 
 def kind_name(kind: str) -> str:

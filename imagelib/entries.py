@@ -26,8 +26,7 @@ def normalize_path(path: str, *, what: str = "경로") -> str:
         if part in ("", "."):
             continue
         if part == "..":
-            raise InvalidPathError(
-                f"{what} {path!r}에 '..'이 있습니다. 이미지 안의 경로는 루트를 벗어날 수 없습니다.")
+            raise InvalidPathError(f"{what} {path!r}에 '..'이 있습니다. 이미지 안의 경로는 루트를 벗어날 수 없습니다.")
         parts.append(part)
     return "/".join(parts)
 
@@ -95,8 +94,13 @@ class Entry:
 
     def same_as(self, other: "Entry") -> bool:
         """경로를 뺀 나머지(종류, 권한, 소유자, 내용)가 같은지."""
-        return (self.kind == other.kind and self.mode == other.mode and self.uid == other.uid
-                and self.gid == other.gid and self._payload() == other._payload())
+        return (
+            self.kind == other.kind
+            and self.mode == other.mode
+            and self.uid == other.uid
+            and self.gid == other.gid
+            and self._payload() == other._payload()
+        )
 
     def _payload(self) -> object:
         return None

@@ -112,7 +112,6 @@ class UnpackError(ImageLibError):
     """이미지를 폴더에 풀다가 실패했습니다(디스크 공간, 권한, 너무 긴 이름 등). 실패한 레이어는 되돌립니다."""
 
 
-
 # extra of pyproject.toml's [project.optional-dependencies] -> the top-level modules it installs
 OPTIONAL_MODULES = {"viz": ("matplotlib", "ipywidgets", "koreanize_matplotlib"), "progress": ("tqdm",)}
 

@@ -30,10 +30,28 @@ _SKIP_CHUNK = 1 << 20
 _MAX_META = 1 << 20  # PAX records or a GNU long name bigger than this: leave it to tarfile
 _USTAR_MAGIC = b"ustar\x0000"
 _REGULAR = (tarfile.REGTYPE, tarfile.AREGTYPE, tarfile.CONTTYPE)
-_PLAIN_TYPES = _REGULAR + (tarfile.LNKTYPE, tarfile.SYMTYPE, tarfile.CHRTYPE, tarfile.BLKTYPE,
-                           tarfile.DIRTYPE, tarfile.FIFOTYPE)
-_PAX_FIELDS = {"path", "linkpath", "size", "uid", "gid", "mtime", "atime", "ctime", "uname",
-               "gname", "comment", "charset"}
+_PLAIN_TYPES = _REGULAR + (
+    tarfile.LNKTYPE,
+    tarfile.SYMTYPE,
+    tarfile.CHRTYPE,
+    tarfile.BLKTYPE,
+    tarfile.DIRTYPE,
+    tarfile.FIFOTYPE,
+)
+_PAX_FIELDS = {
+    "path",
+    "linkpath",
+    "size",
+    "uid",
+    "gid",
+    "mtime",
+    "atime",
+    "ctime",
+    "uname",
+    "gname",
+    "comment",
+    "charset",
+}
 # Global records that change no member for any reader (git archive writes a "comment").
 GLOBAL_HARMLESS = frozenset({"comment", "charset"})
 _META = (tarfile.XHDTYPE, tarfile.GNUTYPE_LONGNAME, tarfile.GNUTYPE_LONGLINK)
@@ -158,7 +176,7 @@ def _pax_records(data: bytes, every: bool = False) -> "dict[str, str]":
             length = int(data[position:space])
         except ValueError:
             raise UnusualTar("bad PAX record") from None
-        record = data[space + 1: position + length]
+        record = data[space + 1 : position + length]
         if length <= 0 or not record.endswith(b"\n") or b"=" not in record:
             raise UnusualTar("bad PAX record")
         key, value = record[:-1].split(b"=", 1)
@@ -175,8 +193,7 @@ def _text(raw: bytes) -> str:
     return raw.decode("utf-8", "surrogateescape")
 
 
-def _info(header: bytes, kind: bytes, size: int,
-          pending: "dict[bytes, dict[str, str]]") -> tarfile.TarInfo:
+def _info(header: bytes, kind: bytes, size: int, pending: "dict[bytes, dict[str, str]]") -> tarfile.TarInfo:
     name = _text(header[0:100].split(b"\0", 1)[0])
     if header[345] and header[257:265] == _USTAR_MAGIC:
         prefix = _text(header[345:500].split(b"\0", 1)[0])
@@ -184,19 +201,28 @@ def _info(header: bytes, kind: bytes, size: int,
             name = f"{prefix}/{name}"
     if pending:
         return _with_pending(header, kind, size, name, _merged(pending))
-    return _member(header, kind, name, _number(header[108:116]), _number(header[116:124]), size,
-                   _text(header[157:257].split(b"\0", 1)[0]))
+    return _member(
+        header,
+        kind,
+        name,
+        _number(header[108:116]),
+        _number(header[116:124]),
+        size,
+        _text(header[157:257].split(b"\0", 1)[0]),
+    )
 
 
-def _with_pending(header: bytes, kind: bytes, size: int, name: str,
-                  pending: "dict[str, str]") -> tarfile.TarInfo:
+def _with_pending(header: bytes, kind: bytes, size: int, name: str, pending: "dict[str, str]") -> tarfile.TarInfo:
     """A member whose PAX records or GNU long names override header fields."""
     return _member(
-        header, kind, pending.get("path", name),
+        header,
+        kind,
+        pending.get("path", name),
         _decimal(pending["uid"]) if "uid" in pending else _number(header[108:116]),
         _decimal(pending["gid"]) if "gid" in pending else _number(header[116:124]),
         _decimal(pending["size"]) if "size" in pending else size,
-        pending["linkpath"] if "linkpath" in pending else _text(header[157:257].split(b"\0", 1)[0]))
+        pending["linkpath"] if "linkpath" in pending else _text(header[157:257].split(b"\0", 1)[0]),
+    )
 
 
 def _merged(pending: "dict[bytes, dict[str, str]]") -> "dict[str, str]":
@@ -213,8 +239,7 @@ def _merged(pending: "dict[bytes, dict[str, str]]") -> "dict[str, str]":
     return records
 
 
-def _member(header: bytes, kind: bytes, name: str, uid: int, gid: int, size: int,
-            linkname: str) -> tarfile.TarInfo:
+def _member(header: bytes, kind: bytes, name: str, uid: int, gid: int, size: int, linkname: str) -> tarfile.TarInfo:
     if kind == tarfile.AREGTYPE and name.endswith("/"):
         kind = tarfile.DIRTYPE
     info = tarfile.TarInfo(name.rstrip("/") if kind == tarfile.DIRTYPE else name)

@@ -60,8 +60,7 @@ class TreeEntry:
         mine, theirs = self.content or self.entry, other.content or other.entry
         if mine.kind != theirs.kind or mine.size != theirs.size:
             return False
-        return (mine.same_as(theirs) and self.mode == other.mode
-                and self.entry.kind == other.entry.kind)
+        return mine.same_as(theirs) and self.mode == other.mode and self.entry.kind == other.entry.kind
 
 
 @dataclass(frozen=True)
@@ -173,8 +172,8 @@ class TreeBuilder:
             return target.content
         if target is None or not isinstance(target.entry, File):
             raise LayerFormatError(
-                f"하드 링크 {link.path!r}의 대상 {link.target!r}가 같은 레이어나 아래 레이어에 "
-                "파일로 없습니다.")
+                f"하드 링크 {link.path!r}의 대상 {link.target!r}가 같은 레이어나 아래 레이어에 파일로 없습니다."
+            )
         return target.entry
 
     # -- looking things up ----------------------------------------------------------------
@@ -329,7 +328,8 @@ class FileTree:
         """파일 트리는 이미지의 모습일 뿐이라 쓸 수 없습니다(ReadOnlyError)."""
         raise ReadOnlyError(
             f"파일 트리에 {path!r}를 쓸 수 없습니다. 이미지에서 본 파일 트리는 읽기 전용입니다. "
-            "il.Container(image)를 만들어 쓰세요.")
+            "il.Container(image)를 만들어 쓰세요."
+        )
 
     def __setattr__(self, name: str, value: object) -> None:
         raise ReadOnlyError("파일 트리는 읽기 전용입니다. il.Container(image)를 만들어 쓰세요.")
@@ -353,8 +353,7 @@ class FileTree:
         return self.render()
 
     def __repr__(self) -> str:
-        return (f"<FileTree 항목 {len(self)}개, 파일 {display.human_size(self.size)}, "
-                f"레이어 {self._layer_count}개>")
+        return f"<FileTree 항목 {len(self)}개, 파일 {display.human_size(self.size)}, 레이어 {self._layer_count}개>"
 
     def _repr_html_(self) -> str:
         return _tree_html(self)
@@ -396,5 +395,7 @@ def _render_tree(tree: FileTree, max_entries: int, show_layers: bool) -> str:
 
 def _tree_html(tree: FileTree) -> str:
     text = html.escape(_render_tree(tree, 60, True))
-    return (f"<div><b>파일 트리</b> · 항목 {len(tree)}개 · 파일 {display.human_size(tree.size)} · "
-            f"[L번호] = 그 항목을 준 레이어(0이 맨 아래)<pre>{text}</pre></div>")
+    return (
+        f"<div><b>파일 트리</b> · 항목 {len(tree)}개 · 파일 {display.human_size(tree.size)} · "
+        f"[L번호] = 그 항목을 준 레이어(0이 맨 아래)<pre>{text}</pre></div>"
+    )

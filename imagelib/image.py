@@ -56,9 +56,17 @@ _K = TypeVar("_K")
 _V = TypeVar("_V")
 
 # OCI config field name -> Config attribute name
-_CONFIG_FIELDS = {"User": "user", "ExposedPorts": "exposed_ports", "Env": "env",
-                  "Entrypoint": "entrypoint", "Cmd": "cmd", "Volumes": "volumes",
-                  "WorkingDir": "workdir", "Labels": "labels", "StopSignal": "stop_signal"}
+_CONFIG_FIELDS = {
+    "User": "user",
+    "ExposedPorts": "exposed_ports",
+    "Env": "env",
+    "Entrypoint": "entrypoint",
+    "Cmd": "cmd",
+    "Volumes": "volumes",
+    "WorkingDir": "workdir",
+    "Labels": "labels",
+    "StopSignal": "stop_signal",
+}
 
 
 def timestamp(epoch: "int | None" = None) -> str:
@@ -115,25 +123,34 @@ class Config:
         """환경 변수를 사전으로: ``{'PATH': '/usr/bin', ...}``."""
         return {key: value for key, _, value in (item.partition("=") for item in self.env)}
 
-    def changed(self, *, env: "Mapping[str, str | None] | None" = None,
-                labels: "Mapping[str, str | None] | None" = None,
-                exposed_ports: "Sequence[str | int] | None" = None, volumes: "Sequence[str] | None" = None,
-                cmd: "Command | None | _Unset" = _UNSET, entrypoint: "Command | None | _Unset" = _UNSET,
-                workdir: "str | None | _Unset" = _UNSET, user: "str | None | _Unset" = _UNSET,
-                stop_signal: "str | None | _Unset" = _UNSET) -> "Config":
+    def changed(
+        self,
+        *,
+        env: "Mapping[str, str | None] | None" = None,
+        labels: "Mapping[str, str | None] | None" = None,
+        exposed_ports: "Sequence[str | int] | None" = None,
+        volumes: "Sequence[str] | None" = None,
+        cmd: "Command | None | _Unset" = _UNSET,
+        entrypoint: "Command | None | _Unset" = _UNSET,
+        workdir: "str | None | _Unset" = _UNSET,
+        user: "str | None | _Unset" = _UNSET,
+        stop_signal: "str | None | _Unset" = _UNSET,
+    ) -> "Config":
         """바뀐 새 설정. env·labels는 기존 값에 더하고(값이 None이면 지움), 포트·볼륨은 추가합니다."""
         return replace(
             self,
             env=self.env if env is None else tuple(f"{k}={v}" for k, v in _merged(self.env_dict, env).items()),
             labels=self.labels if labels is None else _merged(self.labels, labels),
-            exposed_ports=self.exposed_ports if exposed_ports is None else _added(
-                self.exposed_ports, [_port_name(port) for port in exposed_ports]),
+            exposed_ports=self.exposed_ports
+            if exposed_ports is None
+            else _added(self.exposed_ports, [_port_name(port) for port in exposed_ports]),
             volumes=self.volumes if volumes is None else _added(self.volumes, volumes),
             cmd=self.cmd if isinstance(cmd, _Unset) else _command(cmd),
             entrypoint=self.entrypoint if isinstance(entrypoint, _Unset) else _command(entrypoint),
             workdir=self.workdir if isinstance(workdir, _Unset) else workdir or "",
             user=self.user if isinstance(user, _Unset) else user or "",
-            stop_signal=self.stop_signal if isinstance(stop_signal, _Unset) else stop_signal or "")
+            stop_signal=self.stop_signal if isinstance(stop_signal, _Unset) else stop_signal or "",
+        )
 
     def to_json(self) -> "dict[str, Any]":
         """OCI 이미지 설정의 ``config`` 객체(빈 값은 뺍니다)."""
@@ -250,9 +267,14 @@ class History:
     @classmethod
     def from_json(cls, doc: "Mapping[str, Any]") -> "History":
         doc = dict(doc)
-        return cls(created_by=doc.pop("created_by", "") or "", comment=doc.pop("comment", "") or "",
-                   empty_layer=bool(doc.pop("empty_layer", False)), created=doc.pop("created", "") or "",
-                   author=doc.pop("author", "") or "", extra=_frozen_dict(doc))
+        return cls(
+            created_by=doc.pop("created_by", "") or "",
+            comment=doc.pop("comment", "") or "",
+            empty_layer=bool(doc.pop("empty_layer", False)),
+            created=doc.pop("created", "") or "",
+            author=doc.pop("author", "") or "",
+            extra=_frozen_dict(doc),
+        )
 
 
 class _ImageParts(TypedDict, total=False):
@@ -271,8 +293,21 @@ class _ImageParts(TypedDict, total=False):
 class Image(ReadOnlyValue):
     """레이어(아래→위)와 설정으로 이루어진 이미지. 한번 만들면 바뀌지 않습니다."""
 
-    __slots__ = ("_layers", "_config", "_history", "_platform", "_created", "_author", "_extra",
-                 "_config_bytes", "_manifest", "_id", "_annotations", "_rootfs", "_frozen")
+    __slots__ = (
+        "_layers",
+        "_config",
+        "_history",
+        "_platform",
+        "_created",
+        "_author",
+        "_extra",
+        "_config_bytes",
+        "_manifest",
+        "_id",
+        "_annotations",
+        "_rootfs",
+        "_frozen",
+    )
     _noun = "이미지"
     _layers: "tuple[Layer, ...]"
     _config: Config
@@ -288,11 +323,20 @@ class Image(ReadOnlyValue):
     _rootfs: "FileTree | None"
     _frozen: bool
 
-    def __init__(self, *, layers: Sequence[Layer] = (), config: "Config | None" = None,
-                 history: Sequence[History] = (), platform: "Mapping[str, Any] | None" = None,
-                 created: "str | None" = None, author: str = "", extra: "Mapping[str, Any] | None" = None,
-                 annotations: "Mapping[str, str] | None" = None, config_bytes: "bytes | None" = None,
-                 manifest: "Manifest | None" = None) -> None:
+    def __init__(
+        self,
+        *,
+        layers: Sequence[Layer] = (),
+        config: "Config | None" = None,
+        history: Sequence[History] = (),
+        platform: "Mapping[str, Any] | None" = None,
+        created: "str | None" = None,
+        author: str = "",
+        extra: "Mapping[str, Any] | None" = None,
+        annotations: "Mapping[str, str] | None" = None,
+        config_bytes: "bytes | None" = None,
+        manifest: "Manifest | None" = None,
+    ) -> None:
         set_ = object.__setattr__
         set_(self, "_layers", tuple(layers))
         set_(self, "_config", config or Config())
@@ -311,8 +355,7 @@ class Image(ReadOnlyValue):
     # -- making images --------------------------------------------------------------------
 
     @classmethod
-    def scratch(cls, architecture: str = "amd64", os: str = "linux",
-                variant: "str | None" = None) -> "Image":
+    def scratch(cls, architecture: str = "amd64", os: str = "linux", variant: "str | None" = None) -> "Image":
         """빈 이미지(``FROM scratch``): 레이어도 설정도 없습니다."""
         platform = {"architecture": architecture, "os": os}
         if variant:
@@ -320,35 +363,60 @@ class Image(ReadOnlyValue):
         return cls(platform=platform)
 
     def _derive(self, **changes: "Unpack[_ImageParts]") -> "Image":
-        fields = _ImageParts(layers=self._layers, config=self._config, history=self._history,
-                             platform=self._platform, created=self._created, author=self._author,
-                             extra=self._extra, annotations=self._annotations)
+        fields = _ImageParts(
+            layers=self._layers,
+            config=self._config,
+            history=self._history,
+            platform=self._platform,
+            created=self._created,
+            author=self._author,
+            extra=self._extra,
+            annotations=self._annotations,
+        )
         fields.update(changes)
         return Image(**fields)
 
-    def add_layer(self, layer: Layer, created_by: "str | None" = None,
-                  comment: "str | None" = None) -> "Image":
+    def add_layer(self, layer: Layer, created_by: "str | None" = None, comment: "str | None" = None) -> "Image":
         """레이어 하나를 맨 위에 얹은 새 이미지(원래 이미지는 그대로)."""
         if not isinstance(layer, Layer):
             raise ImageFormatError(f"add_layer에는 il.Layer가 필요합니다({type(layer).__name__}를 받았습니다).")
-        step = History(created_by=layer.created_by if created_by is None else created_by,
-                       comment=layer.comment if comment is None else comment, created=timestamp())
+        step = History(
+            created_by=layer.created_by if created_by is None else created_by,
+            comment=layer.comment if comment is None else comment,
+            created=timestamp(),
+        )
         layer = layer.with_history(step.created_by, step.comment)
         return self._derive(layers=self._layers + (layer,), history=self._history + (step,))
 
-    def with_config(self, *, env: "Mapping[str, str | None] | None" = None,
-                    cmd: "Command | None | _Unset" = _UNSET, entrypoint: "Command | None | _Unset" = _UNSET,
-                    workdir: "str | None | _Unset" = _UNSET, user: "str | None | _Unset" = _UNSET,
-                    labels: "Mapping[str, str | None] | None" = None,
-                    exposed_ports: "Sequence[str | int] | None" = None, volumes: "Sequence[str] | None" = None,
-                    stop_signal: "str | None | _Unset" = _UNSET, created_by: "str | None" = None) -> "Image":
+    def with_config(
+        self,
+        *,
+        env: "Mapping[str, str | None] | None" = None,
+        cmd: "Command | None | _Unset" = _UNSET,
+        entrypoint: "Command | None | _Unset" = _UNSET,
+        workdir: "str | None | _Unset" = _UNSET,
+        user: "str | None | _Unset" = _UNSET,
+        labels: "Mapping[str, str | None] | None" = None,
+        exposed_ports: "Sequence[str | int] | None" = None,
+        volumes: "Sequence[str] | None" = None,
+        stop_signal: "str | None | _Unset" = _UNSET,
+        created_by: "str | None" = None,
+    ) -> "Image":
         """설정을 바꾼 새 이미지. env·labels는 더하고, cmd 등은 바꿉니다.
 
         ``created_by`` 를 주면 ``docker history`` 에 레이어 없는 단계(empty_layer)로 기록합니다.
         """
-        config = self._config.changed(env=env, labels=labels, exposed_ports=exposed_ports,
-                                      volumes=volumes, cmd=cmd, entrypoint=entrypoint,
-                                      workdir=workdir, user=user, stop_signal=stop_signal)
+        config = self._config.changed(
+            env=env,
+            labels=labels,
+            exposed_ports=exposed_ports,
+            volumes=volumes,
+            cmd=cmd,
+            entrypoint=entrypoint,
+            workdir=workdir,
+            user=user,
+            stop_signal=stop_signal,
+        )
         history = self._history
         if created_by:
             history += (History(created_by=created_by, empty_layer=True, created=timestamp()),)
@@ -359,8 +427,7 @@ class Image(ReadOnlyValue):
         step = History(created_by=created_by, comment=comment, empty_layer=True, created=timestamp())
         return self._derive(history=self._history + (step,))
 
-    def with_platform(self, architecture: str, os: str = "linux",
-                      variant: "str | None" = None) -> "Image":
+    def with_platform(self, architecture: str, os: str = "linux", variant: "str | None" = None) -> "Image":
         """플랫폼(케이크틀)을 바꾼 새 이미지."""
         platform = {"architecture": architecture, "os": os}
         if variant:
@@ -368,8 +435,7 @@ class Image(ReadOnlyValue):
         return self._derive(platform=platform)
 
     @classmethod
-    def from_parts(cls, manifest: "Manifest | bytes", config_bytes: bytes,
-                   layers: Sequence[Layer]) -> "Image":
+    def from_parts(cls, manifest: "Manifest | bytes", config_bytes: bytes, layers: Sequence[Layer]) -> "Image":
         """읽어 온 매니페스트·설정 바이트와 레이어로 이미지를 만듭니다(다이제스트를 모두 검사).
 
         바이트는 받은 그대로 간직하므로 이미지 ID와 다이제스트는 원본과 같습니다.
@@ -378,8 +444,7 @@ class Image(ReadOnlyValue):
         if not isinstance(manifest, Manifest):
             manifest = Manifest.parse(manifest, "매니페스트")
         config_id = Digest.of_bytes(config_bytes)
-        verify(config_id, len(config_bytes), manifest.config.digest, manifest.config.size,
-               "이미지 설정(config) 블롭")
+        verify(config_id, len(config_bytes), manifest.config.digest, manifest.config.size, "이미지 설정(config) 블롭")
         try:
             image = cls._assemble(manifest, bytes(config_bytes), layers)
         except ImageLibError:
@@ -387,8 +452,9 @@ class Image(ReadOnlyValue):
         except RecursionError:
             raise ImageFormatError(f"이미지 설정 {config_id}의 JSON이 너무 깊이 겹쳐 있습니다.") from None
         except (AttributeError, TypeError, KeyError, IndexError, ValueError) as error:
-            raise ImageFormatError(f"이미지 설정 {config_id}의 구조가 OCI/도커 형식과 다릅니다"
-                                   f"({type(error).__name__}: {error}).") from None
+            raise ImageFormatError(
+                f"이미지 설정 {config_id}의 구조가 OCI/도커 형식과 다릅니다({type(error).__name__}: {error})."
+            ) from None
         object.__setattr__(image, "_id", config_id)
         return image
 
@@ -403,29 +469,48 @@ class Image(ReadOnlyValue):
         if not (len(descriptors) == len(diff_ids) == len(layers)):
             raise ImageFormatError(
                 f"매니페스트의 레이어 {len(descriptors)}개, 설정의 diff_ids {len(diff_ids)}개, "
-                f"읽은 레이어 {len(layers)}개가 서로 맞지 않습니다.")
+                f"읽은 레이어 {len(layers)}개가 서로 맞지 않습니다."
+            )
         history = tuple(History.from_json(h) for h in config_doc.get("history") or [])
         steps = [h for h in history if not h.empty_layer]
         checked = []
         for index, (layer, descriptor, diff_id) in enumerate(zip(layers, descriptors, diff_ids, strict=True)):
             if layer.digest != descriptor.digest or layer.size != descriptor.size:
                 raise DigestMismatchError(
-                    f"레이어 {index}의 블롭({layer.digest})이 매니페스트의 {descriptor.digest}와 다릅니다.")
+                    f"레이어 {index}의 블롭({layer.digest})이 매니페스트의 {descriptor.digest}와 다릅니다."
+                )
             if layer.diff_id != diff_id:
-                raise DigestMismatchError(
-                    f"레이어 {index}의 diff_id {layer.diff_id}가 설정의 {diff_id}와 다릅니다.")
+                raise DigestMismatchError(f"레이어 {index}의 diff_id {layer.diff_id}가 설정의 {diff_id}와 다릅니다.")
             step = steps[index] if len(steps) == len(layers) else History()
             layer = layer.with_history(step.created_by, step.comment)
             checked.append(layer.with_media_type(descriptor.media_type or layer.media_type))
-        known = {"architecture", "os", "variant", "created", "author", "config", "rootfs", "history",
-                 "os.version", "os.features"}
-        platform = {k: config_doc[k] for k in ("architecture", "os", "variant", "os.version",
-                                                 "os.features") if k in config_doc}
-        return cls(layers=checked, config=Config.from_json(config_doc.get("config")),
-                   history=history, platform=platform, created=config_doc.get("created", ""),
-                   author=config_doc.get("author", ""),
-                   extra={k: v for k, v in config_doc.items() if k not in known},
-                   annotations=manifest.annotations, config_bytes=config_bytes, manifest=manifest)
+        known = {
+            "architecture",
+            "os",
+            "variant",
+            "created",
+            "author",
+            "config",
+            "rootfs",
+            "history",
+            "os.version",
+            "os.features",
+        }
+        platform = {
+            k: config_doc[k] for k in ("architecture", "os", "variant", "os.version", "os.features") if k in config_doc
+        }
+        return cls(
+            layers=checked,
+            config=Config.from_json(config_doc.get("config")),
+            history=history,
+            platform=platform,
+            created=config_doc.get("created", ""),
+            author=config_doc.get("author", ""),
+            extra={k: v for k, v in config_doc.items() if k not in known},
+            annotations=manifest.annotations,
+            config_bytes=config_bytes,
+            manifest=manifest,
+        )
 
     # -- what an image is -----------------------------------------------------------------
 
@@ -545,8 +630,7 @@ class Image(ReadOnlyValue):
         """OCI ChainID: 레이어를 차례로 쌓은 결과마다의 이름."""
         chain: "list[Digest]" = []
         for diff_id in self.diff_ids:
-            chain.append(diff_id if not chain else
-                         Digest.of_bytes(f"{chain[-1]} {diff_id}".encode("ascii")))
+            chain.append(diff_id if not chain else Digest.of_bytes(f"{chain[-1]} {diff_id}".encode("ascii")))
         return chain
 
     @property
@@ -584,8 +668,10 @@ class Image(ReadOnlyValue):
 
     def _build_manifest(self) -> Manifest:
         config = Descriptor(OCI_CONFIG, self.id, len(self.config_bytes))
-        layers = [Descriptor(DOCKER_TO_OCI_LAYER.get(layer.media_type, layer.media_type), layer.digest, layer.size)
-                  for layer in self._layers]
+        layers = [
+            Descriptor(DOCKER_TO_OCI_LAYER.get(layer.media_type, layer.media_type), layer.digest, layer.size)
+            for layer in self._layers
+        ]
         return Manifest.build(config, layers, self._annotations)
 
     # -- identity and display -------------------------------------------------------------
@@ -600,23 +686,35 @@ class Image(ReadOnlyValue):
         return hash(self.digest)
 
     def __repr__(self) -> str:
-        return (f"<Image id={self.id.short} digest={self.digest.short} "
-                f"레이어 {len(self._layers)}개, {display.human_size(self.size)}>")
+        return (
+            f"<Image id={self.id.short} digest={self.digest.short} "
+            f"레이어 {len(self._layers)}개, {display.human_size(self.size)}>"
+        )
 
     def _repr_html_(self) -> str:
         return _image_html(self)
 
 
-
 def _image_html(image: Image) -> str:
     config = image.config
-    head = (f"<b>이미지</b> · ID <code>{image.id.short}</code> · 다이제스트 "
-            f"<code>{image.digest.short}</code> · {image.os}/{image.architecture} · "
-            f"레이어 {len(image.layers)}개 · {display.human_size(image.size)}")
-    layers = display.table(["#", "만든 단계 (created_by)", "크기", "다이제스트"],
-                   [(i, display.Code(display.short_text(layer.created_by or "—", 70)), display.human_size(layer.size),
-                     display.Code(layer.digest.short)) for i, layer in enumerate(image.layers)],
-                   caption="레이어 (아래 → 위)")
+    head = (
+        f"<b>이미지</b> · ID <code>{image.id.short}</code> · 다이제스트 "
+        f"<code>{image.digest.short}</code> · {image.os}/{image.architecture} · "
+        f"레이어 {len(image.layers)}개 · {display.human_size(image.size)}"
+    )
+    layers = display.table(
+        ["#", "만든 단계 (created_by)", "크기", "다이제스트"],
+        [
+            (
+                i,
+                display.Code(display.short_text(layer.created_by or "—", 70)),
+                display.human_size(layer.size),
+                display.Code(layer.digest.short),
+            )
+            for i, layer in enumerate(image.layers)
+        ],
+        caption="레이어 (아래 → 위)",
+    )
     settings = [(k, display.Code(v)) for k, v in config.summary().items()]
     conf = display.table(["설정", "값"], settings, caption="설정 (config)") if settings else ""
     return f"<div>{head}{layers}{conf}</div>"

@@ -26,12 +26,20 @@ from .tario import tar_bytes
 _OCI_BY_COMPRESSION = {None: OCI_LAYER, "gzip": OCI_LAYER_GZIP, "zstd": OCI_LAYER_ZSTD}
 
 
-
 class Layer(ReadOnlyValue):
     """레이어 하나: 파일 항목들과, 그것을 담은 tar 블롭(blob)의 다이제스트."""
 
-    __slots__ = ("_entries", "_blob", "_compression", "_diff_id", "_uncompressed_size",
-                 "_media_type", "_created_by", "_comment", "_frozen")
+    __slots__ = (
+        "_entries",
+        "_blob",
+        "_compression",
+        "_diff_id",
+        "_uncompressed_size",
+        "_media_type",
+        "_created_by",
+        "_comment",
+        "_frozen",
+    )
     _noun = "레이어"
     _entries: "tuple[Entry, ...]"
     _blob: Blob
@@ -42,9 +50,18 @@ class Layer(ReadOnlyValue):
     _created_by: str
     _comment: str
 
-    def __init__(self, *, entries: Iterable[Entry], blob: Blob, compression: "str | None",
-                 diff_id: Digest, uncompressed_size: int, media_type: "str | None" = None,
-                 created_by: str = "", comment: str = "") -> None:
+    def __init__(
+        self,
+        *,
+        entries: Iterable[Entry],
+        blob: Blob,
+        compression: "str | None",
+        diff_id: Digest,
+        uncompressed_size: int,
+        media_type: "str | None" = None,
+        created_by: str = "",
+        comment: str = "",
+    ) -> None:
         set_ = object.__setattr__
         set_(self, "_entries", tuple(entries))
         set_(self, "_blob", blob)
@@ -59,9 +76,15 @@ class Layer(ReadOnlyValue):
     # -- making layers -------------------------------------------------------------------
 
     @classmethod
-    def from_files(cls, files: "Mapping[str, bytes | str | Entry] | None" = None, *,
-                   deleted: Iterable[str] = (), opaque: Iterable[str] = (),
-                   created_by: str = "", comment: str = "") -> "Layer":
+    def from_files(
+        cls,
+        files: "Mapping[str, bytes | str | Entry] | None" = None,
+        *,
+        deleted: Iterable[str] = (),
+        opaque: Iterable[str] = (),
+        created_by: str = "",
+        comment: str = "",
+    ) -> "Layer":
         """경로→내용 사전으로 레이어를 만듭니다.
 
         값이 str이면 UTF-8 텍스트 파일(권한 0o644), bytes면 바이너리 파일이고,
@@ -73,8 +96,7 @@ class Layer(ReadOnlyValue):
         return cls.from_entries(entries, created_by=created_by, comment=comment)
 
     @classmethod
-    def from_entries(cls, entries: Iterable[Entry], *, created_by: str = "",
-                     comment: str = "") -> "Layer":
+    def from_entries(cls, entries: Iterable[Entry], *, created_by: str = "", comment: str = "") -> "Layer":
         """경로가 정해진 항목들로 레이어를 만듭니다(없는 부모 폴더는 자동으로 넣습니다)."""
         entries = _with_parents(list(entries))
         data = tar_bytes(entries)
@@ -84,10 +106,17 @@ class Layer(ReadOnlyValue):
         return cls._from_scan(blob, scan, created_by=created_by, comment=comment)
 
     @classmethod
-    def from_tar(cls, source: "str | os.PathLike[str] | bytes | BinaryIO | Blob", *,
-                 media_type: "str | None" = None, created_by: str = "", comment: str = "",
-                 expected_digest: "Digest | str | None" = None,
-                 expected_size: "int | None" = None, limits: "Limits | None" = None) -> "Layer":
+    def from_tar(
+        cls,
+        source: "str | os.PathLike[str] | bytes | BinaryIO | Blob",
+        *,
+        media_type: "str | None" = None,
+        created_by: str = "",
+        comment: str = "",
+        expected_digest: "Digest | str | None" = None,
+        expected_size: "int | None" = None,
+        limits: "Limits | None" = None,
+    ) -> "Layer":
         """tar 아카이브(압축 없음, gzip, zstd — 내용으로 알아냄)를 레이어로 읽습니다.
 
         파일 경로, 바이트, 파일 객체를 받을 수 있고, 파일 전체를 메모리에 올리지 않습니다.
@@ -110,17 +139,24 @@ class Layer(ReadOnlyValue):
             raise
         if expected is not None:
             verify(scan.blob_digest, blob.size, expected, expected_size, f"레이어 블롭 {expected}")
-        return cls._from_scan(blob, scan, media_type=media_type, created_by=created_by,
-                              comment=comment)
+        return cls._from_scan(blob, scan, media_type=media_type, created_by=created_by, comment=comment)
 
     @classmethod
-    def _from_scan(cls, blob: Blob, scan: Scan, *, media_type: "str | None" = None, created_by: str = "",
-                   comment: str = "") -> "Layer":
+    def _from_scan(
+        cls, blob: Blob, scan: Scan, *, media_type: "str | None" = None, created_by: str = "", comment: str = ""
+    ) -> "Layer":
         if blob._digest is None:
             blob._digest = scan.blob_digest  # hashed in the same pass: never read again for it
-        return cls(entries=scan.entries, blob=blob, compression=scan.compression,
-                   diff_id=scan.diff_id, uncompressed_size=scan.uncompressed_size, media_type=media_type,
-                   created_by=created_by, comment=comment)
+        return cls(
+            entries=scan.entries,
+            blob=blob,
+            compression=scan.compression,
+            diff_id=scan.diff_id,
+            uncompressed_size=scan.uncompressed_size,
+            media_type=media_type,
+            created_by=created_by,
+            comment=comment,
+        )
 
     # -- what a layer is ------------------------------------------------------------------
 
@@ -214,8 +250,7 @@ class Layer(ReadOnlyValue):
     def compress(self, algorithm: str = "gzip") -> "Layer":
         """같은 내용을 gzip(또는 zstd)으로 압축한 새 레이어. diff_id는 그대로, digest는 바뀝니다."""
         if algorithm not in ("gzip", "zstd"):
-            raise UnsupportedError(
-                f"압축 방식 {algorithm!r}은(는) 지원하지 않습니다. 'gzip'이나 'zstd'를 고르세요.")
+            raise UnsupportedError(f"압축 방식 {algorithm!r}은(는) 지원하지 않습니다. 'gzip'이나 'zstd'를 고르세요.")
         if algorithm == self._compression:
             return self
 
@@ -224,23 +259,41 @@ class Layer(ReadOnlyValue):
                 compress_stream(source, out, algorithm)
 
         blob = Blob.spool(write, self._uncompressed_size)
-        return Layer(entries=self._entries, blob=blob, compression=algorithm,
-                     diff_id=self._diff_id, uncompressed_size=self._uncompressed_size,
-                     created_by=self._created_by, comment=self._comment)
+        return Layer(
+            entries=self._entries,
+            blob=blob,
+            compression=algorithm,
+            diff_id=self._diff_id,
+            uncompressed_size=self._uncompressed_size,
+            created_by=self._created_by,
+            comment=self._comment,
+        )
 
     def with_history(self, created_by: "str | None" = None, comment: "str | None" = None) -> "Layer":
         """같은 블롭에 다른 설명(created_by, comment)을 붙인 레이어."""
-        return Layer(entries=self._entries, blob=self._blob, compression=self._compression,
-                     diff_id=self._diff_id, uncompressed_size=self._uncompressed_size,
-                     media_type=self._media_type,
-                     created_by=self._created_by if created_by is None else created_by,
-                     comment=self._comment if comment is None else comment)
+        return Layer(
+            entries=self._entries,
+            blob=self._blob,
+            compression=self._compression,
+            diff_id=self._diff_id,
+            uncompressed_size=self._uncompressed_size,
+            media_type=self._media_type,
+            created_by=self._created_by if created_by is None else created_by,
+            comment=self._comment if comment is None else comment,
+        )
 
     def with_media_type(self, media_type: str) -> "Layer":
         """같은 블롭을 다른 미디어 타입(예: 도커 형식)으로 부르는 레이어."""
-        return Layer(entries=self._entries, blob=self._blob, compression=self._compression,
-                     diff_id=self._diff_id, uncompressed_size=self._uncompressed_size,
-                     media_type=media_type, created_by=self._created_by, comment=self._comment)
+        return Layer(
+            entries=self._entries,
+            blob=self._blob,
+            compression=self._compression,
+            diff_id=self._diff_id,
+            uncompressed_size=self._uncompressed_size,
+            media_type=media_type,
+            created_by=self._created_by,
+            comment=self._comment,
+        )
 
     # -- identity and display -------------------------------------------------------------
 
@@ -255,8 +308,7 @@ class Layer(ReadOnlyValue):
 
     def __repr__(self) -> str:
         step = f", created_by={self._created_by!r}" if self._created_by else ""
-        return (f"<Layer {self.digest.short} {display.human_size(self.size)}, "
-                f"항목 {len(self._entries)}개{step}>")
+        return f"<Layer {self.digest.short} {display.human_size(self.size)}, 항목 {len(self._entries)}개{step}>"
 
     def _repr_html_(self) -> str:
         return _layer_html(self)
@@ -272,8 +324,9 @@ def _verify_blob(blob: Blob, expected: Digest, expected_size: "int | None") -> N
     verify(blob.digest, blob.size, expected, expected_size, f"레이어 블롭 {expected}")
 
 
-def _blob_from_source(source: "str | os.PathLike[str] | bytes | BinaryIO | Blob",
-                      limits: "Limits | None" = None) -> Blob:
+def _blob_from_source(
+    source: "str | os.PathLike[str] | bytes | BinaryIO | Blob", limits: "Limits | None" = None
+) -> Blob:
     if isinstance(source, Blob):
         return source
     if isinstance(source, (bytes, bytearray, memoryview)):
@@ -297,8 +350,9 @@ def _copy_all(source: BinaryIO, out: BinaryIO, limits: "Limits | None" = None) -
         raise limits.exceeded("레이어 스트림", "max_bytes", f"{display.human_size(limits.max_bytes)}보다 깁니다")
 
 
-def _entries_from_mapping(files: "Mapping[str, object]", deleted: Iterable[str],
-                          opaque: Iterable[str]) -> "list[Entry]":
+def _entries_from_mapping(
+    files: "Mapping[str, object]", deleted: Iterable[str], opaque: Iterable[str]
+) -> "list[Entry]":
     entries: "dict[str, Entry]" = {}
     for raw_path, value in files.items():
         path = require_path(raw_path, what="파일 경로")
@@ -309,8 +363,7 @@ def _entries_from_mapping(files: "Mapping[str, object]", deleted: Iterable[str],
     for raw_path in deleted:
         path = require_path(raw_path, what="삭제할 경로")
         if path in entries:
-            raise InvalidPathError(
-                f"{path!r}를 한 레이어에서 만들면서 동시에 삭제(화이트아웃)할 수는 없습니다.")
+            raise InvalidPathError(f"{path!r}를 한 레이어에서 만들면서 동시에 삭제(화이트아웃)할 수는 없습니다.")
         markers.append(Whiteout(path=path))
     for raw_path in opaque:
         path = require_path(raw_path, what="불투명 폴더 경로")
@@ -332,7 +385,8 @@ def _entry_from_value(value: object, raw_path: str) -> Entry:
         return File(value)
     raise InvalidPathError(
         f"{raw_path!r}의 내용은 str, bytes 또는 il.File/il.Dir/il.Symlink/il.Hardlink여야 합니다 "
-        f"({type(value).__name__}를 받았습니다).")
+        f"({type(value).__name__}를 받았습니다)."
+    )
 
 
 def _with_parents(entries: "list[Entry]") -> "list[Entry]":
@@ -347,10 +401,18 @@ def _with_parents(entries: "list[Entry]") -> "list[Entry]":
 
 def _layer_html(layer: Layer) -> str:
     entries = [e for e in layer.entries]
-    rows = [(display.Code("/" + e.path), display.kind_name(e.kind),
-             display.human_size(e.size) if e.kind == "file" else "", oct(e.mode)[2:] if e.kind != "whiteout" else "")
-            for e in entries]
-    info = (f"<b>레이어</b> <code>{layer.digest.short}</code> · {display.human_size(layer.size)} · "
-            f"항목 {len(entries)}개" + (f" · <i>{html.escape(display.short_text(layer.created_by, 80))}</i>"
-                                      if layer.created_by else ""))
+    rows = [
+        (
+            display.Code("/" + e.path),
+            display.kind_name(e.kind),
+            display.human_size(e.size) if e.kind == "file" else "",
+            oct(e.mode)[2:] if e.kind != "whiteout" else "",
+        )
+        for e in entries
+    ]
+    info = (
+        f"<b>레이어</b> <code>{layer.digest.short}</code> · {display.human_size(layer.size)} · "
+        f"항목 {len(entries)}개"
+        + (f" · <i>{html.escape(display.short_text(layer.created_by, 80))}</i>" if layer.created_by else "")
+    )
     return f"<div>{info}{display.table(['경로', '종류', '크기', '권한'], rows)}</div>"

@@ -94,19 +94,21 @@ def _read(blob: Blob, packed: _Packed, where: str, limits: "Limits | None", fast
     tar, tar_hasher = _tar_stream(packed, compression, where, limits)
     try:
         members = read_members(tar) if fast else None
-        entries = tuple(_counted(scan_tar(tar, blob, compression, where, members=members, limits=limits),
-                                 current_image_budget()))
+        entries = tuple(
+            _counted(scan_tar(tar, blob, compression, where, members=members, limits=limits), current_image_budget())
+        )
         _to_end(tar)  # the tar's padding after its end block belongs to the diff_id too
         if compression is not None:
             _to_end(packed.stream)  # and bytes after the compressed stream to the digest
     except decompression_errors() as error:
         raise LayerFormatError(
-            f"{where}: {compression or 'tar'} 데이터를 읽을 수 없습니다. 파일이 잘렸거나 손상되었습니다"
-            f"({error}).") from None
+            f"{where}: {compression or 'tar'} 데이터를 읽을 수 없습니다. 파일이 잘렸거나 손상되었습니다({error})."
+        ) from None
     read = packed.consumed()
     if read != blob.size:
         raise LayerFormatError(
-            f"{where}: 블롭이 {blob.size}바이트라는데 {read}바이트에서 끝났습니다. 파일이 잘렸습니다.")
+            f"{where}: 블롭이 {blob.size}바이트라는데 {read}바이트에서 끝났습니다. 파일이 잘렸습니다."
+        )
     blob_digest = packed.digest()
     if tar_hasher is None:  # uncompressed: the blob bytes are the tar bytes
         return Scan(entries, None, blob_digest, read, blob_digest)
@@ -123,8 +125,9 @@ def _charging(entries: "Iterable[Entry]", budget: ImageEntryBudget) -> "Iterator
         yield entry
 
 
-def _tar_stream(packed: _Packed, compression: "str | None", where: str,
-                limits: "Limits | None") -> "tuple[BinaryIO, Hasher | None]":
+def _tar_stream(
+    packed: _Packed, compression: "str | None", where: str, limits: "Limits | None"
+) -> "tuple[BinaryIO, Hasher | None]":
     """The stream of tar bytes, and the hasher of its diff_id (None: the blob's own hash is it)."""
     if compression is None:
         return packed.stream, None

@@ -60,7 +60,8 @@ class Limits:
         limit = getattr(self, field)
         return LimitExceededError(
             f"{what}: {shown} — 한도 {field}={limit:_}를 넘습니다. 압축 폭탄이나 망가진 파일일 수 있어 "
-            f"읽기를 멈췄습니다. 믿을 수 있는 파일이라면 limits=il.Limits({field}=...)로 한도를 올리세요.")
+            f"읽기를 멈췄습니다. 믿을 수 있는 파일이라면 limits=il.Limits({field}=...)로 한도를 올리세요."
+        )
 
     def check_json_size(self, size: int, what: str) -> None:
         if size > self.max_json_bytes:
@@ -99,8 +100,9 @@ class ImageEntryBudget:
         self.spent += count
         limit = self.limits.max_image_entries
         if self.spent > limit:
-            raise self.limits.exceeded(self.what, "max_image_entries",
-                                       f"모든 레이어의 항목을 더하면 {limit:_}개보다 많습니다")
+            raise self.limits.exceeded(
+                self.what, "max_image_entries", f"모든 레이어의 항목을 더하면 {limit:_}개보다 많습니다"
+            )
 
 
 # Layer.from_tar is what learners call, so the budget of the image being read reaches the layer
@@ -123,8 +125,9 @@ def current_image_budget() -> "ImageEntryBudget | None":
     return _IMAGE_BUDGET.get()
 
 
-def inflate_guard(plain: AnyStream, limits: Limits, what: str,
-                  packed_bytes: "Callable[[], int] | None" = None) -> CountingReader:
+def inflate_guard(
+    plain: AnyStream, limits: Limits, what: str, packed_bytes: "Callable[[], int] | None" = None
+) -> CountingReader:
     """A reader of decompressed bytes that stops as soon as the total or the ratio goes over a limit.
 
     ``packed_bytes`` tells how many compressed bytes were consumed so far (None for an
@@ -142,9 +145,11 @@ def inflate_guard(plain: AnyStream, limits: Limits, what: str,
         packed = max(1, packed_bytes())
         if inflated > limits.max_ratio * packed:
             raise limits.exceeded(
-                what, "max_ratio",
+                what,
+                "max_ratio",
                 f"압축된 {human_size(packed)}가 {human_size(inflated)} 넘게 풀립니다"
-                f"({inflated // packed}배, 압축 폭탄?)")
+                f"({inflated // packed}배, 압축 폭탄?)",
+            )
 
     guard = CountingReader(plain, check)
     return guard

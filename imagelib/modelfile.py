@@ -36,8 +36,7 @@ MAX_MODEL_BYTES = 2048
 DEFAULT_PACK_RATIO = 0.4
 """압축 크기를 따로 주지 않은 모형 파일의 gzip 압축 비율(실행 파일·라이브러리는 대개 35~45%)."""
 
-NOTE = ("note=이 파일은 imagelib의 모형 파일입니다. 진짜 내용 대신 실제 이미지에서의 크기만 "
-        "적어 두었습니다.")
+NOTE = "note=이 파일은 imagelib의 모형 파일입니다. 진짜 내용 대신 실제 이미지에서의 크기만 적어 두었습니다."
 
 
 @dataclass(frozen=True)
@@ -66,8 +65,9 @@ def model_bytes(size: int, packed: "int | None" = None, **fields: str) -> bytes:
     return data
 
 
-def model_file(size: int, packed: "int | None" = None, *, mode: int = 0o644, uid: int = 0,
-               gid: int = 0, **fields: str) -> File:
+def model_file(
+    size: int, packed: "int | None" = None, *, mode: int = 0o644, uid: int = 0, gid: int = 0, **fields: str
+) -> File:
     """선언된 크기를 가진 모형 파일 항목(il.File). ``fields`` 는 about=, interp= 같은 설명입니다."""
     return File(model_bytes(size, packed, **fields), mode=mode, uid=uid, gid=gid)
 
@@ -81,7 +81,7 @@ def parse(data: bytes) -> "Declared | None":
     if not data.startswith(MAGIC) or len(data) > MAX_MODEL_BYTES:
         return None
     fields: "dict[str, str]" = {}
-    for line in data[len(MAGIC):].decode("utf-8", "replace").splitlines():
+    for line in data[len(MAGIC) :].decode("utf-8", "replace").splitlines():
         key, sep, value = line.partition("=")
         if sep:
             fields[key] = value

@@ -45,9 +45,17 @@ DOCKER_FOREIGN_LAYER_GZIP = "application/vnd.docker.image.rootfs.foreign.diff.ta
 MANIFEST_TYPES = (OCI_MANIFEST, DOCKER_MANIFEST)
 INDEX_TYPES = (OCI_INDEX, DOCKER_MANIFEST_LIST)
 CONFIG_TYPES = (OCI_CONFIG, DOCKER_CONFIG)
-LAYER_TYPES = (OCI_LAYER, OCI_LAYER_GZIP, OCI_LAYER_ZSTD, DOCKER_LAYER, DOCKER_LAYER_GZIP,
-               DOCKER_FOREIGN_LAYER_GZIP, OCI_NONDISTRIBUTABLE_LAYER,
-               OCI_NONDISTRIBUTABLE_LAYER + "+gzip", OCI_NONDISTRIBUTABLE_LAYER + "+zstd")
+LAYER_TYPES = (
+    OCI_LAYER,
+    OCI_LAYER_GZIP,
+    OCI_LAYER_ZSTD,
+    DOCKER_LAYER,
+    DOCKER_LAYER_GZIP,
+    DOCKER_FOREIGN_LAYER_GZIP,
+    OCI_NONDISTRIBUTABLE_LAYER,
+    OCI_NONDISTRIBUTABLE_LAYER + "+gzip",
+    OCI_NONDISTRIBUTABLE_LAYER + "+zstd",
+)
 # The OCI layer type a Docker layer type becomes in an OCI manifest.
 DOCKER_TO_OCI_LAYER = {DOCKER_LAYER: OCI_LAYER, DOCKER_LAYER_GZIP: OCI_LAYER_GZIP}
 
@@ -159,8 +167,9 @@ def _string_map(doc: Mapping[str, Any], key: str, where: str) -> "Mapping[str, s
 def _schema_version(doc: Mapping[str, Any], where: str) -> None:
     version = doc.get("schemaVersion")
     if version == 1 and not isinstance(version, bool):
-        raise UnsupportedError(f"{where}는 오래된 도커 schema 1 형식이라 읽을 수 없습니다. "
-                               "imagelib는 schema 2와 OCI 형식만 읽습니다.")
+        raise UnsupportedError(
+            f"{where}는 오래된 도커 schema 1 형식이라 읽을 수 없습니다. imagelib는 schema 2와 OCI 형식만 읽습니다."
+        )
     if version != 2 or isinstance(version, bool):
         raise ImageFormatError(f"{where}의 schemaVersion은 2여야 하는데 {version!r}입니다.")
 
@@ -179,13 +188,52 @@ DESCRIPTOR_FIELDS = ("mediaType", "digest", "size", "urls", "annotations", "data
 PLATFORM_FIELDS = ("architecture", "os", "os.version", "os.features", "variant")
 MANIFEST_FIELDS = ("schemaVersion", "mediaType", "artifactType", "config", "layers", "subject", "annotations")
 INDEX_FIELDS = ("schemaVersion", "mediaType", "artifactType", "manifests", "subject", "annotations")
-CONFIG_FIELDS = ("created", "author", "architecture", "variant", "os", "os.version", "os.features",
-                 "config", "rootfs", "history", "id", "parent", "comment", "container", "container_config",
-                 "docker_version", "Size")
-RUN_CONFIG_FIELDS = ("Hostname", "Domainname", "User", "AttachStdin", "AttachStdout", "AttachStderr",
-                     "ExposedPorts", "Tty", "OpenStdin", "StdinOnce", "Env", "Cmd", "Healthcheck",
-                     "ArgsEscaped", "Image", "Volumes", "WorkingDir", "Entrypoint", "NetworkDisabled",
-                     "MacAddress", "OnBuild", "Labels", "StopSignal", "StopTimeout", "Shell")
+CONFIG_FIELDS = (
+    "created",
+    "author",
+    "architecture",
+    "variant",
+    "os",
+    "os.version",
+    "os.features",
+    "config",
+    "rootfs",
+    "history",
+    "id",
+    "parent",
+    "comment",
+    "container",
+    "container_config",
+    "docker_version",
+    "Size",
+)
+RUN_CONFIG_FIELDS = (
+    "Hostname",
+    "Domainname",
+    "User",
+    "AttachStdin",
+    "AttachStdout",
+    "AttachStderr",
+    "ExposedPorts",
+    "Tty",
+    "OpenStdin",
+    "StdinOnce",
+    "Env",
+    "Cmd",
+    "Healthcheck",
+    "ArgsEscaped",
+    "Image",
+    "Volumes",
+    "WorkingDir",
+    "Entrypoint",
+    "NetworkDisabled",
+    "MacAddress",
+    "OnBuild",
+    "Labels",
+    "StopSignal",
+    "StopTimeout",
+    "Shell",
+)
 ROOTFS_FIELDS = ("type", "diff_ids")
 HISTORY_FIELDS = ("created", "created_by", "author", "comment", "empty_layer")
 
@@ -200,7 +248,8 @@ def check_field_names(doc: object, fields: Sequence[str], where: str) -> None:
         if field_name is not None and key != field_name:
             raise ImageFormatError(
                 f"{where}에 {key!r} 키가 있습니다. Go로 된 도구(도커, containerd, umoci)는 대소문자를 가리지 "
-                f"않고 이것을 {field_name!r} 필드로 읽으므로, 같은 바이트가 다른 이미지로 읽힙니다. 읽지 않습니다.")
+                f"않고 이것을 {field_name!r} 필드로 읽으므로, 같은 바이트가 다른 이미지로 읽힙니다. 읽지 않습니다."
+            )
 
 
 def check_config_field_names(doc: object, where: str) -> None:
@@ -217,8 +266,14 @@ def check_config_field_names(doc: object, where: str) -> None:
 
 # -- platform ---------------------------------------------------------------------------------
 
-_ARCH_ALIASES = {"x86_64": "amd64", "x86-64": "amd64", "i386": "386", "aarch64": "arm64",
-                 "armhf": "arm", "armel": "arm"}
+_ARCH_ALIASES = {
+    "x86_64": "amd64",
+    "x86-64": "amd64",
+    "i386": "386",
+    "aarch64": "arm64",
+    "armhf": "arm",
+    "armel": "arm",
+}
 _DEFAULT_VARIANT = {"arm": "v7"}
 
 
@@ -244,7 +299,8 @@ class Platform:
         if not 1 <= len(parts) <= 3 or not all(parts):
             raise UnsupportedError(
                 f"플랫폼 {text!r}을(를) 알 수 없습니다. 'linux/amd64'나 'linux/arm64'처럼 "
-                "운영체제/아키텍처[/변형]으로 주세요.")
+                "운영체제/아키텍처[/변형]으로 주세요."
+            )
         os_, architecture, variant = (parts + ["", ""])[:3]
         return cls(os_, architecture, variant)
 
@@ -254,15 +310,18 @@ class Platform:
         obj = _object(doc, f"{where}의 platform")
         inner = f"{where}의 platform"
         check_field_names(obj, PLATFORM_FIELDS, inner)
-        return cls(os=_string(obj, "os", inner, required=True),
-                   architecture=_string(obj, "architecture", inner, required=True),
-                   variant=_string(obj, "variant", inner),
-                   os_version=_string(obj, "os.version", inner),
-                   os_features=_strings(obj, "os.features", inner))
+        return cls(
+            os=_string(obj, "os", inner, required=True),
+            architecture=_string(obj, "architecture", inner, required=True),
+            variant=_string(obj, "variant", inner),
+            os_version=_string(obj, "os.version", inner),
+            os_features=_strings(obj, "os.features", inner),
+        )
 
     @classmethod
     def of_config(cls, config: Mapping[str, Any]) -> "Platform":
         """이미지 설정 JSON에 적힌 플랫폼(문자열이 아닌 값은 없는 것으로 봅니다)."""
+
         def text(key: str) -> str:
             value = config.get(key)
             return value if isinstance(value, str) else ""
@@ -274,9 +333,13 @@ class Platform:
     def to_json(self) -> "dict[str, Any]":
         """디스크립터의 ``platform`` 객체(빈 값은 뺍니다)."""
         doc: "dict[str, Any]" = {}
-        for key, value in (("architecture", self.architecture), ("os", self.os),
-                           ("os.version", self.os_version), ("os.features", list(self.os_features)),
-                           ("variant", self.variant)):
+        for key, value in (
+            ("architecture", self.architecture),
+            ("os", self.os),
+            ("os.version", self.os_version),
+            ("os.features", list(self.os_features)),
+            ("variant", self.variant),
+        ):
             if value:
                 doc[key] = value
         return doc
@@ -346,10 +409,15 @@ class Descriptor:
         if not isinstance(size, int) or isinstance(size, bool) or size < 0:
             raise ImageFormatError(f"{where}: 블롭 {digest}의 size는 0 이상의 정수여야 하는데 {size!r}입니다.")
         platform = obj.get("platform")
-        return cls(media_type, digest, size,
-                   platform=None if platform is None else Platform.from_json(platform, where),
-                   annotations=_string_map(obj, "annotations", where), urls=_strings(obj, "urls", where),
-                   extra={k: v for k, v in obj.items() if k not in _DESCRIPTOR_KEYS})
+        return cls(
+            media_type,
+            digest,
+            size,
+            platform=None if platform is None else Platform.from_json(platform, where),
+            annotations=_string_map(obj, "annotations", where),
+            urls=_strings(obj, "urls", where),
+            extra={k: v for k, v in obj.items() if k not in _DESCRIPTOR_KEYS},
+        )
 
     def to_json(self) -> "dict[str, Any]":
         doc: "dict[str, Any]" = {"mediaType": self.media_type, "digest": str(self.digest), "size": self.size}
@@ -369,8 +437,9 @@ class Descriptor:
     @property
     def is_attestation(self) -> bool:
         """BuildKit이 인덱스에 넣는 증명(attestation) 매니페스트이면 True: 실행할 이미지가 아닙니다."""
-        return (self.annotations.get("vnd.docker.reference.type") == "attestation-manifest"
-                or (self.platform is not None and self.platform.os == "unknown"))
+        return self.annotations.get("vnd.docker.reference.type") == "attestation-manifest" or (
+            self.platform is not None and self.platform.os == "unknown"
+        )
 
 
 class DescriptorChanges(TypedDict, total=False):
@@ -461,19 +530,30 @@ class Manifest(_Document):
         if "config" not in doc:
             raise ImageFormatError(f"{where}에 config가 없습니다.")
         config = Descriptor.from_json(doc["config"], f"{where}의 config")
-        layers = tuple(Descriptor.from_json(layer, f"{where}의 layers[{position}]")
-                       for position, layer in enumerate(_list(doc, "layers", where)))
-        return cls(bytes(data), digest or Digest.of_bytes(data), media_type or OCI_MANIFEST, config, layers,
-                   _string_map(doc, "annotations", where), _extra(doc, _MANIFEST_KEYS))
+        layers = tuple(
+            Descriptor.from_json(layer, f"{where}의 layers[{position}]")
+            for position, layer in enumerate(_list(doc, "layers", where))
+        )
+        return cls(
+            bytes(data),
+            digest or Digest.of_bytes(data),
+            media_type or OCI_MANIFEST,
+            config,
+            layers,
+            _string_map(doc, "annotations", where),
+            _extra(doc, _MANIFEST_KEYS),
+        )
 
     @classmethod
-    def build(cls, config: Descriptor, layers: Sequence[Descriptor],
-              annotations: "Mapping[str, str] | None" = None) -> "Manifest":
+    def build(
+        cls, config: Descriptor, layers: Sequence[Descriptor], annotations: "Mapping[str, str] | None" = None
+    ) -> "Manifest":
         """새 OCI 매니페스트(imagelib가 쓰는 바이트)."""
         body = {"config": config.to_json(), "layers": [layer.to_json() for layer in layers]}
         data = _document_bytes(OCI_MANIFEST, body, annotations)
-        return cls(data, Digest.of_bytes(data), OCI_MANIFEST, config, tuple(layers),
-                   MappingProxyType(dict(annotations or {})))
+        return cls(
+            data, Digest.of_bytes(data), OCI_MANIFEST, config, tuple(layers), MappingProxyType(dict(annotations or {}))
+        )
 
 
 @dataclass(frozen=True, eq=False)
@@ -499,26 +579,33 @@ class Index(_Document):
         doc, media_type = _read_document(data, where, INDEX_FIELDS)
         if media_type and not is_index(media_type):
             raise ImageFormatError(f"{where}의 미디어 타입 {media_type!r}은(는) 이미지 인덱스가 아닙니다.")
-        manifests = tuple(Descriptor.from_json(item, f"{where}의 manifests[{position}]")
-                          for position, item in enumerate(_list(doc, "manifests", where)))
-        return cls(bytes(data), digest or Digest.of_bytes(data), media_type or OCI_INDEX, manifests,
-                   _string_map(doc, "annotations", where), _extra(doc, _INDEX_KEYS))
+        manifests = tuple(
+            Descriptor.from_json(item, f"{where}의 manifests[{position}]")
+            for position, item in enumerate(_list(doc, "manifests", where))
+        )
+        return cls(
+            bytes(data),
+            digest or Digest.of_bytes(data),
+            media_type or OCI_INDEX,
+            manifests,
+            _string_map(doc, "annotations", where),
+            _extra(doc, _INDEX_KEYS),
+        )
 
     @classmethod
-    def build(cls, manifests: Sequence[Descriptor],
-              annotations: "Mapping[str, str] | None" = None) -> "Index":
+    def build(cls, manifests: Sequence[Descriptor], annotations: "Mapping[str, str] | None" = None) -> "Index":
         """새 OCI 이미지 인덱스(imagelib가 쓰는 바이트)."""
         data = _document_bytes(OCI_INDEX, {"manifests": [m.to_json() for m in manifests]}, annotations)
-        return cls(data, Digest.of_bytes(data), OCI_INDEX, tuple(manifests),
-                   MappingProxyType(dict(annotations or {})))
+        return cls(data, Digest.of_bytes(data), OCI_INDEX, tuple(manifests), MappingProxyType(dict(annotations or {})))
 
     def images(self) -> "tuple[Descriptor, ...]":
         """실행할 이미지의 매니페스트들(증명 attestation 같은 것은 뺍니다)."""
         return tuple(m for m in self.manifests if not m.is_attestation)
 
 
-def parse_document(data: bytes, where: str, content_type: str = "",
-                   digest: "Digest | None" = None) -> "Manifest | Index":
+def parse_document(
+    data: bytes, where: str, content_type: str = "", digest: "Digest | None" = None
+) -> "Manifest | Index":
     """매니페스트나 인덱스 바이트를 알맞은 값으로(미디어 타입 → Content-Type → 모양 순서로 판단)."""
     doc = _object(load_json(data, where), where)
     media_type = doc.get("mediaType") if isinstance(doc.get("mediaType"), str) else ""

@@ -35,7 +35,7 @@ def _class(pattern: str, index: int) -> "tuple[str, int]":
         end += 2 if pattern[end] == "\\" else 1
     if end >= len(pattern):
         raise ValueError("unterminated character class")
-    body = pattern[index + 1:end]
+    body = pattern[index + 1 : end]
     negate = body.startswith("^")
     if negate:
         body = body[1:]
@@ -60,9 +60,9 @@ def translate(pattern: str, double_star: bool) -> str:
     while index < len(pattern):
         char = pattern[index]
         if char == "*":
-            if double_star and pattern[index:index + 2] == "**":
+            if double_star and pattern[index : index + 2] == "**":
                 index += 2
-                if pattern[index:index + 1] == "/":
+                if pattern[index : index + 1] == "/":
                     index += 1
                 regex += ".*" if index >= len(pattern) else "(.*/)?"
                 continue

@@ -20,9 +20,7 @@ MAX_NAME_LENGTH = 255
 MAX_TAG_LENGTH = 128
 
 _DOMAIN_COMPONENT = r"(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])"
-_DOMAIN_RE = re.compile(
-    rf"^(?:{_DOMAIN_COMPONENT}(?:\.{_DOMAIN_COMPONENT})*|\[[a-fA-F0-9:]+\])(?::[0-9]+)?$"
-)
+_DOMAIN_RE = re.compile(rf"^(?:{_DOMAIN_COMPONENT}(?:\.{_DOMAIN_COMPONENT})*|\[[a-fA-F0-9:]+\])(?::[0-9]+)?$")
 _PATH_COMPONENT = r"[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*"
 _PATH_RE = re.compile(rf"^{_PATH_COMPONENT}(?:/{_PATH_COMPONENT})*$")
 _TAG_RE = re.compile(r"^[\w][\w.-]*$", re.ASCII)
@@ -50,7 +48,7 @@ class Reference:
         if self.registry != DEFAULT_REGISTRY or _looks_like_registry(first):
             return self.name  # dropping docker.io would change the meaning
         prefix = OFFICIAL_NAMESPACE + "/"
-        short = self.repository[len(prefix):] if self.repository.startswith(prefix) else ""
+        short = self.repository[len(prefix) :] if self.repository.startswith(prefix) else ""
         return short if short and "/" not in short else self.repository
 
     @property
@@ -79,12 +77,14 @@ class Reference:
         return self._with_suffix(self.name)
 
     def _repr_html_(self) -> str:
-        rows = [("레지스트리 (registry)", self.registry), ("저장소 (repository)", self.repository),
-                ("태그 (tag)", self.tag or "—"), ("다이제스트 (digest)", str(self.digest or "—"))]
-        body = "".join(f"<tr><th style='text-align:left'>{k}</th><td><code>{v}</code></td></tr>"
-                       for k, v in rows)
-        return (f"<div><b>참조</b> <code>{self}</code> (짧게: <code>{self.familiar}</code>)"
-                f"<table>{body}</table></div>")
+        rows = [
+            ("레지스트리 (registry)", self.registry),
+            ("저장소 (repository)", self.repository),
+            ("태그 (tag)", self.tag or "—"),
+            ("다이제스트 (digest)", str(self.digest or "—")),
+        ]
+        body = "".join(f"<tr><th style='text-align:left'>{k}</th><td><code>{v}</code></td></tr>" for k, v in rows)
+        return f"<div><b>참조</b> <code>{self}</code> (짧게: <code>{self.familiar}</code>)<table>{body}</table></div>"
 
 
 def parse_reference(text: "str | Reference") -> Reference:
@@ -106,8 +106,7 @@ def parse_reference(text: "str | Reference") -> Reference:
         )
     if _BARE_ID_RE.match(text):
         raise InvalidReferenceError(
-            f"{text!r}는 64자리 16진수라 이미지 ID처럼 보입니다. 다이제스트로 가리키려면 "
-            "'이름@sha256:…' 형식을 쓰세요."
+            f"{text!r}는 64자리 16진수라 이미지 ID처럼 보입니다. 다이제스트로 가리키려면 '이름@sha256:…' 형식을 쓰세요."
         )
     remainder, digest = _split_digest(text)
     name, tag = _split_tag(remainder, text)
@@ -125,7 +124,8 @@ def tag_name(ref: "str | Reference") -> str:
     reference = parse_reference(ref)
     if reference.digest is not None:
         raise InvalidReferenceError(
-            f"{reference.familiar!r}: 이름표(태그)에는 다이제스트를 쓸 수 없습니다. '이름:태그'로 적으세요.")
+            f"{reference.familiar!r}: 이름표(태그)에는 다이제스트를 쓸 수 없습니다. '이름:태그'로 적으세요."
+        )
     return str(reference)
 
 
@@ -143,7 +143,7 @@ def _split_tag(name: str, text: str) -> "tuple[str, str | None]":
     colon = name.rfind(":")
     if colon == -1 or colon < name.rfind("/"):
         return name, None
-    tag = name[colon + 1:]
+    tag = name[colon + 1 :]
     _check_tag(tag, text)
     return name[:colon], tag
 

@@ -328,7 +328,7 @@ class ReadAhead(io.RawIOBase):
         while self._offset >= len(self._view):
             if not self._next_chunk():
                 return b""
-        return bytes(self._view[self._offset: self._offset + size])
+        return bytes(self._view[self._offset : self._offset + size])
 
     def readinto(self, buffer: WriteableBuffer, /) -> int:
         """Fill ``buffer`` across chunks; short only at the end of the stream."""
@@ -338,7 +338,7 @@ class ReadAhead(io.RawIOBase):
             if self._offset >= len(self._view) and not self._next_chunk():
                 break
             count = min(len(target) - done, len(self._view) - self._offset)
-            target[done: done + count] = self._view[self._offset: self._offset + count]
+            target[done : done + count] = self._view[self._offset : self._offset + count]
             self._offset += count
             done += count
         self._position += done

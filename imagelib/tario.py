@@ -108,8 +108,7 @@ class TarContent:
 
     __slots__ = ("_blob", "_compression", "_offset", "size", "_layer", "_path")
 
-    def __init__(self, blob: Blob, compression: "str | None", offset: int, size: int,
-                 layer: str, path: str) -> None:
+    def __init__(self, blob: Blob, compression: "str | None", offset: int, size: int, layer: str, path: str) -> None:
         self._blob, self._compression = blob, compression
         self._offset, self.size, self._layer, self._path = offset, size, layer, path
 
@@ -126,9 +125,14 @@ class TarContent:
         return io.BufferedReader(LimitedReader(stream, self.size))
 
 
-def scan_tar(stream: BinaryIO, blob: Blob, compression: "str | None", where: str,
-             members: "Iterable[tarfile.TarInfo] | None" = None,
-             limits: "Limits | None" = None) -> Iterator[Entry]:
+def scan_tar(
+    stream: BinaryIO,
+    blob: Blob,
+    compression: "str | None",
+    where: str,
+    members: "Iterable[tarfile.TarInfo] | None" = None,
+    limits: "Limits | None" = None,
+) -> Iterator[Entry]:
     """Yield the entries of an uncompressed tar stream; file bytes stay in ``blob``.
 
     ``members`` may come from a faster header reader over ``stream``; by default tarfile reads it
@@ -178,7 +182,8 @@ def _sparse_regions(member: tarfile.TarInfo, where: str) -> "tuple[tuple[int, in
         raise LayerFormatError(
             f"{where}: 항목 {member.name!r}은(는) 옛 GNU 형식의 희소 파일(sparse, 종류 'S')입니다. 컨테이너 "
             "런타임(Docker, containerd, umoci)이 풀지 못하는 형식이라 읽지 않습니다. --sparse 없이, 또는 "
-            "--format=posix로 다시 만드세요.")
+            "--format=posix로 다시 만드세요."
+        )
     regions = cast("list[tuple[int, int]]", member.sparse)  # typeshed says bytes; tarfile gives pairs
     return checked_regions(regions, member.size, f"{where}의 항목 {member.name!r}")
 
@@ -194,11 +199,13 @@ def _check_sparse_data(member: tarfile.TarInfo, next_header: int, where: str) ->
     if member.issparse() and member.offset_data + stored > next_header:
         raise LayerFormatError(
             f"{where}: 희소 파일(sparse) {member.name!r}의 지도는 {stored}바이트의 내용을 말하는데 항목에는 "
-            f"{next_header - member.offset_data}바이트뿐입니다. 레이어가 손상되었습니다.")
+            f"{next_header - member.offset_data}바이트뿐입니다. 레이어가 손상되었습니다."
+        )
 
 
-def _check_extent(member: tarfile.TarInfo, blob: Blob, compression: "str | None", where: str,
-                  limits: "Limits | None") -> None:
+def _check_extent(
+    member: tarfile.TarInfo, blob: Blob, compression: "str | None", where: str, limits: "Limits | None"
+) -> None:
     """A member's data must fit the blob (or the limits) *before* a reader tries to skip it.
 
     tarfile's stream mode skips data by reading block after block without noticing the end,
@@ -211,7 +218,8 @@ def _check_extent(member: tarfile.TarInfo, blob: Blob, compression: "str | None"
     if compression is None and member.offset_data + stored > blob.size:
         raise LayerFormatError(
             f"{where}: 항목 {member.name!r}의 내용이 {stored}바이트라는데 tar는 {blob.size}바이트에서 "
-            "끝납니다. 파일이 잘렸습니다.")
+            "끝납니다. 파일이 잘렸습니다."
+        )
     if limits is not None and end > limits.max_bytes:
         raise limits.exceeded(where, "max_bytes", f"항목 {member.name!r}의 크기가 {member.size:_}바이트")
 
@@ -242,31 +250,38 @@ class TailWindow(io.RawIOBase):
         if self.total < offset + BLOCK:
             raise LayerFormatError(
                 f"{where}: tar가 끝 표시(0으로 찬 블록) 없이 {self.total}바이트에서 끝났습니다. "
-                "파일이 잘렸습니다. 다시 받거나 만드세요.")
+                "파일이 잘렸습니다. 다시 받거나 만드세요."
+            )
         start = offset - (self.total - len(self._tail))
-        if start >= 0 and bytes(self._tail[start: start + BLOCK]) != NUL * BLOCK:
+        if start >= 0 and bytes(self._tail[start : start + BLOCK]) != NUL * BLOCK:
             raise LayerFormatError(
-                f"{where}: {offset}바이트 위치의 tar 헤더가 망가졌습니다(체크섬이 맞지 않음). "
-                "파일이 손상되었습니다.")
+                f"{where}: {offset}바이트 위치의 tar 헤더가 망가졌습니다(체크섬이 맞지 않음). 파일이 손상되었습니다."
+            )
 
 
 class AmbiguousHeaders(Exception):
     """Extended headers that tar readers apply differently (the message says how, in Korean)."""
 
 
-_META_NAMES = {tarfile.XHDTYPE: "PAX 확장 헤더('x')", tarfile.GNUTYPE_LONGNAME: "GNU 긴 이름 헤더('L')",
-               tarfile.GNUTYPE_LONGLINK: "GNU 긴 링크 헤더('K')", tarfile.XGLTYPE: "PAX 전역 헤더('g')"}
+_META_NAMES = {
+    tarfile.XHDTYPE: "PAX 확장 헤더('x')",
+    tarfile.GNUTYPE_LONGNAME: "GNU 긴 이름 헤더('L')",
+    tarfile.GNUTYPE_LONGLINK: "GNU 긴 링크 헤더('K')",
+    tarfile.XGLTYPE: "PAX 전역 헤더('g')",
+}
 
 
 # tarfile's private hook that reads one member with the extended headers before it
-_BASE_PROC_MEMBER = cast("Callable[[tarfile.TarInfo, tarfile.TarFile], tarfile.TarInfo]",
-                         vars(tarfile.TarInfo)["_proc_member"])
+_BASE_PROC_MEMBER = cast(
+    "Callable[[tarfile.TarInfo, tarfile.TarFile], tarfile.TarInfo]", vars(tarfile.TarInfo)["_proc_member"]
+)
 
 # tarfile's private errors for a header after an extended one, and for the end-of-archive block
 _SUBSEQUENT_HEADER_ERROR = cast("type[tarfile.HeaderError]", vars(tarfile)["SubsequentHeaderError"])
 _EOF_HEADER_ERROR = cast("type[tarfile.HeaderError]", vars(tarfile)["EOFHeaderError"])
-_BASE_APPLY_PAX = cast("Callable[[tarfile.TarInfo, dict[str, str], str, str], None]",
-                       vars(tarfile.TarInfo)["_apply_pax_info"])
+_BASE_APPLY_PAX = cast(
+    "Callable[[tarfile.TarInfo, dict[str, str], str, str], None]", vars(tarfile.TarInfo)["_apply_pax_info"]
+)
 
 
 class GoReadTarInfo(tarfile.TarInfo):
@@ -292,7 +307,8 @@ class GoReadTarInfo(tarfile.TarInfo):
         if self.type == tarfile.SOLARIS_XHDTYPE:
             raise AmbiguousHeaders(
                 f"{self.offset}바이트 위치에 Solaris 확장 헤더('X')가 있습니다. 런타임마다 다르게 읽으므로 "
-                "레이어를 읽지 않습니다.")
+                "레이어를 읽지 않습니다."
+            )
         if self.type not in _META_NAMES:
             return process(tarfile_)
         try:
@@ -310,7 +326,8 @@ class GoReadTarInfo(tarfile.TarInfo):
             if changing:
                 raise AmbiguousHeaders(
                     f"{self.offset}바이트 위치의 PAX 전역 헤더가 뒤의 항목을 바꾸는 값({', '.join(changing)})을 "
-                    "담고 있습니다. 런타임마다 다르게 적용하므로 레이어를 읽지 않습니다.")
+                    "담고 있습니다. 런타임마다 다르게 적용하므로 레이어를 읽지 않습니다."
+                )
             member._meta_kinds = (self.type, *member._meta_kinds)
             return member
         member._meta_kinds = (self.type, *member._meta_kinds)
@@ -330,11 +347,12 @@ class GoReadTarInfo(tarfile.TarInfo):
         except tarfile.HeaderError as error:
             raise _SUBSEQUENT_HEADER_ERROR(str(error)) from error
         member.offset = self.offset
-        value = data[:self.size].split(NUL, 1)[0].decode(tarfile_.encoding or "utf-8", tarfile_.errors)
+        value = data[: self.size].split(NUL, 1)[0].decode(tarfile_.encoding or "utf-8", tarfile_.errors)
         if not value:
             raise AmbiguousHeaders(
                 f"{self.offset}바이트 위치의 {_META_NAMES[self.type]}가 비어 있습니다. Go는 건너뛰고 GNU "
-                "tar는 빈 이름으로 적용하므로 레이어를 읽지 않습니다.")
+                "tar는 빈 이름으로 적용하므로 레이어를 읽지 않습니다."
+            )
         if self.type in member._meta_kinds:
             return member  # a later header of this kind counts (Go, GNU tar)
         if self.type == tarfile.GNUTYPE_LONGNAME:
@@ -347,7 +365,8 @@ class GoReadTarInfo(tarfile.TarInfo):
         if self.type != tarfile.XGLTYPE and tarfile.XGLTYPE in member._meta_kinds:
             raise AmbiguousHeaders(
                 f"{self.offset}바이트 위치의 {_META_NAMES[self.type]}와 항목 {member.name!r} 사이에 PAX 전역 "
-                "헤더('g')가 있습니다. Go는 앞의 헤더를 버리고 GNU tar는 적용하므로 레이어를 읽지 않습니다.")
+                "헤더('g')가 있습니다. Go는 앞의 헤더를 버리고 GNU tar는 적용하므로 레이어를 읽지 않습니다."
+            )
 
     def _apply_pax_info(self, pax_headers: "dict[str, str]", encoding: str, errors: str) -> None:
         if tarfile.XHDTYPE in self._meta_kinds:
@@ -359,7 +378,8 @@ def _check_same(gnu: "str | None", pax: "str | None", gnu_what: str, pax_what: s
     if gnu is not None and pax is not None and gnu.rstrip("/") != pax.rstrip("/"):
         raise AmbiguousHeaders(
             f"한 항목의 GNU 긴 {gnu_what} {gnu!r}과(와) PAX {pax_what} {pax!r}가 다릅니다. 런타임마다 "
-            "다른 값으로 풀므로 레이어를 읽지 않습니다.")
+            "다른 값으로 풀므로 레이어를 읽지 않습니다."
+        )
 
 
 class _Common(TypedDict):
@@ -371,8 +391,9 @@ class _Common(TypedDict):
     gid: int
 
 
-def _entry_from_member(member: tarfile.TarInfo, blob: Blob, compression: "str | None",
-                       where: str, limits: "Limits | None") -> "Entry | None":
+def _entry_from_member(
+    member: tarfile.TarInfo, blob: Blob, compression: "str | None", where: str, limits: "Limits | None"
+) -> "Entry | None":
     path = member_path(member.name, where, limits)
     if member.issym() or member.islnk():
         check_name_text(member.linkname, f"{where}의 {path!r}의 링크 대상", limits)
@@ -381,7 +402,8 @@ def _entry_from_member(member: tarfile.TarInfo, blob: Blob, compression: "str | 
             return None  # the root directory itself
         raise UnsafeEntryError(
             f"{where}: 항목 {member.name!r}이(가) 루트(/) 폴더 자체를 폴더가 아닌 것으로 바꾸려 합니다. "
-            "안전하지 않은 레이어라 읽지 않습니다.")
+            "안전하지 않은 레이어라 읽지 않습니다."
+        )
     common = _Common(path=path, mode=member.mode & 0o7777, uid=member.uid, gid=member.gid)
     head, _, name = path.rpartition("/")
     if name == OPAQUE_MARKER:
@@ -389,11 +411,12 @@ def _entry_from_member(member: tarfile.TarInfo, blob: Blob, compression: "str | 
     if name.startswith(WHITEOUT_PREFIX + WHITEOUT_PREFIX):
         return None  # aufs metadata such as .wh..wh.plnk
     if name.startswith(WHITEOUT_PREFIX):
-        hidden = name[len(WHITEOUT_PREFIX):]
+        hidden = name[len(WHITEOUT_PREFIX) :]
         if hidden in ("", ".", ".."):
             raise UnsafeEntryError(
                 f"{where}: 화이트아웃 {member.name!r}는 이름이 없거나 '.'/'..'를 가리킵니다(자기 폴더나 "
-                "그 부모를 지우려는 항목). 안전하지 않은 레이어라 읽지 않습니다.")
+                "그 부모를 지우려는 항목). 안전하지 않은 레이어라 읽지 않습니다."
+            )
         return Whiteout(path=posixpath.join(head, hidden))
     if member.isreg():
         regions = _sparse_regions(member, where)
@@ -411,11 +434,17 @@ def _entry_from_member(member: tarfile.TarInfo, blob: Blob, compression: "str | 
             raise UnsafeEntryError(f"{where}의 하드 링크 {path!r}가 루트(/) 폴더를 가리킵니다.")
         return Hardlink(target, **common)
     if member.ischr() or member.isblk() or member.isfifo():
-        warnings.warn(f"{where}: 장치 파일이나 FIFO {path!r}는 건너뜁니다"
-                      "(il.unpack(..., special_files=True)로 풀 수 있습니다).", SkippedEntryWarning, stacklevel=3)
+        warnings.warn(
+            f"{where}: 장치 파일이나 FIFO {path!r}는 건너뜁니다(il.unpack(..., special_files=True)로 풀 수 있습니다).",
+            SkippedEntryWarning,
+            stacklevel=3,
+        )
     else:
-        warnings.warn(f"{where}: 알 수 없는 종류({member.type!r})의 항목 {path!r}는 건너뜁니다.",
-                      SkippedEntryWarning, stacklevel=3)
+        warnings.warn(
+            f"{where}: 알 수 없는 종류({member.type!r})의 항목 {path!r}는 건너뜁니다.",
+            SkippedEntryWarning,
+            stacklevel=3,
+        )
     return None
 
 
@@ -439,7 +468,8 @@ def member_path(name: str, where: str, limits: "Limits | None") -> str:
     if path[1:2] == ":" and _DRIVE.match(path):
         raise UnsafeEntryError(
             f"{where}의 항목 {name!r}이(가) 드라이브 문자(예: 'C:')로 시작합니다. 윈도우에서 풀면 "
-            "폴더 밖에 쓰게 되므로 읽지 않습니다.")
+            "폴더 밖에 쓰게 되므로 읽지 않습니다."
+        )
     return path
 
 
@@ -450,6 +480,7 @@ def check_name_text(name: str, what: str, limits: "Limits | None") -> None:
     except UnicodeEncodeError:
         raw = name.encode("utf-8", "surrogateescape")
         raise LayerFormatError(
-            f"{what} {raw!r}의 이름이 UTF-8이 아닙니다. 이미지 안의 이름은 UTF-8이어야 합니다.") from None
+            f"{what} {raw!r}의 이름이 UTF-8이 아닙니다. 이미지 안의 이름은 UTF-8이어야 합니다."
+        ) from None
     if limits is not None and size > limits.max_name_bytes:
         limits.check_name(name, what)

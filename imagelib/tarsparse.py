@@ -20,8 +20,7 @@ if TYPE_CHECKING:
     from _typeshed import WriteableBuffer
 
 
-def checked_regions(regions: "Iterable[tuple[int, int]]", size: int,
-                    what: str) -> "tuple[tuple[int, int], ...]":
+def checked_regions(regions: "Iterable[tuple[int, int]]", size: int, what: str) -> "tuple[tuple[int, int], ...]":
     """The data regions in file order, without empty ones; a map Go would refuse is refused.
 
     Regions must lie inside the file and follow each other without overlapping (Go's
@@ -33,7 +32,8 @@ def checked_regions(regions: "Iterable[tuple[int, int]]", size: int,
         if offset < end or length < 0 or offset + length > size:
             raise LayerFormatError(
                 f"{what}: 희소 파일(sparse)의 지도가 잘못되었습니다(영역 {offset}+{length}바이트가 "
-                f"겹치거나 파일 크기 {size}바이트를 넘습니다).")
+                f"겹치거나 파일 크기 {size}바이트를 넘습니다)."
+            )
         end = offset + length
     return kept
 

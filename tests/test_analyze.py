@@ -36,8 +36,7 @@ def test_overwritten_file_wastes_both_copies():
     assert result.size_bytes == 1010 and result.user_size_bytes == 10
     assert result.user_wasted_ratio == 1010 / 10
     [waste] = result.top_waste
-    assert (waste.path, waste.total_bytes, waste.smallest_bytes, waste.layers) == (
-        "app/data.bin", 1010, 10, (0, 1))
+    assert (waste.path, waste.total_bytes, waste.smallest_bytes, waste.layers) == ("app/data.bin", 1010, 10, (0, 1))
     assert waste.cause == "overwritten"
     assert [c.path for c in result.layers[1].modified] == ["app/data.bin"]
     assert result.layers[1].added == () and result.layers[1].removed == ()
@@ -120,8 +119,7 @@ def test_dive_efficiency_example_with_real_directories():
 def test_permission_change_duplicate_and_content_change_are_told_apart():
     data = bytes(range(256)) * 4
     base = il.Layer.from_files({"bin/tool": data, "same.txt": "hello\n", "conf": "a=1\n"})
-    upper = il.Layer.from_files({"bin/tool": il.File(data, mode=0o755), "same.txt": "hello\n",
-                                 "conf": "a=2\n"})
+    upper = il.Layer.from_files({"bin/tool": il.File(data, mode=0o755), "same.txt": "hello\n", "conf": "a=2\n"})
     result = il.analyze(image_of(base, upper))
     causes = {w.path: w.cause for w in result.top_waste}
     assert causes == {"bin/tool": "permission", "same.txt": "duplicate", "conf": "overwritten"}
@@ -178,11 +176,11 @@ def test_check_follows_dive_ci_rules():
     result = il.analyze(image_of(base, upper))
     # efficiency (10 + 9990) / (1010 + 9990) = 10000/11000; user wasted 1010 / 10000.
     assert result.efficiency == 10000 / 11000 and result.user_wasted_ratio == 0.101
-    rules = {r.name: r.passed for r in result.check(lowest_efficiency=0.9,
-                                                    highest_user_wasted_ratio=0.1,
-                                                    highest_wasted_bytes=1010)}
-    assert rules == {"lowest-efficiency": True, "highest-user-wasted-percent": False,
-                     "highest-wasted-bytes": True}
+    rules = {
+        r.name: r.passed
+        for r in result.check(lowest_efficiency=0.9, highest_user_wasted_ratio=0.1, highest_wasted_bytes=1010)
+    }
+    assert rules == {"lowest-efficiency": True, "highest-user-wasted-percent": False, "highest-wasted-bytes": True}
     assert all(r.passed for r in result.check(0.9, 0.11, 1010))
     assert result.check(None, None, None) == []
     assert not result.check(0.95, None)[0].passed
@@ -229,8 +227,7 @@ def _layers_of_legacy_archive(path: Path) -> il.Image:
 def test_dive_test_image_matches_the_numbers_dive_reports():
     path = REAL_IMAGES / "dive-test-docker-image.tar"
     if not path.exists():
-        pytest.skip("실제 이미지 dive-test-docker-image.tar가 없어 건너뜁니다 "
-                    "(../shared/real-images/ 가 없음)")
+        pytest.skip("실제 이미지 dive-test-docker-image.tar가 없어 건너뜁니다 (../shared/real-images/ 가 없음)")
     result = il.analyze(_layers_of_legacy_archive(path))
     # The expected values are the ones dive's own test asserts for this archive
     # (dive/image/docker/image_archive_analysis_test.go).
@@ -241,8 +238,11 @@ def test_dive_test_image_matches_the_numbers_dive_reports():
     assert result.user_wasted_ratio == 0.4834911001404049
     causes = {w.path: w.cause for w in result.top_waste}
     # From dive-Dockerfile.test-image: chmod 444 somefile1, chmod +x saved.txt, mv somefile3.
-    assert causes == {"root/example/somefile1.txt": "permission", "root/saved.txt": "permission",
-                      "root/example/somefile3.txt": "deleted"}
+    assert causes == {
+        "root/example/somefile1.txt": "permission",
+        "root/saved.txt": "permission",
+        "root/example/somefile3.txt": "deleted",
+    }
 
 
 def _real_archives() -> "list[Path]":

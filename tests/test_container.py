@@ -4,10 +4,18 @@ import imagelib as il
 
 
 def base_image():
-    layer = il.Layer.from_files({"etc/os-release": "ID=demo\n", "app/hello.txt": "hello\n",
-                                 "app/big.bin": b"\0" * 5000, "app/cache/a": "1", "app/cache/b": "2",
-                                 "bin": il.Symlink("usr/bin"), "usr/bin/sh": "#!shell"},
-                                created_by="ADD base /")
+    layer = il.Layer.from_files(
+        {
+            "etc/os-release": "ID=demo\n",
+            "app/hello.txt": "hello\n",
+            "app/big.bin": b"\0" * 5000,
+            "app/cache/a": "1",
+            "app/cache/b": "2",
+            "bin": il.Symlink("usr/bin"),
+            "usr/bin/sh": "#!shell",
+        },
+        created_by="ADD base /",
+    )
     return il.Image.scratch().add_layer(layer).with_config(cmd=["/bin/sh"])
 
 
@@ -103,7 +111,8 @@ def test_container_errors_are_korean():
 
 def test_writing_an_existing_file_keeps_its_owner_and_mode():
     image = il.Image.scratch().add_layer(
-        il.Layer.from_files({"home/app/notes.txt": il.File("old\n", mode=0o640, uid=1000, gid=1000)}))
+        il.Layer.from_files({"home/app/notes.txt": il.File("old\n", mode=0o640, uid=1000, gid=1000)})
+    )
     box = il.Container(image)
     box.write("/home/app/notes.txt", "new\n")
     box.write("/home/app/fresh.txt", "fresh\n")

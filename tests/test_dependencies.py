@@ -80,8 +80,7 @@ def extras_import_names() -> "list[str]":
 
 def run_without(blocked: "list[str]", code: str) -> subprocess.CompletedProcess:
     program = f"BLOCKED = {blocked!r}\n" + BLOCKER + textwrap.dedent(code)
-    return subprocess.run([sys.executable, "-c", program], cwd=ROOT, capture_output=True, text=True,
-                          timeout=120)
+    return subprocess.run([sys.executable, "-c", program], cwd=ROOT, capture_output=True, text=True, timeout=120)
 
 
 def test_extras_are_figures_widgets_and_progress_bars():
@@ -103,9 +102,10 @@ def test_the_blocker_catches_an_import_of_an_extra():
     assert "No module named 'ipywidgets' (blocked by the test)" in result.stderr
 
 
-
 def test_figures_and_widgets_without_the_viz_extra_say_what_to_install():
-    result = run_without(extras_import_names(), """
+    result = run_without(
+        extras_import_names(),
+        """
         import imagelib as il
 
         image = il.Image.scratch()
@@ -116,7 +116,8 @@ def test_figures_and_widgets_without_the_viz_extra_say_what_to_install():
                 print(error)
             else:
                 raise SystemExit("no error without the viz extra")
-    """)
+    """,
+    )
     assert result.returncode == 0, result.stderr
     figures, widgets = result.stdout.splitlines()
     for message, package in ((figures, "matplotlib"), (widgets, "ipywidgets")):

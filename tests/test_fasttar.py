@@ -19,6 +19,7 @@ FIELDS = ("name", "type", "mode", "uid", "gid", "size", "linkname", "offset_data
 def make_tar(fmt: int, pax_headers: "dict | None" = None) -> bytes:
     buffer = io.BytesIO()
     with tarfile.open(fileobj=buffer, mode="w", format=fmt, pax_headers=pax_headers) as tar:
+
         def add(name: str, kind: bytes = tarfile.REGTYPE, data: bytes = b"", **extra) -> None:
             info = tarfile.TarInfo(name)
             info.type, info.size = kind, len(data)
@@ -49,8 +50,9 @@ def fields(members) -> list:
     return [tuple(getattr(m, f) for f in FIELDS) for m in members]
 
 
-@pytest.mark.parametrize("fmt", [tarfile.USTAR_FORMAT, tarfile.GNU_FORMAT, tarfile.PAX_FORMAT],
-                         ids=["ustar", "gnu", "pax"])
+@pytest.mark.parametrize(
+    "fmt", [tarfile.USTAR_FORMAT, tarfile.GNU_FORMAT, tarfile.PAX_FORMAT], ids=["ustar", "gnu", "pax"]
+)
 def test_members_match_tarfile(fmt):
     data = make_tar(fmt)
     expected = fields(tarfile.open(fileobj=io.BytesIO(data), mode="r|"))
@@ -69,7 +71,8 @@ def test_layer_entries_are_the_same_either_way(monkeypatch):
     slow = il.Layer.from_tar(data)
     assert fast.diff_id == slow.diff_id
     assert [(e.path, e.kind, e.mode, e.uid, e.size) for e in fast.entries] == [
-        (e.path, e.kind, e.mode, e.uid, e.size) for e in slow.entries]
+        (e.path, e.kind, e.mode, e.uid, e.size) for e in slow.entries
+    ]
     assert fast.entry("app/odd.bin").read() == b"o" * 513
 
 

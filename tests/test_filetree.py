@@ -53,8 +53,17 @@ def test_directory_replacing_file():
 
 
 def test_symlinks_are_followed_for_reading_and_stay_inside_root():
-    tree = stack(L({"usr/bin/tool": "T", "bin": il.Symlink("usr/bin"), "abs": il.Symlink("/usr/bin/tool"),
-                    "up": il.Symlink("../../../usr/bin/tool"), "loop": il.Symlink("loop")}))
+    tree = stack(
+        L(
+            {
+                "usr/bin/tool": "T",
+                "bin": il.Symlink("usr/bin"),
+                "abs": il.Symlink("/usr/bin/tool"),
+                "up": il.Symlink("../../../usr/bin/tool"),
+                "loop": il.Symlink("loop"),
+            }
+        )
+    )
     assert tree.read_text("bin/tool") == "T"
     assert tree.read_text("abs") == "T"
     assert tree.read_text("up") == "T"  # '..' stops at the root like in a container
@@ -86,8 +95,7 @@ def test_walk_listdir_and_size():
 
 def test_diff_reports_added_modified_deleted():
     before = stack(L({"keep": "1", "change": "old", "gone": "x"}))
-    after = stack(L({"keep": "1", "change": "old", "gone": "x"}),
-                  L({"change": "new", "added": "y"}, deleted=["gone"]))
+    after = stack(L({"keep": "1", "change": "old", "gone": "x"}), L({"change": "new", "added": "y"}, deleted=["gone"]))
     diff = before.diff(after)
     assert diff.added == ("added",)
     assert diff.modified == ("change",)

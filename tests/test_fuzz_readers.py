@@ -36,11 +36,19 @@ import imagelib as il
 
 FUZZ = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
-PLAIN = raw_tar(folder("app"), file("app/run.sh", b"#!/bin/sh\necho hi\n" * 20, mode=0o755),
-                symlink("app/link", "run.sh"), hardlink("app/hard", "app/run.sh"), file("app/.wh.old", b""),
-                folder("data"), file("data/.wh..wh..opq", b""), file("data/" + "long-name-" * 12, b"x" * 600))
-PAX = raw_tar(file("p/" + "한글" * 40, b"pax" * 100), symlink("p/l", "../" + "t" * 120),
-              fmt=__import__("tarfile").PAX_FORMAT)
+PLAIN = raw_tar(
+    folder("app"),
+    file("app/run.sh", b"#!/bin/sh\necho hi\n" * 20, mode=0o755),
+    symlink("app/link", "run.sh"),
+    hardlink("app/hard", "app/run.sh"),
+    file("app/.wh.old", b""),
+    folder("data"),
+    file("data/.wh..wh..opq", b""),
+    file("data/" + "long-name-" * 12, b"x" * 600),
+)
+PAX = raw_tar(
+    file("p/" + "한글" * 40, b"pax" * 100), symlink("p/l", "../" + "t" * 120), fmt=__import__("tarfile").PAX_FORMAT
+)
 LAYERS = [PLAIN, PAX, gzip.compress(PLAIN, mtime=0), zstd(PLAIN), gzip.compress(PAX, mtime=0)]
 
 
@@ -87,17 +95,50 @@ def test_damaged_layers_raise_only_imagelib_errors_and_unpack_stays_inside(data)
 
 # -- JSON documents ---------------------------------------------------------------------------------
 
-KEYS = ["schemaVersion", "mediaType", "manifests", "digest", "size", "config", "layers", "rootfs",
-        "diff_ids", "history", "annotations", "platform", "Config", "Layers", "RepoTags", "os",
-        "architecture", "org.opencontainers.image.ref.name", "io.containerd.image.name", "parent", "id"]
-MEDIA = ["application/vnd.oci.image.manifest.v1+json", "application/vnd.oci.image.index.v1+json",
-         "application/vnd.docker.distribution.manifest.v2+json", "application/vnd.oci.image.layer.v1.tar"]
-SCALARS = (st.none() | st.booleans() | st.integers(-5, 10**6) | st.floats(allow_nan=True)
-           | st.sampled_from(MEDIA + ["sha256:" + "0" * 64, "../x", "/etc/passwd", "1", "a:b", ""])
-           | st.text(max_size=12))
-JSON = st.recursive(SCALARS, lambda inner: st.lists(inner, max_size=4)
-                    | st.dictionaries(st.sampled_from(KEYS) | st.text(max_size=5), inner, max_size=6),
-                    max_leaves=25)
+KEYS = [
+    "schemaVersion",
+    "mediaType",
+    "manifests",
+    "digest",
+    "size",
+    "config",
+    "layers",
+    "rootfs",
+    "diff_ids",
+    "history",
+    "annotations",
+    "platform",
+    "Config",
+    "Layers",
+    "RepoTags",
+    "os",
+    "architecture",
+    "org.opencontainers.image.ref.name",
+    "io.containerd.image.name",
+    "parent",
+    "id",
+]
+MEDIA = [
+    "application/vnd.oci.image.manifest.v1+json",
+    "application/vnd.oci.image.index.v1+json",
+    "application/vnd.docker.distribution.manifest.v2+json",
+    "application/vnd.oci.image.layer.v1.tar",
+]
+SCALARS = (
+    st.none()
+    | st.booleans()
+    | st.integers(-5, 10**6)
+    | st.floats(allow_nan=True)
+    | st.sampled_from(MEDIA + ["sha256:" + "0" * 64, "../x", "/etc/passwd", "1", "a:b", ""])
+    | st.text(max_size=12)
+)
+JSON = st.recursive(
+    SCALARS,
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.sampled_from(KEYS) | st.text(max_size=5), inner, max_size=6)
+    ),
+    max_leaves=25,
+)
 
 
 def _layout(base: Path, **kwargs) -> Path:
@@ -179,7 +220,8 @@ def test_the_fuzzed_inputs_start_from_valid_documents(tmp_path):
     assert docker.id == image.id and docker.layers[0].digest == image.layers[0].digest
 
 
-@pytest.mark.parametrize("doc", [[], {}, {"manifests": [[]]}, {"manifests": [{"digest": "sha256:" + "0" * 64,
-                                                                             "mediaType": MEDIA[0]}]}])
+@pytest.mark.parametrize(
+    "doc", [[], {}, {"manifests": [[]]}, {"manifests": [{"digest": "sha256:" + "0" * 64, "mediaType": MEDIA[0]}]}]
+)
 def test_examples_hypothesis_found_once_stay_fixed(tmp_path, doc):
     _open_everything(_layout(tmp_path, index=doc))

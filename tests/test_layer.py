@@ -16,10 +16,19 @@ def members(layer):
 
 def sample_layer(**kwargs):
     return il.Layer.from_files(
-        {"app/hello.txt": "hello\n", "app/run.sh": il.File(b"#!/bin/sh\n", mode=0o755),
-         "app/logs": il.Dir(), "app/latest": il.Symlink("hello.txt"),
-         "app/한글.txt": "안녕하세요", "app/same": il.Hardlink("app/hello.txt")},
-        deleted=["app/old.txt"], opaque=["app/cache"], created_by="COPY . /app", **kwargs)
+        {
+            "app/hello.txt": "hello\n",
+            "app/run.sh": il.File(b"#!/bin/sh\n", mode=0o755),
+            "app/logs": il.Dir(),
+            "app/latest": il.Symlink("hello.txt"),
+            "app/한글.txt": "안녕하세요",
+            "app/same": il.Hardlink("app/hello.txt"),
+        },
+        deleted=["app/old.txt"],
+        opaque=["app/cache"],
+        created_by="COPY . /app",
+        **kwargs,
+    )
 
 
 def test_diff_id_and_digest_are_hashes_of_the_tar_bytes():

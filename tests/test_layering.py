@@ -100,7 +100,7 @@ def imports_of(module: str) -> "set[str]":
             found |= {_known(alias.name) for alias in node.names if alias.name.split(".")[0] == "imagelib"}
         elif isinstance(node, ast.ImportFrom):
             if node.level:
-                base = ".".join(package.split(".")[:len(package.split(".")) - node.level + 1])
+                base = ".".join(package.split(".")[: len(package.split(".")) - node.level + 1])
                 source = f"{base}.{node.module}" if node.module else base
             else:
                 source = node.module or ""
@@ -128,8 +128,10 @@ def test_module_imports_nothing_above_it(module):
     part = _part(module)
     assert part is not None
     forbidden = {target for target in GRAPH[module] if _part(target) not in _allowed(part) | {None}}
-    assert not forbidden, (f"{module} (layer {LAYER_OF[part]}, {LAYERS[LAYER_OF[part]][0]}) imports "
-                           f"{sorted(forbidden)}, which are not below it")
+    assert not forbidden, (
+        f"{module} (layer {LAYER_OF[part]}, {LAYERS[LAYER_OF[part]][0]}) imports "
+        f"{sorted(forbidden)}, which are not below it"
+    )
 
 
 def _cycles(graph: "dict[str, set[str]]") -> "list[list[str]]":

@@ -21,8 +21,12 @@ def descriptor_doc(**changes):
 
 
 def manifest_bytes(**changes) -> bytes:
-    doc = {"schemaVersion": 2, "mediaType": oci.OCI_MANIFEST,
-           "config": descriptor_doc(mediaType=oci.OCI_CONFIG), "layers": [descriptor_doc()]}
+    doc = {
+        "schemaVersion": 2,
+        "mediaType": oci.OCI_MANIFEST,
+        "config": descriptor_doc(mediaType=oci.OCI_CONFIG),
+        "layers": [descriptor_doc()],
+    }
     doc.update(changes)
     return json.dumps(doc).encode()
 
@@ -37,16 +41,19 @@ def test_media_type_helpers_sort_the_known_types():
     assert oci.is_foreign_layer(oci.DOCKER_FOREIGN_LAYER_GZIP)
 
 
-@pytest.mark.parametrize(("have", "wanted", "same"), [
-    ("linux/amd64", "linux/amd64", True),
-    ("linux/x86_64", "linux/amd64", True),
-    ("linux/arm64/v8", "linux/arm64", True),
-    ("linux/aarch64", "linux/arm64", True),
-    ("linux/arm", "linux/arm/v7", True),
-    ("linux/arm/v6", "linux/arm", False),
-    ("linux/arm64", "linux/amd64", False),
-    ("windows/amd64", "linux/amd64", False),
-])
+@pytest.mark.parametrize(
+    ("have", "wanted", "same"),
+    [
+        ("linux/amd64", "linux/amd64", True),
+        ("linux/x86_64", "linux/amd64", True),
+        ("linux/arm64/v8", "linux/arm64", True),
+        ("linux/aarch64", "linux/arm64", True),
+        ("linux/arm", "linux/arm/v7", True),
+        ("linux/arm/v6", "linux/arm", False),
+        ("linux/arm64", "linux/amd64", False),
+        ("windows/amd64", "linux/amd64", False),
+    ],
+)
 def test_platforms_match_like_containerd_normalizes_them(have, wanted, same):
     assert oci.Platform.parse(have).matches(wanted) is same
 
@@ -60,8 +67,12 @@ def test_platform_text_round_trips_and_bad_text_is_refused():
 
 
 def test_descriptor_keeps_unknown_fields_and_writes_them_back():
-    doc = descriptor_doc(annotations={"k": "v"}, artifactType="application/x", urls=["https://x"],
-                         platform={"architecture": "arm64", "os": "linux", "variant": "v8"})
+    doc = descriptor_doc(
+        annotations={"k": "v"},
+        artifactType="application/x",
+        urls=["https://x"],
+        platform={"architecture": "arm64", "os": "linux", "variant": "v8"},
+    )
     descriptor = oci.Descriptor.from_json(doc, "t")
     assert descriptor.platform == oci.Platform("linux", "arm64", "v8")
     assert descriptor.to_json() == doc
@@ -69,12 +80,21 @@ def test_descriptor_keeps_unknown_fields_and_writes_them_back():
         descriptor.annotations["k"] = "w"  # frozen
 
 
-@pytest.mark.parametrize(("changes", "field"), [
-    ({"digest": 5}, "digest"), ({"digest": "sha256:xyz"}, "t"), ({"size": -1}, "size"),
-    ({"size": True}, "size"), ({"size": 1.5}, "size"), ({"size": None}, "size"),
-    ({"mediaType": 7}, "mediaType"), ({"annotations": []}, "annotations"),
-    ({"urls": [1]}, "urls[0]"), ({"platform": {"os": "linux", "architecture": 1}}, "architecture"),
-])
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"digest": 5}, "digest"),
+        ({"digest": "sha256:xyz"}, "t"),
+        ({"size": -1}, "size"),
+        ({"size": True}, "size"),
+        ({"size": 1.5}, "size"),
+        ({"size": None}, "size"),
+        ({"mediaType": 7}, "mediaType"),
+        ({"annotations": []}, "annotations"),
+        ({"urls": [1]}, "urls[0]"),
+        ({"platform": {"os": "linux", "architecture": 1}}, "architecture"),
+    ],
+)
 def test_descriptor_fields_of_the_wrong_type_are_named(changes, field):
     with pytest.raises(ImageFormatError, match=field.replace("[", r"\[").replace("]", r"\]")):
         oci.Descriptor.from_json(descriptor_doc(**changes), "t")
@@ -89,24 +109,29 @@ def test_manifest_keeps_its_exact_bytes_and_their_digest():
     assert manifest.descriptor == oci.Descriptor(oci.OCI_MANIFEST, manifest.digest, len(data))
 
 
-@pytest.mark.parametrize(("changes", "error", "field"), [
-    ({"schemaVersion": 1}, UnsupportedError, "schema 1"),
-    ({"schemaVersion": "2"}, ImageFormatError, "schemaVersion"),
-    ({"layers": {"0": {}}}, ImageFormatError, "layers"),
-    ({"layers": [5]}, ImageFormatError, r"layers\[0\]"),
-    ({"config": None}, ImageFormatError, "config"),
-    ({"manifests": []}, ImageFormatError, "인덱스"),
-    ({"mediaType": oci.OCI_INDEX}, ImageFormatError, "인덱스"),
-    ({"mediaType": "application/x-other"}, UnsupportedError, "application/x-other"),
-    ({"annotations": {"a": 1}}, ImageFormatError, "annotations"),
-])
+@pytest.mark.parametrize(
+    ("changes", "error", "field"),
+    [
+        ({"schemaVersion": 1}, UnsupportedError, "schema 1"),
+        ({"schemaVersion": "2"}, ImageFormatError, "schemaVersion"),
+        ({"layers": {"0": {}}}, ImageFormatError, "layers"),
+        ({"layers": [5]}, ImageFormatError, r"layers\[0\]"),
+        ({"config": None}, ImageFormatError, "config"),
+        ({"manifests": []}, ImageFormatError, "인덱스"),
+        ({"mediaType": oci.OCI_INDEX}, ImageFormatError, "인덱스"),
+        ({"mediaType": "application/x-other"}, UnsupportedError, "application/x-other"),
+        ({"annotations": {"a": 1}}, ImageFormatError, "annotations"),
+    ],
+)
 def test_manifests_of_unknown_shape_are_refused_naming_the_field(changes, error, field):
     with pytest.raises(error, match=field):
         oci.Manifest.parse(manifest_bytes(**changes), "m")
 
 
-@pytest.mark.parametrize("data", [b"[1]", b"{", b"\xff\xfe{}", b'{"schemaVersion": NaN}',
-                                  b"[" * 100_000 + b"]" * 100_000, "\ufeff{}".encode()])
+@pytest.mark.parametrize(
+    "data",
+    [b"[1]", b"{", b"\xff\xfe{}", b'{"schemaVersion": NaN}', b"[" * 100_000 + b"]" * 100_000, "\ufeff{}".encode()],
+)
 def test_malformed_json_is_an_image_format_error(data):
     with pytest.raises(ImageFormatError):
         oci.Manifest.parse(data, "m")
@@ -117,12 +142,20 @@ def test_layers_null_reads_as_none_the_way_go_reads_it():
 
 
 def test_index_parses_entries_and_leaves_attestations_out_of_images():
-    attestation = descriptor_doc(mediaType=oci.OCI_MANIFEST, digest=f"sha256:{'b' * 64}",
-                                 annotations={"vnd.docker.reference.type": "attestation-manifest"},
-                                 platform={"architecture": "unknown", "os": "unknown"})
-    doc = {"schemaVersion": 2, "mediaType": oci.OCI_INDEX,
-           "manifests": [descriptor_doc(mediaType=oci.OCI_MANIFEST,
-                                        platform={"architecture": "amd64", "os": "linux"}), attestation]}
+    attestation = descriptor_doc(
+        mediaType=oci.OCI_MANIFEST,
+        digest=f"sha256:{'b' * 64}",
+        annotations={"vnd.docker.reference.type": "attestation-manifest"},
+        platform={"architecture": "unknown", "os": "unknown"},
+    )
+    doc = {
+        "schemaVersion": 2,
+        "mediaType": oci.OCI_INDEX,
+        "manifests": [
+            descriptor_doc(mediaType=oci.OCI_MANIFEST, platform={"architecture": "amd64", "os": "linux"}),
+            attestation,
+        ],
+    }
     index = oci.Index.parse(json.dumps(doc).encode(), "i")
     assert len(index.manifests) == 2 and [str(m.platform) for m in index.images()] == ["linux/amd64"]
     with pytest.raises(ImageFormatError, match=r"manifests\[1\]"):

@@ -56,8 +56,7 @@ def test_union_view_matches_the_model(stack):
     assert seen == model_union(stack)
 
 
-OPERATIONS = st.lists(st.tuples(st.sampled_from(["write", "mkdir", "delete", "chmod"]), PATHS, CONTENT),
-                      max_size=12)
+OPERATIONS = st.lists(st.tuples(st.sampled_from(["write", "mkdir", "delete", "chmod"]), PATHS, CONTENT), max_size=12)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -86,8 +85,9 @@ def test_commit_rootfs_equals_container_view(stack, operations):
 # -- symlinked folders: the fast placement against a straightforward walk -----------------------
 
 TARGETS = st.sampled_from(["a", "b", "a/b", "../a", "/b", "/", ".", "c/..", "missing", "b/../c"])
-NODE_SPECS = st.one_of(st.tuples(st.just("file"), CONTENT), st.tuples(st.just("dir"), st.just("")),
-                       st.tuples(st.just("symlink"), TARGETS))
+NODE_SPECS = st.one_of(
+    st.tuples(st.just("file"), CONTENT), st.tuples(st.just("dir"), st.just("")), st.tuples(st.just("symlink"), TARGETS)
+)
 
 
 @st.composite
@@ -97,8 +97,7 @@ def raw_layers(draw):
     specs = draw(st.dictionaries(PATHS, NODE_SPECS, max_size=6))
     parents = {q for p in specs for q in parent_paths(p)}
     specs = {p: (("dir", "") if p in parents else spec) for p, spec in specs.items()}
-    deleted = [p for p in draw(st.lists(PATHS, max_size=2, unique=True))
-               if p not in specs and p not in parents]
+    deleted = [p for p in draw(st.lists(PATHS, max_size=2, unique=True)) if p not in specs and p not in parents]
     opaque = [p for p in draw(st.lists(PATHS, max_size=1)) if p not in specs and p not in deleted]
     members = [(p, kind, payload) for p, (kind, payload) in specs.items()]
     members += [(_whiteout_name(p, ".wh." + p.rpartition("/")[2]), "marker", "") for p in deleted]
@@ -208,9 +207,10 @@ def test_union_view_matches_a_plain_walk_through_symlinks(base, layers):
     stack = [base] + layers
     tree = il.FileTree.from_layers(stack)
     expected = reference_union(stack)
-    seen = {node.path: (node.kind, node.layer_index, node.mode,
-                        node.read_bytes() if node.kind == "file" else node.target)
-            for node in tree.walk()}
+    seen = {
+        node.path: (node.kind, node.layer_index, node.mode, node.read_bytes() if node.kind == "file" else node.target)
+        for node in tree.walk()
+    }
     assert seen == expected
     for path, (kind, *_rest) in expected.items():
         if kind == "dir":

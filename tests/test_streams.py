@@ -43,7 +43,7 @@ class Trickle(io.RawIOBase):
         return True
 
     def readinto(self, buffer) -> int:
-        chunk = self._data[self.position: self.position + min(self._step, len(buffer))]
+        chunk = self._data[self.position : self.position + min(self._step, len(buffer))]
         buffer[: len(chunk)] = chunk
         self.position += len(chunk)
         return len(chunk)

@@ -9,13 +9,16 @@ import sys
 import pytest
 from paths import PROJECT_ROOT
 
-pytestmark = pytest.mark.skipif(importlib.util.find_spec("ruff") is None,
-                                reason="ruff가 설치되어 있지 않아 건너뜁니다 (pip install -r requirements-test.txt)")
+pytestmark = pytest.mark.skipif(
+    importlib.util.find_spec("ruff") is None,
+    reason="ruff가 설치되어 있지 않아 건너뜁니다 (pip install -r requirements-test.txt)",
+)
 
 
 def ruff(*args: str) -> "subprocess.CompletedProcess[str]":
-    return subprocess.run([sys.executable, "-m", "ruff", *args], cwd=PROJECT_ROOT, capture_output=True,
-                          text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "ruff", *args], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=300
+    )
 
 
 def test_ruff_finds_nothing_to_fix():

@@ -39,10 +39,10 @@ REFUSED = "refused"
 @dataclass(frozen=True)
 class Case:
     blocks: "tuple[bytes, ...]"
-    go: "tuple[str, ...]"          # member names as Go reads them
-    gnu: "tuple[str, ...]"         # as GNU tar lists them
+    go: "tuple[str, ...]"  # member names as Go reads them
+    gnu: "tuple[str, ...]"  # as GNU tar lists them
     imagelib: "tuple[str, ...] | str"
-    umoci_reads: bool = True       # umoci refuses 'g' and 'X' members outright
+    umoci_reads: bool = True  # umoci refuses 'g' and 'X' members outright
 
     @property
     def data(self) -> bytes:
@@ -54,46 +54,98 @@ def regular(name: str) -> bytes:
 
 
 CASES = {
-    "long-name-then-pax-path": Case((long_name("gnu/name"), pax(path="pax/name"), regular("hdr")),
-                                    go=("gnu/name",), gnu=("pax/name",), imagelib=REFUSED),
-    "pax-path-then-long-name": Case((pax(path="pax/name"), long_name("gnu/name"), regular("hdr")),
-                                    go=("gnu/name",), gnu=("pax/name",), imagelib=REFUSED),
-    "long-name-equal-to-pax-path": Case((long_name("same/name"), pax(path="same/name"), regular("hdr")),
-                                        go=("same/name",), gnu=("same/name",), imagelib=("same/name",)),
-    "two-pax-headers": Case((pax(path="first"), pax(path="second"), regular("hdr")),
-                            go=("second",), gnu=("second",), imagelib=("second",)),
-    "two-pax-headers-the-second-replaces-whole": Case((pax(path="first"), pax(uid="7"), regular("hdr")),
-                                                      go=("hdr",), gnu=("hdr",), imagelib=("hdr",)),
-    "two-long-names": Case((long_name("first"), long_name("second"), regular("hdr")),
-                           go=("second",), gnu=("second",), imagelib=("second",)),
-    "pax-long-name-pax": Case((pax(path="pax"), long_name("gnu"), pax(uid="7"), regular("hdr")),
-                              go=("gnu",), gnu=("gnu",), imagelib=("gnu",)),
-    "long-name-makes-a-v7-directory": Case((long_name("folder/"), header("hdr", tarfile.AREGTYPE)),
-                                           go=("folder",), gnu=("folder/",), imagelib=("folder",)),
-    "global-comment": Case((global_pax(comment="c"), regular("a"), global_pax(comment="d"), regular("b")),
-                           go=("a", "b"), gnu=("a", "b"), imagelib=("a", "b"), umoci_reads=False),
-    "global-path": Case((global_pax(path="gpath"), regular("a"), regular("b")),
-                        go=("a", "b"), gnu=("gpath", "gpath"), imagelib=REFUSED, umoci_reads=False),
-    "global-path-then-pax": Case((global_pax(path="gpath"), pax(uid="7"), regular("a")),
-                                 go=("a",), gnu=("gpath",), imagelib=REFUSED, umoci_reads=False),
-    "pax-path-then-global": Case((pax(path="pax/name"), global_pax(comment="c"), regular("hdr")),
-                                 go=("hdr",), gnu=("pax/name",), imagelib=REFUSED, umoci_reads=False),
+    "long-name-then-pax-path": Case(
+        (long_name("gnu/name"), pax(path="pax/name"), regular("hdr")),
+        go=("gnu/name",),
+        gnu=("pax/name",),
+        imagelib=REFUSED,
+    ),
+    "pax-path-then-long-name": Case(
+        (pax(path="pax/name"), long_name("gnu/name"), regular("hdr")),
+        go=("gnu/name",),
+        gnu=("pax/name",),
+        imagelib=REFUSED,
+    ),
+    "long-name-equal-to-pax-path": Case(
+        (long_name("same/name"), pax(path="same/name"), regular("hdr")),
+        go=("same/name",),
+        gnu=("same/name",),
+        imagelib=("same/name",),
+    ),
+    "two-pax-headers": Case(
+        (pax(path="first"), pax(path="second"), regular("hdr")), go=("second",), gnu=("second",), imagelib=("second",)
+    ),
+    "two-pax-headers-the-second-replaces-whole": Case(
+        (pax(path="first"), pax(uid="7"), regular("hdr")), go=("hdr",), gnu=("hdr",), imagelib=("hdr",)
+    ),
+    "two-long-names": Case(
+        (long_name("first"), long_name("second"), regular("hdr")), go=("second",), gnu=("second",), imagelib=("second",)
+    ),
+    "pax-long-name-pax": Case(
+        (pax(path="pax"), long_name("gnu"), pax(uid="7"), regular("hdr")), go=("gnu",), gnu=("gnu",), imagelib=("gnu",)
+    ),
+    "long-name-makes-a-v7-directory": Case(
+        (long_name("folder/"), header("hdr", tarfile.AREGTYPE)), go=("folder",), gnu=("folder/",), imagelib=("folder",)
+    ),
+    "global-comment": Case(
+        (global_pax(comment="c"), regular("a"), global_pax(comment="d"), regular("b")),
+        go=("a", "b"),
+        gnu=("a", "b"),
+        imagelib=("a", "b"),
+        umoci_reads=False,
+    ),
+    "global-path": Case(
+        (global_pax(path="gpath"), regular("a"), regular("b")),
+        go=("a", "b"),
+        gnu=("gpath", "gpath"),
+        imagelib=REFUSED,
+        umoci_reads=False,
+    ),
+    "global-path-then-pax": Case(
+        (global_pax(path="gpath"), pax(uid="7"), regular("a")),
+        go=("a",),
+        gnu=("gpath",),
+        imagelib=REFUSED,
+        umoci_reads=False,
+    ),
+    "pax-path-then-global": Case(
+        (pax(path="pax/name"), global_pax(comment="c"), regular("hdr")),
+        go=("hdr",),
+        gnu=("pax/name",),
+        imagelib=REFUSED,
+        umoci_reads=False,
+    ),
     "empty-long-name": Case((long_name(""), regular("hdr")), go=("hdr",), gnu=(), imagelib=REFUSED),
-    "long-name-then-empty-long-name": Case((long_name("gnu"), long_name(""), regular("hdr")),
-                                           go=("hdr",), gnu=(), imagelib=REFUSED),
+    "long-name-then-empty-long-name": Case(
+        (long_name("gnu"), long_name(""), regular("hdr")), go=("hdr",), gnu=(), imagelib=REFUSED
+    ),
     "pax-header-before-the-end": Case((regular("a"), pax(path="p")), go=("a",), gnu=("a",), imagelib=("a",)),
     "long-name-before-the-end": Case((regular("a"), long_name("p")), go=("a",), gnu=("a",), imagelib=("a",)),
-    "global-header-at-the-end": Case((regular("a"), global_pax(comment="c")), go=("a",), gnu=("a",),
-                                     imagelib=("a",), umoci_reads=False),
-    "solaris-x-header": Case((meta(b"X", pax_payload({"path": "solaris"})), regular("hdr")),
-                             go=("PaxHeader", "hdr"), gnu=("solaris",), imagelib=REFUSED, umoci_reads=False),
+    "global-header-at-the-end": Case(
+        (regular("a"), global_pax(comment="c")), go=("a",), gnu=("a",), imagelib=("a",), umoci_reads=False
+    ),
+    "solaris-x-header": Case(
+        (meta(b"X", pax_payload({"path": "solaris"})), regular("hdr")),
+        go=("PaxHeader", "hdr"),
+        gnu=("solaris",),
+        imagelib=REFUSED,
+        umoci_reads=False,
+    ),
 }
 
 LINK_CASES = {  # symlink "l": its target as Go reads it, as GNU tar does, as imagelib must
-    "long-link-then-pax-linkpath": ((long_link("gnu-target"), pax(linkpath="pax-target")),
-                                    "gnu-target", "pax-target", REFUSED),
-    "pax-linkpath-then-long-link": ((pax(linkpath="pax-target"), long_link("gnu-target")),
-                                    "gnu-target", "pax-target", REFUSED),
+    "long-link-then-pax-linkpath": (
+        (long_link("gnu-target"), pax(linkpath="pax-target")),
+        "gnu-target",
+        "pax-target",
+        REFUSED,
+    ),
+    "pax-linkpath-then-long-link": (
+        (pax(linkpath="pax-target"), long_link("gnu-target")),
+        "gnu-target",
+        "pax-target",
+        REFUSED,
+    ),
     "two-long-links": ((long_link("first"), long_link("second")), "second", "second", "second"),
     "empty-long-link": ((long_link(""),), "hdr-target", "", REFUSED),
     "two-pax-linkpaths": ((pax(linkpath="first"), pax(linkpath="second")), "second", "second", "second"),
@@ -111,6 +163,7 @@ def with_parents(names) -> "set[str]":
 @pytest.fixture(params=["fast", "tarfile"])
 def reader(request, monkeypatch):
     if request.param == "tarfile":
+
         def refuse(stream):
             raise UnusualTar("forced")
             yield  # pragma: no cover
@@ -125,8 +178,12 @@ def umoci_files(tmp_path: Path, data: bytes) -> Path:
         pytest.skip("umoci가 없어 건너뜁니다: 이 시험은 imagelib가 umoci(Go archive/tar)처럼 읽는지 확인합니다")
     write_folder(tmp_path / "layout", oci_layout_files([data]))
     flags = [] if os.geteuid() == 0 else ["--rootless"]
-    result = subprocess.run([umoci, "unpack", *flags, "--image", f"{tmp_path / 'layout'}:1",
-                             str(tmp_path / "bundle")], capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [umoci, "unpack", *flags, "--image", f"{tmp_path / 'layout'}:1", str(tmp_path / "bundle")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     if result.returncode != 0:
         raise AssertionError(f"umoci unpack failed: {result.stderr.strip()}")
     return tmp_path / "bundle" / "rootfs"

@@ -20,9 +20,11 @@ from imagelib import layerscan
 from imagelib.fasttar import UnusualTar
 
 OLD_GNU = ["--format=gnu"]
-FORMATS = {"pax-1.0": ["--format=posix"],
-           "pax-0.1": ["--format=posix", "--sparse-version=0.1"],
-           "pax-0.0": ["--format=posix", "--sparse-version=0.0"]}
+FORMATS = {
+    "pax-1.0": ["--format=posix"],
+    "pax-0.1": ["--format=posix", "--sparse-version=0.1"],
+    "pax-0.0": ["--format=posix", "--sparse-version=0.0"],
+}
 
 
 def gnu_tar() -> str:
@@ -52,8 +54,9 @@ def sparse_archive(tmp_path: Path, flags: "list[str]", islands: int = 0) -> "tup
             out.write(b"%d" % number)
     (source / "plain.txt").write_bytes(b"plain\n")
     archive = tmp_path / "layer.tar"
-    subprocess.run([tar, "--sparse", *flags, "-cf", str(archive), "-C", str(source), "holes.bin", "plain.txt"],
-                   check=True)
+    subprocess.run(
+        [tar, "--sparse", *flags, "-cf", str(archive), "-C", str(source), "holes.bin", "plain.txt"], check=True
+    )
     extracted = tmp_path / "out"
     extracted.mkdir()
     subprocess.run([tar, "-xf", str(archive), "-C", str(extracted)], check=True)
@@ -63,6 +66,7 @@ def sparse_archive(tmp_path: Path, flags: "list[str]", islands: int = 0) -> "tup
 @pytest.fixture(params=["fast", "tarfile"])
 def reader(request, monkeypatch):
     if request.param == "tarfile":
+
         def refuse(stream):
             raise UnusualTar("forced")
             yield  # pragma: no cover
@@ -77,8 +81,11 @@ def reader(request, monkeypatch):
 def test_sparse_members_read_as_gnu_tar_extracts_them(fmt, compressed, islands, reader, tmp_path):
     data, extracted = sparse_archive(tmp_path, FORMATS[fmt], islands)
     holes = extracted["holes.bin"]
-    assert len(holes) == 1 << 20 and holes[300_000] == ord("x") and holes[400_000 + 6_000 * 99] == (
-        ord("9") if islands else 0)
+    assert (
+        len(holes) == 1 << 20
+        and holes[300_000] == ord("x")
+        and holes[400_000 + 6_000 * 99] == (ord("9") if islands else 0)
+    )
     assert len(data) < len(holes)  # truly sparse in the archive
     layer = il.Layer.from_tar(gzip.compress(data, mtime=0) if compressed else data)
     assert sorted(layer.paths) == ["holes.bin", "plain.txt"]
@@ -116,8 +123,11 @@ def test_old_gnu_sparse_members_are_refused_as_runtimes_refuse_them(compressed, 
         from hostile_archives import oci_layout_files, write_folder
 
         write_folder(tmp_path / "layout", oci_layout_files([data]))
-        result = subprocess.run([umoci, "unpack", *umoci_flags(), "--image", f"{tmp_path / 'layout'}:1",
-                                 str(tmp_path / "bundle")], capture_output=True, text=True)
+        result = subprocess.run(
+            [umoci, "unpack", *umoci_flags(), "--image", f"{tmp_path / 'layout'}:1", str(tmp_path / "bundle")],
+            capture_output=True,
+            text=True,
+        )
         assert result.returncode != 0 and "unknown typeflag" in result.stderr
 
 
@@ -141,7 +151,10 @@ def test_umoci_unpacks_sparse_members_as_imagelib_reads_them(fmt, tmp_path):
         pytest.skip("umoci가 없어 건너뜁니다: 이 시험은 imagelib가 umoci(Go archive/tar)처럼 읽는지 확인합니다")
     data, extracted = sparse_archive(tmp_path, FORMATS[fmt], islands=100)
     write_folder(tmp_path / "layout", oci_layout_files([data]))
-    subprocess.run([umoci, "unpack", *umoci_flags(), "--image", f"{tmp_path / 'layout'}:1", str(tmp_path / "bundle")],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [umoci, "unpack", *umoci_flags(), "--image", f"{tmp_path / 'layout'}:1", str(tmp_path / "bundle")],
+        check=True,
+        capture_output=True,
+    )
     unpacked = (tmp_path / "bundle" / "rootfs" / "holes.bin").read_bytes()
     assert unpacked == extracted["holes.bin"] == il.Layer.from_tar(data).entry("holes.bin").read()

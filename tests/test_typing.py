@@ -12,17 +12,49 @@ from paths import PROJECT_ROOT
 ROOT = PROJECT_ROOT
 
 # Strict, and never to be relaxed in pyproject.toml's [[tool.mypy.overrides]].
-CORE = ("imagelib.analyze", "imagelib.container", "imagelib.digest", "imagelib.display", "imagelib.entries",
-        "imagelib.errors", "imagelib.filetree", "imagelib.readonly", "imagelib.reference",
-        "imagelib.oci", "imagelib.image", "imagelib.formats.choice", "imagelib.formats.docker",
-        "imagelib.formats.oci_layout", "imagelib.formats.opening", "imagelib.modelfile", "imagelib.pathmatch",
-        "imagelib.streams", "imagelib.blob", "imagelib.layerscan", "imagelib.fasttar", "imagelib.tario",
-        "imagelib.limits", "imagelib.layer",
-        "imagelib.formats.archive", "imagelib.formats.saving", "imagelib.formats.unpack",
-        "imagelib.store", "imagelib.store.atomic", "imagelib.store.disk", "imagelib.store.layout",
-        "imagelib.store.memory", "imagelib.registry", "imagelib.registry.auth", "imagelib.registry.bounds",
-        "imagelib.registry.client", "imagelib.registry.local", "imagelib.registry.memory",
-        "imagelib.registry.progress", "imagelib.registry.report", "imagelib.registry.transport")
+CORE = (
+    "imagelib.analyze",
+    "imagelib.container",
+    "imagelib.digest",
+    "imagelib.display",
+    "imagelib.entries",
+    "imagelib.errors",
+    "imagelib.filetree",
+    "imagelib.readonly",
+    "imagelib.reference",
+    "imagelib.oci",
+    "imagelib.image",
+    "imagelib.formats.choice",
+    "imagelib.formats.docker",
+    "imagelib.formats.oci_layout",
+    "imagelib.formats.opening",
+    "imagelib.modelfile",
+    "imagelib.pathmatch",
+    "imagelib.streams",
+    "imagelib.blob",
+    "imagelib.layerscan",
+    "imagelib.fasttar",
+    "imagelib.tario",
+    "imagelib.limits",
+    "imagelib.layer",
+    "imagelib.formats.archive",
+    "imagelib.formats.saving",
+    "imagelib.formats.unpack",
+    "imagelib.store",
+    "imagelib.store.atomic",
+    "imagelib.store.disk",
+    "imagelib.store.layout",
+    "imagelib.store.memory",
+    "imagelib.registry",
+    "imagelib.registry.auth",
+    "imagelib.registry.bounds",
+    "imagelib.registry.client",
+    "imagelib.registry.local",
+    "imagelib.registry.memory",
+    "imagelib.registry.progress",
+    "imagelib.registry.report",
+    "imagelib.registry.transport",
+)
 
 
 def mypy_settings() -> dict:
@@ -40,8 +72,7 @@ def covers(pattern: str, module: str) -> bool:
 def test_mypy_finds_no_errors():
     if importlib.util.find_spec("mypy") is None:
         pytest.skip("mypy가 없어 타입 검사를 건너뜁니다 (pip install -r requirements-test.txt)")
-    result = subprocess.run([sys.executable, "-m", "mypy"], cwd=ROOT, capture_output=True, text=True,
-                            timeout=600)
+    result = subprocess.run([sys.executable, "-m", "mypy"], cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, f"mypy:\n{result.stdout}{result.stderr}"
 
 

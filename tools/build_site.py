@@ -86,8 +86,10 @@ def execute(path: Path, timeout: int):
     try:
         runner.preprocess(nb, {"metadata": {"path": str(path.parent)}})
     except CellExecutionError as error:
-        raise SiteError(f"{path.name}을 실행하다가 셀에서 오류가 났습니다({error.ename}: {error.evalue}). "
-                        "노트북을 JupyterLab에서 위에서부터 실행해 고친 뒤 다시 만드세요.") from None
+        raise SiteError(
+            f"{path.name}을 실행하다가 셀에서 오류가 났습니다({error.ename}: {error.evalue}). "
+            "노트북을 JupyterLab에서 위에서부터 실행해 고친 뒤 다시 만드세요."
+        ) from None
     return nb
 
 
@@ -142,8 +144,7 @@ def prepare(nb) -> None:
     for index, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
             continue
-        shown = [o for o in cell.outputs
-                 if any(mime in o.get("data", {}) for mime in (*IMAGE_MIMES, VIEW_MIME))]
+        shown = [o for o in cell.outputs if any(mime in o.get("data", {}) for mime in (*IMAGE_MIMES, VIEW_MIME))]
         alt = figure_alt(nb.cells, index)
         for number, output in enumerate(shown, start=1):
             text = alt if len(shown) == 1 else f"{alt} ({number}/{len(shown)})"
@@ -172,14 +173,17 @@ def nav_html(page: Page, pages: "list[Page]") -> str:
     middle = f"<a href='{page.root}index.html'>목차</a>"
     if other is not None:
         middle += " " + link(other, page, "본문 보기" if page.solution else "연습문제 풀이 보기")
-    return (f"<nav class='course-nav' aria-label='노트북 이동'>"
-            f"{link(before, page, f'← 이전: {before.title}' if before else '', 'prev')}"
-            f"<span class='middle'>{middle}</span>"
-            f"{link(after, page, f'다음: {after.title} →' if after else '', 'next')}</nav>")
+    return (
+        f"<nav class='course-nav' aria-label='노트북 이동'>"
+        f"{link(before, page, f'← 이전: {before.title}' if before else '', 'prev')}"
+        f"<span class='middle'>{middle}</span>"
+        f"{link(after, page, f'다음: {after.title} →' if after else '', 'next')}</nav>"
+    )
 
 
 def rewrite_links(body: str, page: Page) -> str:
     """Links between notebooks point to their pages; links to README point to the index."""
+
     def fix(match: re.Match) -> str:
         target, fragment = match.group(1), match.group(2) or ""
         if target.endswith("README.md"):
@@ -190,8 +194,9 @@ def rewrite_links(body: str, page: Page) -> str:
 
 
 def render(nb, page: Page, pages: "list[Page]") -> str:
-    exporter = HTMLExporter(template_name="course", extra_template_basedirs=[str(TEMPLATES)],
-                            language_code="ko", embed_images=True)
+    exporter = HTMLExporter(
+        template_name="course", extra_template_basedirs=[str(TEMPLATES)], language_code="ko", embed_images=True
+    )
     nb.metadata["title"] = page.title
     resources = {"course": {"root": page.root, "nav": nav_html(page, pages)}}
     body, _ = exporter.from_notebook_node(nb, resources=resources)
@@ -218,9 +223,11 @@ def index_html(pages: "list[Page]") -> str:
     rows = []
     for page in (p for p in pages if not p.solution):
         solution = next((p for p in pages if p.solution and p.number == page.number), None)
-        rows.append(f"<tr><td>{page.number}</td><td><a href='{page.href}'>{html.escape(page.title)}</a></td>"
-                    f"<td>{html.escape(page.minutes)}</td>"
-                    f"<td>{link(solution, page, '풀이') if solution else ''}</td></tr>")
+        rows.append(
+            f"<tr><td>{page.number}</td><td><a href='{page.href}'>{html.escape(page.title)}</a></td>"
+            f"<td>{html.escape(page.minutes)}</td>"
+            f"<td>{link(solution, page, '풀이') if solution else ''}</td></tr>"
+        )
     title = html.escape(course_title())
     return f"""<!DOCTYPE html>
 <html lang="ko">
@@ -252,8 +259,10 @@ def prepare_out(out: Path) -> None:
     """Start from an empty folder; refuse to wipe a non-empty folder this script did not make."""
     if out.exists() and any(out.iterdir()):
         if not (out / MARKER).exists():
-            raise SiteError(f"{out}는 비어 있지 않고 이 스크립트가 만든 사이트 폴더도 아닙니다. "
-                            "지워지면 안 되는 파일이 있을 수 있으니 다른 --out 폴더를 주세요.")
+            raise SiteError(
+                f"{out}는 비어 있지 않고 이 스크립트가 만든 사이트 폴더도 아닙니다. "
+                "지워지면 안 되는 파일이 있을 수 있으니 다른 --out 폴더를 주세요."
+            )
         shutil.rmtree(out)
     out.mkdir(parents=True, exist_ok=True)
     (out / MARKER).write_text("python tools/build_site.py가 만든 폴더입니다.\n", encoding="utf-8")
@@ -266,8 +275,14 @@ def write_style(out: Path) -> None:
     (out / "course.css").write_text(fonts + "\n" + rules, encoding="utf-8")
 
 
-def build(out: Path, notebooks: Path = ROOT / "notebooks", only: "list[str] | None" = None,
-          jobs: int = 2, timeout: int = 300, log=print) -> "list[Page]":
+def build(
+    out: Path,
+    notebooks: Path = ROOT / "notebooks",
+    only: "list[str] | None" = None,
+    jobs: int = 2,
+    timeout: int = 300,
+    log=print,
+) -> "list[Page]":
     """Build the site into ``out``; returns the pages built."""
     pages = discover(notebooks, only)
     prepare_out(out)
@@ -294,8 +309,7 @@ def main(argv: "list[str] | None" = None) -> int:
     except SiteError as error:
         print(f"사이트를 만들지 못했습니다: {error}", file=sys.stderr)
         return 1
-    print(f"페이지 {len(pages)}개를 {time.perf_counter() - started:.0f}초 만에 만들었습니다: "
-          f"{args.out / 'index.html'}")
+    print(f"페이지 {len(pages)}개를 {time.perf_counter() - started:.0f}초 만에 만들었습니다: {args.out / 'index.html'}")
     return 0
 
 

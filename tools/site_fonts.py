@@ -47,9 +47,11 @@ def font_face_css(text: str) -> str:
         data = base64.b64encode(subset_woff(path, characters)).decode("ascii")
         # Only the embedded file, no local(): "CourseKorean" always means these exact glyphs. An
         # installed NanumGothic is used anyway, by its own name, which course.css lists first.
-        rules.append(f'@font-face {{\n  font-family: "{FAMILY}";\n  font-weight: {weight};\n'
-                     f'  font-display: swap;\n'
-                     f'  src: url(data:font/woff;base64,{data}) format("woff");\n}}\n')
+        rules.append(
+            f'@font-face {{\n  font-family: "{FAMILY}";\n  font-weight: {weight};\n'
+            f"  font-display: swap;\n"
+            f'  src: url(data:font/woff;base64,{data}) format("woff");\n}}\n'
+        )
     return "\n".join(rules)
 
 

@@ -13,8 +13,7 @@ import html
 STATE_MIME = "application/vnd.jupyter.widget-state+json"
 VIEW_MIME = "application/vnd.jupyter.widget-view+json"
 PREFIX = "IPY_MODEL_"
-NOTE = ("커널 없이 보는 첫 화면입니다. 직접 움직여 보려면 JupyterLab에서 노트북을 열고 "
-        "셀을 실행하세요.")
+NOTE = "커널 없이 보는 첫 화면입니다. 직접 움직여 보려면 JupyterLab에서 노트북을 열고 셀을 실행하세요."
 
 
 def saved_state(nb) -> dict:
@@ -28,7 +27,7 @@ class Snapshot:
         self.alt = alt
 
     def model(self, ref: str) -> "dict | None":
-        return self.models.get(ref[len(PREFIX):] if ref.startswith(PREFIX) else ref)
+        return self.models.get(ref[len(PREFIX) :] if ref.startswith(PREFIX) else ref)
 
     def render(self, ref: str) -> str:
         model = self.model(ref)
@@ -43,20 +42,21 @@ class Snapshot:
 
     def layout_style(self, state: dict) -> str:
         layout = (self.model(state.get("layout") or "") or {}).get("state", {})
-        rules = {key.replace("_", "-"): value for key, value in layout.items()
-                 if value and key in ("max_height", "max_width", "overflow", "width", "height")}
+        rules = {
+            key.replace("_", "-"): value
+            for key, value in layout.items()
+            if value and key in ("max_height", "max_width", "overflow", "width", "height")
+        }
         return ";".join(f"{key}:{value}" for key, value in rules.items())
 
     def children(self, state: dict) -> str:
         return "".join(self.render(child) for child in state.get("children", []))
 
     def draw_VBox(self, state: dict, model: dict) -> str:
-        return (f"<div class='widget-vbox' style='{self.layout_style(state)}'>"
-                f"{self.children(state)}</div>")
+        return f"<div class='widget-vbox' style='{self.layout_style(state)}'>{self.children(state)}</div>"
 
     def draw_HBox(self, state: dict, model: dict) -> str:
-        return (f"<div class='widget-hbox' style='{self.layout_style(state)}'>"
-                f"{self.children(state)}</div>")
+        return f"<div class='widget-hbox' style='{self.layout_style(state)}'>{self.children(state)}</div>"
 
     draw_Box = draw_VBox
     draw_GridBox = draw_HBox
@@ -70,22 +70,31 @@ class Snapshot:
         return f"<div class='widget-label'>{html.escape(str(state.get('value', '')))}</div>"
 
     def draw_IntSlider(self, state: dict, model: dict) -> str:
-        bounds = " ".join(f"{key}='{html.escape(str(state.get(key)))}'"
-                          for key in ("min", "max", "step", "value") if state.get(key) is not None)
-        return (f"<div class='widget-slider'>{label(state)}<input type='range' disabled {bounds}> "
-                f"<output>{html.escape(str(state.get('value')))}</output></div>")
+        bounds = " ".join(
+            f"{key}='{html.escape(str(state.get(key)))}'"
+            for key in ("min", "max", "step", "value")
+            if state.get(key) is not None
+        )
+        return (
+            f"<div class='widget-slider'>{label(state)}<input type='range' disabled {bounds}> "
+            f"<output>{html.escape(str(state.get('value')))}</output></div>"
+        )
 
     draw_FloatSlider = draw_IntSlider
 
     def draw_Checkbox(self, state: dict, model: dict) -> str:
         checked = " checked" if state.get("value") else ""
-        return (f"<label class='widget-checkbox'><input type='checkbox' disabled{checked}> "
-                f"{html.escape(str(state.get('description', '')))}</label>")
+        return (
+            f"<label class='widget-checkbox'><input type='checkbox' disabled{checked}> "
+            f"{html.escape(str(state.get('description', '')))}</label>"
+        )
 
     def draw_Dropdown(self, state: dict, model: dict) -> str:
         chosen = state.get("index")
-        options = "".join(f"<option{' selected' if i == chosen else ''}>{html.escape(str(text))}</option>"
-                          for i, text in enumerate(state.get("_options_labels", [])))
+        options = "".join(
+            f"<option{' selected' if i == chosen else ''}>{html.escape(str(text))}</option>"
+            for i, text in enumerate(state.get("_options_labels", []))
+        )
         return f"<div class='widget-dropdown'>{label(state)}<select disabled>{options}</select></div>"
 
     draw_Select = draw_RadioButtons = draw_ToggleButtons = draw_Dropdown
@@ -98,16 +107,17 @@ class Snapshot:
         if not data:
             return "<div class='widget-image widget-missing'>(그림 없음)</div>"
         kind = html.escape(str(state.get("format", "png")))
-        return (f"<img class='widget-image' style='{self.layout_style(state)}' alt='{html.escape(self.alt)}' "
-                f"src='data:image/{kind};base64,{data}'>")
+        return (
+            f"<img class='widget-image' style='{self.layout_style(state)}' alt='{html.escape(self.alt)}' "
+            f"src='data:image/{kind};base64,{data}'>"
+        )
 
     def draw_Output(self, state: dict, model: dict) -> str:
         parts = []
         for output in state.get("outputs", []):
             data = output.get("data", {})
             if "image/png" in data:
-                parts.append(f"<img alt='{html.escape(self.alt)}' "
-                             f"src='data:image/png;base64,{data['image/png']}'>")
+                parts.append(f"<img alt='{html.escape(self.alt)}' src='data:image/png;base64,{data['image/png']}'>")
             elif "text/html" in data:
                 parts.append(join(data["text/html"]))
             else:
@@ -128,5 +138,7 @@ def label(state: dict) -> str:
 def snapshot_html(models: dict, model_id: str, alt: str) -> str:
     """The first view of widget ``model_id`` as HTML, with a note that it is a still picture."""
     body = Snapshot(models, alt).render(model_id)
-    return (f"<div class='widget-snapshot' data-model-id='{html.escape(model_id)}'>"
-            f"<p class='widget-note'>{NOTE}</p>{body}</div>")
+    return (
+        f"<div class='widget-snapshot' data-model-id='{html.escape(model_id)}'>"
+        f"<p class='widget-note'>{NOTE}</p>{body}</div>"
+    )

@@ -48,5 +48,17 @@ from .base_images import (
 )
 from .pulltime import LayerPull, PullEstimate, pull_time
 
-__all__ = ["CatalogEntry", "CatalogError", "LayerPull", "PullEstimate", "aliases", "get", "has",
-           "images", "info", "names", "pull_time", "table"]
+__all__ = [
+    "CatalogEntry",
+    "CatalogError",
+    "LayerPull",
+    "PullEstimate",
+    "aliases",
+    "get",
+    "has",
+    "images",
+    "info",
+    "names",
+    "pull_time",
+    "table",
+]

@@ -84,65 +84,97 @@ def _run(text: str) -> str:
 
 # -- the images ----------------------------------------------------------------------------
 
+
 def _alpine(version: str, size: float, packed: float, libapk: str, apk: str) -> tuple:
-    return (_layer("/bin/sh -c #(nop) ADD file:{diff} in / ", size, packed, data.alpine_files(libapk),
-                   data.alpine_texts(version, apk)),
-            _config(_nop('CMD ["/bin/sh"]'), env={"PATH": data.PATH}, cmd=["/bin/sh"]))
+    return (
+        _layer(
+            "/bin/sh -c #(nop) ADD file:{diff} in / ",
+            size,
+            packed,
+            data.alpine_files(libapk),
+            data.alpine_texts(version, apk),
+        ),
+        _config(_nop('CMD ["/bin/sh"]'), env={"PATH": data.PATH}, cmd=["/bin/sh"]),
+    )
 
 
-def _debian(version: str, codename: str, size: float, packed: float, *, slim: bool, merged: bool,
-            libc: str, apt_lib: str) -> tuple:
+def _debian(
+    version: str, codename: str, size: float, packed: float, *, slim: bool, merged: bool, libc: str, apt_lib: str
+) -> tuple:
     files = data.debian_files(merged=merged, libc=libc, slim=slim, apt_lib=apt_lib)
     texts = data.debian_texts(version, codename, merged=merged)
     if merged:
         files += "\netc/os-release -> ../usr/lib/os-release"
-    return (_layer("/bin/sh -c #(nop) ADD file:{diff} in / ", size, packed, files, texts),
-            _config(_nop('CMD ["bash"]'), env={"PATH": data.PATH}, cmd=["bash"]))
+    return (
+        _layer("/bin/sh -c #(nop) ADD file:{diff} in / ", size, packed, files, texts),
+        _config(_nop('CMD ["bash"]'), env={"PATH": data.PATH}, cmd=["bash"]),
+    )
 
 
 def _node_steps(alpine: bool) -> tuple:
-    node_user = ("node:x:1000:1000:Linux User,,,:/home/node:/bin/sh\n" if alpine
-                 else "node:x:1000:1000::/home/node:/bin/bash\n")
+    node_user = (
+        "node:x:1000:1000:Linux User,,,:/home/node:/bin/sh\n" if alpine else "node:x:1000:1000::/home/node:/bin/bash\n"
+    )
     passwd = (data.ALPINE_PASSWD if alpine else data.DEBIAN_PASSWD) + node_user
     group = (data.ALPINE_GROUP if alpine else data.DEBIAN_GROUP) + "node:x:1000:\n"
     entry = {"usr/local/bin/docker-entrypoint.sh": (data.NODE_ENTRYPOINT, 0o755)}
     texts = dict(data.NODE_TEXTS, **{"etc/passwd": passwd, "etc/group": group})
     steps: "tuple[LayerSpec | ConfigSpec, ...]"
     if alpine:
-        install = _layer("/bin/sh -c addgroup -g 1000 node && adduser -u 1000 -G node -s /bin/sh -D node"
-                         " && apk add --no-cache libstdc++ && apk add --no-cache --virtual .build-deps "
-                         "curl && curl -fsSLO --compressed \"https://unofficial-builds.nodejs.org/download/"
-                         "release/v$NODE_VERSION/node-v$NODE_VERSION-linux-x64-musl.tar.xz\" && tar -xJf "
-                         "\"node-v$NODE_VERSION-linux-x64-musl.tar.xz\" -C /usr/local --strip-components=1"
-                         " --no-same-owner && apk del .build-deps && node --version && npm --version",
-                         101.9, 33.2, data.node_files("musl") + "\nhome/node/ 755 1000:1000\n"
-                         f"usr/lib/libstdc++.so.6.0.30 2400K 755 {data.MUSL}\n"
-                         f"usr/lib/libgcc_s.so.1 100K 755 {data.MUSL}", texts)
+        install = _layer(
+            "/bin/sh -c addgroup -g 1000 node && adduser -u 1000 -G node -s /bin/sh -D node"
+            " && apk add --no-cache libstdc++ && apk add --no-cache --virtual .build-deps "
+            'curl && curl -fsSLO --compressed "https://unofficial-builds.nodejs.org/download/'
+            'release/v$NODE_VERSION/node-v$NODE_VERSION-linux-x64-musl.tar.xz" && tar -xJf '
+            '"node-v$NODE_VERSION-linux-x64-musl.tar.xz" -C /usr/local --strip-components=1'
+            " --no-same-owner && apk del .build-deps && node --version && npm --version",
+            101.9,
+            33.2,
+            data.node_files("musl") + "\nhome/node/ 755 1000:1000\n"
+            f"usr/lib/libstdc++.so.6.0.30 2400K 755 {data.MUSL}\n"
+            f"usr/lib/libgcc_s.so.1 100K 755 {data.MUSL}",
+            texts,
+        )
         steps = (_config(_nop("ENV NODE_VERSION=14.21.3"), env={"NODE_VERSION": "14.21.3"}), install)
     else:
-        user = _layer("/bin/sh -c groupadd --gid 1000 node   && useradd --uid 1000 --gid node --shell "
-                      "/bin/bash --create-home node", 0.0041, 0.0017, "home/node/ 755 1000:1000",
-                      {"etc/passwd": passwd, "etc/group": group})
-        install = _layer("/bin/sh -c ARCH= && dpkgArch=\"$(dpkg --print-architecture)\" && case "
-                         "\"${dpkgArch##*-}\" in amd64) ARCH='x64';; esac && curl -fsSLO --compressed "
-                         "\"https://nodejs.org/dist/v$NODE_VERSION/node-v$NODE_VERSION-linux-$ARCH.tar.xz\""
-                         " && tar -xJf \"node-v$NODE_VERSION-linux-$ARCH.tar.xz\" -C /usr/local "
-                         "--strip-components=1 --no-same-owner && ln -s /usr/local/bin/node "
-                         "/usr/local/bin/nodejs && node --version && npm --version",
-                         80.9, 33.4, data.node_files("glibc"), data.NODE_TEXTS)
-        steps = (user, _config(_nop("ENV NODE_VERSION=14.21.3"), env={"NODE_VERSION": "14.21.3"}),
-                 install)
-    yarn = _layer("/bin/sh -c set -ex && for key in 6A010C5166006599AA17F08146C2130DFD2497F5 ; do gpg "
-                  "--batch --keyserver hkps://keys.openpgp.org --recv-keys \"$key\" ; done && curl "
-                  "-fsSLO --compressed \"https://yarnpkg.com/downloads/$YARN_VERSION/yarn-v$YARN_VERSION"
-                  ".tar.gz\" && mkdir -p /opt && tar -xzf yarn-v$YARN_VERSION.tar.gz -C /opt/ && ln -s "
-                  "/opt/yarn-v$YARN_VERSION/bin/yarn /usr/local/bin/yarn && yarn --version",
-                  7.8 if alpine else 7.6, 2.3, data.YARN_FILES)
+        user = _layer(
+            "/bin/sh -c groupadd --gid 1000 node   && useradd --uid 1000 --gid node --shell "
+            "/bin/bash --create-home node",
+            0.0041,
+            0.0017,
+            "home/node/ 755 1000:1000",
+            {"etc/passwd": passwd, "etc/group": group},
+        )
+        install = _layer(
+            '/bin/sh -c ARCH= && dpkgArch="$(dpkg --print-architecture)" && case '
+            "\"${dpkgArch##*-}\" in amd64) ARCH='x64';; esac && curl -fsSLO --compressed "
+            '"https://nodejs.org/dist/v$NODE_VERSION/node-v$NODE_VERSION-linux-$ARCH.tar.xz"'
+            ' && tar -xJf "node-v$NODE_VERSION-linux-$ARCH.tar.xz" -C /usr/local '
+            "--strip-components=1 --no-same-owner && ln -s /usr/local/bin/node "
+            "/usr/local/bin/nodejs && node --version && npm --version",
+            80.9,
+            33.4,
+            data.node_files("glibc"),
+            data.NODE_TEXTS,
+        )
+        steps = (user, _config(_nop("ENV NODE_VERSION=14.21.3"), env={"NODE_VERSION": "14.21.3"}), install)
+    yarn = _layer(
+        "/bin/sh -c set -ex && for key in 6A010C5166006599AA17F08146C2130DFD2497F5 ; do gpg "
+        '--batch --keyserver hkps://keys.openpgp.org --recv-keys "$key" ; done && curl '
+        '-fsSLO --compressed "https://yarnpkg.com/downloads/$YARN_VERSION/yarn-v$YARN_VERSION'
+        '.tar.gz" && mkdir -p /opt && tar -xzf yarn-v$YARN_VERSION.tar.gz -C /opt/ && ln -s '
+        "/opt/yarn-v$YARN_VERSION/bin/yarn /usr/local/bin/yarn && yarn --version",
+        7.8 if alpine else 7.6,
+        2.3,
+        data.YARN_FILES,
+    )
     return steps + (
-        _config(_nop("ENV YARN_VERSION=1.22.19"), env={"YARN_VERSION": "1.22.19"}), yarn,
+        _config(_nop("ENV YARN_VERSION=1.22.19"), env={"YARN_VERSION": "1.22.19"}),
+        yarn,
         _layer("/bin/sh -c #(nop) COPY file:{diff} in /usr/local/bin/ ", 0, 0, "", entry),
         _config(_nop('ENTRYPOINT ["docker-entrypoint.sh"]'), entrypoint=["docker-entrypoint.sh"]),
-        _config(_nop('CMD ["node"]'), cmd=["node"]))
+        _config(_nop('CMD ["node"]'), cmd=["node"]),
+    )
 
 
 def _nginx_steps(alpine: bool) -> tuple:
@@ -150,201 +182,479 @@ def _nginx_steps(alpine: bool) -> tuple:
     if alpine:
         user = ("nginx:x:101:101:nginx:/var/cache/nginx:/sbin/nologin\n", "nginx:x:101:nginx\n")
         texts = data.nginx_texts(data.ALPINE_PASSWD, data.ALPINE_GROUP, *user)
-        install = _layer(_run("set -x && addgroup -g 101 -S nginx && adduser -S -D -H -u 101 -h "
-                              "/var/cache/nginx -s /sbin/nologin -G nginx -g nginx nginx && apk add "
-                              "--no-cache --virtual .nginx-rundeps nginx=${NGINX_VERSION}-r${PKG_RELEASE} "
-                              "tzdata curl ca-certificates && ln -sf /dev/stdout /var/log/nginx/access.log "
-                              "&& ln -sf /dev/stderr /var/log/nginx/error.log && mkdir /docker-entrypoint.d"),
-                         4.15, 1.85, data.nginx_files("musl"), texts, BUILDKIT)
+        install = _layer(
+            _run(
+                "set -x && addgroup -g 101 -S nginx && adduser -S -D -H -u 101 -h "
+                "/var/cache/nginx -s /sbin/nologin -G nginx -g nginx nginx && apk add "
+                "--no-cache --virtual .nginx-rundeps nginx=${NGINX_VERSION}-r${PKG_RELEASE} "
+                "tzdata curl ca-certificates && ln -sf /dev/stdout /var/log/nginx/access.log "
+                "&& ln -sf /dev/stderr /var/log/nginx/error.log && mkdir /docker-entrypoint.d"
+            ),
+            4.15,
+            1.85,
+            data.nginx_files("musl"),
+            texts,
+            BUILDKIT,
+        )
         env = {"NGINX_VERSION": "1.25.3", "PKG_RELEASE": "1"}
     else:
         user = ("nginx:x:101:101:nginx user:/nonexistent:/bin/false\n", "nginx:x:101:\n")
         texts = data.nginx_texts(data.DEBIAN_PASSWD, data.DEBIAN_GROUP, *user)
-        install = _layer(_run("set -x && groupadd --system --gid 101 nginx && useradd --system --gid nginx "
-                              "--no-create-home --home /nonexistent --comment \"nginx user\" --shell "
-                              "/bin/false --uid 101 nginx && apt-get update && apt-get install "
-                              "--no-install-recommends --no-install-suggests -y gnupg1 ca-certificates && "
-                              "apt-get install --no-install-recommends --no-install-suggests -y "
-                              "$nginxPackages gettext-base curl && apt-get remove --purge --auto-remove -y "
-                              "&& rm -rf /var/lib/apt/lists/* /etc/apt/sources.list.d/nginx.list && ln -sf "
-                              "/dev/stdout /var/log/nginx/access.log && ln -sf /dev/stderr "
-                              "/var/log/nginx/error.log && mkdir /docker-entrypoint.d"),
-                         112.0, 41.4, data.nginx_files("glibc") + "\n" + data.nginx_module_files("glibc"),
-                         texts, BUILDKIT)
+        install = _layer(
+            _run(
+                "set -x && groupadd --system --gid 101 nginx && useradd --system --gid nginx "
+                '--no-create-home --home /nonexistent --comment "nginx user" --shell '
+                "/bin/false --uid 101 nginx && apt-get update && apt-get install "
+                "--no-install-recommends --no-install-suggests -y gnupg1 ca-certificates && "
+                "apt-get install --no-install-recommends --no-install-suggests -y "
+                "$nginxPackages gettext-base curl && apt-get remove --purge --auto-remove -y "
+                "&& rm -rf /var/lib/apt/lists/* /etc/apt/sources.list.d/nginx.list && ln -sf "
+                "/dev/stdout /var/log/nginx/access.log && ln -sf /dev/stderr "
+                "/var/log/nginx/error.log && mkdir /docker-entrypoint.d"
+            ),
+            112.0,
+            41.4,
+            data.nginx_files("glibc") + "\n" + data.nginx_module_files("glibc"),
+            texts,
+            BUILDKIT,
+        )
         env = {"NGINX_VERSION": "1.25.3", "NJS_VERSION": "0.8.2", "PKG_RELEASE": "1~bookworm"}
     steps = [_config(f"LABEL maintainer={maintainer}", BUILDKIT, labels={"maintainer": maintainer})]
     steps += [_config(f"ENV {k}={v}", BUILDKIT, env={k: v}) for k, v in env.items()]
     steps.append(install)
     for path, text in data.NGINX_SCRIPTS.items():
         folder = "/" if path.count("/") == 0 else "/docker-entrypoint.d"
-        steps.append(_layer(f"COPY {path.split('/')[-1]} {folder} # buildkit", 0, 0, "",
-                            {path: (text, 0o755)}, BUILDKIT))
-    steps += [_config('ENTRYPOINT ["/docker-entrypoint.sh"]', BUILDKIT, entrypoint=["/docker-entrypoint.sh"]),
-              _config("EXPOSE map[80/tcp:{}]", BUILDKIT, exposed_ports=["80/tcp"]),
-              _config("STOPSIGNAL SIGQUIT", BUILDKIT, stop_signal="SIGQUIT"),
-              _config('CMD ["nginx" "-g" "daemon off;"]', BUILDKIT, cmd=["nginx", "-g", "daemon off;"])]
+        steps.append(
+            _layer(f"COPY {path.split('/')[-1]} {folder} # buildkit", 0, 0, "", {path: (text, 0o755)}, BUILDKIT)
+        )
+    steps += [
+        _config('ENTRYPOINT ["/docker-entrypoint.sh"]', BUILDKIT, entrypoint=["/docker-entrypoint.sh"]),
+        _config("EXPOSE map[80/tcp:{}]", BUILDKIT, exposed_ports=["80/tcp"]),
+        _config("STOPSIGNAL SIGQUIT", BUILDKIT, stop_signal="SIGQUIT"),
+        _config('CMD ["nginx" "-g" "daemon off;"]', BUILDKIT, cmd=["nginx", "-g", "daemon off;"]),
+    ]
     return tuple(steps)
 
 
 def _nginx_modules() -> tuple:
-    return (_config("ENV NJS_VERSION=0.8.2", BUILDKIT, env={"NJS_VERSION": "0.8.2"}),
-            _layer(_run("set -x && apkArch=\"$(cat /etc/apk/arch)\" && nginxPackages=\" "
-                        "nginx=${NGINX_VERSION}"
-                        "-r${PKG_RELEASE} nginx-module-xslt=${NGINX_VERSION}-r${PKG_RELEASE} "
-                        "nginx-module-geoip=${NGINX_VERSION}-r${PKG_RELEASE} nginx-module-image-filter="
-                        "${NGINX_VERSION}-r${PKG_RELEASE} nginx-module-njs=${NGINX_VERSION}.${NJS_VERSION}"
-                        "-r${PKG_RELEASE} \" && apk add --no-cache --virtual .checksum-deps openssl && "
-                        "apk add -X \"https://nginx.org/packages/mainline/alpine/v$(egrep -o "
-                        "'^[0-9]+\\.[0-9]+'"
-                        " /etc/alpine-release)/main\" --no-cache $nginxPackages && apk add --no-cache "
-                        "curl ca-certificates"),
-                   31.1, 11.9, data.nginx_module_files("musl"),
-                   comment=BUILDKIT))
+    return (
+        _config("ENV NJS_VERSION=0.8.2", BUILDKIT, env={"NJS_VERSION": "0.8.2"}),
+        _layer(
+            _run(
+                'set -x && apkArch="$(cat /etc/apk/arch)" && nginxPackages=" '
+                "nginx=${NGINX_VERSION}"
+                "-r${PKG_RELEASE} nginx-module-xslt=${NGINX_VERSION}-r${PKG_RELEASE} "
+                "nginx-module-geoip=${NGINX_VERSION}-r${PKG_RELEASE} nginx-module-image-filter="
+                "${NGINX_VERSION}-r${PKG_RELEASE} nginx-module-njs=${NGINX_VERSION}.${NJS_VERSION}"
+                '-r${PKG_RELEASE} " && apk add --no-cache --virtual .checksum-deps openssl && '
+                'apk add -X "https://nginx.org/packages/mainline/alpine/v$(egrep -o '
+                "'^[0-9]+\\.[0-9]+'"
+                ' /etc/alpine-release)/main" --no-cache $nginxPackages && apk add --no-cache '
+                "curl ca-certificates"
+            ),
+            31.1,
+            11.9,
+            data.nginx_module_files("musl"),
+            comment=BUILDKIT,
+        ),
+    )
 
 
 def _python_steps(flavor: str) -> tuple:
     env_path = "/usr/local/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-    steps = [_config(f"ENV PATH={env_path}", BUILDKIT, env={"PATH": env_path}),
-             _config("ENV LANG=C.UTF-8", BUILDKIT, env={"LANG": "C.UTF-8"})]
+    steps = [
+        _config(f"ENV PATH={env_path}", BUILDKIT, env={"PATH": env_path}),
+        _config("ENV LANG=C.UTF-8", BUILDKIT, env={"LANG": "C.UTF-8"}),
+    ]
     libc = "musl" if flavor == "alpine" else "glibc"
     if flavor == "full":
-        steps.append(_layer(_run("set -eux; apt-get update; apt-get install -y --no-install-recommends "
-                                 "libbluetooth-dev tk-dev uuid-dev ; rm -rf /var/lib/apt/lists/*"), 18.0, 6.2,
-                            "usr/include/tk.h 80K\nusr/lib/x86_64-linux-gnu/libtk8.6.so 1500K 755\n"
-                            "usr/lib/x86_64-linux-gnu/libtcl8.6.so 1800K 755\nusr/include/uuid/uuid.h 4K\n"
-                            "usr/lib/x86_64-linux-gnu/libX11.a 2500K\nusr/include/bluetooth/bluetooth.h 10K\n"
-                            "usr/share/tcltk/tcl8.6/init.tcl 1600K\n@rest usr/lib/x86_64-linux-gnu 60\n"
-                            "@rest usr/include 40", comment=BUILDKIT))
+        steps.append(
+            _layer(
+                _run(
+                    "set -eux; apt-get update; apt-get install -y --no-install-recommends "
+                    "libbluetooth-dev tk-dev uuid-dev ; rm -rf /var/lib/apt/lists/*"
+                ),
+                18.0,
+                6.2,
+                "usr/include/tk.h 80K\nusr/lib/x86_64-linux-gnu/libtk8.6.so 1500K 755\n"
+                "usr/lib/x86_64-linux-gnu/libtcl8.6.so 1800K 755\nusr/include/uuid/uuid.h 4K\n"
+                "usr/lib/x86_64-linux-gnu/libX11.a 2500K\nusr/include/bluetooth/bluetooth.h 10K\n"
+                "usr/share/tcltk/tcl8.6/init.tcl 1600K\n@rest usr/lib/x86_64-linux-gnu 60\n"
+                "@rest usr/include 40",
+                comment=BUILDKIT,
+            )
+        )
     elif flavor == "slim":
-        steps.append(_layer(_run("set -eux; apt-get update; apt-get install -y --no-install-recommends "
-                                 "ca-certificates netbase tzdata ; rm -rf /var/lib/apt/lists/*"), 7.4, 1.4,
-                            "etc/ssl/certs/ca-certificates.crt 210K\nusr/bin/openssl 1000K 755\n"
-                            "usr/lib/x86_64-linux-gnu/libssl.so.3 700K 755\n"
-                            "usr/lib/x86_64-linux-gnu/libcrypto.so.3 4700K 755\n"
-                            "usr/share/zoneinfo/Asia/Seoul 0.4K\nusr/share/zoneinfo/Europe/Berlin 2K\n"
-                            "etc/services 12K\n@rest usr/share 1", comment=BUILDKIT))
+        steps.append(
+            _layer(
+                _run(
+                    "set -eux; apt-get update; apt-get install -y --no-install-recommends "
+                    "ca-certificates netbase tzdata ; rm -rf /var/lib/apt/lists/*"
+                ),
+                7.4,
+                1.4,
+                "etc/ssl/certs/ca-certificates.crt 210K\nusr/bin/openssl 1000K 755\n"
+                "usr/lib/x86_64-linux-gnu/libssl.so.3 700K 755\n"
+                "usr/lib/x86_64-linux-gnu/libcrypto.so.3 4700K 755\n"
+                "usr/share/zoneinfo/Asia/Seoul 0.4K\nusr/share/zoneinfo/Europe/Berlin 2K\n"
+                "etc/services 12K\n@rest usr/share 1",
+                comment=BUILDKIT,
+            )
+        )
     else:
-        steps.append(_layer(_run("set -eux; apk add --no-cache ca-certificates tzdata ;"), 1.6, 0.45,
-                            "usr/share/zoneinfo/Asia/Seoul 0.4K\nusr/share/zoneinfo/Europe/Berlin 2K\n"
-                            "usr/share/zoneinfo/zone1970.tab 18K\nusr/share/zoneinfo/America/New_York 3K\n"
-                            "@rest usr/share/zoneinfo 1",
-                            comment=BUILDKIT))
-    steps += [_config("ENV GPG_KEY=7169605F62C751356D054A26A821E680E5FA6305", BUILDKIT,
-                      env={"GPG_KEY": "7169605F62C751356D054A26A821E680E5FA6305"}),
-              _config("ENV PYTHON_VERSION=3.12.1", BUILDKIT, env={"PYTHON_VERSION": "3.12.1"})]
+        steps.append(
+            _layer(
+                _run("set -eux; apk add --no-cache ca-certificates tzdata ;"),
+                1.6,
+                0.45,
+                "usr/share/zoneinfo/Asia/Seoul 0.4K\nusr/share/zoneinfo/Europe/Berlin 2K\n"
+                "usr/share/zoneinfo/zone1970.tab 18K\nusr/share/zoneinfo/America/New_York 3K\n"
+                "@rest usr/share/zoneinfo 1",
+                comment=BUILDKIT,
+            )
+        )
+    steps += [
+        _config(
+            "ENV GPG_KEY=7169605F62C751356D054A26A821E680E5FA6305",
+            BUILDKIT,
+            env={"GPG_KEY": "7169605F62C751356D054A26A821E680E5FA6305"},
+        ),
+        _config("ENV PYTHON_VERSION=3.12.1", BUILDKIT, env={"PYTHON_VERSION": "3.12.1"}),
+    ]
     size, packed = {"full": (71.2, 23.5), "slim": (47.7, 14.1), "alpine": (42.5, 13.6)}[flavor]
-    steps.append(_layer(_run("set -eux; wget -O python.tar.xz \"https://www.python.org/ftp/python/"
-                             "${PYTHON_VERSION%%[a-z]*}/Python-$PYTHON_VERSION.tar.xz\"; ./configure "
-                             "--enable-optimizations --enable-shared; make -j \"$nproc\"; make install; "
-                             "python3 --version"), size, packed,
-                        data.python_files(libc, slim=flavor != "full"), comment=BUILDKIT))
-    steps.append(_layer(_run("set -eux; for src in idle3 pydoc3 python3 python3-config; do dst=\"$(echo "
-                             "\"$src\" | tr -d 3)\"; [ -s \"/usr/local/bin/$src\" ]; [ ! -e "
-                             "\"/usr/local/bin/$dst\" ]; ln -svT \"$src\" \"/usr/local/bin/$dst\"; done"),
-                        0, 0, data.PYTHON_SYMLINKS, comment=BUILDKIT))
+    steps.append(
+        _layer(
+            _run(
+                'set -eux; wget -O python.tar.xz "https://www.python.org/ftp/python/'
+                '${PYTHON_VERSION%%[a-z]*}/Python-$PYTHON_VERSION.tar.xz"; ./configure '
+                '--enable-optimizations --enable-shared; make -j "$nproc"; make install; '
+                "python3 --version"
+            ),
+            size,
+            packed,
+            data.python_files(libc, slim=flavor != "full"),
+            comment=BUILDKIT,
+        )
+    )
+    steps.append(
+        _layer(
+            _run(
+                'set -eux; for src in idle3 pydoc3 python3 python3-config; do dst="$(echo '
+                '"$src" | tr -d 3)"; [ -s "/usr/local/bin/$src" ]; [ ! -e '
+                '"/usr/local/bin/$dst" ]; ln -svT "$src" "/usr/local/bin/$dst"; done'
+            ),
+            0,
+            0,
+            data.PYTHON_SYMLINKS,
+            comment=BUILDKIT,
+        )
+    )
     steps.append(_config('CMD ["python3"]', BUILDKIT, cmd=["python3"]))
     return tuple(steps)
 
 
-def _buildpack_steps(codename: str, curl: "tuple[float, float]", gnupg: "tuple[float, float] | None",
-                     scm: "tuple[float, float]", full: "tuple[float, float]",
-                     gcc: str, perl: str, icu: str) -> tuple:
+def _buildpack_steps(
+    codename: str,
+    curl: "tuple[float, float]",
+    gnupg: "tuple[float, float] | None",
+    scm: "tuple[float, float]",
+    full: "tuple[float, float]",
+    gcc: str,
+    perl: str,
+    icu: str,
+) -> tuple:
     def run(text: str) -> str:
         return "/bin/sh -c " + text
 
-    steps = [_layer(run("set -eux; apt-get update; apt-get install -y --no-install-recommends "
-                        "ca-certificates curl netbase wget ; rm -rf /var/lib/apt/lists/*"), *curl,
-                    data.buildpack_curl_files())]
+    steps = [
+        _layer(
+            run(
+                "set -eux; apt-get update; apt-get install -y --no-install-recommends "
+                "ca-certificates curl netbase wget ; rm -rf /var/lib/apt/lists/*"
+            ),
+            *curl,
+            data.buildpack_curl_files(),
+        )
+    ]
     if gnupg:
-        steps.append(_layer(run("set -ex; if ! command -v gpg > /dev/null; then apt-get update; apt-get "
-                                "install -y --no-install-recommends gnupg dirmngr ; rm -rf "
-                                "/var/lib/apt/lists/*; fi"), *gnupg, data.buildpack_gnupg_files()))
-    steps.append(_layer(run("apt-get update && apt-get install -y --no-install-recommends git mercurial "
-                            "openssh-client subversion procps && rm -rf /var/lib/apt/lists/*"), *scm,
-                        data.buildpack_scm_files()))
-    steps.append(_layer(run("set -ex; apt-get update; apt-get install -y --no-install-recommends "
-                            "autoconf automake bzip2 dpkg-dev file g++ gcc imagemagick libbz2-dev libc6-dev "
-                            "libcurl4-openssl-dev libdb-dev libevent-dev libffi-dev libgdbm-dev "
-                            "libglib2.0-dev "
-                            "libgmp-dev libjpeg-dev libkrb5-dev liblzma-dev libmagickcore-dev "
-                            "libmagickwand-dev libmaxminddb-dev libncurses5-dev libncursesw5-dev libpng-dev "
-                            "libpq-dev libreadline-dev libsqlite3-dev libssl-dev libtool libwebp-dev "
-                            "libxml2-dev libxslt-dev libyaml-dev make patch unzip xz-utils zlib1g-dev ; rm "
-                            "-rf /var/lib/apt/lists/*"), *full, data.buildpack_full_files(gcc, perl, icu)))
+        steps.append(
+            _layer(
+                run(
+                    "set -ex; if ! command -v gpg > /dev/null; then apt-get update; apt-get "
+                    "install -y --no-install-recommends gnupg dirmngr ; rm -rf "
+                    "/var/lib/apt/lists/*; fi"
+                ),
+                *gnupg,
+                data.buildpack_gnupg_files(),
+            )
+        )
+    steps.append(
+        _layer(
+            run(
+                "apt-get update && apt-get install -y --no-install-recommends git mercurial "
+                "openssh-client subversion procps && rm -rf /var/lib/apt/lists/*"
+            ),
+            *scm,
+            data.buildpack_scm_files(),
+        )
+    )
+    steps.append(
+        _layer(
+            run(
+                "set -ex; apt-get update; apt-get install -y --no-install-recommends "
+                "autoconf automake bzip2 dpkg-dev file g++ gcc imagemagick libbz2-dev libc6-dev "
+                "libcurl4-openssl-dev libdb-dev libevent-dev libffi-dev libgdbm-dev "
+                "libglib2.0-dev "
+                "libgmp-dev libjpeg-dev libkrb5-dev liblzma-dev libmagickcore-dev "
+                "libmagickwand-dev libmaxminddb-dev libncurses5-dev libncursesw5-dev libpng-dev "
+                "libpq-dev libreadline-dev libsqlite3-dev libssl-dev libtool libwebp-dev "
+                "libxml2-dev libxslt-dev libyaml-dev make patch unzip xz-utils zlib1g-dev ; rm "
+                "-rf /var/lib/apt/lists/*"
+            ),
+            *full,
+            data.buildpack_full_files(gcc, perl, icu),
+        )
+    )
     return tuple(steps)
 
 
 def _entry(name, aliases, version, base, os, libc, size_mb, download_mb, summary, steps):
-    return CatalogEntry(name, tuple(aliases), version, base, os, libc, round(size_mb * MB),
-                        round(download_mb * MB), summary, tuple(steps))
+    return CatalogEntry(
+        name,
+        tuple(aliases),
+        version,
+        base,
+        os,
+        libc,
+        round(size_mb * MB),
+        round(download_mb * MB),
+        summary,
+        tuple(steps),
+    )
 
 
 _ENTRIES = [
-    _entry("alpine:3.17", ["alpine:3.17.7"], "3.17.7", None, "Alpine Linux 3.17", "musl", 7.05, 3.37,
-           "작은 배포판: musl libc + BusyBox + apk", _alpine("3.17.7", 7.05, 3.37, "libapk.so.2.12.0",
-                                                            "2.12.14-r0")),
-    _entry("alpine:3.18", ["alpine:3.18.5"], "3.18.5", None, "Alpine Linux 3.18", "musl", 7.33, 3.40,
-           "작은 배포판: musl libc + BusyBox + apk", _alpine("3.18.5", 7.33, 3.40, "libapk.so.2.14.0",
-                                                            "2.14.0-r2")),
-    _entry("alpine:3.19", ["alpine", "alpine:latest", "alpine:3.19.0"], "3.19.0", None,
-           "Alpine Linux 3.19", "musl", 7.38, 3.41, "작은 배포판: musl libc + BusyBox + apk",
-           _alpine("3.19.0", 7.38, 3.41, "libapk.so.2.14.0", "2.14.0-r5")),
-    _entry("busybox:1.36", ["busybox", "busybox:latest", "busybox:1.36.1"], "1.36.1 (glibc)", None,
-           "BusyBox", "glibc", 4.26, 2.15, "명령 수백 개를 담은 실행 파일 하나와 최소한의 라이브러리",
-           (_layer("/bin/sh -c #(nop) ADD file:{diff} in / ", 4.26, 2.15, data.BUSYBOX_FILES,
-                   data.BUSYBOX_TEXTS),
-            _config(_nop('CMD ["sh"]'), env={"PATH": data.PATH}, cmd=["sh"]))),
-    _entry("debian:buster", ["debian:10", "debian:buster-20231218"], "10.13", None, "Debian 10 (buster)",
-           "glibc", 114.0, 50.4, "Debian 10 전체(문서·매뉴얼 포함)",
-           _debian("10.13", "buster", 114.0, 50.4, slim=False, merged=False, libc="2.28",
-                   apt_lib="libapt-pkg.so.5.0.2")),
-    _entry("debian:bookworm", ["debian", "debian:latest", "debian:12"], "12.4", None, "Debian 12 (bookworm)",
-           "glibc", 117.0, 49.6, "Debian 12 전체(문서·매뉴얼 포함)",
-           _debian("12.4", "bookworm", 117.0, 49.6, slim=False, merged=True, libc="2.36",
-                   apt_lib="libapt-pkg.so.6.0.0")),
-    _entry("debian:bookworm-slim", ["debian:12-slim"], "12.4", None, "Debian 12 (bookworm) slim", "glibc",
-           74.8, 29.1, "Debian 12에서 문서·매뉴얼·번역을 뺀 slim",
-           _debian("12.4", "bookworm", 74.8, 29.1, slim=True, merged=True, libc="2.36",
-                   apt_lib="libapt-pkg.so.6.0.0")),
-    _entry("ubuntu:20.04", ["ubuntu:focal"], "20.04.6", None, "Ubuntu 20.04 LTS", "glibc", 72.8, 27.5,
-           "Ubuntu 20.04 LTS 최소 설치",
-           (_config("ARG RELEASE", BUILDKIT), _config("ARG LAUNCHPAD_BUILD_ARCH", BUILDKIT),
-            _config("LABEL org.opencontainers.image.ref.name=ubuntu", BUILDKIT,
-                    labels={"org.opencontainers.image.ref.name": "ubuntu"}),
-            _config("LABEL org.opencontainers.image.version=20.04", BUILDKIT,
-                    labels={"org.opencontainers.image.version": "20.04"}),
-            _layer("ADD file:{diff} in / ", 72.8, 27.5,
-                   data.debian_files(merged=True, libc="2.31", slim=True, apt_lib="libapt-pkg.so.6.0.0")
-                   .replace("libc.so.6", "libc-2.31.so"), data.UBUNTU_TEXTS, BUILDKIT),
-            _config('CMD ["/bin/bash"]', BUILDKIT, env={"PATH": data.PATH}, cmd=["/bin/bash"]))),
-    _entry("node:14", ["node:14.21.3", "node:14-buster", "node:14.21.3-buster", "node:fermium"], "14.21.3",
-           "debian:buster", "Debian 10 (buster)", "glibc", 912.6, 345.0,
-           "Node.js 14 + buildpack-deps(컴파일러·헤더·git 등 빌드 도구 전부)",
-           _buildpack_steps("buster", (17.6, 7.86), (17.5, 7.2), (146.0, 51.9), (529.0, 191.9),
-                            "8", "5.28", "63") + _node_steps(alpine=False)),
-    _entry("node:14-alpine", ["node:14.21.3-alpine", "node:14-alpine3.17", "node:fermium-alpine"],
-           "14.21.3", "alpine:3.17", "Alpine Linux 3.17", "musl", 116.8, 38.9,
-           "Node.js 14 (musl 빌드) + Alpine", _node_steps(alpine=True)),
-    _entry("nginx:1.25-alpine-slim", ["nginx:alpine-slim", "nginx:1.25.3-alpine-slim"], "1.25.3",
-           "alpine:3.18", "Alpine Linux 3.18", "musl", 11.5, 5.25, "nginx 본체만 담은 alpine-slim",
-           _nginx_steps(alpine=True)),
-    _entry("nginx:1.25-alpine", ["nginx:alpine", "nginx:1.25.3-alpine", "nginx:mainline-alpine"], "1.25.3",
-           "nginx:1.25-alpine-slim", "Alpine Linux 3.18", "musl", 42.6, 17.15,
-           "nginx + 모듈(njs, xslt, geoip, image-filter) + Alpine", _nginx_modules()),
-    _entry("nginx:1.25", ["nginx", "nginx:latest", "nginx:1.25.3", "nginx:mainline", "nginx:1.25.3-bookworm"],
-           "1.25.3", "debian:bookworm-slim", "Debian 12 (bookworm) slim", "glibc", 186.8, 70.5,
-           "nginx + 모듈 + Debian slim", _nginx_steps(alpine=False)),
-    _entry("python:3.12", ["python:3.12.1", "python:3.12-bookworm", "python:3"], "3.12.1", "debian:bookworm",
-           "Debian 12 (bookworm)", "glibc", 1017.6, 378.4,
-           "Python 3.12 + buildpack-deps(컴파일러·헤더·git 등 빌드 도구 전부)",
-           _buildpack_steps("bookworm", (48.4, 24.0), None, (176.0, 64.1), (587.0, 211.0),
-                            "12", "5.36", "72") + _python_steps("full")),
-    _entry("python:3.12-slim", ["python:3.12.1-slim", "python:3.12-slim-bookworm", "python:3-slim"], "3.12.1",
-           "debian:bookworm-slim", "Debian 12 (bookworm) slim", "glibc", 129.9, 44.6,
-           "Python 3.12 + Debian slim(빌드 도구 없음)", _python_steps("slim")),
-    _entry("python:3.12-alpine", ["python:3.12.1-alpine", "python:3.12-alpine3.19", "python:3-alpine"],
-           "3.12.1", "alpine:3.19", "Alpine Linux 3.19", "musl", 51.5, 17.46,
-           "Python 3.12 (musl 빌드) + Alpine", _python_steps("alpine")),
+    _entry(
+        "alpine:3.17",
+        ["alpine:3.17.7"],
+        "3.17.7",
+        None,
+        "Alpine Linux 3.17",
+        "musl",
+        7.05,
+        3.37,
+        "작은 배포판: musl libc + BusyBox + apk",
+        _alpine("3.17.7", 7.05, 3.37, "libapk.so.2.12.0", "2.12.14-r0"),
+    ),
+    _entry(
+        "alpine:3.18",
+        ["alpine:3.18.5"],
+        "3.18.5",
+        None,
+        "Alpine Linux 3.18",
+        "musl",
+        7.33,
+        3.40,
+        "작은 배포판: musl libc + BusyBox + apk",
+        _alpine("3.18.5", 7.33, 3.40, "libapk.so.2.14.0", "2.14.0-r2"),
+    ),
+    _entry(
+        "alpine:3.19",
+        ["alpine", "alpine:latest", "alpine:3.19.0"],
+        "3.19.0",
+        None,
+        "Alpine Linux 3.19",
+        "musl",
+        7.38,
+        3.41,
+        "작은 배포판: musl libc + BusyBox + apk",
+        _alpine("3.19.0", 7.38, 3.41, "libapk.so.2.14.0", "2.14.0-r5"),
+    ),
+    _entry(
+        "busybox:1.36",
+        ["busybox", "busybox:latest", "busybox:1.36.1"],
+        "1.36.1 (glibc)",
+        None,
+        "BusyBox",
+        "glibc",
+        4.26,
+        2.15,
+        "명령 수백 개를 담은 실행 파일 하나와 최소한의 라이브러리",
+        (
+            _layer("/bin/sh -c #(nop) ADD file:{diff} in / ", 4.26, 2.15, data.BUSYBOX_FILES, data.BUSYBOX_TEXTS),
+            _config(_nop('CMD ["sh"]'), env={"PATH": data.PATH}, cmd=["sh"]),
+        ),
+    ),
+    _entry(
+        "debian:buster",
+        ["debian:10", "debian:buster-20231218"],
+        "10.13",
+        None,
+        "Debian 10 (buster)",
+        "glibc",
+        114.0,
+        50.4,
+        "Debian 10 전체(문서·매뉴얼 포함)",
+        _debian("10.13", "buster", 114.0, 50.4, slim=False, merged=False, libc="2.28", apt_lib="libapt-pkg.so.5.0.2"),
+    ),
+    _entry(
+        "debian:bookworm",
+        ["debian", "debian:latest", "debian:12"],
+        "12.4",
+        None,
+        "Debian 12 (bookworm)",
+        "glibc",
+        117.0,
+        49.6,
+        "Debian 12 전체(문서·매뉴얼 포함)",
+        _debian("12.4", "bookworm", 117.0, 49.6, slim=False, merged=True, libc="2.36", apt_lib="libapt-pkg.so.6.0.0"),
+    ),
+    _entry(
+        "debian:bookworm-slim",
+        ["debian:12-slim"],
+        "12.4",
+        None,
+        "Debian 12 (bookworm) slim",
+        "glibc",
+        74.8,
+        29.1,
+        "Debian 12에서 문서·매뉴얼·번역을 뺀 slim",
+        _debian("12.4", "bookworm", 74.8, 29.1, slim=True, merged=True, libc="2.36", apt_lib="libapt-pkg.so.6.0.0"),
+    ),
+    _entry(
+        "ubuntu:20.04",
+        ["ubuntu:focal"],
+        "20.04.6",
+        None,
+        "Ubuntu 20.04 LTS",
+        "glibc",
+        72.8,
+        27.5,
+        "Ubuntu 20.04 LTS 최소 설치",
+        (
+            _config("ARG RELEASE", BUILDKIT),
+            _config("ARG LAUNCHPAD_BUILD_ARCH", BUILDKIT),
+            _config(
+                "LABEL org.opencontainers.image.ref.name=ubuntu",
+                BUILDKIT,
+                labels={"org.opencontainers.image.ref.name": "ubuntu"},
+            ),
+            _config(
+                "LABEL org.opencontainers.image.version=20.04",
+                BUILDKIT,
+                labels={"org.opencontainers.image.version": "20.04"},
+            ),
+            _layer(
+                "ADD file:{diff} in / ",
+                72.8,
+                27.5,
+                data.debian_files(merged=True, libc="2.31", slim=True, apt_lib="libapt-pkg.so.6.0.0").replace(
+                    "libc.so.6", "libc-2.31.so"
+                ),
+                data.UBUNTU_TEXTS,
+                BUILDKIT,
+            ),
+            _config('CMD ["/bin/bash"]', BUILDKIT, env={"PATH": data.PATH}, cmd=["/bin/bash"]),
+        ),
+    ),
+    _entry(
+        "node:14",
+        ["node:14.21.3", "node:14-buster", "node:14.21.3-buster", "node:fermium"],
+        "14.21.3",
+        "debian:buster",
+        "Debian 10 (buster)",
+        "glibc",
+        912.6,
+        345.0,
+        "Node.js 14 + buildpack-deps(컴파일러·헤더·git 등 빌드 도구 전부)",
+        _buildpack_steps("buster", (17.6, 7.86), (17.5, 7.2), (146.0, 51.9), (529.0, 191.9), "8", "5.28", "63")
+        + _node_steps(alpine=False),
+    ),
+    _entry(
+        "node:14-alpine",
+        ["node:14.21.3-alpine", "node:14-alpine3.17", "node:fermium-alpine"],
+        "14.21.3",
+        "alpine:3.17",
+        "Alpine Linux 3.17",
+        "musl",
+        116.8,
+        38.9,
+        "Node.js 14 (musl 빌드) + Alpine",
+        _node_steps(alpine=True),
+    ),
+    _entry(
+        "nginx:1.25-alpine-slim",
+        ["nginx:alpine-slim", "nginx:1.25.3-alpine-slim"],
+        "1.25.3",
+        "alpine:3.18",
+        "Alpine Linux 3.18",
+        "musl",
+        11.5,
+        5.25,
+        "nginx 본체만 담은 alpine-slim",
+        _nginx_steps(alpine=True),
+    ),
+    _entry(
+        "nginx:1.25-alpine",
+        ["nginx:alpine", "nginx:1.25.3-alpine", "nginx:mainline-alpine"],
+        "1.25.3",
+        "nginx:1.25-alpine-slim",
+        "Alpine Linux 3.18",
+        "musl",
+        42.6,
+        17.15,
+        "nginx + 모듈(njs, xslt, geoip, image-filter) + Alpine",
+        _nginx_modules(),
+    ),
+    _entry(
+        "nginx:1.25",
+        ["nginx", "nginx:latest", "nginx:1.25.3", "nginx:mainline", "nginx:1.25.3-bookworm"],
+        "1.25.3",
+        "debian:bookworm-slim",
+        "Debian 12 (bookworm) slim",
+        "glibc",
+        186.8,
+        70.5,
+        "nginx + 모듈 + Debian slim",
+        _nginx_steps(alpine=False),
+    ),
+    _entry(
+        "python:3.12",
+        ["python:3.12.1", "python:3.12-bookworm", "python:3"],
+        "3.12.1",
+        "debian:bookworm",
+        "Debian 12 (bookworm)",
+        "glibc",
+        1017.6,
+        378.4,
+        "Python 3.12 + buildpack-deps(컴파일러·헤더·git 등 빌드 도구 전부)",
+        _buildpack_steps("bookworm", (48.4, 24.0), None, (176.0, 64.1), (587.0, 211.0), "12", "5.36", "72")
+        + _python_steps("full"),
+    ),
+    _entry(
+        "python:3.12-slim",
+        ["python:3.12.1-slim", "python:3.12-slim-bookworm", "python:3-slim"],
+        "3.12.1",
+        "debian:bookworm-slim",
+        "Debian 12 (bookworm) slim",
+        "glibc",
+        129.9,
+        44.6,
+        "Python 3.12 + Debian slim(빌드 도구 없음)",
+        _python_steps("slim"),
+    ),
+    _entry(
+        "python:3.12-alpine",
+        ["python:3.12.1-alpine", "python:3.12-alpine3.19", "python:3-alpine"],
+        "3.12.1",
+        "alpine:3.19",
+        "Alpine Linux 3.19",
+        "musl",
+        51.5,
+        17.46,
+        "Python 3.12 (musl 빌드) + Alpine",
+        _python_steps("alpine"),
+    ),
 ]
 
 _BY_NAME: "dict[str, CatalogEntry]" = {}
@@ -408,8 +718,9 @@ def _parse_files(spec: str) -> Spec:
 
 
 REST_NAME = ".imagelib-rest"
-REST_ABOUT = ("이 레이어에서 따로 적지 않은 나머지 파일들(실제 이미지에서는 수백~수천 개)을 하나로 묶어 "
-              "크기만 선언한 모형 파일")
+REST_ABOUT = (
+    "이 레이어에서 따로 적지 않은 나머지 파일들(실제 이미지에서는 수백~수천 개)을 하나로 묶어 크기만 선언한 모형 파일"
+)
 
 
 def _text_entries(texts: Mapping) -> "list[Entry]":
@@ -448,12 +759,19 @@ def build_layer(spec: LayerSpec) -> Layer:
         sizes = [round(w) for _, w, _, _ in weighted]
         folders = rest or [("usr", 1.0)]
         tag = hashlib.sha256(spec.created_by.encode("utf-8")).hexdigest()[:8]
-        bundles = list(zip([f"{folder}/{REST_NAME}-{tag}" for folder, _ in folders],
-                           _allocate(size - sum(sizes), [share for _, share in folders]), strict=True))
+        bundles = list(
+            zip(
+                [f"{folder}/{REST_NAME}-{tag}" for folder, _ in folders],
+                _allocate(size - sum(sizes), [share for _, share in folders]),
+                strict=True,
+            )
+        )
     ratio = packed / size if size else 0.0
     # model_bytes, not model_file: the spec's fields describe the file; none of them is its owner.
-    models = [File(modelfile.model_bytes(s, round(s * ratio), **fields), mode=mode).at(path)
-              for (path, _, mode, fields), s in zip(weighted, sizes, strict=True)]
+    models = [
+        File(modelfile.model_bytes(s, round(s * ratio), **fields), mode=mode).at(path)
+        for (path, _, mode, fields), s in zip(weighted, sizes, strict=True)
+    ]
     models += [modelfile.model_file(s, round(s * ratio), about=REST_ABOUT).at(path) for path, s in bundles]
     return Layer.from_entries(fixed + texts + models)
 
@@ -479,12 +797,12 @@ def _build(name: str) -> Image:
 
 # -- public API ----------------------------------------------------------------------------
 
+
 def _key(name: str) -> str:
     try:
         reference = parse_reference(name)
     except ImageLibError:
-        raise CatalogError(f"카탈로그 이미지 이름 {name!r}의 형식이 잘못되었습니다. "
-                         "예: 'node:14-alpine'") from None
+        raise CatalogError(f"카탈로그 이미지 이름 {name!r}의 형식이 잘못되었습니다. 예: 'node:14-alpine'") from None
     if reference.digest is not None:
         raise CatalogError(f"{name!r}: 카탈로그는 다이제스트가 아니라 이름:태그로 찾습니다. 예: 'node:14'")
     return reference.familiar
@@ -534,8 +852,16 @@ def table(which: "Iterable[str] | None" = None) -> "list[dict]":
     rows = []
     for name in which or names():
         entry, image = info(name), get(name)
-        rows.append({"이름": entry.name, "버전": entry.version, "OS": entry.os, "libc": entry.libc,
-                     "크기(압축 전)": modelfile.modeled_size(image),
-                     "내려받는 크기(압축 후)": modelfile.modeled_download_size(image),
-                     "레이어 수": len(image.layers), "설명": entry.summary})
+        rows.append(
+            {
+                "이름": entry.name,
+                "버전": entry.version,
+                "OS": entry.os,
+                "libc": entry.libc,
+                "크기(압축 전)": modelfile.modeled_size(image),
+                "내려받는 크기(압축 후)": modelfile.modeled_download_size(image),
+                "레이어 수": len(image.layers),
+                "설명": entry.summary,
+            }
+        )
     return rows

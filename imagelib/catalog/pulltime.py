@@ -64,17 +64,25 @@ class PullEstimate:
         return sum(1 for item in self.layers if item.reused)
 
     def __str__(self) -> str:
-        return (f"레이어 {len(self.layers)}개 중 {self.reused_layers}개는 이미 있음 · 내려받을 양 "
-                f"{display.human_size(self.download_bytes)} (전체 {display.human_size(self.total_bytes)}) · "
-                f"{self.bandwidth_mbps:g} Mbps에서 약 {self.seconds:.1f}초")
+        return (
+            f"레이어 {len(self.layers)}개 중 {self.reused_layers}개는 이미 있음 · 내려받을 양 "
+            f"{display.human_size(self.download_bytes)} (전체 {display.human_size(self.total_bytes)}) · "
+            f"{self.bandwidth_mbps:g} Mbps에서 약 {self.seconds:.1f}초"
+        )
 
     def __repr__(self) -> str:
         return f"<PullEstimate {self}>"
 
     def _repr_html_(self) -> str:
-        rows = [(i, display.Code(display.short_text(item.created_by or "—", 60)),
-                 display.human_size(item.download), "건너뜀 (Already exists)" if item.reused else "내려받음")
-                for i, item in enumerate(self.layers)]
+        rows = [
+            (
+                i,
+                display.Code(display.short_text(item.created_by or "—", 60)),
+                display.human_size(item.download),
+                "건너뜀 (Already exists)" if item.reused else "내려받음",
+            )
+            for i, item in enumerate(self.layers)
+        ]
         table = display.table(["#", "레이어를 만든 단계", "압축 크기", "pull"], rows)
         return f"<div><p>{str(self)}</p>{table}</div>"
 
@@ -91,14 +99,14 @@ def _held_layers(have: "Store | Image | Iterable[Image] | None") -> "set[Digest]
     held: "set[Digest]" = set()
     for image in images:
         if not isinstance(image, Image):
-            raise ImageLibError(f"pull_time의 store에는 il.Store나 이미지 목록을 "
-                                f"주세요({type(image).__name__}).")
+            raise ImageLibError(f"pull_time의 store에는 il.Store나 이미지 목록을 주세요({type(image).__name__}).")
         held |= {layer.digest for layer in image.layers}
     return held
 
 
-def pull_time(image: Image, store: "Store | Image | Iterable[Image] | None" = None,
-              bandwidth_mbps: float = 100.0) -> PullEstimate:
+def pull_time(
+    image: Image, store: "Store | Image | Iterable[Image] | None" = None, bandwidth_mbps: float = 100.0
+) -> PullEstimate:
     """``image`` 를 받는 데 내려받을 바이트와 시간을 셉니다.
 
     ``store`` 에는 이 컴퓨터가 이미 가진 것(il.Store, 이미지 하나, 이미지 목록)을 줍니다. 거기 있는
@@ -109,7 +117,9 @@ def pull_time(image: Image, store: "Store | Image | Iterable[Image] | None" = No
     if bandwidth_mbps <= 0:
         raise ImageLibError(f"대역폭은 0보다 커야 합니다({bandwidth_mbps!r} Mbps를 받았습니다).")
     held = _held_layers(store)
-    layers = tuple(LayerPull(layer.digest, layer.created_by, modelfile.layer_size(layer).download,
-                             layer.digest in held) for layer in image.layers)
+    layers = tuple(
+        LayerPull(layer.digest, layer.created_by, modelfile.layer_size(layer).download, layer.digest in held)
+        for layer in image.layers
+    )
     metadata = len(image.manifest_bytes) + len(image.config_bytes)
     return PullEstimate(layers, float(bandwidth_mbps), metadata)

@@ -22,7 +22,8 @@ def open_image(path: str, choice: "str | None" = None):
     opener = getattr(imagelib, "open", None)
     if opener is None:
         raise UnsupportedError(
-            "이 imagelib에는 이미지 파일을 여는 il.open이 아직 없습니다. imagelib를 새 버전으로 바꾸세요.")
+            "이 imagelib에는 이미지 파일을 여는 il.open이 아직 없습니다. imagelib를 새 버전으로 바꾸세요."
+        )
     try:
         with _spinner(f"{os.path.basename(path) or path} 여는 중"):
             return opener(path) if choice is None else opener(path, ref=choice)
@@ -71,16 +72,30 @@ def _progress(total: int, description: str):
 def inspect(args) -> int:
     image = open_image(args.path, args.image)
     if args.json:
-        _print_json({"id": str(image.id), "digest": str(image.digest), "platform": image.platform,
-                     "created": image.created, "size": image.size,
-                     "uncompressed_size": image.uncompressed_size,
-                     "layers": [_layer_json(i, layer) for i, layer in enumerate(image.layers)],
-                     "config": image.config_json})
+        _print_json(
+            {
+                "id": str(image.id),
+                "digest": str(image.digest),
+                "platform": image.platform,
+                "created": image.created,
+                "size": image.size,
+                "uncompressed_size": image.uncompressed_size,
+                "layers": [_layer_json(i, layer) for i, layer in enumerate(image.layers)],
+                "config": image.config_json,
+            }
+        )
         return 0
-    rows = [("이미지 ID", str(image.id)), ("다이제스트", str(image.digest)),
-            ("플랫폼", image.platform or "—"), ("만든 시각", image.created or "—"),
-            ("레이어", f"{len(image.layers)}개, {display.human_size(image.size)} "
-                      f"(압축 풀면 {display.human_size(image.uncompressed_size)})")]
+    rows = [
+        ("이미지 ID", str(image.id)),
+        ("다이제스트", str(image.digest)),
+        ("플랫폼", image.platform or "—"),
+        ("만든 시각", image.created or "—"),
+        (
+            "레이어",
+            f"{len(image.layers)}개, {display.human_size(image.size)} "
+            f"(압축 풀면 {display.human_size(image.uncompressed_size)})",
+        ),
+    ]
     rows += list(image.config.summary().items())
     print(f"이미지 {args.path}")
     width = max(_width(name) for name, _ in rows)
@@ -90,10 +105,16 @@ def inspect(args) -> int:
 
 
 def _layer_json(index: int, layer) -> dict:
-    return {"index": index, "digest": str(layer.digest), "diff_id": str(layer.diff_id),
-            "media_type": layer.media_type, "size": layer.size,
-            "uncompressed_size": layer.uncompressed_size, "entries": len(layer.entries),
-            "created_by": layer.created_by}
+    return {
+        "index": index,
+        "digest": str(layer.digest),
+        "diff_id": str(layer.diff_id),
+        "media_type": layer.media_type,
+        "size": layer.size,
+        "uncompressed_size": layer.uncompressed_size,
+        "entries": len(layer.entries),
+        "created_by": layer.created_by,
+    }
 
 
 def layers(args) -> int:
@@ -104,8 +125,10 @@ def layers(args) -> int:
     print(f"레이어 {len(image.layers)}개 (0 = 맨 아래 베이스), 합계 {display.human_size(image.size)}")
     print(f"  {'#':>3}  {'다이제스트':<12}  {'크기':>9}  {'항목':>6}  만든 단계")
     for index, layer in enumerate(image.layers):
-        print(f"  {index:>3}  {layer.digest.short:<12}  {display.human_size(layer.size):>9}  "
-              f"{len(layer.entries):>6}  {display.short_text(layer.created_by or '—', 70)}")
+        print(
+            f"  {index:>3}  {layer.digest.short:<12}  {display.human_size(layer.size):>9}  "
+            f"{len(layer.entries):>6}  {display.short_text(layer.created_by or '—', 70)}"
+        )
     return 0
 
 
@@ -117,15 +140,23 @@ def tree(args) -> int:
     chosen = image.layers
     if args.layer is not None:
         if not 0 <= args.layer < len(image.layers):
-            raise ImageLibError(
-                f"--layer {args.layer}: 레이어 번호는 0부터 {len(image.layers) - 1}까지입니다.")
+            raise ImageLibError(f"--layer {args.layer}: 레이어 번호는 0부터 {len(image.layers) - 1}까지입니다.")
         chosen = image.layers[: args.layer + 1]
     files = FileTree.from_layers(chosen)
     if args.json:
-        _print_json([{"path": "/" + node.path, "kind": node.kind, "size": node.size,
-                      "mode": oct(node.mode), "layer": node.layer_index,
-                      **({"target": node.target} if node.target is not None else {})}
-                     for node in files.walk()])
+        _print_json(
+            [
+                {
+                    "path": "/" + node.path,
+                    "kind": node.kind,
+                    "size": node.size,
+                    "mode": oct(node.mode),
+                    "layer": node.layer_index,
+                    **({"target": node.target} if node.target is not None else {}),
+                }
+                for node in files.walk()
+            ]
+        )
         return 0
     print(files.render(max_entries=args.max_entries))
     return 0
@@ -140,19 +171,25 @@ def analyze(args) -> int:
     image = open_image(args.path, args.image)
     bar = _progress(len(image.layers), "분석")
     try:
-        result = run_analysis(image, top=args.top,
-                              on_layer=(lambda done, total: bar.update(1)) if bar else None)
+        result = run_analysis(image, top=args.top, on_layer=(lambda done, total: bar.update(1)) if bar else None)
     finally:
         if bar is not None:
             bar.close()
-    rules = result.check(args.lowest_efficiency, args.highest_user_wasted_percent,
-                         args.highest_wasted_bytes) if args.ci else []
+    rules = (
+        result.check(args.lowest_efficiency, args.highest_user_wasted_percent, args.highest_wasted_bytes)
+        if args.ci
+        else []
+    )
     if args.json:
         document = result.to_dict()
         if args.ci:
-            document["ci"] = {"passed": all(r.passed for r in rules),
-                              "rules": [{"name": r.name, "passed": r.passed, "actual": _finite(r.actual),
-                                         "threshold": r.threshold} for r in rules]}
+            document["ci"] = {
+                "passed": all(r.passed for r in rules),
+                "rules": [
+                    {"name": r.name, "passed": r.passed, "actual": _finite(r.actual), "threshold": r.threshold}
+                    for r in rules
+                ],
+            }
         _print_json(document)
     else:
         print(result)

@@ -87,8 +87,15 @@ class _StageState:
 
 
 class _Builder:
-    def __init__(self, dockerfile: Dockerfile, context: BuildContext, store: "Store | None",
-                 build_args: "Mapping[str, str]", target: "str | None", cache: BuildCache) -> None:
+    def __init__(
+        self,
+        dockerfile: Dockerfile,
+        context: BuildContext,
+        store: "Store | None",
+        build_args: "Mapping[str, str]",
+        target: "str | None",
+        cache: BuildCache,
+    ) -> None:
         self.dockerfile, self.context, self.store = dockerfile, context, store
         self.build_args = {str(k): str(v) for k, v in build_args.items()}
         self.used_args: "set[str]" = set()
@@ -119,16 +126,16 @@ class _Builder:
         found = self.dockerfile.stage(target)
         if found is None:
             names = [s.name for s in self.dockerfile.stages if s.name]
-            raise BuildError(f"target 단계 {target!r}가 없습니다. 있는 단계 이름: "
-                             f"{', '.join(names) or '(없음)'}")
+            raise BuildError(f"target 단계 {target!r}가 없습니다. 있는 단계 이름: {', '.join(names) or '(없음)'}")
         return found
 
     def _base_ref(self, stage: Stage) -> str:
         env = {k: v for k, v in self.global_args.items() if v is not None}
         base = expand(stage.base, env)
         if not base:
-            raise BuildError(f"FROM {stage.base}: 베이스 이미지 이름이 비었습니다(ARG 값을 확인하세요).",
-                             stage.line, "FROM")
+            raise BuildError(
+                f"FROM {stage.base}: 베이스 이미지 이름이 비었습니다(ARG 값을 확인하세요).", stage.line, "FROM"
+            )
         return base
 
     def _stage_ref(self, ref: str, before: int) -> "Stage | None":
@@ -153,8 +160,10 @@ class _Builder:
                     found = self.dockerfile.stage(source)
                     if found is not None and found.index != stage.index:
                         if found.index > stage.index:
-                            raise instruction.error(f"--from={source}: 그 단계는 이 단계보다 뒤에 있습니다. "
-                                                    "앞에서 정의한 단계만 쓸 수 있습니다.")
+                            raise instruction.error(
+                                f"--from={source}: 그 단계는 이 단계보다 뒤에 있습니다. "
+                                "앞에서 정의한 단계만 쓸 수 있습니다."
+                            )
                         visit(found)
 
         visit(self.target)
@@ -178,25 +187,46 @@ class _Builder:
             self.done[stage.index] = state
         unused = sorted(set(self.build_args) - self.used_args)
         if unused:
-            self.warnings.append(f"쓰이지 않은 build_args가 있습니다: {', '.join(unused)} "
-                                 "(Dockerfile에 같은 이름의 ARG가 없습니다)")
+            self.warnings.append(
+                f"쓰이지 않은 build_args가 있습니다: {', '.join(unused)} (Dockerfile에 같은 이름의 ARG가 없습니다)"
+            )
         final = self.done[self.target.index]
         names = {self.done[i].stage.label: self.done[i].image for i in sorted(self.done)}
-        return BuildResult(final.image, tuple(self.steps), names, self.target.label,
-                           tuple(self.warnings), tuple(self.context.ignored))
+        return BuildResult(
+            final.image, tuple(self.steps), names, self.target.label, tuple(self.warnings), tuple(self.context.ignored)
+        )
 
-    def _record(self, state: _StageState, instruction: Instruction, created_by: str,
-                layer: "Layer | None", cache: "str | None", output: str = "",
-                counted: bool = True) -> None:
+    def _record(
+        self,
+        state: _StageState,
+        instruction: Instruction,
+        created_by: str,
+        layer: "Layer | None",
+        cache: "str | None",
+        output: str = "",
+        counted: bool = True,
+    ) -> None:
         progress = ""
         if counted and (instruction.keyword in LAYER_KEYWORDS or instruction.keyword == "FROM"):
             state.counter += 1
             width = len(str(state.total))
             label = f"{state.stage.label} " if len(self.dockerfile.stages) > 1 else ""
             progress = f"{label}{state.counter:>{width}}/{state.total}"
-        self.steps.append(BuildStep(len(self.steps) + 1, state.stage.label, instruction.keyword,
-                                    instruction.text, instruction.line, created_by, layer, cache,
-                                    output, state.image, progress))
+        self.steps.append(
+            BuildStep(
+                len(self.steps) + 1,
+                state.stage.label,
+                instruction.keyword,
+                instruction.text,
+                instruction.line,
+                created_by,
+                layer,
+                cache,
+                output,
+                state.image,
+                progress,
+            )
+        )
 
     # -- FROM -----------------------------------------------------------------------------
 
@@ -224,8 +254,7 @@ class _Builder:
         try:
             reference = parse_reference(ref)
         except ImageLibError as error:
-            raise BuildError(f"베이스 이미지 이름 {ref!r}이(가) 잘못되었습니다: {error}",
-                             stage.line, "FROM") from None
+            raise BuildError(f"베이스 이미지 이름 {ref!r}이(가) 잘못되었습니다: {error}", stage.line, "FROM") from None
         image = self._lookup_image(reference)
         if image is None:
             stored = ", ".join(self.store.tags()) if self.store is not None else ""
@@ -233,9 +262,15 @@ class _Builder:
                 f"베이스 이미지 {reference.familiar!r}를 찾을 수 없습니다(unknown base image). 모형 빌더는 "
                 f"인터넷에서 내려받지 않고 저장소(store)와 카탈로그에서만 찾습니다. 카탈로그: "
                 f"{', '.join(catalog.names())}" + (f"; 저장소: {stored}" if stored else ""),
-                stage.line, "FROM")
-        return image, f"docker.io/{reference.repository}:{reference.tag}" \
-            if reference.registry == "docker.io" and reference.digest is None else str(reference)
+                stage.line,
+                "FROM",
+            )
+        return (
+            image,
+            f"docker.io/{reference.repository}:{reference.tag}"
+            if reference.registry == "docker.io" and reference.digest is None
+            else str(reference),
+        )
 
     def _lookup_image(self, reference) -> "Image | None":
         if self.store is not None:
@@ -262,8 +297,9 @@ class _Builder:
         handler = getattr(self, "_do_" + instruction.keyword.lower())
         handler(state, instruction)
 
-    def _config_step(self, state: _StageState, instruction: Instruction, created_by: str,
-                     **changes: "Unpack[ConfigChanges]") -> None:
+    def _config_step(
+        self, state: _StageState, instruction: Instruction, created_by: str, **changes: "Unpack[ConfigChanges]"
+    ) -> None:
         image = state.image.with_config(**changes) if changes else state.image
         state.image = image.with_history(created_by, COMMENT)
         self._record(state, instruction, created_by, None, None)
@@ -285,21 +321,18 @@ class _Builder:
 
     def _do_env(self, state: _StageState, instruction: Instruction) -> None:
         pairs = key_values(instruction, state.env)
-        self._config_step(state, instruction, "ENV " + " ".join(f"{k}={v}" for k, v in pairs),
-                          env=dict(pairs))
+        self._config_step(state, instruction, "ENV " + " ".join(f"{k}={v}" for k, v in pairs), env=dict(pairs))
 
     def _do_label(self, state: _StageState, instruction: Instruction) -> None:
         pairs = key_values(instruction, state.env)
-        self._config_step(state, instruction, "LABEL " + " ".join(f"{k}={v}" for k, v in pairs),
-                          labels=dict(pairs))
+        self._config_step(state, instruction, "LABEL " + " ".join(f"{k}={v}" for k, v in pairs), labels=dict(pairs))
 
     def _do_expose(self, state: _StageState, instruction: Instruction) -> None:
         ports = []
         for word in expand_words(instruction.value, state.env):
             match = re.fullmatch(r"(\d+)(?:-(\d+))?(?:/(tcp|udp|sctp))?", word.lower())
             if not match or not 0 < int(match.group(1)) < 65536:
-                raise instruction.error(f"EXPOSE의 포트 {word!r}이(가) 잘못되었습니다. 예: EXPOSE 80, EXPOSE "
-                                        f"53/udp")
+                raise instruction.error(f"EXPOSE의 포트 {word!r}이(가) 잘못되었습니다. 예: EXPOSE 80, EXPOSE 53/udp")
             start, end = int(match.group(1)), int(match.group(2) or match.group(1))
             ports += [f"{port}/{match.group(3) or 'tcp'}" for port in range(start, end + 1)]
         # Current BuildKit prints the port list ("EXPOSE [80/tcp]"); older releases printed a Go
@@ -323,9 +356,11 @@ class _Builder:
         if exec_form is not None:
             return exec_form
         if instruction.value.startswith("["):
-            self.warnings.append(f"{instruction.line}번째 줄: {instruction.keyword}의 값이 JSON 배열처럼 "
-                                 "보이지만 올바른 JSON이 아니어서 셸 형식으로 처리했습니다(큰따옴표와 쉼표를 "
-                                 "확인하세요).")
+            self.warnings.append(
+                f"{instruction.line}번째 줄: {instruction.keyword}의 값이 JSON 배열처럼 "
+                "보이지만 올바른 JSON이 아니어서 셸 형식으로 처리했습니다(큰따옴표와 쉼표를 "
+                "확인하세요)."
+            )
         return ["/bin/sh", "-c", instruction.value]
 
     def _do_cmd(self, state: _StageState, instruction: Instruction) -> None:
@@ -342,8 +377,7 @@ class _Builder:
 
     # -- steps that make layers -----------------------------------------------------------
 
-    def _layer_step(self, state: _StageState, instruction: Instruction, created_by: str, key: str,
-                    make) -> None:
+    def _layer_step(self, state: _StageState, instruction: Instruction, created_by: str, key: str, make) -> None:
         record = self.cache.get(key)
         if record is not None:
             layer, output, status = record.layer, record.output, "hit"
@@ -392,14 +426,22 @@ class _Builder:
         prefix = [f"|{len(pairs)}"] + pairs if pairs else []
         return " ".join(prefix + argv)
 
-    def _execute(self, state: _StageState, instruction: Instruction, argv: "list[str]", shell: bool,
-                 env: "dict[str, str]", created_by: str) -> "tuple[Layer, str]":
+    def _execute(
+        self,
+        state: _StageState,
+        instruction: Instruction,
+        argv: "list[str]",
+        shell: bool,
+        env: "dict[str, str]",
+        created_by: str,
+    ) -> "tuple[Layer, str]":
         box = Container(state.image)
         if shell and not _has_file(box, "/bin/sh"):
             raise instruction.error(
                 "이 이미지에는 /bin/sh가 없어서 셸 형식의 RUN을 실행할 수 없습니다(scratch처럼 빈 이미지 "
                 "등). "
-                "셸이 있는 베이스 이미지(예: alpine)를 쓰세요.")
+                "셸이 있는 베이스 이미지(예: alpine)를 쓰세요."
+            )
         env.setdefault("HOME", self._home(state.image, state.user))
         owner = self._owner(state.image, state.user, instruction, process=True) if state.user else (0, 0)
         session = ShellSession(box, env, state.workdir, state.user, owner)
@@ -413,9 +455,11 @@ class _Builder:
             tail = "\n".join(output.rstrip("\n").splitlines()[-12:])
             hint = _hints(session)
             raise instruction.error(
-                f"RUN 명령이 실패했습니다(종료 코드 {status}). 도커라면: process \"{command}\" did not "
-                f"complete successfully: exit code: {status}" + (f"\n출력:\n{tail}" if tail else "")
-                + (f"\n도움말: {hint}" if hint else ""))
+                f'RUN 명령이 실패했습니다(종료 코드 {status}). 도커라면: process "{command}" did not '
+                f"complete successfully: exit code: {status}"
+                + (f"\n출력:\n{tail}" if tail else "")
+                + (f"\n도움말: {hint}" if hint else "")
+            )
         return box.layer(created_by), output
 
     def _home(self, image: Image, user: str) -> str:
@@ -426,8 +470,7 @@ class _Builder:
                 return fields[5]
         return "/root"
 
-    def _owner(self, image: Image, spec: str, instruction: Instruction,
-               *, process: bool = False) -> "tuple[int, int]":
+    def _owner(self, image: Image, spec: str, instruction: Instruction, *, process: bool = False) -> "tuple[int, int]":
         """(uid, gid) of ``user[:group]``. With no group, the user's group in /etc/passwd; failing
         that, the uid again (``COPY --chown``) or 0 for a process (``USER`` then ``RUN``), as runc does."""
         user, _, group = spec.partition(":")
@@ -450,8 +493,11 @@ class _Builder:
 
     def _copy(self, state: _StageState, instruction: Instruction, add: bool) -> None:
         words = json_list(instruction.value)
-        words = [process_word(w, state.env) for w in words] if words is not None \
+        words = (
+            [process_word(w, state.env) for w in words]
+            if words is not None
             else expand_words(instruction.value, state.env)
+        )
         *patterns, dest = words
         source = self._copy_source(state, instruction)
         chown = instruction.flag("chown")
@@ -467,26 +513,29 @@ class _Builder:
         wildcard = False
         for pattern in patterns:
             if add and re.match(r"^(https?|git)://", pattern):
-                raise instruction.error(f"ADD {pattern}: 모형 빌더는 인터넷에서 내려받지 않습니다. "
-                                        "파일을 빌드 컨텍스트에 넣고 COPY하세요.")
+                raise instruction.error(
+                    f"ADD {pattern}: 모형 빌더는 인터넷에서 내려받지 않습니다. 파일을 빌드 컨텍스트에 넣고 COPY하세요."
+                )
             wildcard = wildcard or has_wildcard(pattern)
             items += self._sources(source, pattern, instruction)
         dest_path = dest if dest.startswith("/") else posixpath.join(state.workdir, dest)
-        dest_dir = (dest.endswith("/") or dest in (".", "..") or _is_dir(state.image, dest_path))
+        dest_dir = dest.endswith("/") or dest in (".", "..") or _is_dir(state.image, dest_path)
         if len(items) > 1 or (len(patterns) > 1):
             if not dest_dir:
-                raise instruction.error(f"원본이 여러 개일 때 대상 {dest!r}은(는) 폴더여야 하고 '/'로 끝나야 "
-                                        "합니다(예: COPY a.txt b.txt /app/).")
+                raise instruction.error(
+                    f"원본이 여러 개일 때 대상 {dest!r}은(는) 폴더여야 하고 '/'로 끝나야 "
+                    "합니다(예: COPY a.txt b.txt /app/)."
+                )
         if not items and wildcard:
-            self.warnings.append(f"{instruction.line}번째 줄: {' '.join(patterns)}에 맞는 파일이 없어 "
-                                 "아무것도 복사하지 않았습니다(BuildKit도 오류를 내지 않습니다).")
+            self.warnings.append(
+                f"{instruction.line}번째 줄: {' '.join(patterns)}에 맞는 파일이 없어 "
+                "아무것도 복사하지 않았습니다(BuildKit도 오류를 내지 않습니다)."
+            )
         entries = self._plan_copy(items, source, dest_path, dest_dir, owner, mode, add, instruction)
-        flags = "".join(f" --{name}={value}" for name, value in (("chown", chown), ("chmod", chmod))
-                        if value)
+        flags = "".join(f" --{name}={value}" for name, value in (("chown", chown), ("chmod", chmod)) if value)
         created_by = f"{instruction.keyword}{flags} {' '.join(patterns)} {dest} # buildkit"
         checksum = _checksum(entries)
-        key = cache_key(state.key, instruction.keyword, created_by, posixpath.normpath(dest_path),
-                        checksum)
+        key = cache_key(state.key, instruction.keyword, created_by, posixpath.normpath(dest_path), checksum)
 
         def make() -> "tuple[Layer, str]":
             box = Container(state.image)
@@ -509,8 +558,9 @@ class _Builder:
         stage = self.dockerfile.stage(ref)
         if stage is not None:
             if stage.index == state.stage.index or stage.index not in self.done:
-                raise instruction.error(f"--from={ref}: 그 단계는 아직 만들어지지 않았습니다. 앞에서 정의한 "
-                                        "다른 단계의 이름을 쓰세요.")
+                raise instruction.error(
+                    f"--from={ref}: 그 단계는 아직 만들어지지 않았습니다. 앞에서 정의한 다른 단계의 이름을 쓰세요."
+                )
             done = self.done[stage.index]
             return TreeSource(done.image.rootfs(), f"단계 {stage.label!r}")
         try:
@@ -534,14 +584,22 @@ class _Builder:
         if entry is None:
             where = source.label
             hint = ""
-            if source is self.context and any(p == path or p.startswith(path + "/")
-                                               for p in self.context.ignored):
+            if source is self.context and any(p == path or p.startswith(path + "/") for p in self.context.ignored):
                 hint = " .dockerignore가 이 파일을 빌드 컨텍스트에서 제외했습니다."
-            raise instruction.error(f"복사할 원본 \"/{path}\"이(가) {where}에 없습니다(not found).{hint}")
+            raise instruction.error(f'복사할 원본 "/{path}"이(가) {where}에 없습니다(not found).{hint}')
         return entry
 
-    def _plan_copy(self, items, source, dest_path: str, dest_dir: bool, owner: "tuple[int, int]",
-                   mode: "int | None", add: bool, instruction: Instruction) -> "list[Entry]":
+    def _plan_copy(
+        self,
+        items,
+        source,
+        dest_path: str,
+        dest_dir: bool,
+        owner: "tuple[int, int]",
+        mode: "int | None",
+        add: bool,
+        instruction: Instruction,
+    ) -> "list[Entry]":
         uid, gid = owner
         planned: "dict[str, Entry]" = {}
 
@@ -604,8 +662,11 @@ def _checksum(entries: "list[Entry]") -> str:
         payload = entry.read() if isinstance(entry, File) else getattr(entry, "target", "")
         if isinstance(payload, str):
             payload = payload.encode("utf-8")
-        digest.update(json.dumps([entry.path, entry.kind, entry.mode, entry.uid, entry.gid,
-                                  hashlib.sha256(payload).hexdigest()]).encode("utf-8"))
+        digest.update(
+            json.dumps(
+                [entry.path, entry.kind, entry.mode, entry.uid, entry.gid, hashlib.sha256(payload).hexdigest()]
+            ).encode("utf-8")
+        )
     return digest.hexdigest()
 
 
@@ -615,8 +676,9 @@ def _follow(source, path: str) -> "Entry | None":
         if entry is None or entry.kind != "symlink":
             return entry
         target = entry.target
-        path = posixpath.normpath(target if target.startswith("/")
-                                  else posixpath.join(posixpath.dirname("/" + path), target)).lstrip("/")
+        path = posixpath.normpath(
+            target if target.startswith("/") else posixpath.join(posixpath.dirname("/" + path), target)
+        ).lstrip("/")
     return None
 
 
@@ -705,40 +767,51 @@ def _resolve(image: Image, name: str, database: str, instruction: Instruction) -
         if len(fields) > 2 and fields[0] == name:
             return int(fields[2])
     what = "사용자" if database.endswith("passwd") else "그룹"
-    raise instruction.error(f"{what} {name!r}를 이미지의 /{database}에서 찾을 수 없습니다(unable to find "
-                            f"{'user' if what == '사용자' else 'group'} {name}). 숫자 ID를 쓰거나 먼저 "
-                            f"만드세요.")
+    raise instruction.error(
+        f"{what} {name!r}를 이미지의 /{database}에서 찾을 수 없습니다(unable to find "
+        f"{'user' if what == '사용자' else 'group'} {name}). 숫자 ID를 쓰거나 먼저 "
+        f"만드세요."
+    )
 
 
 def _hints(session: ShellSession) -> str:
     hints = []
     for missing in session.missing:
         if missing.reason == "loader":
-            hints.append(f"{missing.name} 실행 파일은 있지만 그것이 찾는 동적 로더 {missing.detail}가 "
-                         f"이미지에 "
-                         "없습니다. glibc용으로 만든 프로그램을 musl(Alpine) 이미지에서 실행하려 한 것입니다"
-                         "(셸은 이것을 'not found'라고만 알려 줍니다).")
+            hints.append(
+                f"{missing.name} 실행 파일은 있지만 그것이 찾는 동적 로더 {missing.detail}가 "
+                f"이미지에 "
+                "없습니다. glibc용으로 만든 프로그램을 musl(Alpine) 이미지에서 실행하려 한 것입니다"
+                "(셸은 이것을 'not found'라고만 알려 줍니다)."
+            )
         elif missing.reason == "interpreter":
-            hints.append(f"{missing.name}을(를) 실행하려면 {missing.detail}이(가) 필요한데 "
-                         "이미지에 없습니다.")
+            hints.append(f"{missing.name}을(를) 실행하려면 {missing.detail}이(가) 필요한데 이미지에 없습니다.")
         elif missing.name == "apt-get" or missing.name == "apt":
-            hints.append("이 이미지에는 apt-get이 없습니다. Alpine 계열이면 'apk add --no-cache 패키지'를 "
-                         "쓰세요.")
+            hints.append("이 이미지에는 apt-get이 없습니다. Alpine 계열이면 'apk add --no-cache 패키지'를 쓰세요.")
         elif missing.name == "apk":
-            hints.append("이 이미지에는 apk가 없습니다. Debian/Ubuntu 계열이면 'apt-get update && apt-get "
-                         "install "
-                         "-y 패키지'를 쓰세요.")
+            hints.append(
+                "이 이미지에는 apk가 없습니다. Debian/Ubuntu 계열이면 'apt-get update && apt-get "
+                "install "
+                "-y 패키지'를 쓰세요."
+            )
         else:
-            hints.append(f"이 이미지의 PATH에는 {missing.name}이(가) 없습니다. 그 프로그램을 설치하거나 "
-                         "그것이 있는 베이스 이미지를 쓰세요.")
+            hints.append(
+                f"이 이미지의 PATH에는 {missing.name}이(가) 없습니다. 그 프로그램을 설치하거나 "
+                "그것이 있는 베이스 이미지를 쓰세요."
+            )
     return " ".join(dict.fromkeys(hints))
 
 
-def build(dockerfile: "str | os.PathLike",
-          context: "BuildContext | Mapping | str | os.PathLike | None" = None, *,
-          store: "Store | None" = None, build_args: "Mapping[str, str] | None" = None,
-          target: "str | None" = None, cache: "BuildCache | None" = None,
-          tag: "str | None" = None) -> BuildResult:
+def build(
+    dockerfile: "str | os.PathLike",
+    context: "BuildContext | Mapping | str | os.PathLike | None" = None,
+    *,
+    store: "Store | None" = None,
+    build_args: "Mapping[str, str] | None" = None,
+    target: "str | None" = None,
+    cache: "BuildCache | None" = None,
+    tag: "str | None" = None,
+) -> BuildResult:
     """Dockerfile로 이미지를 만듭니다(``docker build`` 의 모형). 결과는 :class:`BuildResult`.
 
     - ``dockerfile``: Dockerfile 글(str) 또는 파일 경로(pathlib.Path).
@@ -757,8 +830,7 @@ def build(dockerfile: "str | os.PathLike",
             with open(dockerfile, encoding="utf-8") as handle:
                 dockerfile = handle.read()
         except OSError as error:
-            raise BuildError(f"Dockerfile {os.fspath(dockerfile)!r}을(를) 읽을 수 없습니다"
-                             f"({error}).") from None
+            raise BuildError(f"Dockerfile {os.fspath(dockerfile)!r}을(를) 읽을 수 없습니다({error}).") from None
     if not isinstance(dockerfile, str) or not dockerfile.strip():
         raise BuildError("Dockerfile이 비어 있습니다. 'FROM 베이스이미지'부터 적으세요.")
     if cache is not None and not isinstance(cache, BuildCache):
@@ -766,12 +838,17 @@ def build(dockerfile: "str | os.PathLike",
     if store is not None and not isinstance(store, Store):
         raise BuildError(f"store에는 il.Store를 주세요({type(store).__name__}를 받았습니다).")
     parsed = parse_dockerfile(dockerfile)
-    builder = _Builder(parsed, BuildContext.load(context), store, build_args or {}, target,
-                       cache if cache is not None else BuildCache())
+    builder = _Builder(
+        parsed,
+        BuildContext.load(context),
+        store,
+        build_args or {},
+        target,
+        cache if cache is not None else BuildCache(),
+    )
     result = builder.run()
     if store is not None:
         store.put(result.image, tag)
     elif tag is not None:
         raise BuildError("tag를 붙이려면 store도 주세요: il.build(..., store=store, tag='myapp:1.0')")
     return result
-

@@ -48,8 +48,7 @@ class BuildContext:
 
     label = "빌드 컨텍스트"
 
-    def __init__(self, entries: "Mapping[str, Entry]", ignored: "list[str]",
-                 dockerignore: DockerIgnore) -> None:
+    def __init__(self, entries: "Mapping[str, Entry]", ignored: "list[str]", dockerignore: DockerIgnore) -> None:
         self._entries = dict(entries)
         self._children: "dict[str, set[str]]" = {"": set()}
         for path in sorted(self._entries):
@@ -76,8 +75,7 @@ class BuildContext:
             return cls._from_mapping(source)
         if isinstance(source, (str, os.PathLike)):
             return cls._from_folder(os.fspath(source))
-        raise BuildError(f"빌드 컨텍스트는 사전이나 폴더 경로여야 합니다({type(source).__name__}를 "
-                         f"받았습니다).")
+        raise BuildError(f"빌드 컨텍스트는 사전이나 폴더 경로여야 합니다({type(source).__name__}를 받았습니다).")
 
     @classmethod
     def _from_mapping(cls, files: Mapping) -> "BuildContext":
@@ -144,8 +142,10 @@ def _entry(value: object, raw: str) -> Entry:
         return File(value)
     if isinstance(value, (bytearray, memoryview)):
         return File(bytes(value))
-    raise BuildError(f"빌드 컨텍스트의 {raw!r} 값은 str, bytes 또는 il.File/il.Dir/il.Symlink여야 합니다"
-                     f"({type(value).__name__}를 받았습니다).")
+    raise BuildError(
+        f"빌드 컨텍스트의 {raw!r} 값은 str, bytes 또는 il.File/il.Dir/il.Symlink여야 합니다"
+        f"({type(value).__name__}를 받았습니다)."
+    )
 
 
 def _dockerignore_text(entry: "Entry | None") -> DockerIgnore:
@@ -156,8 +156,9 @@ def _dockerignore_text(entry: "Entry | None") -> DockerIgnore:
     return DockerIgnore(entry.read().decode("utf-8"))
 
 
-def _walk(folder: str, rules: DockerIgnore, has_exceptions: bool,
-          ignored: "list[str]", prefix: str = "") -> "Iterator[tuple[str, str, os.stat_result]]":
+def _walk(
+    folder: str, rules: DockerIgnore, has_exceptions: bool, ignored: "list[str]", prefix: str = ""
+) -> "Iterator[tuple[str, str, os.stat_result]]":
     with os.scandir(os.path.join(folder, prefix) if prefix else folder) as scan:
         items = sorted(scan, key=lambda item: item.name)
     for item in items:
@@ -210,4 +211,3 @@ class TreeSource:
             return self.tree.listdir(path or "/")
         except ImageLibError:
             return []
-

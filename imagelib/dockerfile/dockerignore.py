@@ -57,8 +57,10 @@ class DockerIgnore:
             try:
                 regex = re.compile("^" + translate(pattern, double_star=True) + r"\Z", re.DOTALL)
             except (ValueError, re.error) as error:
-                raise BuildError(f".dockerignore {number}번째 줄의 패턴 {raw.strip()!r}이(가) 잘못되었습니다"
-                                 f"({error}). 괄호 [ ]의 짝을 확인하세요.") from None
+                raise BuildError(
+                    f".dockerignore {number}번째 줄의 패턴 {raw.strip()!r}이(가) 잘못되었습니다"
+                    f"({error}). 괄호 [ ]의 짝을 확인하세요."
+                ) from None
             self.rules.append(IgnoreRule(pattern, exclusion, regex, number))
 
     @classmethod
@@ -79,8 +81,7 @@ class DockerIgnore:
         for rule in self.rules:
             if rule.exclusion != matched:
                 continue
-            hit = rule.regex.match(path) is not None or any(
-                rule.regex.match(parent) is not None for parent in parents)
+            hit = rule.regex.match(path) is not None or any(rule.regex.match(parent) is not None for parent in parents)
             if hit:
                 matched = not rule.exclusion
         return matched

@@ -14,12 +14,48 @@ from dataclasses import dataclass, field
 
 from .errors import BuildError
 
-KNOWN = ("FROM", "RUN", "CMD", "LABEL", "MAINTAINER", "EXPOSE", "ENV", "ADD", "COPY", "ENTRYPOINT",
-         "VOLUME", "USER", "WORKDIR", "ARG", "ONBUILD", "STOPSIGNAL", "HEALTHCHECK", "SHELL")
-SUPPORTED = ("FROM", "RUN", "CMD", "LABEL", "EXPOSE", "ENV", "ADD", "COPY", "ENTRYPOINT",
-             "VOLUME", "USER", "WORKDIR", "ARG", "STOPSIGNAL")
-FLAGS = {"FROM": ("platform",), "COPY": ("from", "chown", "chmod", "link"),
-         "ADD": ("chown", "chmod", "link"), "RUN": ()}
+KNOWN = (
+    "FROM",
+    "RUN",
+    "CMD",
+    "LABEL",
+    "MAINTAINER",
+    "EXPOSE",
+    "ENV",
+    "ADD",
+    "COPY",
+    "ENTRYPOINT",
+    "VOLUME",
+    "USER",
+    "WORKDIR",
+    "ARG",
+    "ONBUILD",
+    "STOPSIGNAL",
+    "HEALTHCHECK",
+    "SHELL",
+)
+SUPPORTED = (
+    "FROM",
+    "RUN",
+    "CMD",
+    "LABEL",
+    "EXPOSE",
+    "ENV",
+    "ADD",
+    "COPY",
+    "ENTRYPOINT",
+    "VOLUME",
+    "USER",
+    "WORKDIR",
+    "ARG",
+    "STOPSIGNAL",
+)
+FLAGS = {
+    "FROM": ("platform",),
+    "COPY": ("from", "chown", "chmod", "link"),
+    "ADD": ("chown", "chmod", "link"),
+    "RUN": (),
+}
 
 
 @dataclass(frozen=True)
@@ -100,11 +136,18 @@ def parse_dockerfile(text: str) -> Dockerfile:
         if keyword not in KNOWN:
             close = difflib.get_close_matches(keyword, KNOWN, n=1)
             hint = f" 혹시 {close[0]}인가요?" if close else ""
-            raise BuildError(f"모르는 명령 {item['instruction']!r}입니다(unknown instruction).{hint} "
-                             f"Dockerfile 명령: {', '.join(KNOWN)}", line)
+            raise BuildError(
+                f"모르는 명령 {item['instruction']!r}입니다(unknown instruction).{hint} "
+                f"Dockerfile 명령: {', '.join(KNOWN)}",
+                line,
+            )
         if keyword not in SUPPORTED:
-            raise BuildError(f"{keyword}는 도커에는 있지만 imagelib의 모형 빌더는 지원하지 않습니다. "
-                             f"지원하는 명령: {', '.join(SUPPORTED)}", line, keyword)
+            raise BuildError(
+                f"{keyword}는 도커에는 있지만 imagelib의 모형 빌더는 지원하지 않습니다. "
+                f"지원하는 명령: {', '.join(SUPPORTED)}",
+                line,
+                keyword,
+            )
         value = item["value"].strip()
         flags, value = _split_flags(keyword, value, line)
         instruction = Instruction(keyword, value, line, end, raw_text, flags)
@@ -112,21 +155,25 @@ def parse_dockerfile(text: str) -> Dockerfile:
             stages.append(_stage(instruction, len(stages)))
         elif not stages:
             if keyword != "ARG":
-                raise BuildError(f"Dockerfile의 첫 명령은 FROM이어야 합니다(FROM 앞에는 ARG만 올 수 "
-                                 f"있습니다). "
-                                 f"{keyword}를 FROM 아래로 옮기세요.", line, keyword)
+                raise BuildError(
+                    f"Dockerfile의 첫 명령은 FROM이어야 합니다(FROM 앞에는 ARG만 올 수 "
+                    f"있습니다). "
+                    f"{keyword}를 FROM 아래로 옮기세요.",
+                    line,
+                    keyword,
+                )
             global_args.append(instruction)
         else:
             _check_syntax(instruction)
             stages[-1].instructions.append(instruction)
     if not stages:
-        raise BuildError("Dockerfile에 FROM이 없습니다. 첫 줄에 'FROM 베이스이미지'를 적으세요(예: FROM "
-                         "alpine:3.19).")
+        raise BuildError("Dockerfile에 FROM이 없습니다. 첫 줄에 'FROM 베이스이미지'를 적으세요(예: FROM alpine:3.19).")
     names = [s.name.lower() for s in stages if s.name]
     for stage in stages:
         if stage.name and names.count(stage.name.lower()) > 1:
-            raise BuildError(f"단계 이름 {stage.name!r}가 두 번 쓰였습니다. 단계마다 다른 이름을 주세요.",
-                             stage.line, "FROM")
+            raise BuildError(
+                f"단계 이름 {stage.name!r}가 두 번 쓰였습니다. 단계마다 다른 이름을 주세요.", stage.line, "FROM"
+            )
     return Dockerfile(global_args, stages, text)
 
 
@@ -136,8 +183,7 @@ def _check_directives(text: str) -> None:
         if not match:
             break
         if match.group(1).lower() == "escape" and match.group(2) != "\\":
-            raise BuildError("escape 지시어로 이스케이프 글자를 바꾸는 것은 지원하지 않습니다"
-                             "(\\만 씁니다).", number)
+            raise BuildError("escape 지시어로 이스케이프 글자를 바꾸는 것은 지원하지 않습니다(\\만 씁니다).", number)
 
 
 def _split_flags(keyword: str, value: str, line: int) -> "tuple[tuple[tuple[str, str], ...], str]":
@@ -148,10 +194,12 @@ def _split_flags(keyword: str, value: str, line: int) -> "tuple[tuple[tuple[str,
         name, sep, flag_value = word[2:].partition("=")
         if allowed is None or name not in allowed:
             known = ", ".join(f"--{f}" for f in allowed or ()) or "없음"
-            what = "지원하지 않습니다" if keyword == "RUN" and name in ("mount", "network", "security") \
+            what = (
+                "지원하지 않습니다"
+                if keyword == "RUN" and name in ("mount", "network", "security")
                 else "모르는 옵션입니다"
-            raise BuildError(f"{keyword}의 --{name} 옵션은 {what}. {keyword}에 쓸 수 있는 옵션: {known}",
-                             line, keyword)
+            )
+            raise BuildError(f"{keyword}의 --{name} 옵션은 {what}. {keyword}에 쓸 수 있는 옵션: {known}", line, keyword)
         flags.append((name, flag_value if sep else "true"))
         value = rest.strip()
     return tuple(flags), value
@@ -164,17 +212,32 @@ def _stage(instruction: Instruction, index: int) -> Stage:
     if len(words) == 3 and words[1].lower() == "as":
         name = words[2]
         if not re.fullmatch(r"[a-zA-Z][a-zA-Z0-9_.-]*", name):
-            raise instruction.error(f"단계 이름 {name!r}이(가) 잘못되었습니다. 영문자로 시작하는 이름을 "
-                                    f"쓰세요.")
+            raise instruction.error(f"단계 이름 {name!r}이(가) 잘못되었습니다. 영문자로 시작하는 이름을 쓰세요.")
         return Stage(index, words[0], name, instruction.line, instruction)
     if len(words) != 1:
-        raise instruction.error(f"FROM의 형식이 잘못되었습니다: {instruction.value!r}. "
-                                "'FROM 이미지' 또는 'FROM 이미지 AS 단계이름'으로 적으세요.")
+        raise instruction.error(
+            f"FROM의 형식이 잘못되었습니다: {instruction.value!r}. "
+            "'FROM 이미지' 또는 'FROM 이미지 AS 단계이름'으로 적으세요."
+        )
     return Stage(index, words[0], "", instruction.line, instruction)
 
 
-_NEEDS_VALUE = ("RUN", "CMD", "ENTRYPOINT", "WORKDIR", "USER", "ENV", "LABEL", "EXPOSE", "ARG",
-                "COPY", "ADD", "VOLUME", "STOPSIGNAL", "MAINTAINER")
+_NEEDS_VALUE = (
+    "RUN",
+    "CMD",
+    "ENTRYPOINT",
+    "WORKDIR",
+    "USER",
+    "ENV",
+    "LABEL",
+    "EXPOSE",
+    "ARG",
+    "COPY",
+    "ADD",
+    "VOLUME",
+    "STOPSIGNAL",
+    "MAINTAINER",
+)
 
 
 def _check_syntax(instruction: Instruction) -> None:
@@ -184,11 +247,11 @@ def _check_syntax(instruction: Instruction) -> None:
     if keyword in ("COPY", "ADD"):
         words = json_list(value) if value.startswith("[") else split_words(value)
         if words is None or len(words) < 2:
-            raise instruction.error(f"{keyword}에는 원본과 대상이 모두 필요합니다: '{keyword} 원본… 대상'. "
-                                    f"받은 값: {value!r}")
+            raise instruction.error(
+                f"{keyword}에는 원본과 대상이 모두 필요합니다: '{keyword} 원본… 대상'. 받은 값: {value!r}"
+            )
     if keyword == "RUN" and value.startswith("<<"):
-        raise instruction.error("RUN의 here-document(<<EOF) 문법은 지원하지 않습니다. 명령을 && 로 이어 "
-                                "쓰세요.")
+        raise instruction.error("RUN의 here-document(<<EOF) 문법은 지원하지 않습니다. 명령을 && 로 이어 쓰세요.")
 
 
 def json_list(value: str) -> "list[str] | None":
@@ -210,7 +273,7 @@ def split_words(text: str) -> "list[str]":
     while index < len(text):
         char = text[index]
         if char == "\\" and quote != "'" and index + 1 < len(text):
-            current += text[index:index + 2]
+            current += text[index : index + 2]
             index += 2
             started = True
             continue
@@ -271,8 +334,9 @@ def _lookup(braced: "str | None", plain: "str | None", env: "dict[str, str]") ->
         return env.get(plain, "")
     match = re.fullmatch(r"([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])(.*))?", braced or "", re.DOTALL)
     if not match:
-        raise BuildError(f"변수 ${{{braced}}}의 형식이 잘못되었습니다. ${{이름}}, ${{이름:-기본값}}, "
-                         "${이름:+값}을 쓸 수 있습니다.")
+        raise BuildError(
+            f"변수 ${{{braced}}}의 형식이 잘못되었습니다. ${{이름}}, ${{이름:-기본값}}, ${{이름:+값}}을 쓸 수 있습니다."
+        )
     name, op, word = match.groups()
     value = env.get(name)
     if op is None:
@@ -304,9 +368,11 @@ def key_values(instruction: Instruction, env: "dict[str, str]") -> "list[tuple[s
         raise instruction.error(f"{instruction.keyword} 뒤에 값이 없습니다.")
     if "=" not in words[0] and instruction.keyword in ("ENV", "LABEL"):
         if len(words) < 2:
-            raise instruction.error(f"{instruction.keyword} {words[0]} 다음에 값이 없습니다. "
-                                    f"'{instruction.keyword} {words[0]}=값'으로 적으세요.")
-        rest = instruction.value[len(words[0]):].strip()
+            raise instruction.error(
+                f"{instruction.keyword} {words[0]} 다음에 값이 없습니다. "
+                f"'{instruction.keyword} {words[0]}=값'으로 적으세요."
+            )
+        rest = instruction.value[len(words[0]) :].strip()
         return [(process_word(words[0], env), process_word(rest, env))]
     pairs = []
     for word in words:

@@ -99,28 +99,50 @@ class BuildResult:
             lines.append(f"{head}{step.text}{tail}")
             if step.output and step.cache != "hit":
                 lines += [f"#{step.number} {line}" for line in step.output.rstrip("\n").splitlines()]
-        lines.append(f"=> 이미지 {self.image.id.short} (다이제스트 {self.image.digest.short}), "
-                     f"레이어 {len(self.image.layers)}개, {display.human_size(self.size)}")
+        lines.append(
+            f"=> 이미지 {self.image.id.short} (다이제스트 {self.image.digest.short}), "
+            f"레이어 {len(self.image.layers)}개, {display.human_size(self.size)}"
+        )
         return "\n".join(lines)
 
     def __str__(self) -> str:
         return self.log()
 
     def __repr__(self) -> str:
-        return (f"<BuildResult {self.target}: 단계 {len(self.steps)}개, 캐시 적중 {self.cache_hits}, "
-                f"실패 {self.cache_misses}, 이미지 {self.image.digest.short}>")
+        return (
+            f"<BuildResult {self.target}: 단계 {len(self.steps)}개, 캐시 적중 {self.cache_hits}, "
+            f"실패 {self.cache_misses}, 이미지 {self.image.digest.short}>"
+        )
 
     def table(self) -> "list[dict]":
         """단계별 요약(사전 목록): 단계, 줄, 명령, 종류, 크기, 캐시."""
-        return [{"단계": s.stage, "줄": s.line, "명령": s.text, "종류": s.kind,
-                 "크기": display.human_size(s.size) if s.layer is not None else "",
-                 "캐시": s.status} for s in self.steps]
+        return [
+            {
+                "단계": s.stage,
+                "줄": s.line,
+                "명령": s.text,
+                "종류": s.kind,
+                "크기": display.human_size(s.size) if s.layer is not None else "",
+                "캐시": s.status,
+            }
+            for s in self.steps
+        ]
 
     def _repr_html_(self) -> str:
-        rows = [(s.stage, s.line, display.Code(display.short_text(s.text, 60)), s.kind,
-                 display.human_size(s.size) if s.layer is not None else "", s.status)
-                for s in self.steps]
-        head = (f"<b>빌드 결과</b> · 이미지 <code>{self.image.id.short}</code> · 레이어 "
-                f"{len(self.image.layers)}개 · {display.human_size(self.size)} · 캐시 적중 "
-                f"{self.cache_hits} / 실패 {self.cache_misses}")
+        rows = [
+            (
+                s.stage,
+                s.line,
+                display.Code(display.short_text(s.text, 60)),
+                s.kind,
+                display.human_size(s.size) if s.layer is not None else "",
+                s.status,
+            )
+            for s in self.steps
+        ]
+        head = (
+            f"<b>빌드 결과</b> · 이미지 <code>{self.image.id.short}</code> · 레이어 "
+            f"{len(self.image.layers)}개 · {display.human_size(self.size)} · 캐시 적중 "
+            f"{self.cache_hits} / 실패 {self.cache_misses}"
+        )
         return f"<div>{head}{display.table(['단계', '줄', '명령', '종류', '크기', '캐시'], rows)}</div>"

@@ -37,11 +37,11 @@ class Source:
 
     def checked(self, name: object) -> str:
         """A member name from the archive's own metadata, refused if it points outside the archive."""
-        if (not isinstance(name, str) or "\0" in name or "\\" in name
-                or name.startswith("/") or ".." in name.split("/")):
+        if not isinstance(name, str) or "\0" in name or "\\" in name or name.startswith("/") or ".." in name.split("/"):
             raise ImageFormatError(
                 f"{self.label}의 메타데이터가 아카이브 밖이나 잘못된 경로 {name!r}을(를) 가리킵니다. "
-                "안전하지 않은 파일이라 열지 않습니다.")
+                "안전하지 않은 파일이라 열지 않습니다."
+            )
         return lexical_path(name)
 
     def exists(self, name: str) -> bool:
@@ -57,8 +57,7 @@ class Source:
         raise NotImplementedError
 
     def missing(self, name: str) -> PathNotFoundError:
-        return PathNotFoundError(
-            f"{self.label} 안에 {name!r}이(가) 없습니다. 파일이 잘렸거나 형식이 다릅니다.")
+        return PathNotFoundError(f"{self.label} 안에 {name!r}이(가) 없습니다. 파일이 잘렸거나 형식이 다릅니다.")
 
 
 class FolderSource(Source):
@@ -107,8 +106,9 @@ class TarSource(Source):
             with tarfile.open(self.path, "r:") as tar:
                 for count, member in enumerate(tar, start=1):
                     if count > self.limits.max_entries:
-                        raise self.limits.exceeded(self.label, "max_entries",
-                                                   f"항목이 {self.limits.max_entries:_}개보다 많습니다")
+                        raise self.limits.exceeded(
+                            self.label, "max_entries", f"항목이 {self.limits.max_entries:_}개보다 많습니다"
+                        )
                     self._add(member)
         except (tarfile.TarError, EOFError, OSError) as error:
             self._check_complete()
@@ -121,13 +121,15 @@ class TarSource(Source):
             if member.isreg() and member.offset_data + member.size > size:
                 raise ImageFormatError(
                     f"{self.label}이(가) 잘렸습니다: {name!r}의 {member.size}바이트 중 "
-                    f"{max(0, size - member.offset_data)}바이트만 있습니다. 파일을 다시 받거나 만드세요.")
+                    f"{max(0, size - member.offset_data)}바이트만 있습니다. 파일을 다시 받거나 만드세요."
+                )
 
     def _add(self, member: tarfile.TarInfo) -> None:
         if ".." in member.name.split("/"):
             raise ImageFormatError(
                 f"{self.label}의 항목 {member.name!r}에 '..'이 있어 아카이브 밖을 가리킵니다. "
-                "안전하지 않은 파일이라 열지 않습니다.")
+                "안전하지 않은 파일이라 열지 않습니다."
+            )
         name = lexical_path(member.name)
         if not name:
             return
@@ -178,8 +180,11 @@ class TarSource(Source):
         if folder is None or folder not in self.folders:
             return []
         prefix = folder + "/" if folder else ""
-        names = {n[len(prefix):].split("/")[0] for n in list(self.members) + list(self.folders)
-                 if n.startswith(prefix) and n != folder}
+        names = {
+            n[len(prefix) :].split("/")[0]
+            for n in list(self.members) + list(self.folders)
+            if n.startswith(prefix) and n != folder
+        }
         return sorted(n for n in names if n)
 
     def blob(self, name: str) -> Blob:
@@ -203,14 +208,18 @@ def _plain_tar(path: str, label: str, limits: Limits) -> "tuple[str, object]":
     descriptor, temp = tempfile.mkstemp(prefix="imagelib-archive-", suffix=".tar")
     try:
         packed = CountingReader(open(path, "rb"))
-        with os.fdopen(descriptor, "wb") as out, inflate_guard(
-                decompressing_reader(cast(BinaryIO, packed), compression), limits, label,
-                lambda: packed.count) as plain:
+        with (
+            os.fdopen(descriptor, "wb") as out,
+            inflate_guard(
+                decompressing_reader(cast(BinaryIO, packed), compression), limits, label, lambda: packed.count
+            ) as plain,
+        ):
             copy(cast(BinaryIO, plain), out)
     except decompression_errors() as error:
         os.remove(temp)
         raise ImageFormatError(
-            f"{label}의 {compression} 압축을 풀 수 없습니다. 파일이 잘렸거나 손상되었습니다({error}).") from None
+            f"{label}의 {compression} 압축을 풀 수 없습니다. 파일이 잘렸거나 손상되었습니다({error})."
+        ) from None
     except BaseException:
         os.remove(temp)
         raise
@@ -241,5 +250,5 @@ def open_source(path: "str | os.PathLike[str]", limits: "Limits | None" = None) 
     if os.path.isfile(path):
         return TarSource(path, limits)
     raise PathNotFoundError(
-        f"{os.path.basename(path)!r}을(를) 찾을 수 없습니다. 이미지 파일(tar)이나 폴더 경로를 확인하세요.")
-
+        f"{os.path.basename(path)!r}을(를) 찾을 수 없습니다. 이미지 파일(tar)이나 폴더 경로를 확인하세요."
+    )

@@ -70,8 +70,15 @@ def merge(choices: Sequence[ImageChoice]) -> "list[ImageChoice]":
         key = (choice.digest, choice.platform) if choice.digest is not None else id(choice)
         if key in merged:
             old = merged[key]
-            merged[key] = ImageChoice(_union(old.names, choice.names), _union(old.tags, choice.tags),
-                                      old.platform, old.digest, old.group, old.loader, old.image_id)
+            merged[key] = ImageChoice(
+                _union(old.names, choice.names),
+                _union(old.tags, choice.tags),
+                old.platform,
+                old.digest,
+                old.group,
+                old.loader,
+                old.image_id,
+            )
         else:
             merged[key] = choice
     return list(merged.values())
@@ -89,8 +96,7 @@ def platform_matches(have: str, wanted: "str | Platform") -> bool:
         return False  # an unknown platform matches nothing asked for
 
 
-def choose(choices: Sequence[ImageChoice], label: str, ref: "str | None",
-           platform: "str | None") -> ImageChoice:
+def choose(choices: Sequence[ImageChoice], label: str, ref: "str | None", platform: "str | None") -> ImageChoice:
     """Pick one choice: filter by ``ref``, then ``platform``; default platform linux/amd64."""
     if not choices:
         raise TagNotFoundError(f"{label}에 이미지가 하나도 없습니다.")
@@ -98,20 +104,21 @@ def choose(choices: Sequence[ImageChoice], label: str, ref: "str | None",
     if ref is not None:
         candidates = [c for c in candidates if c.matches(str(ref))]
         if not candidates:
-            raise TagNotFoundError(
-                f"{label}에 {str(ref)!r} 이미지가 없습니다. 들어 있는 이미지: {_listing(choices)}")
+            raise TagNotFoundError(f"{label}에 {str(ref)!r} 이미지가 없습니다. 들어 있는 이미지: {_listing(choices)}")
     if platform is not None:
         matching = [c for c in candidates if platform_matches(c.platform, platform)]
         if not matching:
             raise TagNotFoundError(
-                f"{label}에 플랫폼 {platform!r}용 이미지가 없습니다. 있는 것: {_listing(candidates)}")
+                f"{label}에 플랫폼 {platform!r}용 이미지가 없습니다. 있는 것: {_listing(candidates)}"
+            )
         candidates = matching
     groups = list(dict.fromkeys(c.group for c in candidates))
     if len(groups) > 1:
         example = _example_ref(candidates)
         raise AmbiguousImageError(
             f"{label}에 이미지가 {len(groups)}개 있어 하나를 고를 수 없습니다: {_listing(candidates)}. "
-            f"ref=로 하나를 고르세요. 예: il.open(경로, ref={example!r})")
+            f"ref=로 하나를 고르세요. 예: il.open(경로, ref={example!r})"
+        )
     if len(candidates) == 1:
         return candidates[0]
     default = [c for c in candidates if platform_matches(c.platform, DEFAULT_PLATFORM)]
@@ -120,7 +127,8 @@ def choose(choices: Sequence[ImageChoice], label: str, ref: "str | None",
     raise AmbiguousImageError(
         f"{label}의 이미지에 플랫폼이 여럿 있고 {DEFAULT_PLATFORM}은 없습니다: "
         f"{', '.join(c.platform or '?' for c in candidates)}. "
-        f"platform=으로 고르세요. 예: il.open(경로, platform={candidates[0].platform!r})")
+        f"platform=으로 고르세요. 예: il.open(경로, platform={candidates[0].platform!r})"
+    )
 
 
 def _listing(choices: Sequence[ImageChoice]) -> str:

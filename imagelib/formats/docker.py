@@ -46,22 +46,27 @@ _V1_ID = re.compile(r"^[0-9a-f]{64}$")
 
 # -- manifest.json --------------------------------------------------------------------------
 
+
 def read_manifest_json(source: Source) -> "list[dict[str, Any]]":
     doc = load_json(source.read_bytes(MANIFEST_FILE), f"{source.label}의 {MANIFEST_FILE}")
     if doc is None:
         raise ImageFormatError(
             f"{source.label}의 {MANIFEST_FILE}이(가) null입니다. 이미지 목록이 비어 있는 잘못된 "
-            "docker save 파일이라 docker load도 거부합니다. 파일을 다시 만드세요.")
+            "docker save 파일이라 docker load도 거부합니다. 파일을 다시 만드세요."
+        )
     if not isinstance(doc, list) or not all(isinstance(item, dict) for item in doc):
         raise ImageFormatError(f"{source.label}의 {MANIFEST_FILE}은(는) 객체들의 목록이어야 합니다.")
     for position, item in enumerate(doc):
         check_field_names(item, ARCHIVE_ENTRY_FIELDS, f"{source.label}의 {MANIFEST_FILE} 항목 {position}")
         layers = item.get("Layers")
-        if not isinstance(item.get("Config"), str) or not isinstance(layers, list) or not all(
-                isinstance(layer, str) for layer in layers):
+        if (
+            not isinstance(item.get("Config"), str)
+            or not isinstance(layers, list)
+            or not all(isinstance(layer, str) for layer in layers)
+        ):
             raise ImageFormatError(
-                f"{source.label}의 {MANIFEST_FILE} 항목 {position}에 "
-                "Config(문자열)나 Layers(목록)가 없습니다.")
+                f"{source.label}의 {MANIFEST_FILE} 항목 {position}에 Config(문자열)나 Layers(목록)가 없습니다."
+            )
     return doc
 
 
@@ -72,9 +77,17 @@ def manifest_json_choices(source: Source) -> "list[ImageChoice]":
         config_bytes = _read_config(source, item["Config"])
         config = load_json(config_bytes, f"이미지 설정 {item['Config']}")
         platform = str(Platform.of_config(config)) if isinstance(config, dict) else ""
-        choices.append(ImageChoice(names, (), platform, None, f"{MANIFEST_FILE}#{position}",
-                                   partial(load_item, source, item),
-                                   Digest.of_bytes(config_bytes)))
+        choices.append(
+            ImageChoice(
+                names,
+                (),
+                platform,
+                None,
+                f"{MANIFEST_FILE}#{position}",
+                partial(load_item, source, item),
+                Digest.of_bytes(config_bytes),
+            )
+        )
     return choices
 
 
@@ -110,8 +123,7 @@ def load_item(source: Source, item: "Mapping[str, Any]") -> Image:
             if not source.is_file(name):
                 raise ImageFormatError(f"{source.label}에 레이어 {index}의 파일 {name!r}이(가) 없습니다.")
             expected = content_digest(name) if name.startswith(BLOBS_DIR + "/") else None
-            layers.append(Layer.from_tar(source.blob(name),
-                                         expected_digest=expected, limits=source.limits))
+            layers.append(Layer.from_tar(source.blob(name), expected_digest=expected, limits=source.limits))
     manifest = _docker_manifest(source, item, config_bytes, layers) or synthesized_manifest(config_bytes, layers)
     return Image.from_parts(manifest, config_bytes, layers)
 
@@ -122,8 +134,9 @@ def _item_name(item: "Mapping[str, Any]") -> str:
     return _familiar(tags[0]) if tags else str(item["Config"])
 
 
-def _docker_manifest(source: Source, item: "Mapping[str, Any]", config_bytes: bytes,
-                     layers: "list[Layer]") -> "Manifest | None":
+def _docker_manifest(
+    source: Source, item: "Mapping[str, Any]", config_bytes: bytes, layers: "list[Layer]"
+) -> "Manifest | None":
     """The OCI manifest Docker 25+ wrote into blobs/ for this image, if the archive has it."""
     config_digest = Digest.of_bytes(config_bytes)
     wanted_layers = [layer.digest for layer in layers]
@@ -154,6 +167,7 @@ def synthesized_manifest(config_bytes: bytes, layers: "list[Layer]") -> Manifest
 
 # -- the legacy form: repositories + <id>/json + <id>/layer.tar -----------------------------
 
+
 def legacy_choices(source: Source) -> "list[ImageChoice]":
     doc = load_json(source.read_bytes(REPOSITORIES_FILE), f"{source.label}의 {REPOSITORIES_FILE}")
     if not isinstance(doc, dict):
@@ -162,9 +176,16 @@ def legacy_choices(source: Source) -> "list[ImageChoice]":
     for repository, tags in sorted(doc.items()):
         for tag, v1_id in sorted((tags or {}).items()):
             name = _familiar(f"{repository}:{tag}")
-            choices.append(ImageChoice((name,), (), _legacy_platform(source, v1_id),
-                                       None, f"{REPOSITORIES_FILE}:{v1_id}",
-                                       partial(load_legacy, source, v1_id)))
+            choices.append(
+                ImageChoice(
+                    (name,),
+                    (),
+                    _legacy_platform(source, v1_id),
+                    None,
+                    f"{REPOSITORIES_FILE}:{v1_id}",
+                    partial(load_legacy, source, v1_id),
+                )
+            )
     return choices
 
 
@@ -205,8 +226,12 @@ def load_legacy(source: Source, top_id: str) -> Image:
 
 def _history_from_v1(doc: "Mapping[str, Any]") -> "dict[str, Any]":
     command = ((doc.get("container_config") or {}).get("Cmd")) or []
-    entry = {"created": doc.get("created"), "author": doc.get("author"),
-             "created_by": " ".join(command), "comment": doc.get("comment")}
+    entry = {
+        "created": doc.get("created"),
+        "author": doc.get("author"),
+        "created_by": " ".join(command),
+        "comment": doc.get("comment"),
+    }
     return {key: value for key, value in entry.items() if value}
 
 
@@ -218,7 +243,12 @@ def config_from_v1(v1_doc: "Mapping[str, Any]", diff_ids: "list[Digest]", histor
     doc["rootfs"] = {"type": "layers", "diff_ids": [str(d) for d in diff_ids]}
     doc["history"] = history
     text = json.dumps({key: doc[key] for key in sorted(doc)}, ensure_ascii=False, separators=(",", ":"))
-    for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
-                          ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+    for char, escaped in (
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("&", "\\u0026"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
         text = text.replace(char, escaped)
     return text.encode("utf-8")

@@ -61,15 +61,22 @@ def load_layer(source: Source, descriptor: Descriptor, index: int) -> Layer:
     media_type = descriptor.media_type
     if media_type and not is_layer(media_type):
         raise UnsupportedError(
-            f"레이어 {index}({descriptor.digest})의 미디어 타입 {media_type!r}은(는) 이미지 레이어가 아닙니다.")
+            f"레이어 {index}({descriptor.digest})의 미디어 타입 {media_type!r}은(는) 이미지 레이어가 아닙니다."
+        )
     member = blob_member(descriptor.digest)
     if not source.is_file(member):
         foreign = "외부(foreign) 레이어라 " if is_foreign_layer(media_type) else ""
-        raise ImageFormatError(f"레이어 {index}의 블롭 {descriptor.digest}가 {source.label}에 없습니다. "
-                               f"{foreign}이 파일만으로는 이미지를 만들 수 없습니다.")
-    return Layer.from_tar(source.blob(member),
-                          media_type=media_type or None, expected_digest=descriptor.digest,
-                          expected_size=descriptor.size, limits=source.limits)
+        raise ImageFormatError(
+            f"레이어 {index}의 블롭 {descriptor.digest}가 {source.label}에 없습니다. "
+            f"{foreign}이 파일만으로는 이미지를 만들 수 없습니다."
+        )
+    return Layer.from_tar(
+        source.blob(member),
+        media_type=media_type or None,
+        expected_digest=descriptor.digest,
+        expected_size=descriptor.size,
+        limits=source.limits,
+    )
 
 
 def load_image(source: Source, manifest: Manifest, config_bytes: bytes) -> Image:
@@ -101,8 +108,9 @@ def layout_choices(source: Source) -> "list[ImageChoice]":
     return choices
 
 
-def _choices_from(source: Source, descriptor: Descriptor, names: "tuple[str, ...]", tags: "tuple[str, ...]",
-                  group: str, depth: int) -> "list[ImageChoice]":
+def _choices_from(
+    source: Source, descriptor: Descriptor, names: "tuple[str, ...]", tags: "tuple[str, ...]", group: str, depth: int
+) -> "list[ImageChoice]":
     if is_index(descriptor.media_type):
         if depth >= MAX_NESTING:
             raise ImageFormatError(f"{source.label}: 이미지 인덱스가 너무 깊이 겹쳐 있습니다.")
@@ -118,8 +126,17 @@ def _choices_from(source: Source, descriptor: Descriptor, names: "tuple[str, ...
     config_bytes = read_config(source, manifest)
     # The config is only shown here (its platform); load() verifies it before it is used.
     platform = descriptor.platform or Platform.of_config(_config_doc(config_bytes, manifest))
-    return [ImageChoice(names, tags, str(platform), descriptor.digest, group,
-                        lambda: load_image(source, manifest, config_bytes), manifest.config.digest)]
+    return [
+        ImageChoice(
+            names,
+            tags,
+            str(platform),
+            descriptor.digest,
+            group,
+            lambda: load_image(source, manifest, config_bytes),
+            manifest.config.digest,
+        )
+    ]
 
 
 def _config_doc(config_bytes: bytes, manifest: Manifest) -> "dict[str, Any]":

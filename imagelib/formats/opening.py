@@ -24,8 +24,12 @@ def list_images(path: "str | os.PathLike[str]", limits: "Limits | None" = None) 
     return structure_errors(lambda: _choices(source), source.label)
 
 
-def open_image(path: "str | os.PathLike[str]", ref: "str | None" = None,
-               platform: "str | None" = None, limits: "Limits | None" = None) -> Image:
+def open_image(
+    path: "str | os.PathLike[str]",
+    ref: "str | None" = None,
+    platform: "str | None" = None,
+    limits: "Limits | None" = None,
+) -> Image:
     """이미지 파일을 엽니다: ``docker save`` 로 만든 tar(모든 세대), OCI 이미지 레이아웃 폴더나 tar.
 
     파일에 이미지가 여럿이면 ``ref`` (예: ``"myapp:1.0"``, 태그, 다이제스트)로 고르고,
@@ -59,7 +63,8 @@ def structure_errors(read: "Callable[[], _T]", label: str) -> _T:
     except (AttributeError, TypeError, KeyError, IndexError, ValueError) as error:
         raise ImageFormatError(
             f"{label}의 메타데이터(JSON)의 구조가 잘못되었습니다({type(error).__name__}: {error}). "
-            "손상되었거나 OCI/도커 형식이 아닌 파일입니다.") from error
+            "손상되었거나 OCI/도커 형식이 아닌 파일입니다."
+        ) from error
 
 
 def _choices(source: Source) -> "list[ImageChoice]":
@@ -73,4 +78,5 @@ def _choices(source: Source) -> "list[ImageChoice]":
         return legacy_choices(source)
     raise ImageFormatError(
         f"{source.label}은(는) 이미지 파일이 아닙니다: index.json(OCI 이미지 레이아웃), manifest.json이나 "
-        "repositories(docker save)가 없습니다. docker save나 skopeo로 만든 파일인지 확인하세요.")
+        "repositories(docker save)가 없습니다. docker save나 skopeo로 만든 파일인지 확인하세요."
+    )

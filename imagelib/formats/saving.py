@@ -43,8 +43,12 @@ FORMATS = ("oci", "oci-archive", "docker-archive")
 Named: TypeAlias = "tuple[Image, tuple[str, ...]]"
 
 
-def save(img_or_store: "Image | Store", path: "str | os.PathLike[str]", format: str = "oci",
-         ref: "str | Reference | Sequence[str] | None" = None) -> None:
+def save(
+    img_or_store: "Image | Store",
+    path: "str | os.PathLike[str]",
+    format: str = "oci",
+    ref: "str | Reference | Sequence[str] | None" = None,
+) -> None:
     """이미지(또는 저장소의 이미지들)를 파일로 저장합니다.
 
     - ``format="oci"``: OCI 이미지 레이아웃 폴더(``skopeo … oci:폴더:태그``, ``umoci``)
@@ -56,8 +60,7 @@ def save(img_or_store: "Image | Store", path: "str | os.PathLike[str]", format: 
     tar는 같은 이미지면 언제나 같은 바이트가 되도록(재현 가능하게) 씁니다.
     """
     if format not in FORMATS:
-        raise UnsupportedError(
-            f"저장 형식 {format!r}은(는) 모릅니다. {', '.join(map(repr, FORMATS))} 중에서 고르세요.")
+        raise UnsupportedError(f"저장 형식 {format!r}은(는) 모릅니다. {', '.join(map(repr, FORMATS))} 중에서 고르세요.")
     named = _named_images(img_or_store, ref)
     for image, _ in named:
         require_layers(image)
@@ -70,24 +73,22 @@ def save(img_or_store: "Image | Store", path: "str | os.PathLike[str]", format: 
         if not os.path.isdir(folder):
             raise ImageLibError(f"{os.path.basename(path)!r}을(를) 저장할 폴더가 없습니다. 폴더를 먼저 만드세요.")
         if os.path.isdir(path):
-            raise ImageLibError(
-                f"{os.path.basename(path)!r}은(는) 폴더입니다. {format} 형식은 tar 파일 경로를 주세요.")
+            raise ImageLibError(f"{os.path.basename(path)!r}은(는) 폴더입니다. {format} 형식은 tar 파일 경로를 주세요.")
         with atomic_file(path) as out:
             write_archive(named, out, docker=format == "docker-archive")
 
 
-def _named_images(img_or_store: "Image | Store",
-                  ref: "str | Reference | Sequence[str] | None") -> "list[Named]":
+def _named_images(img_or_store: "Image | Store", ref: "str | Reference | Sequence[str] | None") -> "list[Named]":
     refs: "list[str | Reference]" = [] if ref is None else [ref] if isinstance(ref, (str, Reference)) else list(ref)
     if isinstance(img_or_store, Image):
         return [(img_or_store, tuple(tag_name(r) for r in refs))]
     if not isinstance(img_or_store, Store):
         raise ImageLibError(
-            f"il.save에는 il.Image나 il.Store가 필요합니다({type(img_or_store).__name__}를 받았습니다).")
+            f"il.save에는 il.Image나 il.Store가 필요합니다({type(img_or_store).__name__}를 받았습니다)."
+        )
     store = img_or_store
     if not refs:
-        return [(store.get(record.digest), tuple(tag_name(n) for n in record.names))
-                for record in store.images()]
+        return [(store.get(record.digest), tuple(tag_name(n) for n in record.names)) for record in store.images()]
     chosen: "dict[Digest, list[str]]" = {}
     for wanted in refs:
         digest = store.resolve(wanted)
@@ -180,7 +181,11 @@ def docker_manifest_json(named: Iterable[Named]) -> bytes:
     """Docker's ``manifest.json``: one entry per image with its config, tags and layer files."""
     doc = []
     for image, names in named:
-        doc.append({"Config": blob_member(image.id),
-                    "RepoTags": [parse_reference(name).familiar for name in names] or None,
-                    "Layers": [blob_member(layer.digest) for layer in image.layers]})
+        doc.append(
+            {
+                "Config": blob_member(image.id),
+                "RepoTags": [parse_reference(name).familiar for name in names] or None,
+                "Layers": [blob_member(layer.digest) for layer in image.layers],
+            }
+        )
     return dump_json(doc) + b"\n"

@@ -37,8 +37,14 @@ UNDO_PREFIX = ".imagelib-undo-"
 SETID_BITS = stat.S_ISUID | stat.S_ISGID
 
 
-def unpack(image: Image, folder: "str | os.PathLike[str]", *, keep_setuid: bool = False,
-           special_files: bool = False, limits: "Limits | None" = None) -> None:
+def unpack(
+    image: Image,
+    folder: "str | os.PathLike[str]",
+    *,
+    keep_setuid: bool = False,
+    special_files: bool = False,
+    limits: "Limits | None" = None,
+) -> None:
     """이미지의 파일들(rootfs)을 진짜 폴더 ``folder`` 에 풉니다(``docker export`` 와 같은 결과).
 
     레이어를 아래부터 차례로 적용합니다: 화이트아웃은 지우고, 불투명 디렉터리는 비우고,
@@ -96,11 +102,13 @@ def _prepare(folder: str) -> str:
     if os.path.lexists(folder):
         if not os.path.isdir(folder) or os.path.islink(folder):
             raise ImageLibError(
-                f"{os.path.basename(folder)!r}은(는) 폴더가 아닙니다. 비어 있는 폴더나 새 경로를 주세요.")
+                f"{os.path.basename(folder)!r}은(는) 폴더가 아닙니다. 비어 있는 폴더나 새 경로를 주세요."
+            )
         if os.listdir(folder):
             raise ImageLibError(
                 f"폴더 {os.path.basename(folder)!r}에 이미 파일이 있습니다. "
-                "섞이지 않도록 비어 있는 폴더나 새 경로를 주세요.")
+                "섞이지 않도록 비어 있는 폴더나 새 경로를 주세요."
+            )
     else:
         try:
             os.makedirs(folder)
@@ -110,6 +118,7 @@ def _prepare(folder: str) -> str:
 
 
 # -- one layer, undoable ----------------------------------------------------------------------
+
 
 class _Journal:
     """Undo record of one layer: paths it created and paths it moved aside, in order."""
@@ -149,8 +158,7 @@ class _Journal:
         _delete(self.aside)
 
 
-def _apply_undoable(root: str, layer: Layer, index: int, dir_modes: "dict[str, int]",
-                    options: _Options) -> None:
+def _apply_undoable(root: str, layer: Layer, index: int, dir_modes: "dict[str, int]", options: _Options) -> None:
     where = f"레이어 {index}({layer.digest.short})"
     journal = _Journal(root)
     saved_modes = dict(dir_modes)
@@ -161,11 +169,14 @@ def _apply_undoable(root: str, layer: Layer, index: int, dir_modes: "dict[str, i
         dir_modes.update(saved_modes)
         try:
             journal.rollback()
-            note = (f" 레이어 {index}이(가) 바꾼 것은 모두 되돌렸습니다. 폴더에는 그 아래 레이어 {index}개만 "
-                    "풀려 있습니다.")
+            note = (
+                f" 레이어 {index}이(가) 바꾼 것은 모두 되돌렸습니다. 폴더에는 그 아래 레이어 {index}개만 풀려 있습니다."
+            )
         except OSError as undo_error:
-            note = (f" 레이어 {index}의 변경을 되돌리다가 실패했습니다({undo_error.strerror}). "
-                    f"폴더의 {journal.name}에 옮겨 둔 것이 남아 있을 수 있습니다.")
+            note = (
+                f" 레이어 {index}의 변경을 되돌리다가 실패했습니다({undo_error.strerror}). "
+                f"폴더의 {journal.name}에 옮겨 둔 것이 남아 있을 수 있습니다."
+            )
         if isinstance(error, ImageLibError):
             raise type(error)(f"{error}{note}") from None
         if isinstance(error, OSError):
@@ -258,8 +269,7 @@ def _write_entry(target: _Target, entry: Entry, reader: "_SequentialReader", opt
     try:
         _write(target, entry, reader, options)
     except OSError as error:
-        raise UnpackError(
-            f"{target.where}의 {entry.path!r}을(를) 쓸 수 없습니다({error.strerror or error}).") from None
+        raise UnpackError(f"{target.where}의 {entry.path!r}을(를) 쓸 수 없습니다({error.strerror or error}).") from None
 
 
 def _write(target: _Target, entry: Entry, reader: "_SequentialReader", options: _Options) -> None:
@@ -282,11 +292,11 @@ def _write(target: _Target, entry: Entry, reader: "_SequentialReader", options: 
     elif isinstance(entry, Hardlink):
         source = target.resolve(entry.target, follow_last=False, shown=entry.path)
         if not os.path.lexists(source):
-            raise LayerFormatError(
-                f"{target.where}의 하드 링크 {entry.path!r}의 대상 {entry.target!r}이(가) 없습니다.")
+            raise LayerFormatError(f"{target.where}의 하드 링크 {entry.path!r}의 대상 {entry.target!r}이(가) 없습니다.")
         if os.path.isdir(source) and not os.path.islink(source):
             raise LayerFormatError(
-                f"{target.where}의 하드 링크 {entry.path!r}이(가) 폴더 {entry.target!r}를 가리킵니다.")
+                f"{target.where}의 하드 링크 {entry.path!r}이(가) 폴더 {entry.target!r}를 가리킵니다."
+            )
         os.link(source, path, follow_symlinks=False)
         target.created_link(path)
 
@@ -294,8 +304,7 @@ def _write(target: _Target, entry: Entry, reader: "_SequentialReader", options: 
 _NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
 
 
-def _write_file(target: _Target, path: str, entry: File, reader: "_SequentialReader",
-                options: _Options) -> None:
+def _write_file(target: _Target, path: str, entry: File, reader: "_SequentialReader", options: _Options) -> None:
     try:
         descriptor = os.open(path, _NEW_FILE, 0o600)
     except FileExistsError:  # a lower layer's entry: replaced, undoably (rarer than a new path)
@@ -313,8 +322,7 @@ def _write_special_files(target: _Target, layer: Layer, written: "set[str]") -> 
     """Devices and FIFOs, which a Layer does not keep: one more pass over the layer's tar headers."""
     with layer.open_tar() as stream:
         try:
-            specials = [m for m in tarfile.open(fileobj=stream, mode="r|")
-                        if m.ischr() or m.isblk() or m.isfifo()]
+            specials = [m for m in tarfile.open(fileobj=stream, mode="r|") if m.ischr() or m.isblk() or m.isfifo()]
         except tarfile.TarError as error:
             raise LayerFormatError(f"{target.where}의 tar를 다시 읽을 수 없습니다({error}).") from None
         for member in specials:
@@ -334,14 +342,17 @@ def _write_special_files(target: _Target, layer: Layer, written: "set[str]") -> 
             except PermissionError:
                 raise UnpackError(
                     f"{target.where}의 장치 파일 {path!r}은(는) 관리자(root) 권한이 있어야 만들 수 있습니다. "
-                    "special_files=False(기본값)로 풀면 건너뜁니다.") from None
+                    "special_files=False(기본값)로 풀면 건너뜁니다."
+                ) from None
             target.journal.created(real)
 
 
 # -- paths inside the folder ------------------------------------------------------------------
 
-def resolve(root: str, path: str, where: str, follow_last: bool, shown: "str | None" = None,
-            reserved: "str | None" = None) -> str:
+
+def resolve(
+    root: str, path: str, where: str, follow_last: bool, shown: "str | None" = None, reserved: "str | None" = None
+) -> str:
     """The real path of image path ``path`` inside ``root``, following symlinks as a container does."""
     shown = shown or path
     pending = [part for part in path.split("/") if part and part != "."]
@@ -352,7 +363,8 @@ def resolve(root: str, path: str, where: str, follow_last: bool, shown: "str | N
         if part == "..":
             if not resolved:
                 raise UnsafePathError(
-                    f"{where}의 {shown!r}이(가) 링크를 따라가면 풀 폴더 밖을 가리킵니다. 풀지 않습니다.")
+                    f"{where}의 {shown!r}이(가) 링크를 따라가면 풀 폴더 밖을 가리킵니다. 풀지 않습니다."
+                )
             resolved.pop()
             continue
         if not resolved and part == reserved:

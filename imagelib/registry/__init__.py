@@ -6,11 +6,11 @@
 """
 
 from ..errors import (
-                      AccessDeniedError,
-                      AuthenticationError,
-                      RegistryError,
-                      RegistryNotFoundError,
-                      RegistryUnreachableError,
+    AccessDeniedError,
+    AuthenticationError,
+    RegistryError,
+    RegistryNotFoundError,
+    RegistryUnreachableError,
 )
 from ..oci import Descriptor, Index, Manifest
 from .client import Registry
@@ -19,7 +19,17 @@ from .memory import StoreRegistry
 from .report import PushReport
 
 __all__ = [
-    "AccessDeniedError", "AuthenticationError", "Descriptor", "Index", "LocalRegistry", "Manifest", "PushReport",
-    "Registry", "RegistryError", "RegistryNotFoundError", "RegistryUnreachableError", "StoreRegistry",
+    "AccessDeniedError",
+    "AuthenticationError",
+    "Descriptor",
+    "Index",
+    "LocalRegistry",
+    "Manifest",
+    "PushReport",
+    "Registry",
+    "RegistryError",
+    "RegistryNotFoundError",
+    "RegistryUnreachableError",
+    "StoreRegistry",
     "find_binary",
 ]

@@ -72,8 +72,9 @@ def parse_challenge(header: "str | None") -> Challenge:
     """Parse ``Bearer realm="…",service="…",scope="…"`` (or ``Basic realm="…"``)."""
     text = (header or "").strip()
     scheme, _, rest = text.partition(" ")
-    params = {m.group(1).lower(): (m.group(2) if m.group(2) is not None else m.group(3))
-              for m in _PARAM_RE.finditer(rest)}
+    params = {
+        m.group(1).lower(): (m.group(2) if m.group(2) is not None else m.group(3)) for m in _PARAM_RE.finditer(rest)
+    }
     params = {key: re.sub(r"\\(.)", r"\1", value) for key, value in params.items()}
     return Challenge(scheme.lower(), params)
 
@@ -121,8 +122,7 @@ class Authenticator:
         state = self._hosts.get(origin(url))
         return state.header(scopes) if state else None
 
-    def answer(self, url: str, header: "str | None", scopes: "tuple[str, ...]",
-               fetch: TokenFetcher) -> None:
+    def answer(self, url: str, header: "str | None", scopes: "tuple[str, ...]", fetch: TokenFetcher) -> None:
         """Handle a 401 from ``url`` so that the next request there carries proper credentials."""
         challenge = parse_challenge(header)
         state = self._hosts.setdefault(origin(url), _HostAuth())
@@ -138,16 +138,19 @@ class Authenticator:
         else:
             raise AuthenticationError(
                 f"{self._where(url)}가 알 수 없는 인증 방식({challenge.scheme or '없음'})을 "
-                "요구합니다. imagelib는 Basic과 Bearer 토큰 인증만 지원합니다.")
+                "요구합니다. imagelib는 Basic과 Bearer 토큰 인증만 지원합니다."
+            )
 
-    def _fetch_token(self, url: str, challenge: Challenge, scopes: "tuple[str, ...]",
-                     fetch: TokenFetcher, home: bool) -> "tuple[str, float | None]":
+    def _fetch_token(
+        self, url: str, challenge: Challenge, scopes: "tuple[str, ...]", fetch: TokenFetcher, home: bool
+    ) -> "tuple[str, float | None]":
         realm = challenge.params.get("realm")
         if not realm:
             raise AuthenticationError(f"{self._where(url)}의 Bearer 인증 요구에 토큰 주소(realm)가 없습니다.")
         if origin(realm)[0] not in _DEFAULT_PORTS or not origin(realm)[1]:
             raise AuthenticationError(
-                f"{self._where(url)}가 알려 준 토큰 주소(realm) {realm!r}는 http:// 또는 https:// 주소가 아닙니다.")
+                f"{self._where(url)}가 알려 준 토큰 주소(realm) {realm!r}는 http:// 또는 https:// 주소가 아닙니다."
+            )
         query: "list[tuple[str, str]]" = []
         if challenge.params.get("service"):
             query.append(("service", challenge.params["service"]))
@@ -164,7 +167,8 @@ class Authenticator:
         if status != 200:
             raise AuthenticationError(
                 f"{self._where(url)}의 토큰 서버({realm})가 HTTP {status}로 답했습니다. "
-                "잠시 뒤 다시 해 보거나 토큰 서버 주소를 확인하세요.")
+                "잠시 뒤 다시 해 보거나 토큰 서버 주소를 확인하세요."
+            )
         return _read_token(body, f"{self._where(url)}의 토큰 서버({realm})")
 
     def _basic(self) -> str:
@@ -182,17 +186,20 @@ class Authenticator:
         return AuthenticationError(
             f"레지스트리 {self._registry}가 다른 주소 {scheme}://{host}:{port}로 보냈는데(redirect), 그곳이 "
             "로그인을 요구합니다. 사용자 이름과 비밀번호는 레지스트리 자신에게만 보내므로 그곳에는 보내지 "
-            "않습니다. 레지스트리의 저장소(storage) 설정을 확인하세요.")
+            "않습니다. 레지스트리의 저장소(storage) 설정을 확인하세요."
+        )
 
     def missing_credentials(self) -> AuthenticationError:
         return AuthenticationError(
             f"레지스트리 {self._registry}가 로그인(인증)을 요구합니다. "
-            "il.Registry(url, username='…', password='…')로 사용자 이름과 비밀번호를 주세요.")
+            "il.Registry(url, username='…', password='…')로 사용자 이름과 비밀번호를 주세요."
+        )
 
     def rejected(self) -> AuthenticationError:
         return AuthenticationError(
             f"레지스트리 {self._registry}가 사용자 {self._username!r}의 로그인을 거절했습니다. "
-            "사용자 이름과 비밀번호를 확인하세요.")
+            "사용자 이름과 비밀번호를 확인하세요."
+        )
 
 
 def _read_token(body: bytes, server: str) -> "tuple[str, float | None]":
@@ -218,6 +225,7 @@ def _read_token(body: bytes, server: str) -> "tuple[str, float | None]":
         raise AuthenticationError(f"{server}가 토큰을 주지 않았습니다.")
     if not _TOKEN_RE.fullmatch(token):
         raise AuthenticationError(
-            f"{server}가 준 토큰에 헤더에 넣을 수 없는 글자(공백, 줄바꿈, 제어 문자 등)가 있어 쓰지 않습니다.")
+            f"{server}가 준 토큰에 헤더에 넣을 수 없는 글자(공백, 줄바꿈, 제어 문자 등)가 있어 쓰지 않습니다."
+        )
     expires_in = doc.get("expires_in")
     return token, (time.monotonic() + expires_in if expires_in and expires_in > 0 else None)

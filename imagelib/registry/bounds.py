@@ -43,7 +43,8 @@ _READ_BLOCK = 1 << 16
 def too_big(what: str, limit: int) -> LimitExceededError:
     return LimitExceededError(
         f"{what}: 레지스트리가 보낸 본문이 {_size(limit)}를 넘어 읽기를 멈췄습니다. 정상적인 "
-        "레지스트리는 이렇게 큰 답을 보내지 않습니다(망가졌거나 악의적인 서버일 수 있습니다).")
+        "레지스트리는 이렇게 큰 답을 보내지 않습니다(망가졌거나 악의적인 서버일 수 있습니다)."
+    )
 
 
 def _size(count: int) -> str:
@@ -80,7 +81,8 @@ class Deadline:
             raise RegistryError(
                 f"{self.url}의 답이 {self.seconds:g}초 안에 오지 않아 그만 기다립니다(deadline). 서버가 "
                 "너무 느리거나 조금씩 흘려 보내고 있습니다. 느린 네트워크라면 "
-                "il.Registry(..., deadline=600)처럼 기다릴 시간을 늘리세요.")
+                "il.Registry(..., deadline=600)처럼 기다릴 시간을 늘리세요."
+            )
         return left
 
     def received(self, count: int) -> None:
@@ -121,8 +123,16 @@ class _PacedReader(io.RawIOBase):
 class PacedResponse(http.client.HTTPResponse):
     """An HTTP answer whose status line, headers and body must all arrive before the deadline."""
 
-    def __init__(self, sock: socket.socket, debuglevel: int = 0, method: "str | None" = None, *,
-                 deadline: float, timeout: float, url: str) -> None:
+    def __init__(
+        self,
+        sock: socket.socket,
+        debuglevel: int = 0,
+        method: "str | None" = None,
+        *,
+        deadline: float,
+        timeout: float,
+        url: str,
+    ) -> None:
         super().__init__(sock, debuglevel, method)
         self.fp.close()
         self.fp = io.BufferedReader(_PacedReader(sock, Deadline(deadline, url), timeout))

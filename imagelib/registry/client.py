@@ -68,27 +68,40 @@ class Registry:
       큰 블롭(32 MB 이상)을 옮길 때만 보입니다.
     """
 
-    def __init__(self, url: str, username: "str | None" = None, password: "str | None" = None, *,
-                 retries: int = 3, backoff: float = 0.5, timeout: float = 60.0,
-                 deadline: float = bounds.DEFAULT_DEADLINE, chunk_size: int = DEFAULT_CHUNK_SIZE,
-                 progress: "bool | None" = None) -> None:
+    def __init__(
+        self,
+        url: str,
+        username: "str | None" = None,
+        password: "str | None" = None,
+        *,
+        retries: int = 3,
+        backoff: float = 0.5,
+        timeout: float = 60.0,
+        deadline: float = bounds.DEFAULT_DEADLINE,
+        chunk_size: int = DEFAULT_CHUNK_SIZE,
+        progress: "bool | None" = None,
+    ) -> None:
         parts = urlsplit(url if isinstance(url, str) else "")
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise RegistryError(
                 f"레지스트리 주소 {url!r}가 잘못되었습니다. 'http://127.0.0.1:5000'이나 "
-                "'https://registry.example.com'처럼 http:// 또는 https://로 시작하는 주소를 주세요.")
+                "'https://registry.example.com'처럼 http:// 또는 https://로 시작하는 주소를 주세요."
+            )
         if chunk_size < 1:
             raise RegistryError(f"chunk_size는 1 이상이어야 합니다({chunk_size}를 받았습니다).")
-        if (isinstance(deadline, bool) or not isinstance(deadline, (int, float))
-                or not math.isfinite(deadline) or deadline <= 0):
+        if (
+            isinstance(deadline, bool)
+            or not isinstance(deadline, (int, float))
+            or not math.isfinite(deadline)
+            or deadline <= 0
+        ):
             raise RegistryError(f"deadline은 0보다 큰 초(seconds) 수여야 합니다({deadline!r}를 받았습니다).")
         self.url = f"{parts.scheme}://{parts.netloc}"
         self.host = parts.netloc
         self.chunk_size = chunk_size
         self.progress = progress
         auth = Authenticator(username, password, self.url)
-        self._http = Transport(self.url, auth, retries=retries, backoff=backoff, timeout=timeout,
-                               deadline=deadline)
+        self._http = Transport(self.url, auth, retries=retries, backoff=backoff, timeout=timeout, deadline=deadline)
         self._known: "dict[Digest, set[str]]" = {}
 
     # -- asking the registry --------------------------------------------------------------
@@ -101,8 +114,9 @@ class Registry:
     def blob_exists(self, repository: str, digest: "Digest | str") -> bool:
         """저장소에 그 블롭이 있는지(``HEAD /v2/<저장소>/blobs/<다이제스트>``)."""
         name = self._reference(repository).repository
-        response = self._http.request("HEAD", f"/v2/{name}/blobs/{Digest.parse(digest)}",
-                                      scopes=_pull(name), ok=(200, 404), what=f"블롭 {digest}")
+        response = self._http.request(
+            "HEAD", f"/v2/{name}/blobs/{Digest.parse(digest)}", scopes=_pull(name), ok=(200, 404), what=f"블롭 {digest}"
+        )
         return response.status == 200
 
     def manifest(self, ref: "str | Reference") -> "Manifest | Index":
@@ -111,8 +125,9 @@ class Registry:
         ``il.oci.Manifest`` 나 ``il.oci.Index`` 입니다(``.is_index`` 로 구별).
         """
         reference = self._reference(ref)
-        return self._get_manifest(reference.repository, reference.digest or reference.tag or DEFAULT_TAG,
-                                  _short(reference))
+        return self._get_manifest(
+            reference.repository, reference.digest or reference.tag or DEFAULT_TAG, _short(reference)
+        )
 
     def resolve(self, ref: "str | Reference") -> Digest:
         """태그가 지금 가리키는 매니페스트 다이제스트(``docker buildx imagetools inspect`` 의 Digest)."""
@@ -126,8 +141,7 @@ class Registry:
 
     def repositories(self, page_size: "int | None" = None) -> "list[str]":
         """레지스트리의 저장소 목록, 정렬됨(``GET /v2/_catalog``)."""
-        names = self._paged("/v2/_catalog", "repositories", ("registry:catalog:*",), page_size,
-                            "저장소 목록(_catalog)")
+        names = self._paged("/v2/_catalog", "repositories", ("registry:catalog:*",), page_size, "저장소 목록(_catalog)")
         return sorted(names)
 
     # -- pull -----------------------------------------------------------------------------
@@ -151,20 +165,28 @@ class Registry:
             raise LimitExceededError(
                 f"{_short(reference)}의 이미지 설정(config)이 {manifest.config.size:,}바이트라고 적혀 있습니다. "
                 f"설정은 {bounds.MAX_CONFIG_BYTES >> 20} MiB를 넘지 않으므로(containers/image와 같은 한도) "
-                "받지 않습니다. 망가졌거나 악의적인 매니페스트일 수 있습니다.")
+                "받지 않습니다. 망가졌거나 악의적인 매니페스트일 수 있습니다."
+            )
         config_bytes = self._fetch_blob(name, manifest.config, "이미지 설정(config)").read()
         with image_entry_budget(DEFAULT_LIMITS, f"레지스트리 {self.url}의 이미지 {_short(reference)}"):
-            layers = [Layer.from_tar(self._fetch_blob(name, d, f"레이어 {i}"), media_type=d.media_type or None)
-                      for i, d in enumerate(manifest.layers)]
+            layers = [
+                Layer.from_tar(self._fetch_blob(name, d, f"레이어 {i}"), media_type=d.media_type or None)
+                for i, d in enumerate(manifest.layers)
+            ]
         image = Image.from_parts(manifest, config_bytes, layers)
         self._remember(name, [manifest.config.digest] + [layer.digest for layer in layers])
         return image
 
     def _get_manifest(self, name: str, target: "Digest | str", label: str) -> "Manifest | Index":
-        response = self._http.request("GET", f"/v2/{name}/manifests/{target}", scopes=_pull(name),
-                                      headers={"Accept": ", ".join(ACCEPTED_TYPES)},
-                                      what=f"이미지 {label}", limit=bounds.MAX_MANIFEST_BYTES,
-                                      body_what=f"이미지 {label}의 매니페스트")
+        response = self._http.request(
+            "GET",
+            f"/v2/{name}/manifests/{target}",
+            scopes=_pull(name),
+            headers={"Accept": ", ".join(ACCEPTED_TYPES)},
+            what=f"이미지 {label}",
+            limit=bounds.MAX_MANIFEST_BYTES,
+            body_what=f"이미지 {label}의 매니페스트",
+        )
         data = response.body
         digest = Digest.of_bytes(data)
         if isinstance(target, Digest):
@@ -173,7 +195,8 @@ class Registry:
         if claimed and Digest.parse(claimed) != digest:
             raise DigestMismatchError(
                 f"레지스트리 {self.url}가 {label}의 다이제스트가 {claimed}라고 했지만 받은 매니페스트 "
-                f"바이트의 해시는 {digest}입니다. 레지스트리가 다른 내용을 돌려주었습니다.")
+                f"바이트의 해시는 {digest}입니다. 레지스트리가 다른 내용을 돌려주었습니다."
+            )
         content_type = response.header("Content-Type") or ""
         return parse_document(data, f"레지스트리 {self.url}의 {label} 매니페스트", content_type, digest)
 
@@ -181,12 +204,17 @@ class Registry:
         digest, size = descriptor.digest, descriptor.size
 
         def once() -> Blob:
-            with self._http.request("GET", f"/v2/{name}/blobs/{digest}", scopes=_pull(name),
-                                    stream=True, retry=False, what=f"{what} 블롭 {digest}") as response:
+            with self._http.request(
+                "GET",
+                f"/v2/{name}/blobs/{digest}",
+                scopes=_pull(name),
+                stream=True,
+                retry=False,
+                what=f"{what} 블롭 {digest}",
+            ) as response:
                 bar = progress_bar(self.progress, size, f"{digest.short} 내려받기")
                 try:
-                    blob = Blob.spool(lambda out: _copy_limited(response.stream, out, size + 1, bar),
-                                      size_hint=size)
+                    blob = Blob.spool(lambda out: _copy_limited(response.stream, out, size + 1, bar), size_hint=size)
                 finally:
                     bar.close()
             verify(blob.digest, blob.size, digest, size, f"레지스트리 {self.url}에서 받은 {what} 블롭")
@@ -196,8 +224,7 @@ class Registry:
 
     # -- push -----------------------------------------------------------------------------
 
-    def push(self, image: Image, ref: "str | Reference",
-             mount_from: "str | Iterable[str]" = ()) -> PushReport:
+    def push(self, image: Image, ref: "str | Reference", mount_from: "str | Iterable[str]" = ()) -> PushReport:
         """이미지를 올립니다(``docker push``): 레지스트리에 없는 블롭만 올리고 매니페스트를 붙입니다.
 
         같은 레지스트리의 다른 저장소에 이미 있는 블롭은 다시 보내지 않고 연결(mount)합니다.
@@ -210,7 +237,8 @@ class Registry:
         if reference.digest is not None and reference.digest != image.digest:
             raise InvalidReferenceError(
                 f"참조 {_short(reference)}의 다이제스트가 이미지의 다이제스트 {image.digest}와 다릅니다. "
-                "다이제스트로 올릴 때는 그 이미지의 다이제스트를 쓰세요.")
+                "다이제스트로 올릴 때는 그 이미지의 다이제스트를 쓰세요."
+            )
         sources = [mount_from] if isinstance(mount_from, str) else list(mount_from)
         sources = [self._reference(s).repository for s in sources]
         outcome: "dict[str, list[Descriptor]]" = {"uploaded": [], "skipped": [], "mounted": []}
@@ -222,11 +250,18 @@ class Registry:
         target = reference.tag if reference.tag is not None else str(image.digest)
         sent += self._put_manifest(name, target, image)
         self._remember(name, [d.digest for group in outcome.values() for d in group])
-        return PushReport(str(reference), image.digest, tuple(outcome["uploaded"]),
-                          tuple(outcome["skipped"]), tuple(outcome["mounted"]), sent)
+        return PushReport(
+            str(reference),
+            image.digest,
+            tuple(outcome["uploaded"]),
+            tuple(outcome["skipped"]),
+            tuple(outcome["mounted"]),
+            sent,
+        )
 
-    def _push_blob(self, name: str, descriptor: Descriptor, opener: Callable[[], BinaryIO],
-                   sources: "list[str]") -> "tuple[str, int]":
+    def _push_blob(
+        self, name: str, descriptor: Descriptor, opener: Callable[[], BinaryIO], sources: "list[str]"
+    ) -> "tuple[str, int]":
         if self.blob_exists(name, descriptor.digest):
             return "skipped", 0
         candidates = [s for s in sources + sorted(self._known.get(descriptor.digest, ())) if s != name]
@@ -234,15 +269,18 @@ class Registry:
         if candidates:
             source = candidates[0]
             response = self._http.request(
-                "POST", f"/v2/{name}/blobs/uploads/?mount={quote(str(descriptor.digest))}&from={source}",
-                scopes=_push(name) + _pull(source), ok=(201, 202), what=f"블롭 {descriptor.digest} 연결")
+                "POST",
+                f"/v2/{name}/blobs/uploads/?mount={quote(str(descriptor.digest))}&from={source}",
+                scopes=_push(name) + _pull(source),
+                ok=(201, 202),
+                what=f"블롭 {descriptor.digest} 연결",
+            )
             if response.status == 201:
                 return "mounted", 0
             session = response.header("Location")
         return "uploaded", self._upload(name, descriptor, opener, session)
 
-    def _upload(self, name: str, descriptor: Descriptor, opener: Callable[[], BinaryIO],
-                session: "str | None") -> int:
+    def _upload(self, name: str, descriptor: Descriptor, opener: Callable[[], BinaryIO], session: "str | None") -> int:
         """Upload one blob (whole, or in chunks); a failed attempt restarts in a new session.
 
         Returns the bytes that went over the wire, those of failed attempts included.
@@ -261,7 +299,8 @@ class Registry:
             claimed = response.header("Docker-Content-Digest")
             if claimed and Digest.parse(claimed) != descriptor.digest:
                 raise DigestMismatchError(
-                    f"레지스트리 {self.url}가 블롭 {descriptor.digest}를 {claimed}로 저장했다고 답했습니다.")
+                    f"레지스트리 {self.url}가 블롭 {descriptor.digest}를 {claimed}로 저장했다고 답했습니다."
+                )
 
         try:
             self._http.retrying(once)
@@ -270,21 +309,35 @@ class Registry:
         return meter.count
 
     def _start_upload(self, name: str) -> str:
-        response = self._http.request("POST", f"/v2/{name}/blobs/uploads/", scopes=_push(name),
-                                      ok=(202,), retry=False, what=f"저장소 {name}의 업로드 시작")
+        response = self._http.request(
+            "POST",
+            f"/v2/{name}/blobs/uploads/",
+            scopes=_push(name),
+            ok=(202,),
+            retry=False,
+            what=f"저장소 {name}의 업로드 시작",
+        )
         return _location(response, self.url)
 
-    def _send_chunks(self, name: str, location: str, opener: Callable[[], BinaryIO],
-                     meter: "_Meter") -> str:
+    def _send_chunks(self, name: str, location: str, opener: Callable[[], BinaryIO], meter: "_Meter") -> str:
         offset = 0
         with opener() as stream:
             while chunk := _read_up_to(stream, self.chunk_size):
-                headers = {"Content-Type": "application/octet-stream",
-                           "Content-Range": f"{offset}-{offset + len(chunk) - 1}"}
+                headers = {
+                    "Content-Type": "application/octet-stream",
+                    "Content-Range": f"{offset}-{offset + len(chunk) - 1}",
+                }
                 meter.update(len(chunk))
-                response = self._http.request("PATCH", location, headers=headers, body=chunk,
-                                              scopes=_push(name), ok=(202,), retry=False,
-                                              what=f"저장소 {name}의 블롭 조각 올리기")
+                response = self._http.request(
+                    "PATCH",
+                    location,
+                    headers=headers,
+                    body=chunk,
+                    scopes=_push(name),
+                    ok=(202,),
+                    retry=False,
+                    what=f"저장소 {name}의 블롭 조각 올리기",
+                )
                 location = _location(response, self.url)
                 offset += len(chunk)
         return location
@@ -292,21 +345,33 @@ class Registry:
     def _finish_upload(self, name: str, location: str, descriptor: Descriptor, body: Body) -> Response:
         separator = "&" if "?" in location else "?"
         return self._http.request(
-            "PUT", f"{location}{separator}digest={quote(str(descriptor.digest))}",
-            headers={"Content-Type": "application/octet-stream"}, body=body, scopes=_push(name),
-            ok=(201, 204), retry=False, what=f"블롭 {descriptor.digest} 올리기")
+            "PUT",
+            f"{location}{separator}digest={quote(str(descriptor.digest))}",
+            headers={"Content-Type": "application/octet-stream"},
+            body=body,
+            scopes=_push(name),
+            ok=(201, 204),
+            retry=False,
+            what=f"블롭 {descriptor.digest} 올리기",
+        )
 
     def _put_manifest(self, name: str, target: str, image: Image) -> int:
         data = image.manifest_bytes
-        response = self._http.request("PUT", f"/v2/{name}/manifests/{target}", body=data,
-                                      headers={"Content-Type": image.manifest_media_type},
-                                      scopes=_push(name), ok=(201, 200, 204),
-                                      what=f"매니페스트 {name}:{target}")
+        response = self._http.request(
+            "PUT",
+            f"/v2/{name}/manifests/{target}",
+            body=data,
+            headers={"Content-Type": image.manifest_media_type},
+            scopes=_push(name),
+            ok=(201, 200, 204),
+            what=f"매니페스트 {name}:{target}",
+        )
         claimed = response.header("Docker-Content-Digest")
         if claimed and Digest.parse(claimed) != image.digest:
             raise DigestMismatchError(
                 f"레지스트리 {self.url}가 매니페스트를 {claimed}로 저장했다고 답했지만 보낸 바이트의 "
-                f"다이제스트는 {image.digest}입니다.")
+                f"다이제스트는 {image.digest}입니다."
+            )
         return len(data)
 
     # -- delete ---------------------------------------------------------------------------
@@ -319,8 +384,11 @@ class Registry:
         """
         reference = self._reference(ref)
         digest = reference.digest or self.resolve(reference)
-        self._delete(f"/v2/{reference.repository}/manifests/{digest}", reference.repository,
-                     f"이미지 {reference.repository}@{digest}")
+        self._delete(
+            f"/v2/{reference.repository}/manifests/{digest}",
+            reference.repository,
+            f"이미지 {reference.repository}@{digest}",
+        )
         return digest
 
     def delete_blob(self, repository: str, digest: "Digest | str") -> None:
@@ -331,12 +399,14 @@ class Registry:
         self._known.get(digest, set()).discard(name)
 
     def _delete(self, path: str, name: str, what: str) -> None:
-        response = self._http.request("DELETE", path, scopes=(f"repository:{name}:delete",),
-                                      ok=(200, 202, 405), what=what)
+        response = self._http.request(
+            "DELETE", path, scopes=(f"repository:{name}:delete",), ok=(200, 202, 405), what=what
+        )
         if response.status == 405:
             raise UnsupportedError(
                 f"레지스트리 {self.url}가 {what}의 삭제를 허용하지 않습니다(HTTP 405). distribution "
-                "레지스트리라면 설정에 'storage: delete: enabled: true'를 넣어야 합니다.")
+                "레지스트리라면 설정에 'storage: delete: enabled: true'를 넣어야 합니다."
+            )
 
     # -- helpers --------------------------------------------------------------------------
 
@@ -351,10 +421,10 @@ class Registry:
         raise InvalidReferenceError(
             f"참조 {str(ref)!r}는 레지스트리 {reference.registry}를 가리키는데 이 클라이언트는 "
             f"{self.host}({self.url})에 연결되어 있습니다. '{self.host}/{reference.repository}'처럼 "
-            f"같은 레지스트리를 쓰거나 il.Registry('http://{reference.registry}')를 만드세요.")
+            f"같은 레지스트리를 쓰거나 il.Registry('http://{reference.registry}')를 만드세요."
+        )
 
-    def _paged(self, path: str, key: str, scopes: "tuple[str, ...]", page_size: "int | None",
-               what: str) -> "list[str]":
+    def _paged(self, path: str, key: str, scopes: "tuple[str, ...]", page_size: "int | None", what: str) -> "list[str]":
         """All pages of a listing, following ``Link: <…>; rel="next"``, within bounds.
 
         A page seen before, more than ``bounds.MAX_PAGES`` pages or more than
@@ -369,11 +439,13 @@ class Registry:
             if absolute in seen:
                 raise RegistryError(
                     f"{what}: 레지스트리 {self.url}가 이미 받은 같은 쪽({absolute})을 다음 쪽(Link)으로 "
-                    "다시 가리킵니다. 끝나지 않는 목록이라 그만 받습니다.")
+                    "다시 가리킵니다. 끝나지 않는 목록이라 그만 받습니다."
+                )
             if len(seen) >= bounds.MAX_PAGES:
                 raise RegistryError(
                     f"{what}: 레지스트리 {self.url}의 목록이 {bounds.MAX_PAGES}쪽을 넘어 그만 받습니다. "
-                    "page_size를 크게 해 보세요.")
+                    "page_size를 크게 해 보세요."
+                )
             seen.add(absolute)
             response = self._http.request("GET", url, scopes=scopes, what=what, limit=bounds.MAX_PAGE_BYTES)
             total += len(response.body)
@@ -409,7 +481,7 @@ class _Meter:
 
 def _short(reference: Reference) -> str:
     """The reference without the registry (the registry is named in every message anyway)."""
-    return str(reference)[len(reference.registry) + 1:]
+    return str(reference)[len(reference.registry) + 1 :]
 
 
 def _pull(name: str) -> "tuple[str, ...]":
@@ -432,7 +504,8 @@ def _choose_platform(index: Index, platform: "str | None", label: str) -> Descri
     available = ", ".join(str(m.platform) for m in entries if m.platform is not None) or "(없음)"
     raise RegistryNotFoundError(
         f"{label}은(는) 여러 플랫폼의 인덱스인데 {wanted} 이미지가 없습니다. "
-        f"있는 플랫폼: {available}. pull(ref, platform='linux/arm64')처럼 고르세요.")
+        f"있는 플랫폼: {available}. pull(ref, platform='linux/arm64')처럼 고르세요."
+    )
 
 
 def _names(body: bytes, key: str, where: str) -> "list[str]":

@@ -67,8 +67,14 @@ class LocalRegistry:
     ``auth_config`` 에는 레지스트리 설정의 ``auth:`` 부분(YAML, 예: 토큰 인증)을 그대로 줄 수 있습니다.
     """
 
-    def __init__(self, *, htpasswd: "str | None" = None, auth_config: "str | None" = None,
-                 delete: bool = True, binary: "str | None" = None) -> None:
+    def __init__(
+        self,
+        *,
+        htpasswd: "str | None" = None,
+        auth_config: "str | None" = None,
+        delete: bool = True,
+        binary: "str | None" = None,
+    ) -> None:
         if htpasswd is not None and auth_config is not None:
             raise RegistryError("htpasswd와 auth_config 중 하나만 주세요.")
         self.binary = binary or find_binary()
@@ -102,7 +108,8 @@ class LocalRegistry:
         if self.binary is None:
             raise RegistryError(
                 "레지스트리 프로그램(docker-registry 또는 registry)을 찾을 수 없습니다. "
-                "Debian/Ubuntu에서는 'sudo apt install docker-registry'로 설치하세요.")
+                "Debian/Ubuntu에서는 'sudo apt install docker-registry'로 설치하세요."
+            )
         if self._process is not None:
             return self
         for attempt in range(_START_ATTEMPTS):
@@ -114,8 +121,9 @@ class LocalRegistry:
                 self.stop()
                 # Another program may have taken the free port in between: try a new one.
                 if attempt + 1 == _START_ATTEMPTS:
-                    raise RegistryError(f"레지스트리 프로그램 {self.binary}가 시작하자마자 끝났습니다: "
-                                        f"{early}") from None
+                    raise RegistryError(
+                        f"레지스트리 프로그램 {self.binary}가 시작하자마자 끝났습니다: {early}"
+                    ) from None
             except BaseException:
                 self.stop()
                 raise
@@ -128,8 +136,9 @@ class LocalRegistry:
         with open(config, "w", encoding="utf-8") as out:
             out.write(self._config_text(folder))
         with open(os.path.join(folder, "registry.log"), "wb") as log:
-            self._process = process = subprocess.Popen([binary, "serve", config], stdin=subprocess.DEVNULL,
-                                                       stdout=log, stderr=log)
+            self._process = process = subprocess.Popen(
+                [binary, "serve", config], stdin=subprocess.DEVNULL, stdout=log, stderr=log
+            )
         self._finalizer = weakref.finalize(self, _shutdown, process, folder)
         return process, folder
 
@@ -146,8 +155,9 @@ class LocalRegistry:
             with open(path, "w", encoding="utf-8") as out:
                 out.write(self.htpasswd.rstrip("\n") + "\n")
             auth = _AUTH.format(path=path)
-        return _CONFIG.format(root=os.path.join(folder, "data"), port=self.port,
-                              delete=str(self.delete).lower(), auth=auth)
+        return _CONFIG.format(
+            root=os.path.join(folder, "data"), port=self.port, delete=str(self.delete).lower(), auth=auth
+        )
 
     def _wait_until_ready(self, process: "subprocess.Popen[bytes]", folder: str) -> None:
         deadline = time.monotonic() + _START_TIMEOUT
@@ -164,7 +174,8 @@ class LocalRegistry:
                 pass
             time.sleep(0.05)
         raise RegistryUnreachableError(
-            f"레지스트리 {self.url}가 {_START_TIMEOUT:.0f}초 안에 응답하지 않았습니다: {_log_tail(folder)}")
+            f"레지스트리 {self.url}가 {_START_TIMEOUT:.0f}초 안에 응답하지 않았습니다: {_log_tail(folder)}"
+        )
 
     def __enter__(self) -> "LocalRegistry":
         return self.start()

@@ -38,29 +38,40 @@ class StoreRegistry:
     def blob_exists(self, repository: str, digest: "Digest | str") -> bool:
         return Digest.parse(digest) in self._blobs.get(self._reference(repository).repository, set())
 
-    def push(self, image: Image, ref: "str | Reference",
-             mount_from: "str | Iterable[str]" = ()) -> PushReport:
+    def push(self, image: Image, ref: "str | Reference", mount_from: "str | Iterable[str]" = ()) -> PushReport:
         """이미지를 저장소에 넣고 무엇을 올리고 건너뛰고 연결했는지 보고합니다."""
         if not isinstance(image, Image):
             raise ImageLibError(f"push에는 il.Image가 필요합니다({type(image).__name__}를 받았습니다).")
         reference = self._reference(ref)
         if reference.digest is not None and reference.digest != image.digest:
             raise InvalidReferenceError(
-                f"참조 {reference.familiar}의 다이제스트가 이미지의 다이제스트 {image.digest}와 다릅니다.")
+                f"참조 {reference.familiar}의 다이제스트가 이미지의 다이제스트 {image.digest}와 다릅니다."
+            )
         name = reference.repository
         present = self._blobs.setdefault(name, set())
         elsewhere = set().union(*(blobs for repo, blobs in self._blobs.items() if repo != name))
         groups: "dict[str, list[Descriptor]]" = {"uploaded": [], "skipped": [], "mounted": []}
         for descriptor, _ in image.blobs():
-            kind = ("skipped" if descriptor.digest in present else
-                    "mounted" if descriptor.digest in elsewhere else "uploaded")
+            kind = (
+                "skipped"
+                if descriptor.digest in present
+                else "mounted"
+                if descriptor.digest in elsewhere
+                else "uploaded"
+            )
             groups[kind].append(descriptor)
             present.add(descriptor.digest)
         self.store.put(image, f"{name}:{reference.tag}" if reference.tag else None)
         self._manifests.setdefault(name, set()).add(image.digest)
         sent = sum(d.size for d in groups["uploaded"]) + len(image.manifest_bytes)
-        return PushReport(str(reference), image.digest, tuple(groups["uploaded"]),
-                          tuple(groups["skipped"]), tuple(groups["mounted"]), sent)
+        return PushReport(
+            str(reference),
+            image.digest,
+            tuple(groups["uploaded"]),
+            tuple(groups["skipped"]),
+            tuple(groups["mounted"]),
+            sent,
+        )
 
     def resolve(self, ref: "str | Reference") -> Digest:
         """태그가 지금 가리키는 매니페스트 다이제스트."""
@@ -73,8 +84,9 @@ class StoreRegistry:
             key = f"{name}:{reference.tag}"
             digest = self.store.resolve(key) if key in self.store else None
         if digest is None or digest not in self._manifests.get(name, set()):
-            raise RegistryNotFoundError(f"레지스트리에 이미지 {reference.familiar}이(가) 없습니다. "
-                                        "저장소 이름, 태그, 다이제스트를 확인하세요.")
+            raise RegistryNotFoundError(
+                f"레지스트리에 이미지 {reference.familiar}이(가) 없습니다. 저장소 이름, 태그, 다이제스트를 확인하세요."
+            )
         return digest
 
     def pull(self, ref: "str | Reference", platform: "str | None" = None) -> Image:
@@ -87,7 +99,7 @@ class StoreRegistry:
         if name not in self._manifests:
             raise RegistryNotFoundError(f"레지스트리에 저장소 {name}이(가) 없습니다.")
         prefix = parse_reference(f"{name}:x").familiar_name + ":"
-        return sorted(t[len(prefix):] for t in self.store.tags() if t.startswith(prefix))
+        return sorted(t[len(prefix) :] for t in self.store.tags() if t.startswith(prefix))
 
     def repositories(self, page_size: "int | None" = None) -> "list[str]":
         return sorted(self._manifests)
@@ -106,8 +118,7 @@ class StoreRegistry:
     def _reference(self, ref: "str | Reference") -> Reference:
         reference = parse_reference(ref)
         if reference.registry not in ("docker.io", self.host):
-            raise InvalidReferenceError(
-                f"참조 {str(ref)!r}는 다른 레지스트리({reference.registry})를 가리킵니다.")
+            raise InvalidReferenceError(f"참조 {str(ref)!r}는 다른 레지스트리({reference.registry})를 가리킵니다.")
         return reference
 
     def __repr__(self) -> str:

@@ -45,8 +45,7 @@ def progress_bar(setting: bool | None, total: int, description: str) -> Progress
             if (error.name or "").partition(".")[0] != "tqdm":
                 raise  # tqdm is installed but broken: say so
             return _NoBar()  # an automatic bar is a nicety: without tqdm, none
-    bar: ProgressBar = tqdm(total=total, desc=description, unit="B", unit_scale=True,
-                            unit_divisor=1000, leave=False)
+    bar: ProgressBar = tqdm(total=total, desc=description, unit="B", unit_scale=True, unit_divisor=1000, leave=False)
     return bar
 
 

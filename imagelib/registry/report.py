@@ -26,15 +26,22 @@ class PushReport:
     bytes_sent: int
 
     def __str__(self) -> str:
-        return (f"{self.reference}: 올림 {len(self.uploaded)}개, 이미 있음 {len(self.skipped)}개, "
-                f"연결(mount) {len(self.mounted)}개, 보낸 양 {display.human_size(self.bytes_sent)}; "
-                f"다이제스트 {self.digest}")
+        return (
+            f"{self.reference}: 올림 {len(self.uploaded)}개, 이미 있음 {len(self.skipped)}개, "
+            f"연결(mount) {len(self.mounted)}개, 보낸 양 {display.human_size(self.bytes_sent)}; "
+            f"다이제스트 {self.digest}"
+        )
 
     def _repr_html_(self) -> str:
-        groups = ((self.uploaded, "올림 (Pushed)"), (self.skipped, "이미 있음 (already exists)"),
-                  (self.mounted, "연결 (Mounted)"))
-        rows = [(display.Code(d.digest.short), d.media_type.rsplit(".", 1)[-1],
-                 display.human_size(d.size), label) for group, label in groups for d in group]
-        caption = (f"push {self.reference} → {self.digest.short}, "
-                   f"보낸 양 {display.human_size(self.bytes_sent)}")
+        groups = (
+            (self.uploaded, "올림 (Pushed)"),
+            (self.skipped, "이미 있음 (already exists)"),
+            (self.mounted, "연결 (Mounted)"),
+        )
+        rows = [
+            (display.Code(d.digest.short), d.media_type.rsplit(".", 1)[-1], display.human_size(d.size), label)
+            for group, label in groups
+            for d in group
+        ]
+        caption = f"push {self.reference} → {self.digest.short}, 보낸 양 {display.human_size(self.bytes_sent)}"
         return display.table(["블롭", "종류", "크기", "결과"], rows, caption)

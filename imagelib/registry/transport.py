@@ -85,8 +85,16 @@ Body: TypeAlias = "bytes | tuple[Callable[[], BinaryIO], int] | None"
 class Transport:
     """Sends requests to one registry: auth challenges answered, failures retried or explained."""
 
-    def __init__(self, base_url: str, auth: Authenticator, *, retries: int, backoff: float,
-                 timeout: float, deadline: float = DEFAULT_DEADLINE) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        auth: Authenticator,
+        *,
+        retries: int,
+        backoff: float,
+        timeout: float,
+        deadline: float = DEFAULT_DEADLINE,
+    ) -> None:
         self.base_url = base_url.rstrip("/")
         self.auth = auth
         self.retries = retries
@@ -96,10 +104,21 @@ class Transport:
 
     # -- the public entry points ----------------------------------------------------------
 
-    def request(self, method: str, path: str, *, headers: "dict[str, str] | None" = None,
-                body: Body = None, scopes: Iterable[str] = (), ok: Iterable[int] = (200,),
-                stream: bool = False, retry: bool = True, what: str = "",
-                limit: int = MAX_MANIFEST_BYTES, body_what: str = "") -> Response:
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        headers: "dict[str, str] | None" = None,
+        body: Body = None,
+        scopes: Iterable[str] = (),
+        ok: Iterable[int] = (200,),
+        stream: bool = False,
+        retry: bool = True,
+        what: str = "",
+        limit: int = MAX_MANIFEST_BYTES,
+        body_what: str = "",
+    ) -> Response:
         """Send a request; raise a Korean error unless the status is in ``ok``.
 
         The body is read whole (at most ``limit`` bytes, else a LimitExceededError naming
@@ -107,9 +126,11 @@ class Transport:
         With ``retry=False`` the caller retries a whole sequence of requests itself (an upload
         session) and must run this inside ``retrying``, which turns a 5xx into its error.
         """
+
         def once() -> Response:
-            response = self._authorized(method, path, headers or {}, body, tuple(scopes),
-                                        what or f"{method} {path}", tuple(ok))
+            response = self._authorized(
+                method, path, headers or {}, body, tuple(scopes), what or f"{method} {path}", tuple(ok)
+            )
             if not stream:
                 response.read(limit, body_what or what or f"{method} {path}")
             return response
@@ -128,7 +149,7 @@ class Transport:
             except NETWORK_ERRORS as error:
                 if attempt >= self.retries:
                     raise self.unreachable(error) from None
-            time.sleep(self.backoff * (2 ** attempt))
+            time.sleep(self.backoff * (2**attempt))
             attempt += 1
 
     def url(self, path: str, base: "str | None" = None) -> str:
@@ -144,14 +165,24 @@ class Transport:
         except ValueError:
             valid = False
         if not valid or any(ord(c) <= 0x20 or ord(c) == 0x7F for c in target):
-            raise RegistryError(f"레지스트리 {self.base_url}가 알려 준 주소 {path[:200]!r}는 쓸 수 있는 "
-                                "http:// 또는 https:// 주소가 아닙니다.")
+            raise RegistryError(
+                f"레지스트리 {self.base_url}가 알려 준 주소 {path[:200]!r}는 쓸 수 있는 "
+                "http:// 또는 https:// 주소가 아닙니다."
+            )
         return target
 
     # -- one attempt ----------------------------------------------------------------------
 
-    def _authorized(self, method: str, path: str, headers: "dict[str, str]", body: Body,
-                    scopes: "tuple[str, ...]", what: str, ok: "tuple[int, ...]") -> Response:
+    def _authorized(
+        self,
+        method: str,
+        path: str,
+        headers: "dict[str, str]",
+        body: Body,
+        scopes: "tuple[str, ...]",
+        what: str,
+        ok: "tuple[int, ...]",
+    ) -> Response:
         """Send until no 401 is left to answer; each origin's challenge is answered once."""
         answered: "set[tuple[str, str, int]]" = set()
         while True:
@@ -177,7 +208,8 @@ class Transport:
         if parse_challenge(challenge).params.get("error") == "insufficient_scope":
             return AccessDeniedError(
                 f"레지스트리 {self.base_url}에서 이 일을 할 권한이 없습니다(insufficient_scope). "
-                "계정의 권한을 확인하세요.")
+                "계정의 권한을 확인하세요."
+            )
         return self.auth.rejected() if self.auth.has_credentials else self.auth.missing_credentials()
 
     def fetch_plain(self, url: str, headers: "dict[str, str]", limit: int) -> "tuple[int, bytes]":
@@ -185,6 +217,7 @@ class Transport:
 
         The body is read (at most ``limit`` bytes) only when the status is 200.
         """
+
         def once() -> "tuple[int, bytes]":
             response = self._send("GET", self.url(url), headers, None, None)
             if response.status >= 500:
@@ -196,8 +229,9 @@ class Transport:
 
         return self.retrying(once)
 
-    def _send(self, method: str, url: str, headers: "dict[str, str]", body: Body,
-              scopes: "tuple[str, ...] | None") -> Response:
+    def _send(
+        self, method: str, url: str, headers: "dict[str, str]", body: Body, scopes: "tuple[str, ...] | None"
+    ) -> Response:
         """Send, following redirects of GET and HEAD; the Authorization is chosen for each hop.
 
         With ``scopes`` (a registry request) each hop carries what its own origin asked for, so
@@ -219,19 +253,20 @@ class Transport:
             response.close()
             url = self.url(location, base=url)
             away = away or origin(url) != start
-        raise RegistryError(
-            f"레지스트리 {self.base_url}가 {url}에서 너무 많이 다른 주소로 보냈습니다(redirect).")
+        raise RegistryError(f"레지스트리 {self.base_url}가 {url}에서 너무 많이 다른 주소로 보냈습니다(redirect).")
 
     def _send_once(self, method: str, url: str, headers: "dict[str, str]", body: Body) -> Response:
         """One request; the answer's status and headers are read, its body is left to the caller."""
         parts = urlsplit(url)
-        connection_type = (http.client.HTTPSConnection if parts.scheme == "https"
-                           else http.client.HTTPConnection)
-        connection = connection_type(_host(parts.hostname, url), parts.port, timeout=min(self.timeout, self.deadline),
-                                     blocksize=_SEND_BLOCK)
+        connection_type = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
+        connection = connection_type(
+            _host(parts.hostname, url), parts.port, timeout=min(self.timeout, self.deadline), blocksize=_SEND_BLOCK
+        )
         # http.client only calls response_class(sock, ...): a partial serves as well as a class.
-        connection.response_class = cast("type[http.client.HTTPResponse]", functools.partial(
-            PacedResponse, deadline=self.deadline, timeout=self.timeout, url=url))
+        connection.response_class = cast(
+            "type[http.client.HTTPResponse]",
+            functools.partial(PacedResponse, deadline=self.deadline, timeout=self.timeout, url=url),
+        )
         target = parts.path or "/"
         if parts.query:
             target += "?" + parts.query
@@ -258,7 +293,8 @@ class Transport:
         reason = str(error) or type(error).__name__
         return RegistryUnreachableError(
             f"레지스트리 {self.base_url}에 연결할 수 없습니다({reason}). {self.retries}번 더 해 보았지만 "
-            "실패했습니다. 주소와 포트가 맞는지, 레지스트리가 실행 중인지 확인하세요.")
+            "실패했습니다. 주소와 포트가 맞는지, 레지스트리가 실행 중인지 확인하세요."
+        )
 
     def error_for(self, response: Response, what: str) -> RegistryError:
         """The Korean error for a failed answer, quoting the registry's own error codes.
@@ -274,15 +310,18 @@ class Transport:
         if status == 403:
             return AccessDeniedError(
                 f"{what}: 레지스트리 {self.base_url}에서 이 일을 할 권한이 없습니다(HTTP 403). "
-                f"계정의 권한을 확인하세요.{suffix}")
+                f"계정의 권한을 확인하세요.{suffix}"
+            )
         if status == 404:
             return RegistryNotFoundError(
                 f"레지스트리 {self.base_url}에 {what}이(가) 없습니다(HTTP 404). "
-                f"저장소 이름, 태그, 다이제스트를 확인하세요.{suffix}")
+                f"저장소 이름, 태그, 다이제스트를 확인하세요.{suffix}"
+            )
         if status >= 500:
             return RegistryError(
                 f"{what}: 레지스트리 {self.base_url}가 내부 오류(HTTP {status})로 답했습니다. "
-                f"{self.retries}번 더 해 보았지만 같았습니다. 잠시 뒤 다시 해 보세요.{suffix}")
+                f"{self.retries}번 더 해 보았지만 같았습니다. 잠시 뒤 다시 해 보세요.{suffix}"
+            )
         return RegistryError(f"{what}: 레지스트리 {self.base_url}가 HTTP {status}로 거절했습니다.{suffix}")
 
 

@@ -43,9 +43,11 @@ class Usage:
         return self.logical_bytes - self.stored_bytes
 
     def __str__(self) -> str:
-        return (f"이미지 {self.images}개, 이름 {self.tags}개, 블롭 {self.blobs}개: 이미지별로 세면 "
-                f"{display.human_size(self.logical_bytes)}, 실제 저장 {display.human_size(self.stored_bytes)}"
-                f" (공유로 {display.human_size(self.saved_bytes)} 절약)")
+        return (
+            f"이미지 {self.images}개, 이름 {self.tags}개, 블롭 {self.blobs}개: 이미지별로 세면 "
+            f"{display.human_size(self.logical_bytes)}, 실제 저장 {display.human_size(self.stored_bytes)}"
+            f" (공유로 {display.human_size(self.saved_bytes)} 절약)"
+        )
 
     def _repr_html_(self) -> str:
         return f"<p>{str(self)}</p>"
@@ -147,7 +149,8 @@ class Store:
             if self._backend.get_blob(digest) is None:
                 raise TagNotFoundError(
                     f"저장소에 {_shown(source)} 이미지의 매니페스트 블롭 {digest}가 없습니다(지워졌거나 손상됨). "
-                    "이미지를 다시 put 하세요.")
+                    "이미지를 다시 put 하세요."
+                )
             self._save_index({**self._names, key: digest}, self._manifests)
         return digest
 
@@ -157,8 +160,10 @@ class Store:
         with self._writing(), self._locked():
             self._reload()
             if key not in self._names:
-                raise TagNotFoundError(f"저장소에 {parse_reference(ref).familiar!r} 이름이 없습니다. "
-                                       f"있는 이름: {', '.join(self.tags()) or '(없음)'}")
+                raise TagNotFoundError(
+                    f"저장소에 {parse_reference(ref).familiar!r} 이름이 없습니다. "
+                    f"있는 이름: {', '.join(self.tags()) or '(없음)'}"
+                )
             names = dict(self._names)
             digest = names.pop(key)
             self._save_index(names, self._manifests)
@@ -185,8 +190,9 @@ class Store:
             return reference.digest
         key = str(reference)
         if key not in self._names:
-            raise TagNotFoundError(f"저장소에 {reference.familiar!r} 이름이 없습니다. "
-                                   f"있는 이름: {', '.join(self.tags()) or '(없음)'}")
+            raise TagNotFoundError(
+                f"저장소에 {reference.familiar!r} 이름이 없습니다. 있는 이름: {', '.join(self.tags()) or '(없음)'}"
+            )
         return self._names[key]
 
     def get(self, ref: "str | Reference | Digest") -> Image:
@@ -217,8 +223,7 @@ class Store:
         records = []
         for digest in self._manifests:
             image = self.get(digest)
-            names = tuple(sorted(parse_reference(k).familiar for k, d in self._names.items()
-                                 if d == digest))
+            names = tuple(sorted(parse_reference(k).familiar for k, d in self._names.items() if d == digest))
             records.append(ImageRecord(digest, image.id, names, image.size))
         return records
 
@@ -362,17 +367,25 @@ class Store:
         data = self._small_blob(digest, "매니페스트")
         actual = Digest.of_bytes(data)
         if actual != digest:
-            raise DigestMismatchError(f"{self._backend.location}의 매니페스트 블롭 {digest}의 내용의 해시가 "
-                                      f"{actual}입니다(손상됨).")
+            raise DigestMismatchError(
+                f"{self._backend.location}의 매니페스트 블롭 {digest}의 내용의 해시가 {actual}입니다(손상됨)."
+            )
         return Manifest.parse(data, f"{self._backend.location}의 매니페스트 {digest}", digest)
 
     def _load(self, digest: Digest) -> Image:
         manifest = self._manifest(digest)
         config_bytes = self._small_blob(manifest.config.digest, "이미지 설정")
         with image_entry_budget(self._limits, f"{self._backend.location}의 이미지 {digest}"):
-            layers = [Layer.from_tar(self._blob(d.digest), media_type=d.media_type or None,
-                                     expected_digest=d.digest, expected_size=d.size, limits=self._limits)
-                      for d in manifest.layers]
+            layers = [
+                Layer.from_tar(
+                    self._blob(d.digest),
+                    media_type=d.media_type or None,
+                    expected_digest=d.digest,
+                    expected_size=d.size,
+                    limits=self._limits,
+                )
+                for d in manifest.layers
+            ]
         return Image.from_parts(manifest, config_bytes, layers)
 
     def _save_index(self, names: "dict[str, Digest]", manifests: "list[Digest]") -> None:
@@ -393,8 +406,7 @@ class Store:
 
     def _locked(self) -> AbstractContextManager[object]:
         """The backend's cross-process lock (a no-op for memory)."""
-        locked: Callable[[], AbstractContextManager[object]] = getattr(self._backend, "locked",
-                                                                       contextlib.nullcontext)
+        locked: Callable[[], AbstractContextManager[object]] = getattr(self._backend, "locked", contextlib.nullcontext)
         return locked()
 
     def _tag_rows(self) -> "list[tuple[str, Digest, int]]":
@@ -417,10 +429,14 @@ def _shown(ref: "str | Reference | Digest") -> str:
 
 
 def _store_html(store: Store) -> str:
-    rows = [(display.Code(name), display.Code(digest.short), display.human_size(size))
-            for name, digest, size in store._tag_rows()]
+    rows = [
+        (display.Code(name), display.Code(digest.short), display.human_size(size))
+        for name, digest, size in store._tag_rows()
+    ]
     usage = store.usage()
-    foot = (f"<p>이미지 {usage.images}개 · 이름(태그) {usage.tags}개 · 이미지별로 센 크기 "
-            f"{display.human_size(usage.logical_bytes)} · "
-            f"실제로 저장된 크기 {display.human_size(usage.stored_bytes)}</p>")
+    foot = (
+        f"<p>이미지 {usage.images}개 · 이름(태그) {usage.tags}개 · 이미지별로 센 크기 "
+        f"{display.human_size(usage.logical_bytes)} · "
+        f"실제로 저장된 크기 {display.human_size(usage.stored_bytes)}</p>"
+    )
     return f"<div><b>저장소 (Store)</b>{display.table(['이름', '다이제스트', '크기'], rows)}{foot}</div>"

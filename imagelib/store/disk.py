@@ -30,8 +30,10 @@ def disk_error(error: OSError, target: str) -> DiskError:
     known = None if error.errno is None else _REASONS.get(error.errno)
     if known is None:
         where = f", 파일 {error.filename!r}" if error.filename else ""
-        message = (f"{target}을(를) 읽거나 쓰다가 실패했습니다({error.strerror or error}{where}). "
-                   "이미 저장된 것은 그대로 있습니다.")
+        message = (
+            f"{target}을(를) 읽거나 쓰다가 실패했습니다({error.strerror or error}{where}). "
+            "이미 저장된 것은 그대로 있습니다."
+        )
     else:
         reason, advice = known
         message = f"{target}에 쓰지 못했습니다: {reason}. {advice} 이미 저장된 것은 그대로 있습니다."

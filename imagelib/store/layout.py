@@ -81,8 +81,9 @@ def ref_names(names: Iterable[str]) -> "dict[str, str]":
     """Full name -> ``org.opencontainers.image.ref.name``: the tag, or the full name when shared."""
     refs = {name: parse_reference(name) for name in names}
     per_tag = Counter(ref.tag for ref in refs.values())
-    return {name: (ref.tag if ref.tag is not None and per_tag[ref.tag] == 1 else str(ref))
-            for name, ref in refs.items()}
+    return {
+        name: (ref.tag if ref.tag is not None and per_tag[ref.tag] == 1 else str(ref)) for name, ref in refs.items()
+    }
 
 
 def named(descriptor: Descriptor, name: str, ref_name: str) -> Descriptor:
@@ -107,6 +108,7 @@ def layout_index(items: Iterable[IndexItem], extra: Iterable[Descriptor] = ()) -
 def index_bytes(items: Iterable[IndexItem], extra: Iterable[Descriptor] = ()) -> bytes:
     return layout_index(items, extra).data
 
+
 def repository_from_folder(folder: str) -> str:
     """A repository name for images a layout names only by tag: the folder's own name, cleaned."""
     name = re.sub(r"[^a-z0-9._-]+", "-", os.path.basename(os.path.normpath(folder)).lower())
@@ -118,8 +120,7 @@ def repository_from_folder(folder: str) -> str:
         return "image"
 
 
-def names_in_descriptor(descriptor: Descriptor,
-                        default_repository: "str | None") -> "tuple[str | None, bool]":
+def names_in_descriptor(descriptor: Descriptor, default_repository: "str | None") -> "tuple[str | None, bool]":
     """(full normalized name or None, whether the annotations could be understood).
 
     ``org.opencontainers.image.ref.name`` decides, because skopeo and umoci address images by
@@ -152,7 +153,8 @@ def require_layers(image: Image) -> None:
     if not image.layers:
         raise UnsupportedError(
             "레이어가 하나도 없는 이미지(FROM scratch 그대로)는 파일로 저장할 수 없습니다. OCI 규격의 "
-            "매니페스트에는 레이어가 적어도 하나 있어야 하고 docker save도 거부합니다. 레이어를 더하세요.")
+            "매니페스트에는 레이어가 적어도 하나 있어야 하고 docker save도 거부합니다. 레이어를 더하세요."
+        )
 
 
 _OPEN_UNTRUSTED = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
@@ -169,14 +171,16 @@ def read_small_file(path: str, label: str, limits: Limits) -> bytes:
     except OSError as error:
         if os.path.islink(path):
             raise ImageFormatError(
-                f"{label}이(가) 심볼릭 링크입니다. 저장소 폴더 밖의 파일을 읽게 되므로 열지 않습니다.") from None
+                f"{label}이(가) 심볼릭 링크입니다. 저장소 폴더 밖의 파일을 읽게 되므로 열지 않습니다."
+            ) from None
         raise ImageFormatError(f"{label}을(를) 읽을 수 없습니다({error.strerror}).") from None
     info = os.fstat(handle)
     if not stat.S_ISREG(info.st_mode):
         os.close(handle)
         raise ImageFormatError(
             f"{label}이(가) 보통 파일이 아니라 {_kind_of(info.st_mode)}입니다. 이미지 레이아웃의 파일이 "
-            "아니므로 열지 않습니다.")
+            "아니므로 열지 않습니다."
+        )
     with os.fdopen(handle, "rb", buffering=0) as stream:
         limits.check_json_size(info.st_size, label)
         data = read_up_to(stream, info.st_size + 1)  # one byte more tells if it grew meanwhile
@@ -217,8 +221,7 @@ class LayoutBackend:
         if not os.path.exists(self.root):
             self._create()
         elif not os.path.isdir(self.root):
-            raise ImageLibError(
-                f"{self._name!r}은(는) 폴더가 아니라 파일입니다. 저장소로 쓸 폴더 경로를 주세요.")
+            raise ImageLibError(f"{self._name!r}은(는) 폴더가 아니라 파일입니다. 저장소로 쓸 폴더 경로를 주세요.")
         elif os.path.lexists(os.path.join(self.root, OCI_LAYOUT_FILE)):
             self._read()
         elif not [name for name in os.listdir(self.root) if not is_temp_name(name)]:
@@ -226,7 +229,8 @@ class LayoutBackend:
         else:
             raise ImageLibError(
                 f"폴더 {self._name!r}에 다른 파일이 있지만 OCI 이미지 레이아웃(oci-layout 파일)이 아닙니다. "
-                "빈 폴더나 새 폴더를 주세요. docker save로 만든 파일은 il.open(경로)로 여세요.")
+                "빈 폴더나 새 폴더를 주세요. docker save로 만든 파일은 il.open(경로)로 여세요."
+            )
 
     @property
     def _name(self) -> str:
@@ -257,12 +261,13 @@ class LayoutBackend:
         if version != LAYOUT_VERSION:
             raise ImageFormatError(
                 f"{self._name}/{OCI_LAYOUT_FILE}의 imageLayoutVersion이 {version!r}입니다. "
-                f"imagelib는 {LAYOUT_VERSION!r}만 읽을 수 있습니다.")
+                f"imagelib는 {LAYOUT_VERSION!r}만 읽을 수 있습니다."
+            )
         for folder in (BLOBS_DIR, f"{BLOBS_DIR}/sha256"):
             if os.path.islink(os.path.join(self.root, folder)):
                 raise ImageFormatError(
-                    f"{self._name}/{folder}이(가) 심볼릭 링크입니다. 저장소 폴더 밖에 쓰고 지우게 되므로 "
-                    "열지 않습니다.")
+                    f"{self._name}/{folder}이(가) 심볼릭 링크입니다. 저장소 폴더 밖에 쓰고 지우게 되므로 열지 않습니다."
+                )
         os.makedirs(os.path.join(self.root, BLOBS_DIR, "sha256"), exist_ok=True)
         index_file = os.path.join(self.root, INDEX_FILE)
         if not os.path.lexists(index_file):
@@ -340,8 +345,9 @@ class LayoutBackend:
             names = sorted(os.listdir(folder))
         except FileNotFoundError:
             return []
-        return [Digest("sha256", name) for name in names
-                if _HEX64.match(name) and _is_real_file(os.path.join(folder, name))]
+        return [
+            Digest("sha256", name) for name in names if _HEX64.match(name) and _is_real_file(os.path.join(folder, name))
+        ]
 
     # -- the index ------------------------------------------------------------------------
 

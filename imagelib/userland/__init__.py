@@ -58,5 +58,14 @@ from .packages import register_package
 from .shell import ShellSession
 from .table import command_table, register_command, supported_commands, unregister_command
 
-__all__ = ["CommandContext", "CommandFailed", "ShellError", "ShellSession", "command_table",
-           "register_command", "register_package", "supported_commands", "unregister_command"]
+__all__ = [
+    "CommandContext",
+    "CommandFailed",
+    "ShellError",
+    "ShellSession",
+    "command_table",
+    "register_command",
+    "register_package",
+    "supported_commands",
+    "unregister_command",
+]

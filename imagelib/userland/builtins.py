@@ -153,19 +153,23 @@ def _test(ctx: CommandContext, args: "list[str]") -> int:
         result = args[0] != ""
     elif len(args) == 2:
         op, operand = args
-        checks = {"-e": ctx.exists, "-f": ctx.is_file, "-d": ctx.is_dir,
-                  "-L": lambda p: (n := ctx.lookup(p, follow=False)) is not None and n.kind == "symlink",
-                  "-s": lambda p: ctx.is_file(p) and len(ctx.read_bytes(p)) > 0,
-                  "-x": lambda p: (n := ctx.lookup(p)) is not None and bool(n.mode & 0o111),
-                  "-z": lambda s: s == "", "-n": lambda s: s != ""}
+        checks = {
+            "-e": ctx.exists,
+            "-f": ctx.is_file,
+            "-d": ctx.is_dir,
+            "-L": lambda p: (n := ctx.lookup(p, follow=False)) is not None and n.kind == "symlink",
+            "-s": lambda p: ctx.is_file(p) and len(ctx.read_bytes(p)) > 0,
+            "-x": lambda p: (n := ctx.lookup(p)) is not None and bool(n.mode & 0o111),
+            "-z": lambda s: s == "",
+            "-n": lambda s: s != "",
+        }
         if op not in checks:
             return ctx.fail(f"sh: 1: test: {op}: unexpected operator", 2)
         result = bool(checks[op](operand))
     elif len(args) == 3:
         left, op, right = args
         compare = {"=": lambda a, b: a == b, "==": lambda a, b: a == b, "!=": lambda a, b: a != b}
-        numeric = {"-eq": "__eq__", "-ne": "__ne__", "-lt": "__lt__", "-le": "__le__",
-                   "-gt": "__gt__", "-ge": "__ge__"}
+        numeric = {"-eq": "__eq__", "-ne": "__ne__", "-lt": "__lt__", "-le": "__le__", "-gt": "__gt__", "-ge": "__ge__"}
         if op in compare:
             result = compare[op](left, right)
         elif op in numeric:

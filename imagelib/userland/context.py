@@ -44,8 +44,9 @@ WRITE = 0o2  # the "other" write bit; shifted for group (<< 3) and owner (<< 6)
 class CommandContext:
     """명령 하나가 실행되는 자리: 인자, 환경 변수, 현재 폴더, 표준 입출력, 파일 시스템."""
 
-    def __init__(self, session: "Session", name: str, args: "list[str]",
-                 env: "dict[str, str]", stdin: bytes = b"") -> None:
+    def __init__(
+        self, session: "Session", name: str, args: "list[str]", env: "dict[str, str]", stdin: bytes = b""
+    ) -> None:
         self.session = session
         self.name = name
         self.args = list(args)
@@ -141,8 +142,9 @@ class CommandContext:
         if existing is None:
             self._own(path)
 
-    def write_model(self, path: str, size: int, packed: "int | None" = None, *, mode: int = 0o644,
-                    **fields: str) -> None:
+    def write_model(
+        self, path: str, size: int, packed: "int | None" = None, *, mode: int = 0o644, **fields: str
+    ) -> None:
         """큰 파일을 모형 파일로 씁니다: 실제 크기 ``size`` 바이트를 선언한 작은 파일."""
         # model_bytes, not model_file: a field named uid or gid is a description, not the owner.
         self.add(File(modelfile.model_bytes(size, packed, **fields), mode=mode).at(self._key(path)))
@@ -158,8 +160,7 @@ class CommandContext:
     def mkdir(self, path: str, mode: int = 0o755) -> None:
         """폴더를 만듭니다(``mkdir -p``). 새로 생긴 폴더는 실행한 사용자 것입니다."""
         steps = self._key(path).split("/")
-        missing = [p for p in ("/".join(steps[:n]) for n in range(1, len(steps) + 1))
-                   if self.lookup("/" + p) is None]
+        missing = [p for p in ("/".join(steps[:n]) for n in range(1, len(steps) + 1)) if self.lookup("/" + p) is None]
         if missing:
             self._may_change_folder_of("/" + missing[0], "create directory")
         self._guard(lambda: self.fs.mkdir(self._key(path), mode=mode))
@@ -215,8 +216,12 @@ class CommandContext:
         if not self._allowed(folder_entry, WRITE):
             raise CommandFailed(f"{self.name}: can't {verb} '{path}': Permission denied")
         node = self.lookup(path, follow=False)
-        if (verb == "remove" and folder_entry.mode & stat.S_ISVTX and node is not None
-                and self.owner[0] not in (node.entry.uid, folder_entry.uid)):
+        if (
+            verb == "remove"
+            and folder_entry.mode & stat.S_ISVTX
+            and node is not None
+            and self.owner[0] not in (node.entry.uid, folder_entry.uid)
+        ):
             raise CommandFailed(f"{self.name}: can't {verb} '{path}': Operation not permitted")
 
     def _allowed(self, entry, bit: int) -> bool:
@@ -256,12 +261,19 @@ class CommandContext:
 
 # -- helpers for commands ----------------------------------------------------------------
 
+
 def split_flags(args: "list[str]", allowed: str, name: str) -> "tuple[set[str], list[str]]":
     """``-rf`` 처럼 붙여 쓴 한 글자 옵션을 나눕니다. ``--`` 뒤는 모두 인자입니다."""
     flags: "set[str]" = set()
     rest: "list[str]" = []
-    long = {"--recursive": "r", "--force": "f", "--parents": "p", "--symbolic": "s",
-            "--archive": "a", "--no-dereference": "P"}
+    long = {
+        "--recursive": "r",
+        "--force": "f",
+        "--parents": "p",
+        "--symbolic": "s",
+        "--archive": "a",
+        "--no-dereference": "P",
+    }
     only_args = False
     for arg in args:
         if only_args or arg == "-" or not arg.startswith("-"):

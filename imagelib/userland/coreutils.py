@@ -25,8 +25,7 @@ def copy_tree(ctx: CommandContext, source: str, dest: str, *, keep_owner: bool =
     ctx.add(entry_copy(ctx, node, keep_owner=keep_owner).at(ctx.path(dest).lstrip("/")))
     if node.kind == "dir":
         for name in ctx.listdir(source):
-            copy_tree(ctx, posixpath.join(source, name), posixpath.join(dest, name),
-                      keep_owner=keep_owner)
+            copy_tree(ctx, posixpath.join(source, name), posixpath.join(dest, name), keep_owner=keep_owner)
 
 
 def _target(ctx: CommandContext, sources: "list[str]", dest: str) -> "Callable[[str], str]":
@@ -62,7 +61,7 @@ def _mkdir(ctx: CommandContext) -> int:
     if "-m" in args:
         at = args.index("-m")
         mode = int(args[at + 1], 8)
-        del args[at:at + 2]
+        del args[at : at + 2]
     flags, paths = split_flags(args, "pv", "mkdir")
     if not paths:
         return ctx.fail("mkdir: missing operand")
@@ -124,8 +123,9 @@ def _cp(ctx: CommandContext) -> int:
         if node.kind == "dir":
             copy_tree(ctx, source, target(source), keep_owner="a" in flags)
         else:
-            ctx.add(entry_copy(ctx, node, keep_owner="a" in flags or "p" in flags)
-                    .at(ctx.path(target(source)).lstrip("/")))
+            ctx.add(
+                entry_copy(ctx, node, keep_owner="a" in flags or "p" in flags).at(ctx.path(target(source)).lstrip("/"))
+            )
     return status
 
 
@@ -282,8 +282,7 @@ def _chown(ctx: CommandContext) -> int:
             if node is None:
                 continue  # the walk lists only paths that exist
             copy = entry_copy(ctx, node, keep_owner=True)
-            copy = replace(copy, uid=copy.uid if uid is None else uid,
-                           gid=copy.gid if gid is None else gid)
+            copy = replace(copy, uid=copy.uid if uid is None else uid, gid=copy.gid if gid is None else gid)
             ctx.add(copy.at(node.path))
     return status
 
@@ -310,8 +309,7 @@ def _ln(ctx: CommandContext) -> int:
 
 def _mode_text(node: TreeEntry) -> str:
     kind = {"dir": "d", "symlink": "l"}.get(node.kind, "-")
-    bits = "".join(letter if node.mode & (1 << (8 - i)) else "-"
-                   for i, letter in enumerate("rwxrwxrwx"))
+    bits = "".join(letter if node.mode & (1 << (8 - i)) else "-" for i, letter in enumerate("rwxrwxrwx"))
     return kind + bits
 
 

@@ -28,8 +28,24 @@ DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 """PATH when the image sets none (what Docker gives a container)."""
 
 _OPERATORS = ("&&", "||", ";;", "&>", ">>", ">&", "<<", ";", "&", "|", "(", ")", ">", "<")
-_RESERVED = {"if", "then", "else", "elif", "fi", "for", "while", "until", "do", "done", "case",
-             "esac", "{", "}", "function", "select"}
+_RESERVED = {
+    "if",
+    "then",
+    "else",
+    "elif",
+    "fi",
+    "for",
+    "while",
+    "until",
+    "do",
+    "done",
+    "case",
+    "esac",
+    "{",
+    "}",
+    "function",
+    "select",
+}
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _ASSIGNMENT = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)=")
 
@@ -45,10 +61,12 @@ class UnknownCommand(ShellError):
         super().__init__(
             f"모형 셸이 모르는 명령 {name!r}을(를) 만났습니다. 모형 셸은 진짜 프로그램을 실행하지 "
             f"않고, 등록된 명령만 흉내 냅니다. 지원하는 명령: {', '.join(supported_commands())}. "
-            "필요하면 il.userland.register_command로 직접 등록할 수 있습니다.")
+            "필요하면 il.userland.register_command로 직접 등록할 수 있습니다."
+        )
 
 
 # -- words and tokens ----------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Part:
@@ -85,7 +103,7 @@ def tokenize(text: str) -> "list[Token]":
         char = text[index]
         if char in " \t":
             index += 1
-        elif char == "\\" and text[index + 1:index + 2] == "\n":
+        elif char == "\\" and text[index + 1 : index + 2] == "\n":
             index += 2
         elif char == "\n":
             tokens.append(Token("op", ";"))
@@ -129,7 +147,7 @@ def _read_word(text: str, index: int) -> "tuple[Word, int]":
             if end < 0:
                 raise ShellError("작은따옴표(')가 닫히지 않았습니다.")
             flush()
-            parts.append(Part(text[index + 1:end], True, False))
+            parts.append(Part(text[index + 1 : end], True, False))
             index = end + 1
         elif char == '"':
             flush()
@@ -145,7 +163,7 @@ def _read_word(text: str, index: int) -> "tuple[Word, int]":
             end = text.find("}", index)
             if end < 0:
                 raise ShellError("${ 가 } 로 닫히지 않았습니다.")
-            buffer += text[index:end + 1]
+            buffer += text[index : end + 1]
             index = end + 1
         else:
             buffer += char
@@ -158,7 +176,7 @@ def _read_double(text: str, index: int, parts: "list[Part]") -> int:
     buffer = ""
     while index < len(text) and text[index] != '"':
         char = text[index]
-        if char == "\\" and text[index + 1:index + 2] in ('"', "\\", "$", "`", "\n"):
+        if char == "\\" and text[index + 1 : index + 2] in ('"', "\\", "$", "`", "\n"):
             if buffer:
                 parts.append(Part(buffer, True, True))
                 buffer = ""
@@ -177,6 +195,7 @@ def _read_double(text: str, index: int, parts: "list[Part]") -> int:
 
 
 # -- syntax tree ---------------------------------------------------------------------------
+
 
 @dataclass
 class Redirect:
@@ -257,8 +276,7 @@ class _Parser:
     def pipeline(self) -> Pipeline:
         negate = False
         token = self.peek()
-        if token is not None and isinstance(token.value, Word) and token.value.literal == "!" \
-                and token.value.unquoted:
+        if token is not None and isinstance(token.value, Word) and token.value.literal == "!" and token.value.unquoted:
             self.take()
             negate = True
         commands = [self.command()]
@@ -289,15 +307,15 @@ class _Parser:
             literal = word.literal
             if not simple.words:
                 match = _ASSIGNMENT.match(literal)
-                if match and word.parts and not word.parts[0].quoted \
-                        and word.parts[0].text.startswith(match.group(0)):
+                if match and word.parts and not word.parts[0].quoted and word.parts[0].text.startswith(match.group(0)):
                     value = _drop_prefix(word, len(match.group(0)))
                     simple.assignments.append((match.group(1), value))
                     continue
                 if literal in _RESERVED and word.unquoted:
                     raise ShellError(
                         f"모형 셸은 '{literal}' 같은 제어문(if, for, while, case, {{ }})을 지원하지 "
-                        "않습니다. 명령을 && 나 ; 로 이어 쓰세요.")
+                        "않습니다. 명령을 && 나 ; 로 이어 쓰세요."
+                    )
             simple.words.append(word)
         if not simple.words and not simple.assignments and not simple.redirects:
             raise ShellError("문법 오류: 빈 명령이 있습니다.")
@@ -346,6 +364,7 @@ def parse(text: str) -> "list[AndOr]":
 
 # -- running -------------------------------------------------------------------------------
 
+
 @dataclass
 class MissingProgram:
     """실행하려 했지만 이미지에 없던 프로그램(원인 설명용)."""
@@ -358,8 +377,9 @@ class MissingProgram:
 class ShellSession:
     """모형 셸 한 번의 실행 상태: 파일 시스템(컨테이너), 환경 변수, 현재 폴더, 사용자."""
 
-    def __init__(self, fs: Container, env: "dict[str, str]", cwd: str = "/", user: str = "",
-                 owner: "tuple[int, int]" = (0, 0)) -> None:
+    def __init__(
+        self, fs: Container, env: "dict[str, str]", cwd: str = "/", user: str = "", owner: "tuple[int, int]" = (0, 0)
+    ) -> None:
         self.fs = fs
         self.env = dict(env)
         self.cwd = "/" + cwd.strip("/") if cwd else "/"
@@ -475,8 +495,9 @@ class ShellSession:
                 return b"", f"/bin/sh: 1: {name}: not found\n".encode(), 127
         return self._call(spec, name, argv[1:], env, stdin)
 
-    def _run_path(self, path: str, argv: "list[str]", env: "dict[str, str]",
-                  stdin: bytes) -> "tuple[bytes, bytes, int]":
+    def _run_path(
+        self, path: str, argv: "list[str]", env: "dict[str, str]", stdin: bytes
+    ) -> "tuple[bytes, bytes, int]":
         ctx = CommandContext(self, path, argv[1:], env, stdin)
         node = ctx.lookup(path)
         if node is None or node.kind not in ("file", "hardlink"):
@@ -496,8 +517,9 @@ class ShellSession:
             return b"", f"/bin/sh: 1: {path}: not found\n".encode(), 127
         return self._call(spec, posixpath.basename(path), argv[1:], env, stdin)
 
-    def _call(self, spec, name: str, args: "list[str]", env: "dict[str, str]",
-              stdin: bytes) -> "tuple[bytes, bytes, int]":
+    def _call(
+        self, spec, name: str, args: "list[str]", env: "dict[str, str]", stdin: bytes
+    ) -> "tuple[bytes, bytes, int]":
         ctx = CommandContext(self, name, args, env, stdin)
         try:
             status = spec.run(ctx)
@@ -580,8 +602,9 @@ class ShellSession:
             raise ShellError("리다이렉션 대상은 파일 하나여야 합니다.")
         return words[0]
 
-    def _deliver(self, out: bytes, err: bytes, redirects: "list[Redirect]", capture: bool,
-                 status: int) -> "tuple[bytes, int]":
+    def _deliver(
+        self, out: bytes, err: bytes, redirects: "list[Redirect]", capture: bool, status: int
+    ) -> "tuple[bytes, int]":
         targets: "dict[int, tuple[str, str] | None]" = {1: None, 2: None}
         for redirect in redirects:
             if redirect.op == "<":
@@ -716,8 +739,7 @@ class ShellSession:
                     name = re.sub(r"\\(.)", r"\1", component)
                     candidate = posixpath.join(actual, name)
                     if ctx.lookup(candidate, follow=False) is not None:
-                        found.append((shown + name if shown in ("", "/") else f"{shown}/{name}",
-                                      candidate))
+                        found.append((shown + name if shown in ("", "/") else f"{shown}/{name}", candidate))
                     continue
                 if not ctx.is_dir(actual):
                     continue
@@ -725,8 +747,9 @@ class ShellSession:
                     if name.startswith(".") and not component.startswith("."):
                         continue
                     if regex.match(name):
-                        found.append((shown + name if shown in ("", "/") else f"{shown}/{name}",
-                                      posixpath.join(actual, name)))
+                        found.append(
+                            (shown + name if shown in ("", "/") else f"{shown}/{name}", posixpath.join(actual, name))
+                        )
             matches = found
         return sorted(shown for shown, _ in matches)
 

@@ -36,18 +36,32 @@ _REGISTRY: "dict[str, CommandSpec]" = {}
 
 
 @overload
-def register_command(name: str, run: None = None, *, help: str = "", needs_binary: bool = False,
-                     replace: bool = False, origin: str = "teacher") -> "Callable[[_C], _C]": ...
+def register_command(
+    name: str,
+    run: None = None,
+    *,
+    help: str = "",
+    needs_binary: bool = False,
+    replace: bool = False,
+    origin: str = "teacher",
+) -> "Callable[[_C], _C]": ...
 
 
 @overload
-def register_command(name: str, run: _C, *, help: str = "", needs_binary: bool = False,
-                     replace: bool = False, origin: str = "teacher") -> _C: ...
+def register_command(
+    name: str, run: _C, *, help: str = "", needs_binary: bool = False, replace: bool = False, origin: str = "teacher"
+) -> _C: ...
 
 
-def register_command(name: str, run: "Command | None" = None, *,
-                     help: str = "", needs_binary: bool = False, replace: bool = False,
-                     origin: str = "teacher") -> "Callable[[_C], _C] | Command":
+def register_command(
+    name: str,
+    run: "Command | None" = None,
+    *,
+    help: str = "",
+    needs_binary: bool = False,
+    replace: bool = False,
+    origin: str = "teacher",
+) -> "Callable[[_C], _C] | Command":
     """모형 셸에 명령을 등록합니다. 데코레이터로도, 함수로도 씁니다.
 
     ``needs_binary=True`` 면 이미지의 PATH에 같은 이름의 실행 파일이 있어야 실행됩니다.
@@ -82,8 +96,10 @@ def supported_commands() -> "list[str]":
 
 def command_table() -> "list[tuple[str, str, str]]":
     """(이름, 설명, 이미지에 실행 파일이 필요한지) 목록."""
-    return [(spec.name, spec.help, "필요" if spec.needs_binary else "셸 내장")
-            for spec in sorted(_REGISTRY.values(), key=lambda s: s.name)]
+    return [
+        (spec.name, spec.help, "필요" if spec.needs_binary else "셸 내장")
+        for spec in sorted(_REGISTRY.values(), key=lambda s: s.name)
+    ]
 
 
 def builtin(name: str, help: str) -> "Callable[[_C], _C]":

@@ -37,6 +37,7 @@ def layer_sizes(images: "Mapping[str, Image]", *, download: bool = False, title:
 
     ``il.viz.sizes`` 와 같은 그림에, 잣대만 모형 크기로 바꾼 것입니다.
     """
+
     def measure(layer) -> int:
         modeled = modelfile.layer_size(layer)
         return modeled.download if download else modeled.size
@@ -57,13 +58,20 @@ def pull_times(estimates: "Mapping[str, PullEstimate]", title: "str | None" = No
             skipped = estimate.reused_bytes * 8 / (estimate.bandwidth_mbps * 1e6)
             ax.barh(row, estimate.seconds, height=0.55, color=UNIQUE_COLOUR)
             if skipped:
-                ax.barh(row, skipped, left=estimate.seconds, height=0.55, color=FOLD_COLOUR,
-                        hatch="//", edgecolor="white")
+                ax.barh(
+                    row, skipped, left=estimate.seconds, height=0.55, color=FOLD_COLOUR, hatch="//", edgecolor="white"
+                )
             label = f"{estimate.seconds:.1f}초 · {display.human_size(estimate.download_bytes)}"
             if skipped:
                 label += f" (건너뜀 {display.human_size(estimate.reused_bytes)})"
-            ax.text(estimate.seconds + skipped + longest * 0.012, row, label, va="center",
-                    fontsize=SMALL_SIZE + 1, fontweight="bold")
+            ax.text(
+                estimate.seconds + skipped + longest * 0.012,
+                row,
+                label,
+                va="center",
+                fontsize=SMALL_SIZE + 1,
+                fontweight="bold",
+            )
         ax.set_yticks(range(len(rows)), [clip(name, 24) for name, _ in rows])
         ax.set_ylim(len(rows) - 0.5, -0.5)
         ax.set_xlim(0, longest * 1.45)
@@ -84,19 +92,33 @@ def cache_steps(results: "Mapping[str, BuildResult]", title: "str | None" = None
             for column, step in enumerate(steps):
                 colour = SHARED_COLOUR if step.cached else UNIQUE_COLOUR
                 ax.add_patch(_box(column, row, colour))
-                ax.text(column + 0.5, row - 0.12, clip(step.text, 20), ha="center", va="center",
-                        fontsize=SMALL_SIZE - 1, color=ink_on(colour))
+                ax.text(
+                    column + 0.5,
+                    row - 0.12,
+                    clip(step.text, 20),
+                    ha="center",
+                    va="center",
+                    fontsize=SMALL_SIZE - 1,
+                    color=ink_on(colour),
+                )
                 tail = "CACHED" if step.cached else f"실행 · {display.human_size(step.size)}"
-                ax.text(column + 0.5, row + 0.18, tail, ha="center", va="center",
-                        fontsize=SMALL_SIZE - 1, color=ink_on(colour), fontweight="bold")
+                ax.text(
+                    column + 0.5,
+                    row + 0.18,
+                    tail,
+                    ha="center",
+                    va="center",
+                    fontsize=SMALL_SIZE - 1,
+                    color=ink_on(colour),
+                    fontweight="bold",
+                )
         ax.set_xlim(0, columns)
         ax.set_ylim(len(rows) - 0.5, -0.5)
         ax.set_yticks(range(len(rows)), [clip(name, 22) for name, _ in rows])
         ax.set_xticks([])
         for side in ("bottom", "left"):
             ax.spines[side].set_visible(False)
-        ax.set_xlabel("레이어를 만드는 단계(왼쪽부터 Dockerfile 순서) — 파랑: 캐시 적중, 주황: 다시 실행",
-                      color=INK)
+        ax.set_xlabel("레이어를 만드는 단계(왼쪽부터 Dockerfile 순서) — 파랑: 캐시 적중, 주황: 다시 실행", color=INK)
         ax.set_title(title or "빌드 캐시: 어느 단계가 다시 실행되었나", loc="left", fontweight="bold")
     return fig
 
@@ -104,9 +126,15 @@ def cache_steps(results: "Mapping[str, BuildResult]", title: "str | None" = None
 def _box(column: int, row: int, colour: str):
     from matplotlib.patches import FancyBboxPatch
 
-    return FancyBboxPatch((column + 0.04, row - 0.36), 0.92, 0.72,
-                          boxstyle="round,pad=0.0,rounding_size=0.06", facecolor=colour,
-                          edgecolor="white", linewidth=1.5)
+    return FancyBboxPatch(
+        (column + 0.04, row - 0.36),
+        0.92,
+        0.72,
+        boxstyle="round,pad=0.0,rounding_size=0.06",
+        facecolor=colour,
+        edgecolor="white",
+        linewidth=1.5,
+    )
 
 
 def size_comparison(values: "Sequence[tuple[str, int]]", title: str, xlabel: str):
@@ -118,8 +146,14 @@ def size_comparison(values: "Sequence[tuple[str, int]]", title: str, xlabel: str
         ax = fig.add_axes((0.24, 0.95 / height, 0.68, 0.7 * len(values) / height))
         for row, (_, value) in enumerate(values):
             ax.barh(row, value, height=0.55, color=layer_colour(row))
-            ax.text(value + longest * 0.012, row, display.human_size(value), va="center",
-                    fontsize=SMALL_SIZE + 1, fontweight="bold")
+            ax.text(
+                value + longest * 0.012,
+                row,
+                display.human_size(value),
+                va="center",
+                fontsize=SMALL_SIZE + 1,
+                fontweight="bold",
+            )
         ax.set_yticks(range(len(values)), [clip(name, 26) for name, _ in values])
         ax.set_ylim(len(values) - 0.5, -0.5)
         ax.set_xlim(0, longest * 1.25)

@@ -29,14 +29,15 @@ from .style import (
 )
 
 FIG_WIDTH = 13.0
-MAX_SEGMENTS = 10     # per bar in sizes()
-MAX_SHARE_ROWS = 14   # layer rows in sharing()
-MAX_NAMES = 14        # name boxes in tags()
-MAX_DIGESTS = 10      # digest boxes in tags()
+MAX_SEGMENTS = 10  # per bar in sizes()
+MAX_SHARE_ROWS = 14  # layer rows in sharing()
+MAX_NAMES = 14  # name boxes in tags()
+MAX_DIGESTS = 10  # digest boxes in tags()
 
 
-def named_images(images: "Image | Sequence[Image] | Mapping[str, Image]",
-                 names: "Sequence[str] | None", what: str) -> "list[tuple[str, Image]]":
+def named_images(
+    images: "Image | Sequence[Image] | Mapping[str, Image]", names: "Sequence[str] | None", what: str
+) -> "list[tuple[str, Image]]":
     """(name, image) pairs from a list of images (+ names) or a dict name -> image."""
     if isinstance(images, Image):
         images = [images]
@@ -50,8 +51,9 @@ def named_images(images: "Image | Sequence[Image] | Mapping[str, Image]",
             names = [f"이미지 {i + 1}" for i in range(len(images))]
         names = [str(name) for name in names]
         if len(names) != len(images):
-            raise ImageLibError(f"{what}: 이미지는 {len(images)}개인데 이름(names)은 {len(names)}개입니다. "
-                                "개수를 맞추세요.")
+            raise ImageLibError(
+                f"{what}: 이미지는 {len(images)}개인데 이름(names)은 {len(names)}개입니다. 개수를 맞추세요."
+            )
         pairs = list(zip(names, images, strict=True))
     if not pairs:
         raise ImageLibError(f"{what}: 그릴 이미지가 없습니다. 이미지를 하나 이상 주세요.")
@@ -63,10 +65,16 @@ def named_images(images: "Image | Sequence[Image] | Mapping[str, Image]",
 
 # -- sizes ----------------------------------------------------------------------------------
 
-def sizes(images: "Image | Sequence[Image] | Mapping[str, Image]",
-          names: "Sequence[str] | None" = None, *, uncompressed: bool = False,
-          measure: "Callable[[Layer], int] | None" = None, what: "str | None" = None,
-          title: "str | None" = None):
+
+def sizes(
+    images: "Image | Sequence[Image] | Mapping[str, Image]",
+    names: "Sequence[str] | None" = None,
+    *,
+    uncompressed: bool = False,
+    measure: "Callable[[Layer], int] | None" = None,
+    what: "str | None" = None,
+    title: "str | None" = None,
+):
     """이미지마다 레이어 크기를 쌓은 막대로 그립니다(왼쪽이 베이스 레이어).
 
     ``images`` 는 이미지 목록(이름은 ``names``)이나 ``{"node:14": img1, "node:14-alpine": img2}``
@@ -109,25 +117,47 @@ def _uncompressed_size(layer: Layer) -> int:
 def _size_bar(ax, row: int, layer_sizes: "list[int]", longest: int) -> None:
     left = 0
     for span in fold(layer_sizes, MAX_SEGMENTS):
-        width = sum(layer_sizes[span.start: span.stop])
+        width = sum(layer_sizes[span.start : span.stop])
         colour = FOLD_COLOUR if span.folded else layer_colour(span.start)
-        ax.barh(row, width, left=left, height=0.6, color=colour, edgecolor="white", linewidth=1.5,
-                hatch="//" if span.folded else None, gid=f"segment-{row}-{span.start}")
+        ax.barh(
+            row,
+            width,
+            left=left,
+            height=0.6,
+            color=colour,
+            edgecolor="white",
+            linewidth=1.5,
+            hatch="//" if span.folded else None,
+            gid=f"segment-{row}-{span.start}",
+        )
         label = f"{span.count}장" if span.folded else f"L{span.start}"
         if width >= longest * 0.16:
             label += " " + display.human_size(width)
         if width >= longest * 0.045:
-            ax.text(left + width / 2, row, label, ha="center", va="center", fontsize=SMALL_SIZE,
-                    color=INK if span.folded else ink_on(colour))
+            ax.text(
+                left + width / 2,
+                row,
+                label,
+                ha="center",
+                va="center",
+                fontsize=SMALL_SIZE,
+                color=INK if span.folded else ink_on(colour),
+            )
         left += width
-    ax.text(left + longest * 0.015, row, f"{display.human_size(left)} · 레이어 {len(layer_sizes)}장",
-            va="center", fontsize=SMALL_SIZE + 1, fontweight="bold")
+    ax.text(
+        left + longest * 0.015,
+        row,
+        f"{display.human_size(left)} · 레이어 {len(layer_sizes)}장",
+        va="center",
+        fontsize=SMALL_SIZE + 1,
+        fontweight="bold",
+    )
 
 
 # -- sharing --------------------------------------------------------------------------------
 
-def sharing(images: "Image | Sequence[Image] | Mapping[str, Image]",
-            names: "Sequence[str] | None" = None):
+
+def sharing(images: "Image | Sequence[Image] | Mapping[str, Image]", names: "Sequence[str] | None" = None):
     """여러 이미지가 어떤 레이어를 함께 쓰는지(다이제스트가 같은 레이어) 표로 그립니다.
 
     칸이 채워져 있으면 그 이미지가 그 레이어를 씁니다. 파란 칸은 여러 이미지가 함께 쓰는
@@ -152,13 +182,20 @@ def sharing(images: "Image | Sequence[Image] | Mapping[str, Image]",
         totals = fig.add_axes((0.74, 1.1 / height, 0.23, min(body, 2.2 / height)))
         _draw_matrix(matrix, pairs, shown, rest, layers, users)
         _draw_totals(totals, pairs, layers)
-        fig.suptitle("이미지들이 함께 쓰는 레이어 (다이제스트가 같으면 같은 레이어)", x=0.01,
-                     y=1 - 0.15 / height, ha="left", va="top", fontweight="bold")
+        fig.suptitle(
+            "이미지들이 함께 쓰는 레이어 (다이제스트가 같으면 같은 레이어)",
+            x=0.01,
+            y=1 - 0.15 / height,
+            ha="left",
+            va="top",
+            fontweight="bold",
+        )
     return fig
 
 
-def _share_rows(order: "list[Digest]", layers: "dict[Digest, Layer]", users: "dict[Digest, set[int]]",
-                images: "list[Image]") -> "tuple[list[Digest], list[Digest]]":
+def _share_rows(
+    order: "list[Digest]", layers: "dict[Digest, Layer]", users: "dict[Digest, set[int]]", images: "list[Image]"
+) -> "tuple[list[Digest], list[Digest]]":
     """Rows to show when there are too many: shared layers first, then every image's biggest
     layer, then every image's second biggest, … (so no image disappears from the table)."""
     if len(order) <= MAX_SHARE_ROWS:
@@ -181,27 +218,54 @@ def _draw_matrix(ax, pairs, shown, rest, layers, users) -> None:
         shared = len(users[digest]) > 1
         colour = SHARED_COLOUR if shared else UNIQUE_COLOUR
         for column in sorted(users[digest]):
-            ax.add_patch(Rectangle((column - 0.45, row - 0.4), 0.9, 0.8, facecolor=colour,
-                                   hatch="//" if shared else None, edgecolor="white",
-                                   gid="shared-cell" if shared else "unique-cell"))
-            ax.text(column, row, display.human_size(layers[digest].size), ha="center", va="center",
-                    fontsize=SMALL_SIZE, color=ink_on(colour),
-                    bbox=dict(boxstyle="round,pad=0.1", facecolor=colour, edgecolor="none"))
+            ax.add_patch(
+                Rectangle(
+                    (column - 0.45, row - 0.4),
+                    0.9,
+                    0.8,
+                    facecolor=colour,
+                    hatch="//" if shared else None,
+                    edgecolor="white",
+                    gid="shared-cell" if shared else "unique-cell",
+                )
+            )
+            ax.text(
+                column,
+                row,
+                display.human_size(layers[digest].size),
+                ha="center",
+                va="center",
+                fontsize=SMALL_SIZE,
+                color=ink_on(colour),
+                bbox=dict(boxstyle="round,pad=0.1", facecolor=colour, edgecolor="none"),
+            )
     labels = [f"{d.short} · {step_text(layers[d].created_by, 20)}" for d in shown]
     if rest:
         row = len(shown)
         for column in range(len(pairs)):
             count = sum(1 for d in rest if column in users[d])
             if count:
-                ax.add_patch(Rectangle((column - 0.45, row - 0.4), 0.9, 0.8, facecolor=FOLD_COLOUR,
-                                       edgecolor="white", gid="folded-cell"))
+                ax.add_patch(
+                    Rectangle(
+                        (column - 0.45, row - 0.4),
+                        0.9,
+                        0.8,
+                        facecolor=FOLD_COLOUR,
+                        edgecolor="white",
+                        gid="folded-cell",
+                    )
+                )
                 ax.text(column, row, f"{count}장", ha="center", va="center", fontsize=SMALL_SIZE)
         labels.append(f"외 {len(rest)}개 레이어 ({display.human_size(sum(layers[d].size for d in rest))})")
     ax.set_xlim(-0.5, len(pairs) - 0.5)
     ax.set_ylim(-0.5, max(len(labels), 3) - 0.5)
     ax.set_yticks(range(len(labels)), labels)
-    ax.set_xticks(range(len(pairs)), [clip(name, 16 if len(pairs) < 4 else 12) for name, _ in pairs],
-                  rotation=0 if len(pairs) < 5 else 30, ha="center" if len(pairs) < 5 else "left")
+    ax.set_xticks(
+        range(len(pairs)),
+        [clip(name, 16 if len(pairs) < 4 else 12) for name, _ in pairs],
+        rotation=0 if len(pairs) < 5 else 30,
+        ha="center" if len(pairs) < 5 else "left",
+    )
     ax.xaxis.tick_top()
     ax.xaxis.set_label_position("top")
     ax.tick_params(length=0)
@@ -209,17 +273,22 @@ def _draw_matrix(ax, pairs, shown, rest, layers, users) -> None:
         spine.set_visible(False)
     ax.set_xlabel("이미지")
     ax.set_ylabel("레이어 (아래가 먼저 나온 것)")
-    ax.legend(handles=[Patch(facecolor=SHARED_COLOUR, hatch="//", edgecolor="white",
-                             label="여러 이미지가 함께 씀 (한 번만 저장)"),
-                       Patch(facecolor=UNIQUE_COLOUR, label="한 이미지만 씀")],
-              loc="upper left", bbox_to_anchor=(0.0, -0.02), ncol=2, frameon=False)
+    ax.legend(
+        handles=[
+            Patch(facecolor=SHARED_COLOUR, hatch="//", edgecolor="white", label="여러 이미지가 함께 씀 (한 번만 저장)"),
+            Patch(facecolor=UNIQUE_COLOUR, label="한 이미지만 씀"),
+        ],
+        loc="upper left",
+        bbox_to_anchor=(0.0, -0.02),
+        ncol=2,
+        frameon=False,
+    )
 
 
 def _draw_totals(ax, pairs, layers) -> None:
     counted = sum(image.size for _, image in pairs)
     stored = sum(layer.size for layer in layers.values())
-    bars = [("이미지마다\n따로 세면", counted, UNIQUE_COLOUR),
-            ("실제 저장\n(한 번씩)", stored, SHARED_COLOUR)]
+    bars = [("이미지마다\n따로 세면", counted, UNIQUE_COLOUR), ("실제 저장\n(한 번씩)", stored, SHARED_COLOUR)]
     for row, (_label, value, colour) in enumerate(bars):
         ax.barh(row, value, height=0.6, color=colour, gid="total-bar")
         ax.text(value, row, " " + display.human_size(value), va="center", fontsize=SMALL_SIZE)
@@ -231,11 +300,11 @@ def _draw_totals(ax, pairs, layers) -> None:
     ax.set_xlabel("레이어 바이트")
     saved = counted - stored
     percent = f" ({saved / counted:.0%})" if counted else ""
-    ax.set_title(f"저장 공간: 공유로 {display.human_size(saved)} 절약{percent}", loc="left",
-                 fontsize=SMALL_SIZE + 1)
+    ax.set_title(f"저장 공간: 공유로 {display.human_size(saved)} 절약{percent}", loc="left", fontsize=SMALL_SIZE + 1)
 
 
 # -- tags -----------------------------------------------------------------------------------
+
 
 def tags(store: Store, title: "str | None" = None):
     """저장소의 이름(repository:tag)이 어느 매니페스트 다이제스트를 가리키는지 화살표로 그립니다.
@@ -251,8 +320,9 @@ def tags(store: Store, title: "str | None" = None):
     names = sorted(targets)
     shown_records = records if len(records) <= MAX_DIGESTS else records[: MAX_DIGESTS - 1]
     shown_names = names if len(names) <= MAX_NAMES else names[: MAX_NAMES - 1]
-    rows = max(len(shown_names) + (len(shown_names) < len(names)),
-               len(shown_records) + (len(shown_records) < len(records)), 2)
+    rows = max(
+        len(shown_names) + (len(shown_names) < len(names)), len(shown_records) + (len(shown_records) < len(records)), 2
+    )
     height = 1.9 + 0.62 * rows
     with drawing():
         fig = new_figure(FIG_WIDTH, height)
@@ -261,30 +331,56 @@ def tags(store: Store, title: "str | None" = None):
         ax.set_ylim(rows - 0.4, -1.2)
         ax.set_axis_off()
         ax.text(0.2, -0.9, "이름 (repository:tag)", fontsize=SMALL_SIZE + 1, fontweight="bold")
-        ax.text(5.8, -0.9, "매니페스트 다이제스트 (manifest digest)", fontsize=SMALL_SIZE + 1,
-                fontweight="bold")
+        ax.text(5.8, -0.9, "매니페스트 다이제스트 (manifest digest)", fontsize=SMALL_SIZE + 1, fontweight="bold")
         if not records:
-            ax.text(0.2, 0.5, "저장소가 비어 있습니다 (store.put으로 이미지를 넣으세요)",
-                    fontsize=SMALL_SIZE + 1, color=MUTED)
+            ax.text(
+                0.2,
+                0.5,
+                "저장소가 비어 있습니다 (store.put으로 이미지를 넣으세요)",
+                fontsize=SMALL_SIZE + 1,
+                color=MUTED,
+            )
         for row, record in enumerate(shown_records):
             _digest_box(ax, row, record, layer_colour(row))
         if len(shown_records) < len(records):
-            _box(ax, 5.8, len(shown_records), f"외 {len(records) - len(shown_records):,}개 이미지",
-                 "white", MUTED, dashed=True, gid="more-digests")
+            _box(
+                ax,
+                5.8,
+                len(shown_records),
+                f"외 {len(records) - len(shown_records):,}개 이미지",
+                "white",
+                MUTED,
+                dashed=True,
+                gid="more-digests",
+            )
         for row, name in enumerate(shown_names):
             target = min(targets[name], len(shown_records))
             colour = layer_colour(target) if target < len(shown_records) else MUTED
             _box(ax, 0.2, row, clip(name, 30), "white", colour, gid="name-box")
             _arrow(ax, row, target, colour)
         if len(shown_names) < len(names):
-            _box(ax, 0.2, len(shown_names), f"외 {len(names) - len(shown_names):,}개 이름", "white",
-                 MUTED, dashed=True, gid="more-names")
+            _box(
+                ax,
+                0.2,
+                len(shown_names),
+                f"외 {len(names) - len(shown_names):,}개 이름",
+                "white",
+                MUTED,
+                dashed=True,
+                gid="more-names",
+            )
         dangling = sum(1 for record in records if record.dangling)
         subtitle = f"이미지 {len(records)}개 · 이름 {len(names)}개"
         if dangling:
             subtitle += f" · 이름 없는 이미지(dangling) {dangling}개"
-        fig.suptitle((title + " — " if title else "") + "이름표(태그)는 다이제스트를 가리킬 뿐입니다",
-                     x=0.01, y=1 - 0.12 / height, ha="left", va="top", fontweight="bold")
+        fig.suptitle(
+            (title + " — " if title else "") + "이름표(태그)는 다이제스트를 가리킬 뿐입니다",
+            x=0.01,
+            y=1 - 0.12 / height,
+            ha="left",
+            va="top",
+            fontweight="bold",
+        )
         fig.text(0.01, 1 - 0.55 / height, subtitle, fontsize=SMALL_SIZE, color=MUTED, va="top")
     return fig
 
@@ -293,14 +389,25 @@ BOX_WIDTH = 3.9
 BOX_HEIGHT = 0.72
 
 
-def _box(ax, x: float, row: int, text: str, face: str, edge: str, *, dashed: bool = False,
-         gid: str, alpha: float = 1.0) -> None:
+def _box(
+    ax, x: float, row: int, text: str, face: str, edge: str, *, dashed: bool = False, gid: str, alpha: float = 1.0
+) -> None:
     from matplotlib.patches import FancyBboxPatch
 
-    ax.add_patch(FancyBboxPatch((x, row - BOX_HEIGHT / 2), BOX_WIDTH, BOX_HEIGHT,
-                                boxstyle="round,pad=0.02,rounding_size=0.12", facecolor=face,
-                                edgecolor=edge, linewidth=2, linestyle="--" if dashed else "-",
-                                alpha=alpha, gid=gid))
+    ax.add_patch(
+        FancyBboxPatch(
+            (x, row - BOX_HEIGHT / 2),
+            BOX_WIDTH,
+            BOX_HEIGHT,
+            boxstyle="round,pad=0.02,rounding_size=0.12",
+            facecolor=face,
+            edgecolor=edge,
+            linewidth=2,
+            linestyle="--" if dashed else "-",
+            alpha=alpha,
+            gid=gid,
+        )
+    )
     ax.text(x + 0.15, row, text, va="center", fontsize=SMALL_SIZE, linespacing=1.1, color=INK)
 
 
@@ -308,8 +415,16 @@ def _digest_box(ax, row: int, record, colour: str) -> None:
     first = f"{record.digest.short} · {display.human_size(record.size)}"
     second = "이름 없음 (dangling)" if record.dangling else f"ID {record.id.short}"
     face, edge = ("#F2F2F2", MUTED) if record.dangling else (_tint(colour), colour)
-    _box(ax, 5.8, row, f"{first}\n{second}", face, edge, dashed=record.dangling,
-         gid="dangling-box" if record.dangling else "digest-box")
+    _box(
+        ax,
+        5.8,
+        row,
+        f"{first}\n{second}",
+        face,
+        edge,
+        dashed=record.dangling,
+        gid="dangling-box" if record.dangling else "digest-box",
+    )
 
 
 def _tint(colour: str) -> str:
@@ -321,6 +436,14 @@ def _tint(colour: str) -> str:
 def _arrow(ax, name_row: int, digest_row: int, colour: str) -> None:
     from matplotlib.patches import FancyArrowPatch
 
-    ax.add_patch(FancyArrowPatch((0.2 + BOX_WIDTH + 0.05, name_row), (5.75, digest_row),
-                                 arrowstyle="-|>", mutation_scale=20, linewidth=2, color=colour,
-                                 gid="tag-arrow"))
+    ax.add_patch(
+        FancyArrowPatch(
+            (0.2 + BOX_WIDTH + 0.05, name_row),
+            (5.75, digest_row),
+            arrowstyle="-|>",
+            mutation_scale=20,
+            linewidth=2,
+            color=colour,
+            gid="tag-arrow",
+        )
+    )

@@ -35,10 +35,10 @@ MAX_TREE_ROWS = 16
 MAX_MARKS = 2
 
 FIG_WIDTH = 13.0
-ROW_INCHES = 0.95        # one film row
-TREE_ROW_INCHES = 0.34   # one row of the merged view
-TOP_INCHES = 1.15        # title and panel headings
-BOTTOM_INCHES = 0.55     # the key at the bottom
+ROW_INCHES = 0.95  # one film row
+TREE_ROW_INCHES = 0.34  # one row of the merged view
+TOP_INCHES = 1.15  # title and panel headings
+BOTTOM_INCHES = 0.55  # the key at the bottom
 STACK_RECT = (0.01, 0.58)  # left, width (figure fractions)
 TREE_RECT = (0.62, 0.37)
 
@@ -48,8 +48,7 @@ FILM_Y, FILM_H = 0.2, 0.6
 LABEL_X = 4.6
 
 
-def films(img: Image, highlight: "int | None" = None, upto: "int | None" = None, *,
-          hide: Iterable[int] = ()):
+def films(img: Image, highlight: "int | None" = None, upto: "int | None" = None, *, hide: Iterable[int] = ()):
     """이미지를 OHP 필름(레이어) 더미로 그립니다. 맨 아래가 베이스 레이어입니다.
 
     필름마다 만든 단계(created_by), 크기, 짧은 다이제스트, 더한 파일을 적고, 삭제(화이트아웃)는
@@ -66,8 +65,13 @@ def films(img: Image, highlight: "int | None" = None, upto: "int | None" = None,
     return draw_films(img, highlight=highlight, upto=upto, hide=hide)
 
 
-def draw_films(img: Image, highlight: "int | None" = None, upto: "int | None" = None,
-               hide: Iterable[int] = (), managed: bool = True):
+def draw_films(
+    img: Image,
+    highlight: "int | None" = None,
+    upto: "int | None" = None,
+    hide: Iterable[int] = (),
+    managed: bool = True,
+):
     if not isinstance(img, Image):
         raise ImageLibError(f"il.viz.films에는 il.Image가 필요합니다({type(img).__name__}를 받았습니다).")
     count = len(img.layers)
@@ -76,16 +80,21 @@ def draw_films(img: Image, highlight: "int | None" = None, upto: "int | None" = 
     if highlight is not None:
         highlight = _layer_index(highlight, count, "highlight")
         if highlight > top:
-            raise ImageLibError(f"highlight={highlight}인 레이어는 upto={top} 위에 있어 숨겨집니다. "
-                                f"upto를 {highlight} 이상으로 하거나 highlight를 {top} 이하로 하세요.")
+            raise ImageLibError(
+                f"highlight={highlight}인 레이어는 upto={top} 위에 있어 숨겨집니다. "
+                f"upto를 {highlight} 이상으로 하거나 highlight를 {top} 이하로 하세요."
+            )
     active = [i for i in range(top + 1) if i not in hidden]
-    tree = (img.rootfs() if len(active) == count
-            else FileTree.from_layers([img.layers[i] for i in active]))
+    tree = img.rootfs() if len(active) == count else FileTree.from_layers([img.layers[i] for i in active])
     rows = tree_rows(tree, active, MAX_TREE_ROWS)
     # layers that delete something are small but tell the story: keep them unfolded if possible
     deleting = [i for i, layer in enumerate(img.layers[: top + 1]) if layer.deleted or layer.opaque]
-    spans = fold([layer.size for layer in img.layers[: top + 1]], MAX_FILM_ROWS,
-                 keep=[] if highlight is None else [highlight], prefer=deleting)
+    spans = fold(
+        [layer.size for layer in img.layers[: top + 1]],
+        MAX_FILM_ROWS,
+        keep=[] if highlight is None else [highlight],
+        prefer=deleting,
+    )
 
     stack_inches = max(len(spans), 1) * ROW_INCHES + (0.4 if top < count - 1 else 0)
     tree_inches = (len(rows.rows) + (1 if rows.left_out else 0)) * TREE_ROW_INCHES
@@ -98,20 +107,30 @@ def draw_films(img: Image, highlight: "int | None" = None, upto: "int | None" = 
         tree_ax = fig.add_axes((TREE_RECT[0], bottom, TREE_RECT[1], frac))
         _draw_stack(stack_ax, img.layers, spans, highlight, hidden, count - 1 - top, body)
         _draw_tree(tree_ax, tree, rows, highlight, body)
-        fig.suptitle(f"이미지 {img.digest.short} — 레이어 {count}장, {display.human_size(img.size)}",
-                     x=0.01, y=1 - 0.12 / height, ha="left", va="top", fontsize=TITLE_SIZE,
-                     fontweight="bold")
-        fig.text(0.01, 0.18 / height,
-                 "흰 칸 × = 화이트아웃(whiteout): 아래 필름의 파일을 가리는 삭제 표시 · "
-                 "색 칩 L번호 = 그 파일을 준 레이어(필름)", fontsize=SMALL_SIZE, color=MUTED,
-                 va="bottom")
+        fig.suptitle(
+            f"이미지 {img.digest.short} — 레이어 {count}장, {display.human_size(img.size)}",
+            x=0.01,
+            y=1 - 0.12 / height,
+            ha="left",
+            va="top",
+            fontsize=TITLE_SIZE,
+            fontweight="bold",
+        )
+        fig.text(
+            0.01,
+            0.18 / height,
+            "흰 칸 × = 화이트아웃(whiteout): 아래 필름의 파일을 가리는 삭제 표시 · "
+            "색 칩 L번호 = 그 파일을 준 레이어(필름)",
+            fontsize=SMALL_SIZE,
+            color=MUTED,
+            va="bottom",
+        )
     return fig
 
 
 def _panel_title(ax, text: str) -> None:
     # A text, not ax.set_title: titles of axis-less panels cost a tick layout on every draw.
-    ax.text(0, 1.02, text, transform=ax.transAxes, ha="left", va="bottom", fontsize=SMALL_SIZE + 1,
-            gid="panel-title")
+    ax.text(0, 1.02, text, transform=ax.transAxes, ha="left", va="bottom", fontsize=SMALL_SIZE + 1, gid="panel-title")
 
 
 def _layer_index(value: object, count: int, what: str) -> int:
@@ -124,8 +143,16 @@ def _layer_index(value: object, count: int, what: str) -> int:
 
 # -- the stack of films ---------------------------------------------------------------------
 
-def _draw_stack(ax, layers: "tuple[Layer, ...]", spans: "list[Span]", highlight: "int | None",
-                hidden: "frozenset[int]", above: int, body_inches: float) -> None:
+
+def _draw_stack(
+    ax,
+    layers: "tuple[Layer, ...]",
+    spans: "list[Span]",
+    highlight: "int | None",
+    hidden: "frozenset[int]",
+    above: int,
+    body_inches: float,
+) -> None:
     rows = body_inches / ROW_INCHES
     ax.set_xlim(0, 10)
     ax.set_ylim(0, rows)
@@ -140,14 +167,14 @@ def _draw_stack(ax, layers: "tuple[Layer, ...]", spans: "list[Span]", highlight:
         else:
             _draw_film(ax, row, span.start, layers[span.start], highlight, span.start in hidden)
     if above:
-        ax.text(FILM_X, len(spans) + 0.1, f"▲ 위의 레이어 {above}장은 숨김", fontsize=SMALL_SIZE,
-                color=MUTED, va="bottom")
+        ax.text(
+            FILM_X, len(spans) + 0.1, f"▲ 위의 레이어 {above}장은 숨김", fontsize=SMALL_SIZE, color=MUTED, va="bottom"
+        )
 
 
 def _parallelogram(row: float, lift: float = 0.0) -> "list[tuple[float, float]]":
     y0, y1 = row + FILM_Y + lift, row + FILM_Y + FILM_H + lift
-    return [(FILM_X, y0), (FILM_X + FILM_W, y0), (FILM_X + FILM_W + FILM_SKEW, y1),
-            (FILM_X + FILM_SKEW, y1)]
+    return [(FILM_X, y0), (FILM_X + FILM_W, y0), (FILM_X + FILM_W + FILM_SKEW, y1), (FILM_X + FILM_SKEW, y1)]
 
 
 def _draw_film(ax, row: int, index: int, layer: Layer, highlight: "int | None", off: bool) -> None:
@@ -156,32 +183,50 @@ def _draw_film(ax, row: int, index: int, layer: Layer, highlight: "int | None", 
     colour = layer_colour(index)
     faded = highlight is not None and index != highlight
     if off:
-        patch = Polygon(_parallelogram(row), closed=True, fill=False, edgecolor=MUTED,
-                        linestyle="--", linewidth=1.5, gid=f"film-off-{index}")
+        patch = Polygon(
+            _parallelogram(row),
+            closed=True,
+            fill=False,
+            edgecolor=MUTED,
+            linestyle="--",
+            linewidth=1.5,
+            gid=f"film-off-{index}",
+        )
     else:
         strong = highlight == index
-        patch = Polygon(_parallelogram(row), closed=True, facecolor=colour,
-                        alpha=0.85 if strong else 0.15 if faded else 0.45,
-                        edgecolor=INK if strong else colour, linewidth=3 if strong else 1.5,
-                        gid=f"film-{index}", zorder=2)
+        patch = Polygon(
+            _parallelogram(row),
+            closed=True,
+            facecolor=colour,
+            alpha=0.85 if strong else 0.15 if faded else 0.45,
+            edgecolor=INK if strong else colour,
+            linewidth=3 if strong else 1.5,
+            gid=f"film-{index}",
+            zorder=2,
+        )
     ax.add_patch(patch)
     muted = off or faded
     text_colour = MUTED if muted else INK
     chip(ax, LABEL_X, row + 0.78, index, muted=muted)
     title = step_text(layer.created_by, 34) + ("  (꺼짐)" if off else "")
-    ax.text(LABEL_X + 0.6, row + 0.78, title, va="center", fontsize=SMALL_SIZE + 1,
-            fontweight="bold", color=text_colour)
-    ax.text(LABEL_X, row + 0.47, f"{display.human_size(layer.size)} · {layer.digest.short}",
-            va="center", fontsize=SMALL_SIZE, color=MUTED if muted else "#444444")
-    ax.text(LABEL_X, row + 0.17, _contents_line(layer), va="center", fontsize=SMALL_SIZE,
-            color=text_colour)
+    ax.text(
+        LABEL_X + 0.6, row + 0.78, title, va="center", fontsize=SMALL_SIZE + 1, fontweight="bold", color=text_colour
+    )
+    ax.text(
+        LABEL_X,
+        row + 0.47,
+        f"{display.human_size(layer.size)} · {layer.digest.short}",
+        va="center",
+        fontsize=SMALL_SIZE,
+        color=MUTED if muted else "#444444",
+    )
+    ax.text(LABEL_X, row + 0.17, _contents_line(layer), va="center", fontsize=SMALL_SIZE, color=text_colour)
     if not off:
         _draw_whiteouts(ax, row, layer, faded)
 
 
 def _contents_line(layer: Layer) -> str:
-    added = sorted((e.path for e in layer.entries if e.kind not in ("dir", "whiteout", "opaque")),
-                   key=sort_key)
+    added = sorted((e.path for e in layer.entries if e.kind not in ("dir", "whiteout", "opaque")), key=sort_key)
     folders = sum(1 for e in layer.entries if e.kind == "dir")
     removed = len(layer.deleted) + len(layer.opaque)
     parts = []
@@ -201,53 +246,96 @@ def _draw_whiteouts(ax, row: int, layer: Layer, faded: bool) -> None:
     middle = row + FILM_Y + FILM_H / 2
     for slot, mark in enumerate(marks):
         x = FILM_X + FILM_SKEW / 2 + 0.15 + slot * FILM_W / MAX_MARKS
-        ax.text(x, middle, "× " + mark, va="center", ha="left", fontsize=SMALL_SIZE,
-                color=MUTED if faded else INK, zorder=3, gid="whiteout",
-                bbox=dict(boxstyle="round,pad=0.2", facecolor="white", edgecolor=WHITEOUT_EDGE,
-                          linestyle="--", alpha=0.5 if faded else 1.0))
+        ax.text(
+            x,
+            middle,
+            "× " + mark,
+            va="center",
+            ha="left",
+            fontsize=SMALL_SIZE,
+            color=MUTED if faded else INK,
+            zorder=3,
+            gid="whiteout",
+            bbox=dict(
+                boxstyle="round,pad=0.2",
+                facecolor="white",
+                edgecolor=WHITEOUT_EDGE,
+                linestyle="--",
+                alpha=0.5 if faded else 1.0,
+            ),
+        )
 
 
 def _draw_fold(ax, row: int, span: Span, layers: "tuple[Layer, ...]") -> None:
     from matplotlib.patches import Polygon
 
     for lift in (0.0, 0.1, 0.2):
-        ax.add_patch(Polygon(_parallelogram(row, lift - 0.1), closed=True, facecolor=FOLD_COLOUR,
-                             edgecolor=MUTED, hatch="//", linewidth=1,
-                             gid=f"films-folded-{span.start}-{span.stop - 1}"))
-    total = sum(layer.size for layer in layers[span.start: span.stop])
-    ax.text(LABEL_X, row + 0.7, f"L{span.start}–L{span.stop - 1}: 작은 레이어 {span.count}장",
-            va="center", fontsize=SMALL_SIZE + 1, fontweight="bold", color=MUTED)
-    ax.text(LABEL_X, row + 0.35, f"외 {span.count}개 레이어 · 합계 {display.human_size(total)}",
-            va="center", fontsize=SMALL_SIZE, color=MUTED)
+        ax.add_patch(
+            Polygon(
+                _parallelogram(row, lift - 0.1),
+                closed=True,
+                facecolor=FOLD_COLOUR,
+                edgecolor=MUTED,
+                hatch="//",
+                linewidth=1,
+                gid=f"films-folded-{span.start}-{span.stop - 1}",
+            )
+        )
+    total = sum(layer.size for layer in layers[span.start : span.stop])
+    ax.text(
+        LABEL_X,
+        row + 0.7,
+        f"L{span.start}–L{span.stop - 1}: 작은 레이어 {span.count}장",
+        va="center",
+        fontsize=SMALL_SIZE + 1,
+        fontweight="bold",
+        color=MUTED,
+    )
+    ax.text(
+        LABEL_X,
+        row + 0.35,
+        f"외 {span.count}개 레이어 · 합계 {display.human_size(total)}",
+        va="center",
+        fontsize=SMALL_SIZE,
+        color=MUTED,
+    )
 
 
 # -- the merged view ------------------------------------------------------------------------
+
 
 def _draw_tree(ax, tree: FileTree, rows: TreeRows, highlight: "int | None", body_inches: float) -> None:
     capacity = body_inches / TREE_ROW_INCHES
     ax.set_xlim(0, 10)
     ax.set_ylim(capacity, 0)
     ax.set_axis_off()
-    _panel_title(ax, f"컨테이너가 보는 모습 (rootfs)\n파일 {len(tree.files()):,}개 · "
-                     f"{display.human_size(tree.size)} · 항목 {len(tree):,}개")
+    _panel_title(
+        ax,
+        f"컨테이너가 보는 모습 (rootfs)\n파일 {len(tree.files()):,}개 · "
+        f"{display.human_size(tree.size)} · 항목 {len(tree):,}개",
+    )
     if not rows.rows:
         ax.text(0.1, 0.5, "(보이는 파일이 없습니다)", va="center", fontsize=SMALL_SIZE, color=MUTED)
     for y, row in enumerate(rows.rows, start=0):
         faded = highlight is not None and highlight not in row.layers
         chip(ax, 0.1, y + 0.5, row.layer, muted=faded)
-        ax.text(1.25, y + 0.5, _row_text(row), va="center", fontsize=SMALL_SIZE,
-                color=MUTED if faded else INK,
-                fontweight="bold" if highlight is not None and not faded else "normal")
+        ax.text(
+            1.25,
+            y + 0.5,
+            _row_text(row),
+            va="center",
+            fontsize=SMALL_SIZE,
+            color=MUTED if faded else INK,
+            fontweight="bold" if highlight is not None and not faded else "normal",
+        )
     if rows.left_out:
-        ax.text(1.25, len(rows.rows) + 0.5, f"… 외 {rows.left_out:,}개", va="center",
-                fontsize=SMALL_SIZE, color=MUTED)
+        ax.text(1.25, len(rows.rows) + 0.5, f"… 외 {rows.left_out:,}개", va="center", fontsize=SMALL_SIZE, color=MUTED)
 
 
 def _row_text(row: TreeRow) -> str:
     if row.is_group:
         others = "".join(f", L{i}" for i in row.layers[1:3]) + (" …" if len(row.layers) > 3 else "")
-        return clip(f"/{clip_path(row.path, 18)}/ — {row.count:,}개, "
-                    f"{display.human_size(row.size)}{others}", 40)
+        return clip(f"/{clip_path(row.path, 18)}/ — {row.count:,}개, {display.human_size(row.size)}{others}", 40)
     name = "/" + clip_path(row.path, 26)
     if row.kind == "dir":
         return name + "/"

@@ -43,7 +43,8 @@ def font_dir() -> Path:
     if not locations:
         raise KoreanFontError(
             f"한글 글꼴 패키지 {FONT_PACKAGE!r}를 찾을 수 없습니다. 그림에 한글을 쓰려면 "
-            f"{INSTALL_HINT}로 설치한 뒤 커널을 다시 시작하세요.")
+            f"{INSTALL_HINT}로 설치한 뒤 커널을 다시 시작하세요."
+        )
     return Path(locations[0]) / "fonts"
 
 
@@ -54,7 +55,8 @@ def font_files() -> "list[Path]":
     if not any(path.stem == FONT_FAMILY for path in files):
         raise KoreanFontError(
             f"{folder}에 {FONT_FAMILY}.ttf가 없습니다. 글꼴 패키지가 망가진 것 같습니다. "
-            f"{INSTALL_HINT}로 다시 설치하세요.")
+            f"{INSTALL_HINT}로 다시 설치하세요."
+        )
     return files
 
 

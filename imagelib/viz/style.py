@@ -106,10 +106,15 @@ def ink_on(colour: str) -> str:
 def chip(ax, x: float, y: float, index: int, *, transform=None, muted: bool = False, **kwargs):
     """A small coloured label ``L3`` naming layer 3, drawn at (x, y) (left, centre)."""
     colour = layer_colour(index)
-    style = dict(ha="left", va="center", fontsize=SMALL_SIZE, fontweight="bold",
-                 color=ink_on(colour), alpha=0.45 if muted else 1.0,
-                 bbox=dict(boxstyle="round,pad=0.25", facecolor=colour, edgecolor="none",
-                           alpha=0.45 if muted else 1.0))
+    style = dict(
+        ha="left",
+        va="center",
+        fontsize=SMALL_SIZE,
+        fontweight="bold",
+        color=ink_on(colour),
+        alpha=0.45 if muted else 1.0,
+        bbox=dict(boxstyle="round,pad=0.25", facecolor=colour, edgecolor="none", alpha=0.45 if muted else 1.0),
+    )
     style.update(kwargs)
     if transform is not None:
         style["transform"] = transform
@@ -131,6 +136,7 @@ def size_locator(ticks: int):
 
 
 # -- text that fits ---------------------------------------------------------------------------
+
 
 def text_width(text: str) -> int:
     """Display width: Hangul and other wide characters count twice."""
@@ -195,6 +201,7 @@ def listing(names: Sequence[str], width: int, *, more_word: str = "개") -> str:
 
 # -- summarising long stacks ------------------------------------------------------------------
 
+
 class Span(NamedTuple):
     """Layers ``start..stop-1`` drawn as one row; ``folded`` rows stand for several small layers."""
 
@@ -207,8 +214,7 @@ class Span(NamedTuple):
         return self.stop - self.start
 
 
-def fold(sizes: Sequence[int], max_rows: int, keep: "Sequence[int]" = (),
-         prefer: "Sequence[int]" = ()) -> "list[Span]":
+def fold(sizes: Sequence[int], max_rows: int, keep: "Sequence[int]" = (), prefer: "Sequence[int]" = ()) -> "list[Span]":
     """Rows for a stack of layers: every layer if they fit, else the ``prefer`` ones and the
     biggest ones (always ``keep``), each run of the others between them folded into one row.
     Order stays bottom to top."""

@@ -14,8 +14,8 @@ class TreeRow:
     """One row: a single entry, or a directory standing for ``count`` entries below it."""
 
     path: str
-    kind: str                   # entry kind, or "group" for a summarised directory
-    layers: "tuple[int, ...]"   # image layer indices providing the entries, most entries first
+    kind: str  # entry kind, or "group" for a summarised directory
+    layers: "tuple[int, ...]"  # image layer indices providing the entries, most entries first
     count: int
     size: int
 
@@ -31,8 +31,8 @@ class TreeRow:
 @dataclass(frozen=True)
 class TreeRows:
     rows: "tuple[TreeRow, ...]"
-    left_out: int      # entries not shown in any row
-    total: int         # entries summarised (files, links and empty folders)
+    left_out: int  # entries not shown in any row
+    total: int  # entries summarised (files, links and empty folders)
 
 
 def tree_rows(tree: FileTree, layer_map: "Sequence[int] | None" = None, max_rows: int = 16) -> TreeRows:

@@ -34,8 +34,9 @@ def _require_layers(img: object, what: str) -> Image:
     if not isinstance(img, Image):
         raise ImageLibError(f"{what}에는 il.Image가 필요합니다({type(img).__name__}를 받았습니다).")
     if not img.layers:
-        raise ImageLibError(f"{what}: 레이어가 없는 이미지(FROM scratch)라 살펴볼 필름이 없습니다. "
-                            "레이어를 더한 이미지를 주세요.")
+        raise ImageLibError(
+            f"{what}: 레이어가 없는 이미지(FROM scratch)라 살펴볼 필름이 없습니다. 레이어를 더한 이미지를 주세요."
+        )
     return img
 
 
@@ -48,8 +49,10 @@ def _png(fig) -> bytes:
 
 def _chip_html(index: int, faded: bool = False) -> str:
     colour = layer_colour(index)
-    return (f"<span style='background:{colour};color:{ink_on(colour)};border-radius:4px;"
-            f"padding:0 5px;font-weight:bold;opacity:{0.45 if faded else 1}'>L{index}</span>")
+    return (
+        f"<span style='background:{colour};color:{ink_on(colour)};border-radius:4px;"
+        f"padding:0 5px;font-weight:bold;opacity:{0.45 if faded else 1}'>L{index}</span>"
+    )
 
 
 def _picture() -> widgets.Image:
@@ -64,16 +67,21 @@ class FilmExplorer(widgets.VBox):
         self.image = _require_layers(img, "il.viz.film_explorer")
         count = len(img.layers)
         self.slider = widgets.IntSlider(
-            value=count - 1, min=0, max=count - 1, description="맨 위 필름 (upto)",
-            continuous_update=False, style={"description_width": "initial"})
-        self.checkboxes = [widgets.Checkbox(value=True, indent=False,
-                                            description=f"L{i} {step_text(layer.created_by, 30)}")
-                           for i, layer in enumerate(img.layers)]
+            value=count - 1,
+            min=0,
+            max=count - 1,
+            description="맨 위 필름 (upto)",
+            continuous_update=False,
+            style={"description_width": "initial"},
+        )
+        self.checkboxes = [
+            widgets.Checkbox(value=True, indent=False, description=f"L{i} {step_text(layer.created_by, 30)}")
+            for i, layer in enumerate(img.layers)
+        ]
         self.picture = _picture()
         self.tree = widgets.HTML()
         self.figure = None
-        switches = widgets.VBox(self.checkboxes, layout=widgets.Layout(max_height="220px",
-                                                                        overflow="auto"))
+        switches = widgets.VBox(self.checkboxes, layout=widgets.Layout(max_height="220px", overflow="auto"))
         hint = widgets.HTML("<b>필름 켜고 끄기</b> (체크를 풀면 그 필름을 빼고 겹칩니다)")
         super().__init__([self.slider, hint, switches, self.picture, self.tree])
         self.slider.observe(self.refresh, names="value")
@@ -94,8 +102,9 @@ class FilmExplorer(widgets.VBox):
             tree = FileTree.from_layers([self.image.layers[i] for i in self.selected])
         except ImageLibError as error:
             self.picture.value = b""
-            self.tree.value = (f"<p style='color:{OKABE_ITO[5]}'><b>이 조합으로는 겹칠 수 없습니다:</b> "
-                               f"{html.escape(str(error))}</p>")
+            self.tree.value = (
+                f"<p style='color:{OKABE_ITO[5]}'><b>이 조합으로는 겹칠 수 없습니다:</b> {html.escape(str(error))}</p>"
+            )
             return
         self.picture.value = _png(self.figure)
         self.tree.value = tree_html(tree, self.selected)
@@ -105,19 +114,19 @@ def tree_html(tree: FileTree, layer_map: "list[int]") -> str:
     """The merged view as HTML rows, each with the chip of the layer that provides it."""
     rows = tree_rows(tree, layer_map, TREE_ROWS)
     used = ", ".join(f"L{i}" for i in layer_map) or "(없음)"
-    lines = [f"<p><b>겹친 필름 {used} → 컨테이너가 보는 모습</b> · 파일 {len(tree.files()):,}개 · "
-             f"{display.human_size(tree.size)}</p><table>"]
+    lines = [
+        f"<p><b>겹친 필름 {used} → 컨테이너가 보는 모습</b> · 파일 {len(tree.files()):,}개 · "
+        f"{display.human_size(tree.size)}</p><table>"
+    ]
     for row in rows.rows:
         if row.is_group:
             text = f"/{row.path}/ — {row.count:,}개, {display.human_size(row.size)}"
             others = " ".join(_chip_html(i) for i in row.layers[1:4])
         else:
-            detail = display.kind_name(row.kind) + (
-                f", {display.human_size(row.size)}" if row.kind == "file" else "")
+            detail = display.kind_name(row.kind) + (f", {display.human_size(row.size)}" if row.kind == "file" else "")
             text = f"/{row.path}/" if row.kind == "dir" else f"/{row.path}  ({detail})"
             others = ""
-        lines.append(f"<tr><td>{_chip_html(row.layer)}</td>"
-                     f"<td><code>{html.escape(text)}</code> {others}</td></tr>")
+        lines.append(f"<tr><td>{_chip_html(row.layer)}</td><td><code>{html.escape(text)}</code> {others}</td></tr>")
     if rows.left_out:
         lines.append(f"<tr><td></td><td style='color:{MUTED}'>… 외 {rows.left_out:,}개</td></tr>")
     if not rows.rows:
@@ -131,10 +140,13 @@ class LayerBrowser(widgets.VBox):
 
     def __init__(self, img: Image) -> None:
         self.image = _require_layers(img, "il.viz.layer_browser")
-        options = [(f"L{i} · {step_text(layer.created_by, 40)} · {display.human_size(layer.size)}", i)
-                   for i, layer in enumerate(img.layers)]
-        self.dropdown = widgets.Dropdown(options=options, value=len(options) - 1, description="레이어",
-                                         layout=widgets.Layout(width="max-content"))
+        options = [
+            (f"L{i} · {step_text(layer.created_by, 40)} · {display.human_size(layer.size)}", i)
+            for i, layer in enumerate(img.layers)
+        ]
+        self.dropdown = widgets.Dropdown(
+            options=options, value=len(options) - 1, description="레이어", layout=widgets.Layout(width="max-content")
+        )
         self.changes = widgets.HTML()
         self.picture = _picture()
         self.figure = None
@@ -154,19 +166,26 @@ class LayerBrowser(widgets.VBox):
         self.picture.value = _png(self.figure)
 
 
-_DIFF_GROUPS = (("added", "추가 (added)", OKABE_ITO[2], "A"),
-                ("modified", "수정 (modified)", OKABE_ITO[0], "C"),
-                ("deleted", "삭제 (deleted)", OKABE_ITO[5], "D"))
+_DIFF_GROUPS = (
+    ("added", "추가 (added)", OKABE_ITO[2], "A"),
+    ("modified", "수정 (modified)", OKABE_ITO[0], "C"),
+    ("deleted", "삭제 (deleted)", OKABE_ITO[5], "D"),
+)
 
 
 def diff_html(diff: TreeDiff, index: int, img: Image) -> str:
     """What layer ``index`` changed, as three columns (A/C/D like ``docker diff``)."""
     layer = img.layers[index]
-    compared = (f"아래 레이어 L0–L{index - 1}을 겹친 모습과 비교한 변화입니다:" if index else
-                "베이스 레이어라서 모든 항목이 새로 추가된 것입니다:")
-    head = (f"<p>{_chip_html(index)} <b>{html.escape(step_text(layer.created_by, 70))}</b> · "
-            f"{display.human_size(layer.size)} · 다이제스트 <code>{layer.digest.short}</code><br>"
-            f"{compared}</p>")
+    compared = (
+        f"아래 레이어 L0–L{index - 1}을 겹친 모습과 비교한 변화입니다:"
+        if index
+        else "베이스 레이어라서 모든 항목이 새로 추가된 것입니다:"
+    )
+    head = (
+        f"<p>{_chip_html(index)} <b>{html.escape(step_text(layer.created_by, 70))}</b> · "
+        f"{display.human_size(layer.size)} · 다이제스트 <code>{layer.digest.short}</code><br>"
+        f"{compared}</p>"
+    )
     columns = []
     for field, title, colour, letter in _DIFF_GROUPS:
         paths = getattr(diff, field)
@@ -175,7 +194,9 @@ def diff_html(diff: TreeDiff, index: int, img: Image) -> str:
             items += f"<li>… 외 {len(paths) - DIFF_ROWS:,}개</li>"
         if not paths:
             items = f"<li style='color:{MUTED}'>(없음)</li>"
-        columns.append(f"<div style='flex:1;min-width:14em'><div style='border-top:4px solid {colour}'>"
-                       f"<b>{title} {len(paths):,}개</b></div>"
-                       f"<ul style='padding-left:1.2em'>{items}</ul></div>")
+        columns.append(
+            f"<div style='flex:1;min-width:14em'><div style='border-top:4px solid {colour}'>"
+            f"<b>{title} {len(paths):,}개</b></div>"
+            f"<ul style='padding-left:1.2em'>{items}</ul></div>"
+        )
     return head + f"<div style='display:flex;gap:1.5em'>{''.join(columns)}</div>"

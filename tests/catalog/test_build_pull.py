@@ -9,8 +9,9 @@ def test_nothing_held_means_the_whole_compressed_image():
     image = il.catalog.get("node:14")
     estimate = il.pull_time(image, bandwidth_mbps=100)
     assert estimate.reused_bytes == 0
-    assert estimate.download_bytes == il.modeled_download_size(image) + len(image.manifest_bytes) \
-        + len(image.config_bytes)
+    assert estimate.download_bytes == il.modeled_download_size(image) + len(image.manifest_bytes) + len(
+        image.config_bytes
+    )
     assert estimate.seconds == pytest.approx(estimate.download_bytes * 8 / 100e6)
     assert 25 < estimate.seconds < 30  # about 345 MB at 100 Mbps
 

@@ -16,8 +16,7 @@ MB = 1_000_000
 def test_modeled_sizes_add_up_to_the_published_sizes(name):
     image, entry = catalog.get(name), catalog.info(name)
     assert abs(il.modeled_size(image) - entry.published_size) < 0.002 * entry.published_size + 1000
-    assert abs(il.modeled_download_size(image) - entry.published_download) < \
-        0.002 * entry.published_download + 1000
+    assert abs(il.modeled_download_size(image) - entry.published_download) < 0.002 * entry.published_download + 1000
     assert image.size < 400_000  # what is really stored stays small
 
 
@@ -26,10 +25,8 @@ def test_the_notes_sizes():
     assert 880 * MB < il.modeled_size(node) < 950 * MB
     assert 100 * MB < il.modeled_size(alpine) < 125 * MB
     assert il.modeled_size(node) > 7 * il.modeled_size(alpine)
-    assert il.modeled_size(catalog.get("nginx:latest")) > 4 * il.modeled_size(
-        catalog.get("nginx:alpine"))
-    python = [il.modeled_size(catalog.get(n)) for n in ("python:3.12", "python:3.12-slim",
-                                                              "python:3.12-alpine")]
+    assert il.modeled_size(catalog.get("nginx:latest")) > 4 * il.modeled_size(catalog.get("nginx:alpine"))
+    python = [il.modeled_size(catalog.get(n)) for n in ("python:3.12", "python:3.12-slim", "python:3.12-alpine")]
     assert python == sorted(python, reverse=True) and python[0] > 1000 * MB
 
 
@@ -116,8 +113,9 @@ def test_skopeo_reads_a_catalog_image(tmp_path):
         pytest.skip("skopeo가 없어 건너뜁니다: PATH에 skopeo가 없음")
     image = catalog.get("node:14-alpine")
     il.save(image, tmp_path / "layout", ref="node:14-alpine")
-    done = subprocess.run(["skopeo", "inspect", f"oci:{tmp_path / 'layout'}:14-alpine"],
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        ["skopeo", "inspect", f"oci:{tmp_path / 'layout'}:14-alpine"], capture_output=True, text=True, timeout=60
+    )
     assert done.returncode == 0, done.stderr
     info = json.loads(done.stdout)
     assert info["Digest"] == str(image.digest)
@@ -126,6 +124,7 @@ def test_skopeo_reads_a_catalog_image(tmp_path):
 
 
 def test_modeled_size_counts_like_docker_images():
-    layer = il.Layer.from_files({"bin/tool": b"x" * 100, "bin/alias": il.Symlink("tool"),
-                                 "bin/again": il.Hardlink("bin/tool"), "etc": il.Dir()})
+    layer = il.Layer.from_files(
+        {"bin/tool": b"x" * 100, "bin/alias": il.Symlink("tool"), "bin/again": il.Hardlink("bin/tool"), "etc": il.Dir()}
+    )
     assert il.modeled_size(layer) == 100 + len("tool")  # a hard link is the same inode

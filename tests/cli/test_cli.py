@@ -17,10 +17,10 @@ from imagelib.cli.parser import byte_size
 
 def wasteful_image() -> il.Image:
     base = il.Layer.from_files({"etc/os-release": "ID=demo\n"}, created_by="ADD rootfs.tar /")
-    fetch = il.Layer.from_files({"var/cache/apt/pkg.deb": b"d" * 9000, "usr/bin/app": b"a" * 1000},
-                                created_by="RUN apt-get install app")
-    clean = il.Layer.from_files({}, deleted=["var/cache/apt/pkg.deb"],
-                                created_by="RUN rm /var/cache/apt/pkg.deb")
+    fetch = il.Layer.from_files(
+        {"var/cache/apt/pkg.deb": b"d" * 9000, "usr/bin/app": b"a" * 1000}, created_by="RUN apt-get install app"
+    )
+    clean = il.Layer.from_files({}, deleted=["var/cache/apt/pkg.deb"], created_by="RUN rm /var/cache/apt/pkg.deb")
     img = il.Image.scratch()
     for layer in (base, fetch, clean):
         img = img.add_layer(layer)
@@ -44,8 +44,7 @@ def run_main(capsys, *argv: str) -> "tuple[int, str, str]":
 
 
 def run_module(*argv: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "imagelib", *argv], capture_output=True, text=True,
-                          timeout=120)
+    return subprocess.run([sys.executable, "-m", "imagelib", *argv], capture_output=True, text=True, timeout=120)
 
 
 # -- help and errors -----------------------------------------------------------------------
@@ -100,12 +99,23 @@ def test_analyze_ci_exit_codes(capsys, fake_archive):
     code, out, _ = run_main(capsys, "analyze", fake_archive, "--ci")
     assert code == 1
     assert "실패: lowest-efficiency" in out and "결과: 실패" in out
-    code, out, _ = run_main(capsys, "analyze", fake_archive, "--ci", "--lowest-efficiency", "0.1",
-                            "--highest-user-wasted-percent", "1")
+    code, out, _ = run_main(
+        capsys, "analyze", fake_archive, "--ci", "--lowest-efficiency", "0.1", "--highest-user-wasted-percent", "1"
+    )
     # user wasted = 9000 / (10000 + 0) = 0.9, under 1.
     assert code == 0 and "결과: 통과" in out
-    code, _, _ = run_main(capsys, "analyze", fake_archive, "--ci", "--lowest-efficiency", "0.1",
-                          "--highest-user-wasted-percent", "1", "--highest-wasted-bytes", "8KB")
+    code, _, _ = run_main(
+        capsys,
+        "analyze",
+        fake_archive,
+        "--ci",
+        "--lowest-efficiency",
+        "0.1",
+        "--highest-user-wasted-percent",
+        "1",
+        "--highest-wasted-bytes",
+        "8KB",
+    )
     assert code == 1
     # Without --ci the thresholds are not checked.
     assert run_main(capsys, "analyze", fake_archive)[0] == 0
@@ -118,8 +128,7 @@ def test_analyze_json(capsys, fake_archive):
     assert doc["wasted_bytes"] == 9000 and doc["efficiency"] == 1008 / 10008
     assert doc["top_waste"][0]["path"] == "/var/cache/apt/pkg.deb"
     assert doc["ci"]["passed"] is False
-    assert {rule["name"] for rule in doc["ci"]["rules"]} == {"lowest-efficiency",
-                                                            "highest-user-wasted-percent"}
+    assert {rule["name"] for rule in doc["ci"]["rules"]} == {"lowest-efficiency", "highest-user-wasted-percent"}
 
 
 def test_inspect_layers_and_tree(capsys, fake_archive):

@@ -29,14 +29,23 @@ from processes import stop
 ROOT = PROJECT_ROOT
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--disable-dev-shm-usage"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
 EXPLORER_CALL = "il.viz.film_explorer("
 WAIT_MS = 90_000
 
 sync_api = pytest.importorskip(
-    "playwright.sync_api", reason="Playwright 파이썬 패키지가 없어 건너뜁니다: pip install -r requirements-test.txt")
+    "playwright.sync_api", reason="Playwright 파이썬 패키지가 없어 건너뜁니다: pip install -r requirements-test.txt"
+)
 sys.path.insert(0, str(ROOT / "tools"))
 import build_site  # noqa: E402
 
@@ -53,12 +62,17 @@ def explorer_notebook(folder: Path) -> Path:
         if EXPLORER_CALL in path.read_text(encoding="utf-8"):
             return path
     path = folder / "99_film_explorer.ipynb"
-    nb = new_notebook(cells=[
-        new_markdown_cell("# 99. 필름 탐색기"),
-        new_code_cell("import imagelib as il\nimg = il.Image.scratch()\n"
-                      "for name in ('기본', '런타임', '앱'):\n"
-                      "    img = img.add_layer(il.Layer.from_files({name: name}, created_by=f'COPY {name}'))\n"
-                      f"{EXPLORER_CALL}img)")])
+    nb = new_notebook(
+        cells=[
+            new_markdown_cell("# 99. 필름 탐색기"),
+            new_code_cell(
+                "import imagelib as il\nimg = il.Image.scratch()\n"
+                "for name in ('기본', '런타임', '앱'):\n"
+                "    img = img.add_layer(il.Layer.from_files({name: name}, created_by=f'COPY {name}'))\n"
+                f"{EXPLORER_CALL}img)"
+            ),
+        ]
+    )
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(nb, path)
     return path
@@ -108,11 +122,22 @@ def lab(tmp_path_factory):
     port, token = free_port(), secrets.token_hex(16)
     log = base / "jupyter-lab.log"
     env = {**os.environ, "JUPYTER_CONFIG_DIR": str(base / "config"), "JUPYTER_RUNTIME_DIR": str(base / "runtime")}
-    command = [sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root", "--expose-app-in-browser",
-               "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
-               f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={base / 'notebooks'}",
-               f"--LabApp.user_settings_dir={base / 'settings'}", f"--LabApp.workspaces_dir={base / 'workspaces'}",
-               "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
+    command = [
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        "--no-browser",
+        "--allow-root",
+        "--expose-app-in-browser",
+        "--ServerApp.ip=127.0.0.1",
+        f"--ServerApp.port={port}",
+        "--ServerApp.port_retries=0",
+        f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={base / 'notebooks'}",
+        f"--LabApp.user_settings_dir={base / 'settings'}",
+        f"--LabApp.workspaces_dir={base / 'workspaces'}",
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+    ]
     with log.open("wb") as sink:
         server = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT, env=env, cwd=base)
     try:
@@ -144,7 +169,8 @@ def open_notebook(browser, lab: Lab, path: str):
     page.wait_for_function(
         "() => { const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;"
         " const kernel = w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel;"
-        " return kernel && kernel.status === 'idle'; }")
+        " return kernel && kernel.status === 'idle'; }"
+    )
     return page
 
 
@@ -254,9 +280,13 @@ def test_rise_presents_the_notebook_as_slides(browser, lab):
         expect(page.locator(".reveal .slides section.present").first).to_contain_text(title.split(". ", 1)[-1])
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "jupyterlab-rise 0.43.1 bundles JupyterLab 4.3 packages; the ipywidgets manager of JupyterLab 4.6 "
-    "needs @jupyterlab/console and ^4.6 packages, fails to load there, and widgets show as plain text"))
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "jupyterlab-rise 0.43.1 bundles JupyterLab 4.3 packages; the ipywidgets manager of JupyterLab 4.6 "
+        "needs @jupyterlab/console and ^4.6 packages, fails to load there, and widgets show as plain text"
+    ),
+)
 def test_rise_shows_widgets(browser, lab):
     require_rise()
     page = open_notebook(browser, lab, lab.notebook.name)

@@ -49,22 +49,28 @@ def notebook(path: Path, *cells) -> None:
 
 def mini_course(folder: Path) -> Path:
     notebooks = folder / "notebooks"
-    notebook(notebooks / "00_alpha.ipynb",
-             new_markdown_cell("# 00. 첫 번째 실험\n\n**예상 시간**: 5분\n\n"
-                               "[목차](../README.md#목차) · [다음: 01 →](01_beta.ipynb)"),
-             new_code_cell('print("안녕하세요, 실행되었습니다")'),
-             new_markdown_cell(f"## 그림 그리기\n\n{FIGURE_INTRO} 두 번째 문장입니다."),
-             new_code_cell(FIGURE),
-             new_markdown_cell("## 필름 탐색기"),
-             new_code_cell(EXPLORER))
-    notebook(notebooks / "01_beta.ipynb",
-             new_markdown_cell("# 01. 두 번째 실험\n\n**예상 시간**: 7분\n\n[← 이전](00_alpha.ipynb)"),
-             new_code_cell("print(6 * 7)"))
+    notebook(
+        notebooks / "00_alpha.ipynb",
+        new_markdown_cell(
+            "# 00. 첫 번째 실험\n\n**예상 시간**: 5분\n\n[목차](../README.md#목차) · [다음: 01 →](01_beta.ipynb)"
+        ),
+        new_code_cell('print("안녕하세요, 실행되었습니다")'),
+        new_markdown_cell(f"## 그림 그리기\n\n{FIGURE_INTRO} 두 번째 문장입니다."),
+        new_code_cell(FIGURE),
+        new_markdown_cell("## 필름 탐색기"),
+        new_code_cell(EXPLORER),
+    )
+    notebook(
+        notebooks / "01_beta.ipynb",
+        new_markdown_cell("# 01. 두 번째 실험\n\n**예상 시간**: 7분\n\n[← 이전](00_alpha.ipynb)"),
+        new_code_cell("print(6 * 7)"),
+    )
     for stem in ("00_alpha", "01_beta"):
-        notebook(notebooks / "solutions" / f"{stem}_solutions.ipynb",
-                 new_markdown_cell(f"# {stem[:2]}. 풀이\n\n[← 본문](../{stem}.ipynb) · "
-                                   "[목차](../../README.md#목차)"),
-                 new_code_cell('print("풀이 " + "실행됨")'))
+        notebook(
+            notebooks / "solutions" / f"{stem}_solutions.ipynb",
+            new_markdown_cell(f"# {stem[:2]}. 풀이\n\n[← 본문](../{stem}.ipynb) · [목차](../../README.md#목차)"),
+            new_code_cell('print("풀이 " + "실행됨")'),
+        )
     return notebooks
 
 
@@ -73,8 +79,12 @@ def site(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("course")
     out = folder / "site"
     pages = build_site.build(out, mini_course(folder), log=lambda _line: None)
-    assert [p.href for p in pages] == ["00_alpha.html", "01_beta.html", "solutions/00_alpha_solutions.html",
-                                       "solutions/01_beta_solutions.html"]
+    assert [p.href for p in pages] == [
+        "00_alpha.html",
+        "01_beta.html",
+        "solutions/00_alpha_solutions.html",
+        "solutions/01_beta_solutions.html",
+    ]
     return out
 
 
@@ -89,8 +99,10 @@ def hrefs(page: str) -> "list[str]":
 def test_index_is_the_table_of_contents(site):
     index = read(site / "index.html")
     assert '<html lang="ko">' in index and '<meta charset="utf-8">' in index
-    for href, title, minutes in (("00_alpha.html", "00. 첫 번째 실험", "5분"),
-                                 ("01_beta.html", "01. 두 번째 실험", "7분")):
+    for href, title, minutes in (
+        ("00_alpha.html", "00. 첫 번째 실험", "5분"),
+        ("01_beta.html", "01. 두 번째 실험", "7분"),
+    ):
         row = next(line for line in index.splitlines() if f"href='{href}'" in line)
         assert title in row and minutes in row
     assert "solutions/00_alpha_solutions.html" in index and "solutions/01_beta_solutions.html" in index

@@ -18,7 +18,8 @@ sys.path.insert(0, str(ROOT / "tools"))
 import slides  # noqa: E402
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")) + sorted(
-    (ROOT / "notebooks" / "solutions").glob("[0-9][0-9]_*.ipynb"))
+    (ROOT / "notebooks" / "solutions").glob("[0-9][0-9]_*.ipynb")
+)
 FIX = "python tools/slides.py notebooks/*.ipynb notebooks/solutions/*.ipynb"
 
 
@@ -27,29 +28,48 @@ def kinds(nb) -> "list[str]":
 
 
 def sample():
-    return new_notebook(cells=[
-        new_markdown_cell("# 01. 제목"),               # slide
-        new_code_cell("import imagelib as il"),       # -
-        new_markdown_cell("## 1. 첫 절"),              # slide
-        new_markdown_cell("설명 한 줄"),                # fragment
-        new_code_cell("x = 1"),                       # -
-        new_code_cell("print(x)"),                    # subslide
-        new_markdown_cell("무엇을 보았나"),              # subslide
-        new_markdown_cell("### 작은 제목"),             # subslide
-        new_code_cell("y = 2"),                       # -
-        new_markdown_cell("## 연습문제"),               # slide
-        new_code_cell("def check(): ..."),            # -
-        new_markdown_cell("**문제 1.** 풀어 보세요"),     # slide
-        new_code_cell("answer = ..."),                # -
-        new_code_cell("check()"),                     # - (still the exercise)
-        new_markdown_cell("**연습 2 — 둘째.** 또"),       # slide
-        new_code_cell("answer2 = ..."),               # -
-        new_markdown_cell("## 정리"),                  # slide
-    ])
+    return new_notebook(
+        cells=[
+            new_markdown_cell("# 01. 제목"),  # slide
+            new_code_cell("import imagelib as il"),  # -
+            new_markdown_cell("## 1. 첫 절"),  # slide
+            new_markdown_cell("설명 한 줄"),  # fragment
+            new_code_cell("x = 1"),  # -
+            new_code_cell("print(x)"),  # subslide
+            new_markdown_cell("무엇을 보았나"),  # subslide
+            new_markdown_cell("### 작은 제목"),  # subslide
+            new_code_cell("y = 2"),  # -
+            new_markdown_cell("## 연습문제"),  # slide
+            new_code_cell("def check(): ..."),  # -
+            new_markdown_cell("**문제 1.** 풀어 보세요"),  # slide
+            new_code_cell("answer = ..."),  # -
+            new_code_cell("check()"),  # - (still the exercise)
+            new_markdown_cell("**연습 2 — 둘째.** 또"),  # slide
+            new_code_cell("answer2 = ..."),  # -
+            new_markdown_cell("## 정리"),  # slide
+        ]
+    )
 
 
-EXPECTED = ["slide", "-", "slide", "fragment", "-", "subslide", "subslide", "subslide", "-",
-            "slide", "-", "slide", "-", "-", "slide", "-", "slide"]
+EXPECTED = [
+    "slide",
+    "-",
+    "slide",
+    "fragment",
+    "-",
+    "subslide",
+    "subslide",
+    "subslide",
+    "-",
+    "slide",
+    "-",
+    "slide",
+    "-",
+    "-",
+    "slide",
+    "-",
+    "slide",
+]
 
 
 def test_rules_on_a_small_notebook():
@@ -105,11 +125,11 @@ def test_course_notebook_has_slide_metadata(path):
         if cell.cell_type == "markdown" and (text.startswith("## ") or slides.is_exercise(cell)):
             assert stored[index] == "slide", f"{path.name} 셀 {index}: {text[:30]!r}는 새 슬라이드여야 합니다"
         if slides.is_exercise(cell):
-            following = nb.cells[index + 1:]
-            code = following[:next((i for i, c in enumerate(following) if c.cell_type != "code"),
-                                   len(following))]
-            assert all(stored[index + 1 + i] == "-" for i in range(len(code))), \
+            following = nb.cells[index + 1 :]
+            code = following[: next((i for i, c in enumerate(following) if c.cell_type != "code"), len(following))]
+            assert all(stored[index + 1 + i] == "-" for i in range(len(code))), (
                 f"{path.name} 셀 {index}: 연습문제의 코드 셀은 같은 슬라이드에 있어야 합니다"
+            )
     assert stored == slides.slide_types(nb.cells), f"{path.name}의 슬라이드 정보가 낡았습니다. 고치기: {FIX}"
 
 
@@ -125,8 +145,12 @@ def section_counts(deck: str) -> "tuple[int, int]":
 
 def test_nbconvert_exports_the_slides_we_set(tmp_path):
     source = ROOT / "notebooks" / "00_introduction.ipynb"
-    subprocess.run([sys.executable, "-m", "jupyter", "nbconvert", "--to", "slides", str(source),
-                    "--output-dir", str(tmp_path)], check=True, capture_output=True, timeout=120)
+    subprocess.run(
+        [sys.executable, "-m", "jupyter", "nbconvert", "--to", "slides", str(source), "--output-dir", str(tmp_path)],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     deck = (tmp_path / "00_introduction.slides.html").read_text(encoding="utf-8")
     stored = kinds(nbformat.read(source, as_version=4))
     # every slide is a column of reveal.js sections: its first part plus one per subslide

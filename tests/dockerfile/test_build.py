@@ -25,6 +25,7 @@ def history_pairs(image):
 
 # -- the note's Dockerfile -------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def note():
     return build(examples.NOTE_DOCKERFILE, examples.web_app())
@@ -61,13 +62,20 @@ def test_note_build_stage_has_node_modules_and_the_built_dist(note):
 
 def test_note_history_matches_what_buildkit_writes(note):
     build_stage = note.stages["build"]
-    own = history_pairs(build_stage)[len(il.catalog.get("node:14").history):]
-    assert own == [("WORKDIR /app", False), ("COPY package*.json ./ # buildkit", False),
-                   ("RUN /bin/sh -c npm install # buildkit", False), ("COPY . . # buildkit", False),
-                   ("RUN /bin/sh -c npm run build # buildkit", False)]
+    own = history_pairs(build_stage)[len(il.catalog.get("node:14").history) :]
+    assert own == [
+        ("WORKDIR /app", False),
+        ("COPY package*.json ./ # buildkit", False),
+        ("RUN /bin/sh -c npm install # buildkit", False),
+        ("COPY . . # buildkit", False),
+        ("RUN /bin/sh -c npm run build # buildkit", False),
+    ]
     final = history_pairs(note.image)[-3:]
-    assert final == [("COPY /app/dist /usr/share/nginx/html # buildkit", False),
-                     ("EXPOSE [80/tcp]", True), ('CMD ["nginx" "-g" "daemon off;"]', True)]
+    assert final == [
+        ("COPY /app/dist /usr/share/nginx/html # buildkit", False),
+        ("EXPOSE [80/tcp]", True),
+        ('CMD ["nginx" "-g" "daemon off;"]', True),
+    ]
     assert all(h.comment == "buildkit.dockerfile.v0" for h in note.image.history[-3:])
     assert note.image.config.cmd == ("nginx", "-g", "daemon off;")
     assert note.image.config.exposed_ports == ("80/tcp",)
@@ -94,16 +102,19 @@ def test_note_result_is_a_valid_image_that_a_store_round_trips(note):
     digest = store.put(note.image, "my-app:1.0")
     again = store.get("my-app:1.0")
     assert again.digest == digest == note.image.digest
-    assert again.rootfs().read_text("usr/share/nginx/html/index.html") == \
-        note.image.rootfs().read_text("usr/share/nginx/html/index.html")
+    assert again.rootfs().read_text("usr/share/nginx/html/index.html") == note.image.rootfs().read_text(
+        "usr/share/nginx/html/index.html"
+    )
 
 
 # -- instructions ------------------------------------------------------------------------------
 
+
 def test_copy_glob_chown_and_dest_rules():
-    result = build("FROM node:14-alpine\nWORKDIR /srv\nCOPY --chown=node:node *.txt conf/ ./\n"
-                   "COPY one.txt /renamed.txt\n",
-                   {"a.txt": "a", "b.txt": "b", "one.txt": "1", "conf/x.ini": "x", "skip.md": "no"})
+    result = build(
+        "FROM node:14-alpine\nWORKDIR /srv\nCOPY --chown=node:node *.txt conf/ ./\nCOPY one.txt /renamed.txt\n",
+        {"a.txt": "a", "b.txt": "b", "one.txt": "1", "conf/x.ini": "x", "skip.md": "no"},
+    )
     tree = result.image.rootfs()
     entry = tree.entry("srv/a.txt")
     assert (entry.entry.uid, entry.entry.gid) == (1000, 1000)
@@ -113,12 +124,15 @@ def test_copy_glob_chown_and_dest_rules():
 
 
 def test_what_run_creates_belongs_to_the_user_and_what_it_changes_keeps_its_owner():
-    result = build("FROM node:14-alpine\nRUN mkdir -p /srv/shared && echo root > /srv/shared/by-root\n"
-                   "COPY --chown=node:node note.txt /srv/app/conf/note.txt\n"
-                   "USER node\nRUN echo mine > /srv/app/mine.txt && mkdir -p /srv/app/cache/deep && "
-                   "ln -s mine.txt /srv/app/link && echo more >> /srv/app/conf/note.txt\n"
-                   "USER 4242\nRUN echo stranger > /tmp/stranger.txt\n"
-                   "USER root\nRUN echo again >> /srv/app/mine.txt\n", {"note.txt": "note\n"})
+    result = build(
+        "FROM node:14-alpine\nRUN mkdir -p /srv/shared && echo root > /srv/shared/by-root\n"
+        "COPY --chown=node:node note.txt /srv/app/conf/note.txt\n"
+        "USER node\nRUN echo mine > /srv/app/mine.txt && mkdir -p /srv/app/cache/deep && "
+        "ln -s mine.txt /srv/app/link && echo more >> /srv/app/conf/note.txt\n"
+        "USER 4242\nRUN echo stranger > /tmp/stranger.txt\n"
+        "USER root\nRUN echo again >> /srv/app/mine.txt\n",
+        {"note.txt": "note\n"},
+    )
     tree = result.image.rootfs()
 
     def owner(path: str) -> "tuple[int, int]":
@@ -134,19 +148,24 @@ def test_what_run_creates_belongs_to_the_user_and_what_it_changes_keeps_its_owne
     assert owner("srv/app/mine.txt") == (1000, 1000)  # root appending does not take the file over
 
 
-@pytest.mark.parametrize("run, refused", [
-    ("echo x > /etc/motd", "can't create '/etc/motd': Permission denied"),
-    ("echo x >> /etc/passwd", "can't create '/etc/passwd': Permission denied"),
-    ("mkdir -p /opt/app/cache", "can't create directory '/opt/app': Permission denied"),
-    ("rm /etc/hostname", "can't remove '/etc/hostname': Permission denied"),
-    ("chmod 777 /etc/passwd", "/etc/passwd: Operation not permitted"),
-    ("rm /tmp/roots.txt", "can't remove '/tmp/roots.txt': Operation not permitted"),
-])
+@pytest.mark.parametrize(
+    "run, refused",
+    [
+        ("echo x > /etc/motd", "can't create '/etc/motd': Permission denied"),
+        ("echo x >> /etc/passwd", "can't create '/etc/passwd': Permission denied"),
+        ("mkdir -p /opt/app/cache", "can't create directory '/opt/app': Permission denied"),
+        ("rm /etc/hostname", "can't remove '/etc/hostname': Permission denied"),
+        ("chmod 777 /etc/passwd", "/etc/passwd: Operation not permitted"),
+        ("rm /tmp/roots.txt", "can't remove '/tmp/roots.txt': Operation not permitted"),
+    ],
+)
 def test_a_user_who_is_not_root_cannot_write_where_root_did_not_let_it(run, refused):
     # The classic mistake: USER node, then writing outside node's own folders. Docker fails the
     # same way ("Permission denied"); the sticky bit of /tmp keeps others' files there.
-    dockerfile = ("FROM node:14-alpine\nRUN echo root > /tmp/roots.txt\nUSER node\n"
-                  f"RUN echo ok > /home/node/ok.txt && echo ok > /tmp/mine.txt && rm /tmp/mine.txt\nRUN {run}\n")
+    dockerfile = (
+        "FROM node:14-alpine\nRUN echo root > /tmp/roots.txt\nUSER node\n"
+        f"RUN echo ok > /home/node/ok.txt && echo ok > /tmp/mine.txt && rm /tmp/mine.txt\nRUN {run}\n"
+    )
     with pytest.raises(il.BuildError) as caught:
         build(dockerfile)
     assert caught.value.line == 5 and refused in str(caught.value)
@@ -160,17 +179,22 @@ def test_copy_several_sources_needs_a_directory_destination():
 
 def test_add_extracts_a_local_tar_archive():
     archive = il.Layer.from_files({"pkg/readme.txt": "inside\n"}).blob_bytes()
-    result = build("FROM alpine\nADD bundle.tar /opt/\nADD note.txt /opt/note.txt\n",
-                   {"bundle.tar": archive, "note.txt": "plain\n"})
+    result = build(
+        "FROM alpine\nADD bundle.tar /opt/\nADD note.txt /opt/note.txt\n",
+        {"bundle.tar": archive, "note.txt": "plain\n"},
+    )
     tree = result.image.rootfs()
     assert tree.read_text("opt/pkg/readme.txt") == "inside\n"
     assert tree.read_text("opt/note.txt") == "plain\n"
 
 
 def test_env_arg_label_user_workdir_and_substitution():
-    result = build('ARG BASE=alpine:3.19\nFROM ${BASE}\nARG NAME=world\nENV GREETING="hello ${NAME}" '
-                   "B=$NAME\nRUN echo $GREETING > /greet.txt\nUSER nobody\nWORKDIR data\n"
-                   'LABEL org.example.title="my app"\n', build_args={"NAME": "docker"})
+    result = build(
+        'ARG BASE=alpine:3.19\nFROM ${BASE}\nARG NAME=world\nENV GREETING="hello ${NAME}" '
+        "B=$NAME\nRUN echo $GREETING > /greet.txt\nUSER nobody\nWORKDIR data\n"
+        'LABEL org.example.title="my app"\n',
+        build_args={"NAME": "docker"},
+    )
     config = result.image.config
     assert config.env_dict["GREETING"] == "hello docker" and config.env_dict["B"] == "docker"
     assert "NAME" not in config.env_dict  # ARG values are not kept in the image
@@ -250,21 +274,25 @@ def test_dockerfile_from_a_path_and_a_folder_context(tmp_path):
 
 # -- errors with line numbers ------------------------------------------------------------------
 
-@pytest.mark.parametrize("dockerfile, line, words", [
-    ("FROM alpine\n\nCOPPY a b\n", 3, ["COPPY", "COPY"]),
-    ("FROM alpine\nCOPY missing.txt /\n", 2, ["missing.txt", "not found"]),
-    ("FROM nosuch:1.0\n", 1, ["nosuch:1.0", "unknown base image"]),
-    ("FROM alpine\nRUN gcc main.c\n", 2, ["gcc", "apk", "mkdir"]),
-    ("FROM alpine\nEXPOSE eighty\n", 2, ["eighty"]),
-    ("FROM alpine\nCOPY only-one\n", 2, ["대상"]),
-    ("FROM alpine\nRUN --mount=type=cache,target=/x true\n", 2, ["--mount"]),
-    ("FROM alpine\nHEALTHCHECK CMD true\n", 2, ["HEALTHCHECK"]),
-    ("FROM alpine\nENV\n", 2, ["ENV"]),
-    ("FROM alpine\nRUN echo 'unclosed\n", 2, ["'"]),
-    ("FROM alpine\nRUN apt-get update\n", 2, ["apt-get", "apk add"]),
-    ("FROM alpine\nRUN false\n", 2, ["종료 코드 1"]),
-    ("FROM alpine AS first\nCOPY --from=later /x /x\nFROM alpine AS later\nFROM first\n", 2, ["later"]),
-])
+
+@pytest.mark.parametrize(
+    "dockerfile, line, words",
+    [
+        ("FROM alpine\n\nCOPPY a b\n", 3, ["COPPY", "COPY"]),
+        ("FROM alpine\nCOPY missing.txt /\n", 2, ["missing.txt", "not found"]),
+        ("FROM nosuch:1.0\n", 1, ["nosuch:1.0", "unknown base image"]),
+        ("FROM alpine\nRUN gcc main.c\n", 2, ["gcc", "apk", "mkdir"]),
+        ("FROM alpine\nEXPOSE eighty\n", 2, ["eighty"]),
+        ("FROM alpine\nCOPY only-one\n", 2, ["대상"]),
+        ("FROM alpine\nRUN --mount=type=cache,target=/x true\n", 2, ["--mount"]),
+        ("FROM alpine\nHEALTHCHECK CMD true\n", 2, ["HEALTHCHECK"]),
+        ("FROM alpine\nENV\n", 2, ["ENV"]),
+        ("FROM alpine\nRUN echo 'unclosed\n", 2, ["'"]),
+        ("FROM alpine\nRUN apt-get update\n", 2, ["apt-get", "apk add"]),
+        ("FROM alpine\nRUN false\n", 2, ["종료 코드 1"]),
+        ("FROM alpine AS first\nCOPY --from=later /x /x\nFROM alpine AS later\nFROM first\n", 2, ["later"]),
+    ],
+)
 def test_errors_are_korean_and_name_the_line(dockerfile, line, words):
     with pytest.raises(il.BuildError) as caught:
         build(dockerfile, {"a": "x"})
@@ -303,6 +331,7 @@ def test_warnings_for_unused_build_args_and_empty_wildcards():
 
 # -- reproducibility ---------------------------------------------------------------------------
 
+
 def test_same_dockerfile_and_context_give_the_same_digest(note):
     again = build(examples.NOTE_DOCKERFILE, examples.web_app())
     assert again.image.digest == note.image.digest
@@ -328,9 +357,12 @@ print(json.dumps({"final": str(result.image.digest), "build": str(result.stages[
 def test_same_digests_in_another_process(note, seed):
     env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
     env["PYTHONHASHSEED"] = seed
-    done = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True, env=env,
-                          timeout=120, cwd=PROJECT_ROOT)
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE], capture_output=True, text=True, env=env, timeout=120, cwd=PROJECT_ROOT
+    )
     assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout) == {"final": str(note.image.digest),
-                                       "build": str(note.stages["build"].digest),
-                                       "node": str(il.catalog.get("node:14").digest)}
+    assert json.loads(done.stdout) == {
+        "final": str(note.image.digest),
+        "build": str(note.stages["build"].digest),
+        "node": str(il.catalog.get("node:14").digest),
+    }

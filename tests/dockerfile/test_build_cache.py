@@ -33,20 +33,28 @@ def test_second_build_hits_every_layer_step(cache):
 
 def test_changing_a_source_file_reruns_from_the_first_copy_that_includes_it(cache):
     il.build(examples.NOTE_DOCKERFILE, examples.web_app(), cache=cache)
-    changed = il.build(examples.NOTE_DOCKERFILE,
-                       examples.web_app(**{"src/greet.js": "export const greet = n => n;\n"}), cache=cache)
+    changed = il.build(
+        examples.NOTE_DOCKERFILE, examples.web_app(**{"src/greet.js": "export const greet = n => n;\n"}), cache=cache
+    )
     assert statuses(changed) == [
-        ("FROM node:14 AS build", "—"), ("WORKDIR /app", "CACHED"),
-        ("COPY package*.json ./", "CACHED"), ("RUN npm install", "CACHED"),
-        ("COPY . .", "실행"), ("RUN npm run build", "실행"),
-        ("FROM nginx:alpine", "—"), ("COPY --from=build /app/dist /usr/share/nginx/html", "실행"),
-        ("EXPOSE 80", "—"), ('CMD ["nginx", "-g", "daemon off;"]', "—")]
+        ("FROM node:14 AS build", "—"),
+        ("WORKDIR /app", "CACHED"),
+        ("COPY package*.json ./", "CACHED"),
+        ("RUN npm install", "CACHED"),
+        ("COPY . .", "실행"),
+        ("RUN npm run build", "실행"),
+        ("FROM nginx:alpine", "—"),
+        ("COPY --from=build /app/dist /usr/share/nginx/html", "실행"),
+        ("EXPOSE 80", "—"),
+        ('CMD ["nginx", "-g", "daemon off;"]', "—"),
+    ]
 
 
 def test_changing_package_json_reruns_npm_install(cache):
     il.build(examples.NOTE_DOCKERFILE, examples.web_app(), cache=cache)
-    manifest = examples.web_app()["package.json"].replace('"react": "^18.2.0",',
-                                                          '"react": "^18.2.0", "lodash": "^4.17.21",')
+    manifest = examples.web_app()["package.json"].replace(
+        '"react": "^18.2.0",', '"react": "^18.2.0", "lodash": "^4.17.21",'
+    )
     changed = il.build(examples.NOTE_DOCKERFILE, examples.web_app(**{"package.json": manifest}), cache=cache)
     assert changed.step("COPY package*.json").status == "실행"
     assert changed.step("RUN npm install").status == "실행"

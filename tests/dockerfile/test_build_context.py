@@ -7,12 +7,22 @@ from imagelib.dockerfile import DockerIgnore
 from imagelib.pathmatch import go_match, has_wildcard
 
 
-@pytest.mark.parametrize("pattern, name, expected", [
-    ("package*.json", "package.json", True), ("package*.json", "package-lock.json", True),
-    ("*.json", "dir/a.json", False), ("?.txt", "a.txt", True), ("?.txt", "ab.txt", False),
-    ("[a-c].txt", "b.txt", True), ("[^a-c].txt", "b.txt", False), ("[^a-c].txt", "x.txt", True),
-    ("a\\*b", "a*b", True), ("a\\*b", "axb", False), ("src/*.js", "src/app.js", True),
-])
+@pytest.mark.parametrize(
+    "pattern, name, expected",
+    [
+        ("package*.json", "package.json", True),
+        ("package*.json", "package-lock.json", True),
+        ("*.json", "dir/a.json", False),
+        ("?.txt", "a.txt", True),
+        ("?.txt", "ab.txt", False),
+        ("[a-c].txt", "b.txt", True),
+        ("[^a-c].txt", "b.txt", False),
+        ("[^a-c].txt", "x.txt", True),
+        ("a\\*b", "a*b", True),
+        ("a\\*b", "axb", False),
+        ("src/*.js", "src/app.js", True),
+    ],
+)
 def test_go_filepath_match(pattern, name, expected):
     assert go_match(pattern, name) is expected
 
@@ -34,12 +44,23 @@ docs/**
 """
 
 
-@pytest.mark.parametrize("path, ignored", [
-    ("node_modules/react/index.js", True), ("server.log", True), ("logs/server.log", False),
-    ("a/b/c.tmp", True), ("c.tmp", True), ("dist/app.js", True), ("src/dist/app.js", False),
-    ("docs/guide/a.md", True), ("docs/keep.md", False), ("docs", False), (".git/HEAD", True),
-    ("src/app.js", False),
-])
+@pytest.mark.parametrize(
+    "path, ignored",
+    [
+        ("node_modules/react/index.js", True),
+        ("server.log", True),
+        ("logs/server.log", False),
+        ("a/b/c.tmp", True),
+        ("c.tmp", True),
+        ("dist/app.js", True),
+        ("src/dist/app.js", False),
+        ("docs/guide/a.md", True),
+        ("docs/keep.md", False),
+        ("docs", False),
+        (".git/HEAD", True),
+        ("src/app.js", False),
+    ],
+)
 def test_dockerignore_rules_like_docker(path, ignored):
     assert DockerIgnore(RULES).ignored(path) is ignored
 
@@ -59,18 +80,29 @@ def test_bad_pattern_is_a_build_error():
 
 
 def test_context_from_a_mapping_filters_and_reports():
-    context = il.BuildContext.load({
-        "src/app.js": "x", "node_modules/big/index.js": "y" * 1000, "debug.log": "z",
-        ".dockerignore": "node_modules\n*.log\n"})
+    context = il.BuildContext.load(
+        {
+            "src/app.js": "x",
+            "node_modules/big/index.js": "y" * 1000,
+            "debug.log": "z",
+            ".dockerignore": "node_modules\n*.log\n",
+        }
+    )
     assert list(context) == [".dockerignore", "src/app.js"]
     assert context.ignored == ["debug.log", "node_modules/big/index.js"]
     assert context.size == len("x") + len("node_modules\n*.log\n")
 
 
 def test_ignored_files_never_reach_the_image():
-    result = il.build("FROM alpine\nCOPY . /app/\n", {
-        "app.js": "console.log(1)\n", "node_modules/x/index.js": "big\n", "secret.env": "TOKEN=1\n",
-        ".dockerignore": "node_modules\n*.env\n"})
+    result = il.build(
+        "FROM alpine\nCOPY . /app/\n",
+        {
+            "app.js": "console.log(1)\n",
+            "node_modules/x/index.js": "big\n",
+            "secret.env": "TOKEN=1\n",
+            ".dockerignore": "node_modules\n*.env\n",
+        },
+    )
     tree = result.image.rootfs()
     assert tree.exists("app/app.js") and tree.exists("app/.dockerignore")
     assert not tree.exists("app/node_modules") and not tree.exists("app/secret.env")

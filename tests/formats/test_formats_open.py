@@ -32,15 +32,22 @@ def _expected_images(path) -> "list[dict]":
         if index.get("manifests"):
             for entry in index["manifests"]:
                 manifest = json.loads(_member_bytes(tar, "blobs/sha256/" + entry["digest"][7:]))
-                images.append({
-                    "digest": entry["digest"],
-                    "config": _member_bytes(tar, "blobs/sha256/" + manifest["config"]["digest"][7:]),
-                    "layers": [_member_bytes(tar, "blobs/sha256/" + d["digest"][7:])
-                               for d in manifest["layers"]]})
+                images.append(
+                    {
+                        "digest": entry["digest"],
+                        "config": _member_bytes(tar, "blobs/sha256/" + manifest["config"]["digest"][7:]),
+                        "layers": [_member_bytes(tar, "blobs/sha256/" + d["digest"][7:]) for d in manifest["layers"]],
+                    }
+                )
         else:
             for item in json.loads(_member_bytes(tar, "manifest.json")):
-                images.append({"digest": None, "config": _member_bytes(tar, item["Config"]),
-                               "layers": [_member_bytes(tar, name) for name in item["Layers"]]})
+                images.append(
+                    {
+                        "digest": None,
+                        "config": _member_bytes(tar, item["Config"]),
+                        "layers": [_member_bytes(tar, name) for name in item["Layers"]],
+                    }
+                )
     return images
 
 
@@ -67,7 +74,8 @@ def test_every_real_archive_opens_with_the_layers_and_digests_its_files_state(na
         if wanted["digest"] is not None:
             assert image.digest == wanted["digest"]
         assert [str(layer.digest) for layer in image.layers] == [
-            "sha256:" + hashlib.sha256(blob).hexdigest() for blob in wanted["layers"]]
+            "sha256:" + hashlib.sha256(blob).hexdigest() for blob in wanted["layers"]
+        ]
         assert [str(d) for d in image.diff_ids] == [_diff_id(blob) for blob in wanted["layers"]]
         assert [str(d) for d in image.diff_ids] == json.loads(wanted["config"])["rootfs"]["diff_ids"]
         image.rootfs()  # the union view builds
@@ -77,8 +85,11 @@ def test_docker_25_archive_keeps_dockers_own_manifest(tmp_path):
     path = real_image("ggcr-hello-world-v25.tar")
     image = il.open(path)
     with tarfile.open(path) as tar:
-        manifests = [m.name for m in tar.getmembers() if m.isfile() and m.name.startswith("blobs/")
-                     and b'"schemaVersion":2' in tar.extractfile(m).read()]
+        manifests = [
+            m.name
+            for m in tar.getmembers()
+            if m.isfile() and m.name.startswith("blobs/") and b'"schemaVersion":2' in tar.extractfile(m).read()
+        ]
     assert [posixpath.basename(m) for m in manifests] == [image.digest.hex]
     assert image.platform == "linux/arm64"
     assert [h.created_by for h in image.history] == ["COPY hello / # buildkit", 'CMD ["/hello"]']
@@ -133,7 +144,8 @@ def test_the_oldest_docker_save_form_is_rebuilt_like_docker_load():
     assert "id" not in config and image.platform == "linux/amd64"
     assert image.rootfs().read_text("foo/baz") == "bat\n"
     assert [c.names for c in il.formats.list_images(real_image("ggcr-no_manifest.tar"))] == [
-        ("bazel/v1/tarball:test_image",)]
+        ("bazel/v1/tarball:test_image",)
+    ]
 
 
 def test_layers_in_every_compression_give_the_same_files():
@@ -173,8 +185,11 @@ def test_diff_ids_are_checked_against_the_config(tmp_path):
     with tarfile.open(path, "w") as tar:
         _add(tar, "config.json", config_bytes)
         _add(tar, "layer.tar", image.layers[0].blob_bytes())
-        _add(tar, "manifest.json", json.dumps([{"Config": "config.json", "RepoTags": ["bad:1"],
-                                                "Layers": ["layer.tar"]}]).encode())
+        _add(
+            tar,
+            "manifest.json",
+            json.dumps([{"Config": "config.json", "RepoTags": ["bad:1"], "Layers": ["layer.tar"]}]).encode(),
+        )
     with pytest.raises(il.DigestMismatchError, match="diff_id"):
         il.open(path)
 
@@ -185,21 +200,44 @@ def _multi_platform_layout(tmp_path, platforms: "list[tuple[str, str]]", attesta
     for os_, arch in platforms:
         image = simple_image(f"{os_}/{arch}\n").with_platform(arch, os_)
         store.put(image)
-        entries.append({"mediaType": image.manifest_media_type, "digest": str(image.digest),
-                        "size": len(image.manifest_bytes), "platform": {"architecture": arch, "os": os_}})
+        entries.append(
+            {
+                "mediaType": image.manifest_media_type,
+                "digest": str(image.digest),
+                "size": len(image.manifest_bytes),
+                "platform": {"architecture": arch, "os": os_},
+            }
+        )
     if attestation:
-        entries.append({"mediaType": "application/vnd.oci.image.manifest.v1+json",
-                        "digest": entries[0]["digest"], "size": entries[0]["size"],
-                        "platform": {"architecture": "unknown", "os": "unknown"},
-                        "annotations": {"vnd.docker.reference.type": "attestation-manifest"}})
-    index = json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json",
-                        "manifests": entries}).encode()
+        entries.append(
+            {
+                "mediaType": "application/vnd.oci.image.manifest.v1+json",
+                "digest": entries[0]["digest"],
+                "size": entries[0]["size"],
+                "platform": {"architecture": "unknown", "os": "unknown"},
+                "annotations": {"vnd.docker.reference.type": "attestation-manifest"},
+            }
+        )
+    index = json.dumps(
+        {"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json", "manifests": entries}
+    ).encode()
     digest = il.Digest.of_bytes(index)
     (tmp_path / "multi" / "blobs" / "sha256" / digest.hex).write_bytes(index)
-    (tmp_path / "multi" / "index.json").write_text(json.dumps({
-        "schemaVersion": 2, "manifests": [{"mediaType": "application/vnd.oci.image.index.v1+json",
-                                           "digest": str(digest), "size": len(index),
-                                           "annotations": {layout.REF_NAME: "multi"}}]}))
+    (tmp_path / "multi" / "index.json").write_text(
+        json.dumps(
+            {
+                "schemaVersion": 2,
+                "manifests": [
+                    {
+                        "mediaType": "application/vnd.oci.image.index.v1+json",
+                        "digest": str(digest),
+                        "size": len(index),
+                        "annotations": {layout.REF_NAME: "multi"},
+                    }
+                ],
+            }
+        )
+    )
     return tmp_path / "multi"
 
 

@@ -34,10 +34,13 @@ def test_docker_archive_is_what_docker_25_save_writes(tmp_path):
     il.save(image, tmp_path / "d.tar", format="docker-archive", ref=["myapp:1.0", "ghcr.io/me/app:v2"])
     members = _members(tmp_path / "d.tar")
     manifest = json.loads(members["manifest.json"])
-    assert manifest == [{
-        "Config": f"blobs/sha256/{image.id.hex}",
-        "RepoTags": ["myapp:1.0", "ghcr.io/me/app:v2"],
-        "Layers": [f"blobs/sha256/{layer.digest.hex}" for layer in image.layers]}]
+    assert manifest == [
+        {
+            "Config": f"blobs/sha256/{image.id.hex}",
+            "RepoTags": ["myapp:1.0", "ghcr.io/me/app:v2"],
+            "Layers": [f"blobs/sha256/{layer.digest.hex}" for layer in image.layers],
+        }
+    ]
     assert members["oci-layout"] == b'{"imageLayoutVersion":"1.0.0"}'
     assert members[f"blobs/sha256/{image.id.hex}"] == image.config_bytes
     assert members[f"blobs/sha256/{image.digest.hex}"] == image.manifest_bytes
@@ -47,7 +50,8 @@ def test_docker_archive_is_what_docker_25_save_writes(tmp_path):
     names = sorted(e["annotations"][layout.IMAGE_NAME] for e in index["manifests"])
     assert names == ["docker.io/library/myapp:1.0", "ghcr.io/me/app:v2"]
     assert set(members) == {"blobs", "blobs/sha256", "index.json", "manifest.json", "oci-layout"} | {
-        f"blobs/sha256/{d.hex}" for d in [image.id, image.digest] + [la.digest for la in image.layers]}
+        f"blobs/sha256/{d.hex}" for d in [image.id, image.digest] + [la.digest for la in image.layers]
+    }
 
 
 def test_untagged_image_has_null_repotags_like_docker(tmp_path):
@@ -113,8 +117,7 @@ def test_images_without_layers_are_refused_like_docker_save_refuses_them(tmp_pat
 
 def test_a_failed_save_leaves_nothing_behind(tmp_path):
     image = simple_image()
-    broken = il.Image.scratch().add_layer(image.layers[0]).add_layer(
-        il.Layer.from_files({"x": "x"}).compress("gzip"))
+    broken = il.Image.scratch().add_layer(image.layers[0]).add_layer(il.Layer.from_files({"x": "x"}).compress("gzip"))
 
     class Exploding(Exception):
         pass

@@ -61,8 +61,7 @@ def test_a_symlink_out_of_the_folder_is_not_followed(tmp_path):
     outside = tmp_path / "outside"
     outside.mkdir()
     (outside / "keep.txt").write_text("mine")
-    image = _image(raw_layer(("symlink", "evil", "../../outside")),
-                   raw_layer(("file", "evil/x", b"pwned")))
+    image = _image(raw_layer(("symlink", "evil", "../../outside")), raw_layer(("file", "evil/x", b"pwned")))
     with pytest.raises(il.errors.UnsafePathError, match="evil/x"):
         il.unpack(image, tmp_path / "root")
     assert sorted(os.listdir(outside)) == ["keep.txt"]
@@ -82,24 +81,23 @@ def test_whiteouts_and_opaque_markers_cannot_delete_outside(tmp_path):
 def test_a_hard_link_through_a_symlink_cannot_reach_outside(tmp_path):
     secret = tmp_path / "secret.txt"
     secret.write_text("secret")
-    image = _image(raw_layer(("symlink", "up", "../..")),
-                   raw_layer(("hardlink", "stolen", f"up/{secret.name}")))
+    image = _image(raw_layer(("symlink", "up", "../..")), raw_layer(("hardlink", "stolen", f"up/{secret.name}")))
     with pytest.raises(il.errors.UnsafePathError, match="stolen|up"):
         il.unpack(image, tmp_path / "root")
     assert not (tmp_path / "root" / "stolen").exists()
 
 
 def test_absolute_symlinks_resolve_inside_the_folder(tmp_path):
-    image = _image(raw_layer(("dir", "etc", ""), ("symlink", "config", "/etc")),
-                   raw_layer(("file", "config/app.conf", b"inside")))
+    image = _image(
+        raw_layer(("dir", "etc", ""), ("symlink", "config", "/etc")), raw_layer(("file", "config/app.conf", b"inside"))
+    )
     il.unpack(image, tmp_path / "root")
     assert (tmp_path / "root" / "etc" / "app.conf").read_bytes() == b"inside"
     assert os.readlink(tmp_path / "root" / "config") == "/etc"
 
 
 def test_symlink_loops_are_refused(tmp_path):
-    image = _image(raw_layer(("symlink", "a", "b"), ("symlink", "b", "a")),
-                   raw_layer(("file", "a/x", b"x")))
+    image = _image(raw_layer(("symlink", "a", "b"), ("symlink", "b", "a")), raw_layer(("file", "a/x", b"x")))
     with pytest.raises(il.errors.UnsafePathError, match="순환"):
         il.unpack(image, tmp_path / "root")
 
@@ -198,8 +196,11 @@ def test_each_parent_folder_is_resolved_once_per_layer(tmp_path, monkeypatch):
     image = _image(il.Layer.from_files(files))
     resolved = []
     real_resolve = unpack_module.resolve
-    monkeypatch.setattr(unpack_module, "resolve", lambda root, path, *a, **k: (
-        resolved.append(path), real_resolve(root, path, *a, **k))[1])
+    monkeypatch.setattr(
+        unpack_module,
+        "resolve",
+        lambda root, path, *a, **k: (resolved.append(path), real_resolve(root, path, *a, **k))[1],
+    )
     il.unpack(image, tmp_path / "root")
     assert len(os.listdir(tmp_path / "root" / "usr" / "share" / "doc")) == 5
     assert len(resolved) <= 5 + 3  # one per folder holding files (and its parents), not one per file

@@ -52,74 +52,153 @@ CASES = {
     # -- hard links (moby TestUntarInvalidHardlink, containerd Hardlink* breakouts) ---------------
     "hardlink-dotdot": ([L(hardlink("dotdot", "../victim/hello"))], UnsafeEntryError, None),
     "hardlink-slash-dotdot": ([L(hardlink("slash-dotdot", "/../victim/hello"))], UnsafeEntryError, None),
-    "hardlink-dir-loophole": ([L(hardlink("loophole-victim", "../victim"), file("loophole-victim/file"))],
-                              UnsafeEntryError, None),
+    "hardlink-dir-loophole": (
+        [L(hardlink("loophole-victim", "../victim"), file("loophole-victim/file"))],
+        UnsafeEntryError,
+        None,
+    ),
     "hardlink-drive-letter": ([L(file("x"), hardlink("y", "C:/x"))], UnsafeEntryError, None),
-    "hardlink-through-symlinked-dir": ([L(folder("breakouts"), symlink("breakouts/d1", "../../victim"),
-                                          hardlink("breakouts/mypasswd", "breakouts/d1/passwd"))],
-                                       UnsafePathError, None),
-    "hardlink-down-and-out": ([L(folder("breakouts"), folder("downandout"),
-                                 symlink("breakouts/d1", "../downandout/../../victim"),
-                                 hardlink("breakouts/mypasswd", "breakouts/d1/passwd"))],
-                              UnsafePathError, None),
-    "hardlink-via-symlink-to-outside": ([L(symlink("loophole", "../victim"),
-                                           hardlink("stolen", "loophole/hello"))], UnsafePathError, None),
+    "hardlink-through-symlinked-dir": (
+        [
+            L(
+                folder("breakouts"),
+                symlink("breakouts/d1", "../../victim"),
+                hardlink("breakouts/mypasswd", "breakouts/d1/passwd"),
+            )
+        ],
+        UnsafePathError,
+        None,
+    ),
+    "hardlink-down-and-out": (
+        [
+            L(
+                folder("breakouts"),
+                folder("downandout"),
+                symlink("breakouts/d1", "../downandout/../../victim"),
+                hardlink("breakouts/mypasswd", "breakouts/d1/passwd"),
+            )
+        ],
+        UnsafePathError,
+        None,
+    ),
+    "hardlink-via-symlink-to-outside": (
+        [L(symlink("loophole", "../victim"), hardlink("stolen", "loophole/hello"))],
+        UnsafePathError,
+        None,
+    ),
     "hardlink-missing-target": ([L(hardlink("ghost", "no/such/file"))], LayerFormatError, None),
     "hardlink-to-directory": ([L(folder("d"), hardlink("d2", "d"))], LayerFormatError, None),
-    "hardlink-absolute-symlinked-dir": ([L(folder("etc"), file("etc/passwd", b"inside"),
-                                           symlink("localetc", "/etc"),
-                                           hardlink("localpasswd", "localetc/passwd"))],
-                                        CONTAINED, "localpasswd"),
-    "hardlink-to-escaping-symlink-itself": ([L(symlink("passwdlink", "../../../../etc/passwd"),
-                                               hardlink("localpasswd", "passwdlink"))],
-                                            CONTAINED, "localpasswd"),
+    "hardlink-absolute-symlinked-dir": (
+        [
+            L(
+                folder("etc"),
+                file("etc/passwd", b"inside"),
+                symlink("localetc", "/etc"),
+                hardlink("localpasswd", "localetc/passwd"),
+            )
+        ],
+        CONTAINED,
+        "localpasswd",
+    ),
+    "hardlink-to-escaping-symlink-itself": (
+        [L(symlink("passwdlink", "../../../../etc/passwd"), hardlink("localpasswd", "passwdlink"))],
+        CONTAINED,
+        "localpasswd",
+    ),
     # -- symlinks written through (moby TestUntarInvalidSymlink, containerd Symlink*) -------------
-    "symlink-then-file-through-it": ([L(symlink("loophole", "../victim"), file("loophole/file"))],
-                                     UnsafePathError, None),
-    "symlink-then-new-dirs-through-it": ([L(folder("dir"), symlink("dir/loophole", "../../victim"),
-                                            file("dir/loophole/newdir/newfile"))], UnsafePathError, None),
-    "symlink-chain-out": ([L(symlink("a", "b"), symlink("b", "c"), symlink("c", "../victim"),
-                             file("a/x"))], UnsafePathError, None),
-    "symlink-up-and-out": ([L(folder("etc"), symlink("localetc", "upandout/../../../victim"),
-                              file("localetc/unbroken"))], UnsafePathError, None),
-    "symlink-in-lower-layer": ([L(symlink("evil", "../../victim")), L(file("evil/x", b"pwned"))],
-                               UnsafePathError, None),
+    "symlink-then-file-through-it": (
+        [L(symlink("loophole", "../victim"), file("loophole/file"))],
+        UnsafePathError,
+        None,
+    ),
+    "symlink-then-new-dirs-through-it": (
+        [L(folder("dir"), symlink("dir/loophole", "../../victim"), file("dir/loophole/newdir/newfile"))],
+        UnsafePathError,
+        None,
+    ),
+    "symlink-chain-out": (
+        [L(symlink("a", "b"), symlink("b", "c"), symlink("c", "../victim"), file("a/x"))],
+        UnsafePathError,
+        None,
+    ),
+    "symlink-up-and-out": (
+        [L(folder("etc"), symlink("localetc", "upandout/../../../victim"), file("localetc/unbroken"))],
+        UnsafePathError,
+        None,
+    ),
+    "symlink-in-lower-layer": (
+        [L(symlink("evil", "../../victim")), L(file("evil/x", b"pwned"))],
+        UnsafePathError,
+        None,
+    ),
     "symlink-loop": ([L(symlink("a", "b"), symlink("b", "a"), file("a/x"))], UnsafePathError, None),
-    "symlink-replaced-by-file": ([L(symlink("loophole", "../victim"), file("loophole"))],
-                                 LayerFormatError, None),  # same path twice in one layer
-    "symlink-replaced-in-next-layer": ([L(symlink("loophole", "../victim")), L(file("loophole", b"f"))],
-                                       CONTAINED, "loophole"),
-    "symlink-absolute-is-contained": ([L(folder("etc"), symlink("localetc", "/etc"),
-                                         file("localetc/unbroken", b"unbroken"))], CONTAINED, "etc/unbroken"),
-    "symlink-absolute-to-victim-path-is-contained": ([L(symlink("v", "/victim"), file("v/hello", b"mine"))],
-                                                     CONTAINED, "victim/hello"),
-    "symlink-multiple-absolute": ([L(folder("etc"), folder("dummy"), symlink("dummy/etc", "/etc"),
-                                     symlink("localetc", "/dummy/etc"), file("dummy/etc/unbroken"))],
-                                  CONTAINED, "etc/unbroken"),
+    "symlink-replaced-by-file": (
+        [L(symlink("loophole", "../victim"), file("loophole"))],
+        LayerFormatError,
+        None,
+    ),  # same path twice in one layer
+    "symlink-replaced-in-next-layer": (
+        [L(symlink("loophole", "../victim")), L(file("loophole", b"f"))],
+        CONTAINED,
+        "loophole",
+    ),
+    "symlink-absolute-is-contained": (
+        [L(folder("etc"), symlink("localetc", "/etc"), file("localetc/unbroken", b"unbroken"))],
+        CONTAINED,
+        "etc/unbroken",
+    ),
+    "symlink-absolute-to-victim-path-is-contained": (
+        [L(symlink("v", "/victim"), file("v/hello", b"mine"))],
+        CONTAINED,
+        "victim/hello",
+    ),
+    "symlink-multiple-absolute": (
+        [
+            L(
+                folder("etc"),
+                folder("dummy"),
+                symlink("dummy/etc", "/etc"),
+                symlink("localetc", "/dummy/etc"),
+                file("dummy/etc/unbroken"),
+            )
+        ],
+        CONTAINED,
+        "etc/unbroken",
+    ),
     # -- whiteouts (umoci/proxmox whiteout breakouts) ------------------------------------------
     "whiteout-dot": ([L(file("keep")), L(file(".wh.."))], UnsafeEntryError, None),
     "whiteout-dotdot": ([L(file("keep")), L(file(".wh..."))], UnsafeEntryError, None),
     "whiteout-dotdot-in-dir": ([L(folder("d"), file("d/keep")), L(file("d/.wh..."))], UnsafeEntryError, None),
     "whiteout-bare": ([L(file("keep")), L(file(".wh."))], UnsafeEntryError, None),
-    "whiteout-through-symlink": ([L(symlink("evil", "../victim")), L(file("evil/.wh.hello"))],
-                                 UnsafePathError, None),
-    "opaque-through-symlink": ([L(symlink("evil", "../victim")), L(file("evil/.wh..wh..opq"))],
-                               UnsafePathError, None),
+    "whiteout-through-symlink": ([L(symlink("evil", "../victim")), L(file("evil/.wh.hello"))], UnsafePathError, None),
+    "opaque-through-symlink": ([L(symlink("evil", "../victim")), L(file("evil/.wh..wh..opq"))], UnsafePathError, None),
     "whiteout-dotdot-name": ([L(file("keep")), L(file("../victim/.wh.hello"))], UnsafeEntryError, None),
     # -- the root itself -------------------------------------------------------------------------
     "root-as-symlink": ([L(symlink("./", "../victim"), file("x"))], UnsafeEntryError, None),
     "root-as-file": ([L(file(".", b"not a folder"))], UnsafeEntryError, None),
     "root-as-hardlink": ([L(file("a"), hardlink("./", "a"))], UnsafeEntryError, None),
     # -- directory overrides ----------------------------------------------------------------------
-    "dir-replaced-by-symlink-then-written": ([L(folder("d"), file("d/x")), L(symlink("d", "../victim")),
-                                              L(file("d/y", b"pwned"))], UnsafePathError, None),
+    "dir-replaced-by-symlink-then-written": (
+        [L(folder("d"), file("d/x")), L(symlink("d", "../victim")), L(file("d/y", b"pwned"))],
+        UnsafePathError,
+        None,
+    ),
     # a folder made for an earlier entry of the same layer, then swapped for a symlink
-    "implicit-dir-replaced-by-symlink-then-written": ([L(file("a/x"), symlink("a", "../victim"),
-                                                         file("a/pwned", b"pwned"))], UnsafePathError, None),
-    "nested-implicit-dir-replaced-by-symlink": ([L(file("a/b/x"), symlink("a", "../victim"),
-                                                   file("a/b/pwned", b"pwned"))], UnsafePathError, None),
-    "dir-replaced-by-symlink-keeps-modes-inside": ([L(folder("a"), folder("a/b", mode=0o700)),
-                                                    L(symlink("a", "../victim"))], CONTAINED, "a"),
+    "implicit-dir-replaced-by-symlink-then-written": (
+        [L(file("a/x"), symlink("a", "../victim"), file("a/pwned", b"pwned"))],
+        UnsafePathError,
+        None,
+    ),
+    "nested-implicit-dir-replaced-by-symlink": (
+        [L(file("a/b/x"), symlink("a", "../victim"), file("a/b/pwned", b"pwned"))],
+        UnsafePathError,
+        None,
+    ),
+    "dir-replaced-by-symlink-keeps-modes-inside": (
+        [L(folder("a"), folder("a/b", mode=0o700)), L(symlink("a", "../victim"))],
+        CONTAINED,
+        "a",
+    ),
     # -- names ------------------------------------------------------------------------------------
     "duplicate-path": ([L(file("a", b"1"), file("./a", b"2"))], LayerFormatError, None),
     "non-utf8-name": ([L(file(b"caf\xe9.txt"))], LayerFormatError, None),
@@ -176,12 +255,26 @@ def test_errors_name_the_offending_entry(sandbox):
 
 
 def test_a_failed_layer_is_rolled_back_to_the_layers_below(sandbox):
-    base = [file("etc/hello", b"hi"), file("etc/passwd", b"root"), folder("var"), file("var/log", b"log"),
-            folder("opaque"), file("opaque/old", b"old")]
+    base = [
+        file("etc/hello", b"hi"),
+        file("etc/passwd", b"root"),
+        folder("var"),
+        file("var/log", b"log"),
+        folder("opaque"),
+        file("opaque/old", b"old"),
+    ]
     middle = [file("etc/hello", b"changed"), symlink("link", "etc/hello")]
-    breaking = [file(".wh.var"), file("etc/.wh.passwd"), file("opaque/.wh..wh..opq"),
-                file("etc/hello", b"overwritten"), folder("new"), file("new/a/deep", b"new"),
-                hardlink("etc/second", "etc/hello"), symlink("escape", "../victim"), file("escape/pwned")]
+    breaking = [
+        file(".wh.var"),
+        file("etc/.wh.passwd"),
+        file("opaque/.wh..wh..opq"),
+        file("etc/hello", b"overwritten"),
+        folder("new"),
+        file("new/a/deep", b"new"),
+        hardlink("etc/second", "etc/hello"),
+        symlink("escape", "../victim"),
+        file("escape/pwned"),
+    ]
     archive = _open_archive(sandbox, [L(*base), L(*middle), L(*breaking)])
     image = il.open(archive)
     before = snapshot(sandbox, skip="root")
@@ -196,16 +289,18 @@ def test_a_failed_layer_is_rolled_back_to_the_layers_below(sandbox):
 
 
 def test_a_failing_first_layer_leaves_an_empty_folder(sandbox):
-    archive = _open_archive(sandbox, [L(file("a"), folder("b"), file("b/c"), symlink("s", "../victim"),
-                                        file("s/x"))])
+    archive = _open_archive(sandbox, [L(file("a"), folder("b"), file("b/c"), symlink("s", "../victim"), file("s/x"))])
     with pytest.raises(UnsafePathError):
         il.unpack(il.open(archive), sandbox / "root")
     assert os.listdir(sandbox / "root") == []
 
 
 def test_setuid_bits_are_kept_only_when_asked(sandbox):
-    layer = L(file("bin/su", b"\x7fELF", mode=0o4755), file("bin/wall", b"\x7fELF", mode=0o2755),
-              folder("shared", mode=0o2775))
+    layer = L(
+        file("bin/su", b"\x7fELF", mode=0o4755),
+        file("bin/wall", b"\x7fELF", mode=0o2755),
+        folder("shared", mode=0o2775),
+    )
     image = il.open(_open_archive(sandbox, [layer]))
     assert image.layers[0].entry("bin/su").mode == 0o4755  # the layer keeps the real mode
     il.unpack(image, sandbox / "safe")
@@ -218,9 +313,13 @@ def test_setuid_bits_are_kept_only_when_asked(sandbox):
 
 
 def test_devices_and_fifos_are_skipped_with_a_warning_unless_asked(sandbox):
-    layer = L(folder("dev"), Member("dev/null", "char", mode=0o666, major=1, minor=3),
-              Member("dev/loop0", "block", mode=0o660, major=7, minor=0),
-              Member("run/pipe", "fifo", mode=0o600), file("run/ok"))
+    layer = L(
+        folder("dev"),
+        Member("dev/null", "char", mode=0o666, major=1, minor=3),
+        Member("dev/loop0", "block", mode=0o660, major=7, minor=0),
+        Member("run/pipe", "fifo", mode=0o600),
+        file("run/ok"),
+    )
     archive = _open_archive(sandbox, [layer])
     with pytest.warns(SkippedEntryWarning) as record:
         image = il.open(archive)

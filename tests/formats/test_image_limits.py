@@ -164,8 +164,9 @@ def test_at_the_default_limit_a_repeated_layer_is_refused_with_bounded_memory(tm
     config = json.dumps({"architecture": "amd64", "os": "linux", "rootfs": rootfs})
     # 8 million entries if read whole
     path.write_bytes(outer_tar(docker_archive_files([layer] * 8, config=config.encode())))
-    result = subprocess.run([sys.executable, "-c", _AT_THE_DEFAULT, str(path)],
-                            capture_output=True, text=True, check=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-c", _AT_THE_DEFAULT, str(path)], capture_output=True, text=True, check=True, timeout=300
+    )
     verdict, peak_kib = result.stdout.split("\n")[:2]
     assert verdict == "refused True"
     assert int(peak_kib) < 1_500_000  # the 8 million entries would take several GiB

@@ -52,9 +52,11 @@ def test_skopeo_copy_there_and_back_keeps_the_image_id(tmp_path, destination):
     image = tricky_image()
     il.save(image, tmp_path / "lay", ref="tricky:1.0")
     skopeo = tool("skopeo")
-    target = {"docker-archive": f"docker-archive:{tmp_path / 'out.tar'}:tricky:1.0",
-              "oci": f"oci:{tmp_path / 'copy'}:1.0",
-              "oci-archive": f"oci-archive:{tmp_path / 'out.tar'}:1.0"}[destination]
+    target = {
+        "docker-archive": f"docker-archive:{tmp_path / 'out.tar'}:tricky:1.0",
+        "oci": f"oci:{tmp_path / 'copy'}:1.0",
+        "oci-archive": f"oci-archive:{tmp_path / 'out.tar'}:1.0",
+    }[destination]
     run(skopeo, "copy", "-q", f"oci:{tmp_path / 'lay'}:1.0", target)
     copied = il.open(tmp_path / ("copy" if destination == "oci" else "out.tar"))
     assert copied.id == image.id

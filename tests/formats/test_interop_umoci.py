@@ -30,10 +30,12 @@ def _images() -> "dict[str, il.Image]":
     tricky = tricky_image()
     gzipped = gzip_layers(tricky)
     # a file a layer re-creates below a folder that an upper layer replaced by a symlink, and back
-    relinked = (il.Image.scratch()
-                .add_layer(il.Layer.from_files({"data/old.txt": "old\n", "real/keep.txt": "keep\n"}))
-                .add_layer(il.Layer.from_files({"data": il.Symlink("real")}))
-                .add_layer(il.Layer.from_files({"data/new.txt": "new\n"})))
+    relinked = (
+        il.Image.scratch()
+        .add_layer(il.Layer.from_files({"data/old.txt": "old\n", "real/keep.txt": "keep\n"}))
+        .add_layer(il.Layer.from_files({"data": il.Symlink("real")}))
+        .add_layer(il.Layer.from_files({"data/new.txt": "new\n"}))
+    )
     return {"tricky": tricky, "gzip": gzipped, "relinked": relinked}
 
 
@@ -51,11 +53,11 @@ def test_umoci_unpack_equals_rootfs_and_il_unpack(tmp_path, name):
 def _symlinked_parents() -> il.Image:
     # A layer that writes below a symlink without re-declaring the folder: real unpackers
     # follow the link (inside the root), so the file lands in the link's target.
-    return (il.Image.scratch()
-            .add_layer(raw_layer(("dir", "etc", ""), ("symlink", "config", "/etc"),
-                                  ("symlink", "rel", "etc")))
-            .add_layer(raw_layer(("file", "config/app.conf", b"abs\n"),
-                                  ("file", "rel/more.conf", b"rel\n"))))
+    return (
+        il.Image.scratch()
+        .add_layer(raw_layer(("dir", "etc", ""), ("symlink", "config", "/etc"), ("symlink", "rel", "etc")))
+        .add_layer(raw_layer(("file", "config/app.conf", b"abs\n"), ("file", "rel/more.conf", b"rel\n")))
+    )
 
 
 def test_il_unpack_follows_symlinked_parents_like_umoci(tmp_path):
@@ -127,8 +129,7 @@ def test_real_archives_unpack_like_skopeo_and_umoci_see_them(tmp_path, name):
             source = f"docker-archive:{path}:@{position}"
         copy = tmp_path / f"copy{position}"
         # umoci 0.4 reads gzip layers only; skopeo re-compresses (the tars, so the rootfs, stay the same)
-        run(skopeo, "copy", "-q", "--dest-compress-format", "gzip", "--dest-compress", source,
-            f"oci:{copy}:t")
+        run(skopeo, "copy", "-q", "--dest-compress-format", "gzip", "--dest-compress", source, f"oci:{copy}:t")
         assert il.open(copy).diff_ids == image.diff_ids  # skopeo may rewrite a Docker config as OCI
         rootfs = umoci_unpack(f"{copy}:t", tmp_path / f"bundle{position}")
         expected = folder_snapshot(rootfs)

@@ -16,8 +16,12 @@ jsonschema = pytest.importorskip("jsonschema", reason="jsonschema가 없어 스�
 referencing = pytest.importorskip("referencing", reason="referencing이 없어 스키마 검사를 건너뜁니다")
 from referencing.jsonschema import DRAFT4  # noqa: E402
 
-SCHEMA_FILES = {"manifest": "image-manifest-schema.json", "config": "config-schema.json",
-                "index": "image-index-schema.json", "layout": "image-layout-schema.json"}
+SCHEMA_FILES = {
+    "manifest": "image-manifest-schema.json",
+    "config": "config-schema.json",
+    "index": "image-index-schema.json",
+    "layout": "image-layout-schema.json",
+}
 
 
 @cache
@@ -32,8 +36,9 @@ def _validator(kind: str):
 
     schema = json.loads((OCI_SCHEMAS / SCHEMA_FILES[kind]).read_text())
     registry = referencing.Registry(retrieve=retrieve)
-    return jsonschema.Draft4Validator(schema, registry=registry,
-                                      format_checker=jsonschema.Draft4Validator.FORMAT_CHECKER)
+    return jsonschema.Draft4Validator(
+        schema, registry=registry, format_checker=jsonschema.Draft4Validator.FORMAT_CHECKER
+    )
 
 
 def _check(kind: str, data: bytes) -> None:
@@ -56,10 +61,20 @@ def _check_layout_folder(folder: Path) -> int:
 
 
 def _images() -> "list[il.Image]":
-    rich = (simple_image().with_platform("arm", variant="v7")
-            .with_config(env={"A": "1"}, labels={"org.example": "라벨"}, exposed_ports=[80, "53/udp"],
-                         volumes=["/data"], user="app", entrypoint=["/bin/sh"], created_by="CMD")
-            .with_history("# 빈 단계"))
+    rich = (
+        simple_image()
+        .with_platform("arm", variant="v7")
+        .with_config(
+            env={"A": "1"},
+            labels={"org.example": "라벨"},
+            exposed_ports=[80, "53/udp"],
+            volumes=["/data"],
+            user="app",
+            entrypoint=["/bin/sh"],
+            created_by="CMD",
+        )
+        .with_history("# 빈 단계")
+    )
     zstd = il.Image.scratch().add_layer(il.Layer.from_files({"z": "z"}).compress("zstd"))
     return [tricky_image(), rich, zstd]
 

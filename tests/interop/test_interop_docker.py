@@ -35,8 +35,7 @@ pytest_plugins = ["registry_server"]
 DOCKER_IO_CLIENT = "/usr/bin/docker"
 
 # What ``docker create`` adds to every container's file system (not part of the image).
-ENGINE_PATHS = {".dockerenv", "dev", "proc", "sys", "etc/hostname", "etc/hosts", "etc/mtab",
-                "etc/resolv.conf"}
+ENGINE_PATHS = {".dockerenv", "dev", "proc", "sys", "etc/hostname", "etc/hosts", "etc/mtab", "etc/resolv.conf"}
 
 
 class PrivateDocker:
@@ -48,14 +47,34 @@ class PrivateDocker:
         self.log_path = home / "dockerd.log"
         with open(self.log_path, "wb") as log:
             self.process = subprocess.Popen(
-                [daemon, "--data-root", str(home / "data"), "--exec-root", str(home / "exec"),
-                 "--pidfile", str(home / "dockerd.pid"), "--host", f"unix://{self.socket}",
-                 "--storage-driver", driver, "--iptables=false", "--ip6tables=false", "--bridge=none"],
-                stdout=log, stderr=subprocess.STDOUT)
+                [
+                    daemon,
+                    "--data-root",
+                    str(home / "data"),
+                    "--exec-root",
+                    str(home / "exec"),
+                    "--pidfile",
+                    str(home / "dockerd.pid"),
+                    "--host",
+                    f"unix://{self.socket}",
+                    "--storage-driver",
+                    driver,
+                    "--iptables=false",
+                    "--ip6tables=false",
+                    "--bridge=none",
+                ],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
 
     def __call__(self, *args: str, environment: "dict[str, str] | None" = None, output: str = "stdout") -> str:
-        done = subprocess.run([self.client, *args], capture_output=True, text=True, timeout=120,
-                              env={**os.environ, "DOCKER_HOST": f"unix://{self.socket}", **(environment or {})})
+        done = subprocess.run(
+            [self.client, *args],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={**os.environ, "DOCKER_HOST": f"unix://{self.socket}", **(environment or {})},
+        )
         if done.returncode != 0:
             raise AssertionError(f"docker {args[0]} failed: {done.stderr.strip()}")
         return done.stdout if output == "stdout" else done.stderr
@@ -110,10 +129,12 @@ def docker(tmp_path_factory):
 
 def _relinked() -> il.Image:
     # a folder replaced by a symlink in one layer, then written through in the next
-    return (il.Image.scratch()
-            .add_layer(il.Layer.from_files({"data/old.txt": "old\n", "real/keep.txt": "keep\n"}))
-            .add_layer(il.Layer.from_files({"data": il.Symlink("real")}))
-            .add_layer(il.Layer.from_files({"data/new.txt": "new\n"})))
+    return (
+        il.Image.scratch()
+        .add_layer(il.Layer.from_files({"data/old.txt": "old\n", "real/keep.txt": "keep\n"}))
+        .add_layer(il.Layer.from_files({"data": il.Symlink("real")}))
+        .add_layer(il.Layer.from_files({"data/new.txt": "new\n"}))
+    )
 
 
 IMAGES = {"tricky": tricky_image, "gzip": lambda: gzip_layers(tricky_image()), "relinked": _relinked}
@@ -142,9 +163,13 @@ def test_a_docker_container_sees_the_files_imagelib_sees(docker, tmp_path, name)
         docker("rm", container)
     exported = il.Image.scratch().add_layer(il.Layer.from_tar(tmp_path / "export.tar")).rootfs()
     mine = tree_snapshot(image.rootfs())
-    theirs = {path: entry for path, entry in tree_snapshot(exported).items()
-              if path not in ENGINE_PATHS and path.split("/", 1)[0] not in ("dev", "proc", "sys")
-              and (path != "etc" or "etc" in mine)}  # the engine makes /etc for its files if needed
+    theirs = {
+        path: entry
+        for path, entry in tree_snapshot(exported).items()
+        if path not in ENGINE_PATHS
+        and path.split("/", 1)[0] not in ("dev", "proc", "sys")
+        and (path != "etc" or "etc" in mine)
+    }  # the engine makes /etc for its files if needed
     assert theirs == mine
 
 
@@ -167,52 +192,76 @@ def test_docker_loads_an_oci_archive_when_it_is_new_enough(docker, tmp_path):
     il.save(image, tmp_path / "image.tar", format="oci-archive", ref="imagelib-oci:1.0")
     docker("load", "--input", str(tmp_path / "image.tar"))
     assert docker("image", "inspect", "imagelib-oci:1.0", "--format", "{{.Id}}").strip() in (
-        str(image.id), str(image.digest))  # Docker 25+ with the containerd store names images by manifest
+        str(image.id),
+        str(image.digest),
+    )  # Docker 25+ with the containerd store names images by manifest
 
 
 COPY_CONTEXT = {
-    "a.txt": "hi\n", "b.txt": "b\n", "src/sub/deep.txt": "deep\n", "src/run.sh": "#!/bin/sh\n",
-    "logs/x.log": "x\n", "logs/keep.log": "keep\n", "junk.tmp": "t\n",
+    "a.txt": "hi\n",
+    "b.txt": "b\n",
+    "src/sub/deep.txt": "deep\n",
+    "src/run.sh": "#!/bin/sh\n",
+    "logs/x.log": "x\n",
+    "logs/keep.log": "keep\n",
+    "junk.tmp": "t\n",
     ".dockerignore": "logs/*.log\n!logs/keep.log\n*.tmp\n",
-    "Dockerfile": ("FROM scratch\nCOPY . /app/\nCOPY src/ /dest/\nCOPY a.txt b.txt /multi/\n"
-                   "WORKDIR /srv/work\nCOPY a.txt ./here.txt\nENV GREETING=hello\n"),
+    "Dockerfile": (
+        "FROM scratch\nCOPY . /app/\nCOPY src/ /dest/\nCOPY a.txt b.txt /multi/\n"
+        "WORKDIR /srv/work\nCOPY a.txt ./here.txt\nENV GREETING=hello\n"
+    ),
 }
 RUN_CONTEXT = {
-    "Dockerfile": ("FROM busybox-base:1\n"
-                   "RUN mkdir -p /data/logs && echo hi > /data/hello.txt && printf 'a\\nb\\n' > /data/logs/app.log\n"
-                   "RUN chmod 600 /data/hello.txt && rm -rf /home && ln -s /data/hello.txt /hello\n"
-                   "RUN cp /data/hello.txt /data/copy.txt && mv /data/logs /data/old-logs && touch /data/empty\n"
-                   "WORKDIR /data\nRUN true\nRUN pwd > where.txt\nCMD [\"cat\", \"where.txt\"]\n"),
+    "Dockerfile": (
+        "FROM busybox-base:1\n"
+        "RUN mkdir -p /data/logs && echo hi > /data/hello.txt && printf 'a\\nb\\n' > /data/logs/app.log\n"
+        "RUN chmod 600 /data/hello.txt && rm -rf /home && ln -s /data/hello.txt /hello\n"
+        "RUN cp /data/hello.txt /data/copy.txt && mv /data/logs /data/old-logs && touch /data/empty\n"
+        'WORKDIR /data\nRUN true\nRUN pwd > where.txt\nCMD ["cat", "where.txt"]\n'
+    ),
 }
 
 
 STAGES_CONTEXT = {
-    "pkg/one.txt": "one\n", "pkg/two.txt": "two\n",
-    "Dockerfile": ("ARG BASE=busybox-base:1\nFROM ${BASE} AS build\nARG OUT=/out\nENV APP_HOME=$OUT/app\n"
-                   "RUN mkdir -p $APP_HOME && echo built > $APP_HOME/result.txt\nCOPY pkg/ $APP_HOME/pkg/\n"
-                   "FROM busybox-base:1\nLABEL org.example.course=\"imagelib\"\nADD bundle.tar /opt/bundle/\n"
-                   "COPY --from=build /out/app /srv/app\nCOPY --chown=1000:1000 pkg/two.txt /home/user/two.txt\n"
-                   "USER 1000\nWORKDIR /home/user\nRUN echo hi > mine.txt && mkdir -p made/deeper\n"
-                   "EXPOSE 8080\nENTRYPOINT [\"cat\"]\nCMD [\"mine.txt\"]\n"),
+    "pkg/one.txt": "one\n",
+    "pkg/two.txt": "two\n",
+    "Dockerfile": (
+        "ARG BASE=busybox-base:1\nFROM ${BASE} AS build\nARG OUT=/out\nENV APP_HOME=$OUT/app\n"
+        "RUN mkdir -p $APP_HOME && echo built > $APP_HOME/result.txt\nCOPY pkg/ $APP_HOME/pkg/\n"
+        'FROM busybox-base:1\nLABEL org.example.course="imagelib"\nADD bundle.tar /opt/bundle/\n'
+        "COPY --from=build /out/app /srv/app\nCOPY --chown=1000:1000 pkg/two.txt /home/user/two.txt\n"
+        "USER 1000\nWORKDIR /home/user\nRUN echo hi > mine.txt && mkdir -p made/deeper\n"
+        'EXPOSE 8080\nENTRYPOINT ["cat"]\nCMD ["mine.txt"]\n'
+    ),
 }
 BUILD_CASES = {"copy": COPY_CONTEXT, "run": RUN_CONTEXT, "stages": STAGES_CONTEXT}
 
 
 def _entries(layer: il.Layer) -> "list[tuple]":
     """What a layer holds, without timestamps (BuildKit stamps the build time, imagelib 0)."""
-    return sorted((e.path, type(e).__name__, getattr(e, "mode", None), getattr(e, "target", None), e.uid, e.gid,
-                   hashlib.sha256(e.read()).hexdigest() if isinstance(e, il.File) else None)
-                  for e in layer.entries)
+    return sorted(
+        (
+            e.path,
+            type(e).__name__,
+            getattr(e, "mode", None),
+            getattr(e, "target", None),
+            e.uid,
+            e.gid,
+            hashlib.sha256(e.read()).hexdigest() if isinstance(e, il.File) else None,
+        )
+        for e in layer.entries
+    )
 
 
 def _steps(image: il.Image, skip: int) -> "list[tuple]":
     """History lines and empty-layer flags. BuildKit before 0.10 (Docker 20.10) left --chown and
     --chmod out of COPY lines and wrote EXPOSE as a Go map; il.build writes what newer BuildKit writes."""
+
     def text(line: str) -> str:
         line = re.sub(r" --ch(own|mod)=\S+", "", line)
         return re.sub(r"^EXPOSE map\[(.*?):\{\}\]$", r"EXPOSE [\1]", line)
-    return [(text(h.get("created_by", "")), h.get("empty_layer", False))
-            for h in image.config_json["history"][skip:]]
+
+    return [(text(h.get("created_by", "")), h.get("empty_layer", False)) for h in image.config_json["history"][skip:]]
 
 
 def _write_context(context, files: "dict[str, str]") -> None:
@@ -239,8 +288,15 @@ def test_il_build_makes_what_buildkit_makes(docker, tmp_path, case, request):
         store = _store_with(base)
         base_steps, base_layers = len(base.history), len(base.layers)
     try:
-        docker("build", "--network", "none", "--tag", f"imagelib-buildkit-{case}:1.0", str(context),
-               environment={"DOCKER_BUILDKIT": "1"})
+        docker(
+            "build",
+            "--network",
+            "none",
+            "--tag",
+            f"imagelib-buildkit-{case}:1.0",
+            str(context),
+            environment={"DOCKER_BUILDKIT": "1"},
+        )
     except AssertionError as error:
         if "buildx" in str(error):
             pytest.skip("이 docker 클라이언트에는 BuildKit(buildx)이 없어 건너뜁니다")
@@ -249,8 +305,9 @@ def test_il_build_makes_what_buildkit_makes(docker, tmp_path, case, request):
     theirs = il.open(tmp_path / "theirs.tar")
     mine = il.build(context / "Dockerfile", context, store=store).image
     assert len(mine.layers) == len(theirs.layers) > base_layers
-    assert [_entries(layer) for layer in mine.layers[base_layers:]] == \
-        [_entries(layer) for layer in theirs.layers[base_layers:]]
+    assert [_entries(layer) for layer in mine.layers[base_layers:]] == [
+        _entries(layer) for layer in theirs.layers[base_layers:]
+    ]
     assert _steps(mine, base_steps) == _steps(theirs, base_steps)  # history text and empty layers
     assert tree_snapshot(mine.rootfs()) == tree_snapshot(theirs.rootfs())
     for key in ("Env", "WorkingDir", "Cmd", "Entrypoint", "User", "ExposedPorts", "Labels"):
@@ -281,8 +338,9 @@ def _busybox_base() -> il.Image:
     files real distributions ship and a container runtime mounts over: /proc, /sys, /etc/hosts,
     /etc/hostname, /etc/resolv.conf. Without them runc creates them as mount points while a step
     runs, and BuildKit keeps those (or their parent folder) in that step's layer."""
-    runtime_paths = il.Layer.from_files({"proc": il.Dir(), "sys": il.Dir(), "etc/hosts": "",
-                                         "etc/hostname": "", "etc/resolv.conf": ""})
+    runtime_paths = il.Layer.from_files(
+        {"proc": il.Dir(), "sys": il.Dir(), "etc/hosts": "", "etc/hostname": "", "etc/resolv.conf": ""}
+    )
     return il.open(real_image("dive-test-docker-image.tar")).add_layer(runtime_paths)
 
 
@@ -294,10 +352,14 @@ def _docker_run(docker, tmp_path, image: il.Image, tag: str, *command: str) -> s
 
 def test_docker_runs_an_image_il_build_made_with_its_cmd_env_and_workdir(docker, busybox, tmp_path):
     store = _store_with(busybox)
-    dockerfile = ("FROM busybox-base:1\nWORKDIR /srv\nCOPY note.txt ./\nCOPY hello.sh /usr/local/bin/hello\n"
-                  "ENV GREETING=안녕하세요\nCMD [\"hello\"]\n")
-    context = {"note.txt": "메모\n", "hello.sh": il.File('#!/bin/sh\necho "$GREETING, $(pwd)"\ncat note.txt\n',
-                                                          mode=0o755)}
+    dockerfile = (
+        "FROM busybox-base:1\nWORKDIR /srv\nCOPY note.txt ./\nCOPY hello.sh /usr/local/bin/hello\n"
+        'ENV GREETING=안녕하세요\nCMD ["hello"]\n'
+    )
+    context = {
+        "note.txt": "메모\n",
+        "hello.sh": il.File('#!/bin/sh\necho "$GREETING, $(pwd)"\ncat note.txt\n', mode=0o755),
+    }
     built = il.build(dockerfile, context, store=store).image
     assert _docker_run(docker, tmp_path, built, "imagelib-hello:1.0") == "안녕하세요, /srv\n메모\n"
 
@@ -318,10 +380,14 @@ def test_docker_runs_a_committed_container_with_its_whiteouts(docker, busybox, t
 def test_il_container_commit_makes_the_layer_docker_commit_makes(docker, busybox, tmp_path):
     """The same changes in a Docker container and in il.Container: the same whiteouts, opaque folder and files."""
     if docker.driver != "overlay2":
-        pytest.skip(f"docker commit의 화이트아웃·불투명 폴더는 저장 드라이버마다 달라 overlay2에서만 비교합니다"
-                    f"(이 엔진: {docker.driver})")
-    script = ("echo hello > /etc/motd; echo extra >> /etc/passwd; rm /bin/vi; rm -rf /home; "
-              "rm -rf /var && mkdir -p /var/new && echo x > /var/new/f; chmod 600 /etc/group; mkdir -p /srv/app")
+        pytest.skip(
+            f"docker commit의 화이트아웃·불투명 폴더는 저장 드라이버마다 달라 overlay2에서만 비교합니다"
+            f"(이 엔진: {docker.driver})"
+        )
+    script = (
+        "echo hello > /etc/motd; echo extra >> /etc/passwd; rm /bin/vi; rm -rf /home; "
+        "rm -rf /var && mkdir -p /var/new && echo x > /var/new/f; chmod 600 /etc/group; mkdir -p /srv/app"
+    )
     docker("run", "--name", "imagelib-commit", "--network", "none", "busybox-base:1", "sh", "-c", script)
     docker("commit", "imagelib-commit", "imagelib-committed:1")
     docker("rm", "imagelib-commit")
@@ -348,16 +414,24 @@ def test_il_container_commit_makes_the_layer_docker_commit_makes(docker, busybox
 
 CACHE_DOCKERFILES = {
     # dependencies first: editing the app's code reuses the installed dependencies
-    "good": ("FROM busybox-base:1\nWORKDIR /cache-good\nCOPY package.json ./\n"
-             "RUN mkdir -p node_modules && cp package.json node_modules/installed.json\n"
-             "COPY src/ ./src/\nRUN cat src/main.js > bundle.js\nCMD [\"cat\", \"bundle.js\"]\n"),
+    "good": (
+        "FROM busybox-base:1\nWORKDIR /cache-good\nCOPY package.json ./\n"
+        "RUN mkdir -p node_modules && cp package.json node_modules/installed.json\n"
+        'COPY src/ ./src/\nRUN cat src/main.js > bundle.js\nCMD ["cat", "bundle.js"]\n'
+    ),
     # everything first: any edit installs the dependencies again
-    "bad": ("FROM busybox-base:1\nWORKDIR /cache-bad\nCOPY . .\n"
-            "RUN mkdir -p node_modules && cp package.json node_modules/installed.json\n"
-            "RUN cat src/main.js > bundle.js\nCMD [\"cat\", \"bundle.js\"]\n"),
+    "bad": (
+        "FROM busybox-base:1\nWORKDIR /cache-bad\nCOPY . .\n"
+        "RUN mkdir -p node_modules && cp package.json node_modules/installed.json\n"
+        'RUN cat src/main.js > bundle.js\nCMD ["cat", "bundle.js"]\n'
+    ),
 }
-CACHE_EDITS = [("첫 빌드", {}), ("코드 수정", {"src/main.js": "console.log(2)\n"}),
-               ("의존성 수정", {"package.json": '{"name": "app", "version": "2"}\n'}), ("그대로", {})]
+CACHE_EDITS = [
+    ("첫 빌드", {}),
+    ("코드 수정", {"src/main.js": "console.log(2)\n"}),
+    ("의존성 수정", {"package.json": '{"name": "app", "version": "2"}\n'}),
+    ("그대로", {}),
+]
 
 
 def _buildkit_cached_steps(log: str) -> "list[tuple[str, bool]]":
@@ -377,15 +451,32 @@ def test_il_build_reuses_the_same_steps_buildkit_reuses(docker, busybox, tmp_pat
     """Notebook 09's claim, measured on both builders: which steps an edit sends back to work."""
     store, cache = _store_with(busybox), il.BuildCache()
     context = tmp_path / "context"
-    _write_context(context, {"Dockerfile": CACHE_DOCKERFILES[order], "package.json": '{"name": "app"}\n',
-                             "src/main.js": "console.log(1)\n"})
+    _write_context(
+        context,
+        {
+            "Dockerfile": CACHE_DOCKERFILES[order],
+            "package.json": '{"name": "app"}\n',
+            "src/main.js": "console.log(1)\n",
+        },
+    )
     for what, edits in CACHE_EDITS:
         _write_context(context, edits)
-        log = docker("build", "--network", "none", "--progress", "plain", "--tag", f"imagelib-cache-{order}",
-                     str(context), environment={"DOCKER_BUILDKIT": "1"}, output="stderr")
+        log = docker(
+            "build",
+            "--network",
+            "none",
+            "--progress",
+            "plain",
+            "--tag",
+            f"imagelib-cache-{order}",
+            str(context),
+            environment={"DOCKER_BUILDKIT": "1"},
+            output="stderr",
+        )
         result = il.build(context / "Dockerfile", context, store=store, cache=cache)
-        mine = sorted((f"[{s.progress}] {s.text}", s.cached) for s in result.steps
-                      if s.progress and s.instruction != "FROM")
+        mine = sorted(
+            (f"[{s.progress}] {s.text}", s.cached) for s in result.steps if s.progress and s.instruction != "FROM"
+        )
         assert mine == _buildkit_cached_steps(log), what
         install = dict(mine)[next(name for name, _ in mine if "node_modules" in name)]
         expected = {"첫 빌드": False, "코드 수정": order == "good", "의존성 수정": False, "그대로": True}

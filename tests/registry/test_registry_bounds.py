@@ -30,8 +30,7 @@ def _image() -> il.Image:
 
 def test_manifest_over_4_mib_is_refused_without_reading_the_rest():
     # The server claims 1 GiB and sends 5 MiB before hanging up: a client reading it all fails otherwise.
-    big = Reply(200, {"Content-Type": "application/vnd.oci.image.manifest.v1+json"}, b" " * (5 * MiB),
-                length=1 << 30)
+    big = Reply(200, {"Content-Type": "application/vnd.oci.image.manifest.v1+json"}, b" " * (5 * MiB), length=1 << 30)
     with FakeRegistry(lambda r: big) as fake:
         with pytest.raises(il.LimitExceededError, match="매니페스트"):
             _client(fake).resolve("demo/app:v1")
@@ -163,8 +162,11 @@ def test_link_back_to_a_page_already_seen_stops_the_listing():
         nxt = {"": "a", "a": "b", "b": "a"}[last]  # a -> b -> a -> b ...
         if len(fake.seen) > 20:  # so that a client that loops ends the test instead of hanging it
             return Reply(200, {}, b'{"tags": []}')
-        return Reply(200, {"Link": f'</v2/demo/app/tags/list?n=1&last={nxt}>; rel="next"'},
-                     json.dumps({"tags": [last or "start"]}).encode())
+        return Reply(
+            200,
+            {"Link": f'</v2/demo/app/tags/list?n=1&last={nxt}>; rel="next"'},
+            json.dumps({"tags": [last or "start"]}).encode(),
+        )
 
     with FakeRegistry(server) as fake:
         with pytest.raises(il.RegistryError, match="같은 쪽"):
@@ -179,8 +181,11 @@ def test_paging_stops_after_a_bounded_number_of_pages(monkeypatch):
         page = int(request.path.partition("page=")[2] or 0)
         if page > 50:
             return Reply(200, {}, b'{"repositories": []}')
-        return Reply(200, {"Link": f'</v2/_catalog?page={page + 1}>; rel="next"'},
-                     json.dumps({"repositories": [f"r{page}"]}).encode())
+        return Reply(
+            200,
+            {"Link": f'</v2/_catalog?page={page + 1}>; rel="next"'},
+            json.dumps({"repositories": [f"r{page}"]}).encode(),
+        )
 
     with FakeRegistry(server) as fake:
         with pytest.raises(il.RegistryError, match="10"):

@@ -29,6 +29,7 @@ def _client(registry: FakeRegistry) -> il.Registry:
 
 def _with_blobs_on(storage: FakeRegistry, content: Content, authorized):
     """A registry that answers ``authorized(request)`` and sends blob downloads to ``storage``."""
+
     def server(request):
         refusal = authorized(request)
         if refusal is not None:
@@ -48,6 +49,7 @@ def _basic_only(request):
 
 def _storage(content: Content, challenge: "str | None" = None, token: str = STORAGE_TOKEN):
     """A storage host serving /storage/v2/... blobs, asking for ``Bearer token`` when challenging."""
+
     def server(request):
         if challenge is not None and request.headers.get("Authorization") != f"Bearer {token}":
             return Reply(401, {"WWW-Authenticate": challenge})
@@ -123,6 +125,7 @@ def test_storage_realm_refusing_anonymous_tokens_gets_no_password_either(content
 
 def test_registry_realm_on_another_host_gets_the_password_and_the_token_stays_home(content, image_pair):
     with FakeRegistry(_token_server(REGISTRY_TOKEN, require=BASIC)) as realm:
+
         def bearer(request):
             if request.headers.get("Authorization") != f"Bearer {REGISTRY_TOKEN}":
                 challenge = f'Bearer realm="{realm.url}/token",service="registry",scope="repository:demo/app:pull"'
@@ -140,6 +143,7 @@ def test_registry_realm_on_another_host_gets_the_password_and_the_token_stays_ho
 def test_token_server_redirecting_elsewhere_loses_the_password():
     with FakeRegistry(_token_server(REGISTRY_TOKEN)) as moved:
         with FakeRegistry(lambda r: Reply(302, {"Location": moved.url + "/token"})) as realm:
+
             def server(request):
                 if request.headers.get("Authorization") != f"Bearer {REGISTRY_TOKEN}":
                     return Reply(401, {"WWW-Authenticate": f'Bearer realm="{realm.url}/token"'})
@@ -158,6 +162,7 @@ def test_upload_locations_on_another_host_get_no_credentials():
         return Reply(500)
 
     with FakeRegistry(storage_server) as storage:
+
         def server(request):
             refusal = _basic_only(request)
             if refusal is not None:
@@ -166,8 +171,9 @@ def test_upload_locations_on_another_host_get_no_credentials():
                 return Reply(404)
             if request.method == "POST":
                 return Reply(202, {"Location": f"{storage.url}/upload/1"})
-            return Reply(201, {"Docker-Content-Digest": "sha256:" + __import__("hashlib").sha256(
-                request.body).hexdigest()})
+            return Reply(
+                201, {"Docker-Content-Digest": "sha256:" + __import__("hashlib").sha256(request.body).hexdigest()}
+            )
 
         with FakeRegistry(server) as registry:
             image = il.Image.scratch().add_layer(il.Layer.from_files({"a": "a\n"}))

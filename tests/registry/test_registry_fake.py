@@ -133,8 +133,9 @@ def test_5xx_that_never_ends_gives_a_korean_error_after_all_retries():
     assert not isinstance(caught.value, il.RegistryNotFoundError)
 
 
-@pytest.mark.parametrize("status, error", [(404, il.RegistryNotFoundError), (400, il.RegistryError),
-                                           (403, il.AccessDeniedError)])
+@pytest.mark.parametrize(
+    "status, error", [(404, il.RegistryNotFoundError), (400, il.RegistryError), (403, il.AccessDeniedError)]
+)
 def test_4xx_is_never_retried(status, error):
     body = json.dumps({"errors": [{"code": "DENIED", "message": "no"}]}).encode()
     with FakeRegistry(lambda r: Reply(status, {"Content-Type": "application/json"}, body)) as fake:
@@ -216,8 +217,11 @@ def test_registry_storing_a_different_manifest_digest_is_caught(image_pair):
 
 
 def test_tags_follow_link_headers_page_by_page():
-    pages = {"": (["a", "b"], "/v2/demo/app/tags/list?n=2&last=b"),
-             "b": (["c", "d"], "/v2/demo/app/tags/list?n=2&last=d"), "d": (["e"], None)}
+    pages = {
+        "": (["a", "b"], "/v2/demo/app/tags/list?n=2&last=b"),
+        "b": (["c", "d"], "/v2/demo/app/tags/list?n=2&last=d"),
+        "d": (["e"], None),
+    }
 
     def server(request):
         last = request.path.partition("last=")[2]
@@ -278,8 +282,10 @@ def test_insufficient_scope_is_access_denied():
     def server(request):
         if request.path.startswith("/token"):
             return Reply(200, {}, b'{"access_token": "weak"}')
-        challenge = (f'Bearer realm="http://{request.headers["Host"]}/token",service="fake",'
-                     f'scope="repository:demo/app:pull",error="insufficient_scope"')
+        challenge = (
+            f'Bearer realm="http://{request.headers["Host"]}/token",service="fake",'
+            f'scope="repository:demo/app:pull",error="insufficient_scope"'
+        )
         return Reply(401, {"WWW-Authenticate": challenge})
 
     with FakeRegistry(server) as fake:
@@ -288,7 +294,7 @@ def test_insufficient_scope_is_access_denied():
 
 
 def test_unknown_auth_scheme_is_explained():
-    with FakeRegistry(lambda r: Reply(401, {"WWW-Authenticate": 'Negotiate'})) as fake:
+    with FakeRegistry(lambda r: Reply(401, {"WWW-Authenticate": "Negotiate"})) as fake:
         with pytest.raises(il.AuthenticationError, match="Negotiate|negotiate"):
             _client(fake).ping()
 

@@ -66,8 +66,12 @@ def test_image_copied_by_skopeo_pulls_with_the_same_image_id(registry, local_reg
 def test_docker_v2s2_manifest_written_by_skopeo_is_pulled(registry, local_registry, repo, image_pair):
     v1, _ = image_pair
     registry.push(v1, f"{repo}-oci:v1")
-    copy(f"docker://{local_registry.host}/{repo}-oci:v1", f"docker://{local_registry.host}/{repo}-docker:v1",
-         "--format", "v2s2")
+    copy(
+        f"docker://{local_registry.host}/{repo}-oci:v1",
+        f"docker://{local_registry.host}/{repo}-docker:v1",
+        "--format",
+        "v2s2",
+    )
     pulled = registry.pull(f"{repo}-docker:v1")
     assert pulled.manifest_media_type == "application/vnd.docker.distribution.manifest.v2+json"
     assert str(pulled.digest) == inspect_digest(f"docker://{local_registry.host}/{repo}-docker:v1")

@@ -114,7 +114,8 @@ CASES = {
     "manifest that is not UTF-8": _set(manifest=b'{"schemaVersion": 2, "x": "\xff"}'),
     "index entries that are not objects": _set(
         manifest=json.dumps({"schemaVersion": 2, "mediaType": OCI_INDEX, "manifests": [5, "x"]}).encode(),
-        manifest_type=OCI_INDEX),
+        manifest_type=OCI_INDEX,
+    ),
     "tags: 5": _set(tags=b'{"tags": 5}'),
     "tags that are not strings": _set(tags=b'{"tags": ["v1", 5, null]}'),
     "tag list that is a list": _set(tags=b'["v1"]'),
@@ -136,8 +137,12 @@ CASES = {
 
 def _everything(client: il.Registry) -> None:
     """Each call the client offers for reading; each may fail, but only with an ImageLibError."""
-    for action in (lambda: client.pull("demo/app:v1"), lambda: client.tags("demo/app"),
-                   client.repositories, client.ping):
+    for action in (
+        lambda: client.pull("demo/app:v1"),
+        lambda: client.tags("demo/app"),
+        client.repositories,
+        client.ping,
+    ):
         try:
             action()
         except il.ImageLibError:
@@ -149,8 +154,7 @@ def test_malformed_answer_is_an_imagelib_error(fake, case):
     fake.serve(CASES[case](Served()))
     client = _client(fake)
     failures = []
-    for action in (lambda: client.pull("demo/app:v1"), lambda: client.tags("demo/app"),
-                   client.repositories):
+    for action in (lambda: client.pull("demo/app:v1"), lambda: client.tags("demo/app"), client.repositories):
         try:
             action()
         except il.ImageLibError as error:
@@ -163,8 +167,7 @@ def test_a_token_that_would_inject_headers_is_never_sent(fake):
     before = len(fake.seen)
     with pytest.raises(il.AuthenticationError, match="토큰"):
         _client(fake).ping()
-    assert not any("X-Injected" in s.headers or "abc" in s.headers.get("Authorization", "")
-                   for s in fake.seen[before:])
+    assert not any("X-Injected" in s.headers or "abc" in s.headers.get("Authorization", "") for s in fake.seen[before:])
 
 
 def test_registry_error_text_is_quoted_without_control_characters(fake):
@@ -178,30 +181,92 @@ def test_registry_error_text_is_quoted_without_control_characters(fake):
 
 # -- the fuzzer ----------------------------------------------------------------------------------------
 
-KEYS = ["schemaVersion", "mediaType", "manifests", "digest", "size", "config", "layers", "rootfs",
-        "diff_ids", "history", "annotations", "platform", "os", "architecture", "tags", "name",
-        "repositories", "token", "access_token", "expires_in", "errors", "code", "message", "Layers"]
-SCALARS = (st.none() | st.booleans() | st.integers(-5, 10**6) | st.sampled_from([10**30, -(10**30)])
-           | st.floats(allow_nan=False) | st.text(max_size=12)
-           | st.sampled_from([OCI_MANIFEST, OCI_INDEX, str(IMAGE.id), str(IMAGE.layers[0].digest), "v1",
-                              "tok\r\nX: 1", "sha256:" + "0" * 64, "linux", "amd64", ""]))
-JSON = st.recursive(SCALARS, lambda inner: st.lists(inner, max_size=4)
-                    | st.dictionaries(st.sampled_from(KEYS) | st.text(max_size=5), inner, max_size=6),
-                    max_leaves=20)
+KEYS = [
+    "schemaVersion",
+    "mediaType",
+    "manifests",
+    "digest",
+    "size",
+    "config",
+    "layers",
+    "rootfs",
+    "diff_ids",
+    "history",
+    "annotations",
+    "platform",
+    "os",
+    "architecture",
+    "tags",
+    "name",
+    "repositories",
+    "token",
+    "access_token",
+    "expires_in",
+    "errors",
+    "code",
+    "message",
+    "Layers",
+]
+SCALARS = (
+    st.none()
+    | st.booleans()
+    | st.integers(-5, 10**6)
+    | st.sampled_from([10**30, -(10**30)])
+    | st.floats(allow_nan=False)
+    | st.text(max_size=12)
+    | st.sampled_from(
+        [
+            OCI_MANIFEST,
+            OCI_INDEX,
+            str(IMAGE.id),
+            str(IMAGE.layers[0].digest),
+            "v1",
+            "tok\r\nX: 1",
+            "sha256:" + "0" * 64,
+            "linux",
+            "amd64",
+            "",
+        ]
+    )
+)
+JSON = st.recursive(
+    SCALARS,
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.sampled_from(KEYS) | st.text(max_size=5), inner, max_size=6)
+    ),
+    max_leaves=20,
+)
 # Registry fuzzing goes over HTTP: fewer examples than the file readers, always the same ones.
-FUZZ = settings(max_examples=100, deadline=None, derandomize=True, database=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+FUZZ = settings(
+    max_examples=100,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 
 
 def _valid(part: str) -> dict:
-    return {"manifest": json.loads(IMAGE.manifest_bytes), "config": json.loads(IMAGE.config_bytes),
-            "token": {"token": "t", "expires_in": 300}, "tags": {"name": "demo/app", "tags": ["v1"]},
-            "catalog": {"repositories": ["demo/app"]},
-            "index": {"schemaVersion": 2, "mediaType": OCI_INDEX,
-                      "manifests": [{"mediaType": OCI_MANIFEST, "digest": str(IMAGE.digest),
-                                     "size": len(IMAGE.manifest_bytes),
-                                     "platform": {"os": "linux", "architecture": "amd64"}}]},
-            "error": {"errors": [{"code": "DENIED", "message": "no"}]}}[part]
+    return {
+        "manifest": json.loads(IMAGE.manifest_bytes),
+        "config": json.loads(IMAGE.config_bytes),
+        "token": {"token": "t", "expires_in": 300},
+        "tags": {"name": "demo/app", "tags": ["v1"]},
+        "catalog": {"repositories": ["demo/app"]},
+        "index": {
+            "schemaVersion": 2,
+            "mediaType": OCI_INDEX,
+            "manifests": [
+                {
+                    "mediaType": OCI_MANIFEST,
+                    "digest": str(IMAGE.digest),
+                    "size": len(IMAGE.manifest_bytes),
+                    "platform": {"os": "linux", "architecture": "amd64"},
+                }
+            ],
+        },
+        "error": {"errors": [{"code": "DENIED", "message": "no"}]},
+    }[part]
 
 
 def _serve(part: str, data: bytes) -> Served:
@@ -252,8 +317,9 @@ def test_one_field_of_a_valid_answer_changed_to_anything_is_handled(fake, part, 
 # -- headers that point somewhere strange ----------------------------------------------------------
 
 
-@pytest.mark.parametrize("location", ["ftp://127.0.0.1/x", "http://[::1", "http://host:99999/x",
-                                      "/v2/with space", "file:///etc/passwd"])
+@pytest.mark.parametrize(
+    "location", ["ftp://127.0.0.1/x", "http://[::1", "http://host:99999/x", "/v2/with space", "file:///etc/passwd"]
+)
 def test_redirect_to_something_that_is_not_an_http_url_is_refused(location):
     with FakeRegistry(lambda r: Reply(307, {"Location": location})) as server:
         with pytest.raises(il.RegistryError, match="주소"):

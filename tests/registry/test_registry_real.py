@@ -145,10 +145,14 @@ def test_index_pull_chooses_linux_amd64_or_the_asked_platform(registry, local_re
     arm = il.Image.scratch("arm64", variant="v8").add_layer(il.Layer.from_files({"arch": "arm64\n"}))
     for image in (amd, arm):
         registry.push(image, f"{repo}@{image.digest}")
-    index = json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json",
-                        "manifests": [_entry(arm, "arm64", "v8"), _entry(amd, "amd64")]}).encode()
-    _raw_put(f"{local_registry.url}/v2/{repo}/manifests/multi", index,
-             "application/vnd.oci.image.index.v1+json")
+    index = json.dumps(
+        {
+            "schemaVersion": 2,
+            "mediaType": "application/vnd.oci.image.index.v1+json",
+            "manifests": [_entry(arm, "arm64", "v8"), _entry(amd, "amd64")],
+        }
+    ).encode()
+    _raw_put(f"{local_registry.url}/v2/{repo}/manifests/multi", index, "application/vnd.oci.image.index.v1+json")
     assert registry.manifest(f"{repo}:multi").is_index
     assert registry.resolve(f"{repo}:multi") == il.Digest.of_bytes(index)
     assert registry.pull(f"{repo}:multi").digest == amd.digest
@@ -159,8 +163,12 @@ def test_index_pull_chooses_linux_amd64_or_the_asked_platform(registry, local_re
 
 def _entry(image: il.Image, arch: str, variant: "str | None" = None) -> dict:
     platform = {"architecture": arch, "os": "linux", **({"variant": variant} if variant else {})}
-    return {"mediaType": image.manifest_media_type, "digest": str(image.digest),
-            "size": len(image.manifest_bytes), "platform": platform}
+    return {
+        "mediaType": image.manifest_media_type,
+        "digest": str(image.digest),
+        "size": len(image.manifest_bytes),
+        "platform": platform,
+    }
 
 
 def _raw_put(url: str, data: bytes, media_type: str, auth: "str | None" = None) -> None:

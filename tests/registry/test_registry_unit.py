@@ -18,8 +18,10 @@ pytest_plugins = ["registry_server"]
 
 
 def test_parse_bearer_challenge_with_commas_inside_quotes():
-    challenge = parse_challenge('Bearer realm="https://auth.example/token",service="registry.example",'
-                                'scope="repository:demo/app:pull,push repository:base:pull"')
+    challenge = parse_challenge(
+        'Bearer realm="https://auth.example/token",service="registry.example",'
+        'scope="repository:demo/app:pull,push repository:base:pull"'
+    )
     assert challenge.scheme == "bearer"
     assert challenge.params["realm"] == "https://auth.example/token"
     assert challenge.params["service"] == "registry.example"
@@ -77,8 +79,9 @@ def _story(client, image_pair):
     moved = client.resolve("demo/app:latest")
     old_again = client.pull(f"demo/app@{old}")
     facts = {
-        "counts": [(len(r.uploaded), len(r.skipped), len(r.mounted), r.bytes_sent)
-                   for r in (first, latest, second, other)],
+        "counts": [
+            (len(r.uploaded), len(r.skipped), len(r.mounted), r.bytes_sent) for r in (first, latest, second, other)
+        ],
         "digests": [str(r.digest) for r in (first, latest, second, other)],
         "moved": (str(old), str(moved)),
         "old_content": old_again.rootfs().read_text("app/version.txt"),

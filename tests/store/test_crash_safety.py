@@ -30,8 +30,7 @@ def _image(seed: int, number: int, rnd: random.Random) -> il.Image:
     return il.Image.scratch().add_layer(layer).with_config(cmd=["run", str(number)], labels={"w": str(seed)})
 
 
-def _writer(path: str, seed: int, count: "int | None", gc_every: int = 0,
-            progress: "int | None" = None) -> None:
+def _writer(path: str, seed: int, count: "int | None", gc_every: int = 0, progress: "int | None" = None) -> None:
     """The child's work: save images (and sometimes untag and gc) until killed or done.
 
     Before each save it writes one byte to ``progress``, so the parent can aim its kill at
@@ -101,8 +100,10 @@ def test_killed_writers_never_leave_a_bad_blob_or_index(tmp_path):
     store.gc()
     assert not [n for n in os.listdir(os.path.join(path, "blobs", "sha256")) if is_temp_name(n)]
     assert store.verify() == [] and _check_store(path) == store.tags()
-    print(f"\n{KILL_ROUNDS} kills in {time.monotonic() - start:.1f}s, tags seen {seen_tags}, "
-          f"temp files left by killed writers {temp_files}")
+    print(
+        f"\n{KILL_ROUNDS} kills in {time.monotonic() - start:.1f}s, tags seen {seen_tags}, "
+        f"temp files left by killed writers {temp_files}"
+    )
 
 
 def test_two_processes_writing_one_store_lose_nothing(tmp_path):

@@ -24,8 +24,7 @@ READ_ONLY = "쓸 수 있는 권한이 없습니다"
 
 def _mount(folder, options: str) -> None:
     folder.mkdir(exist_ok=True)
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(folder)],
-                          capture_output=True, text=True)
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(folder)], capture_output=True, text=True)
     if done.returncode != 0:
         pytest.skip(f"tmpfs를 붙일 권한이 없어 건너뜁니다({done.stderr.strip()})")
 
@@ -163,8 +162,12 @@ def test_the_command_line_says_the_disk_is_full(disk, tmp_path):
     source = tmp_path / "in.tar"
     il.save(_big(3), source, format="docker-archive", ref="big:1")
     for output, format in ((disk / "out.tar", "docker-archive"), (disk / "out", "oci")):
-        done = subprocess.run([sys.executable, "-m", "imagelib", "save", str(source), str(output), "--format", format],
-                              capture_output=True, text=True, timeout=300)
+        done = subprocess.run(
+            [sys.executable, "-m", "imagelib", "save", str(source), str(output), "--format", format],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         assert done.returncode == 2, done.stderr
         assert FULL in done.stderr and str(output) in done.stderr and "Traceback" not in done.stderr
         assert os.listdir(disk) == []

@@ -26,8 +26,11 @@ def test_new_store_is_an_empty_oci_layout(tmp_path):
     store = il.Store(tmp_path / "store")
     folder = tmp_path / "store"
     assert json.loads((folder / "oci-layout").read_bytes()) == {"imageLayoutVersion": "1.0.0"}
-    assert _index(folder) == {"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json",
-                              "manifests": []}
+    assert _index(folder) == {
+        "schemaVersion": 2,
+        "mediaType": "application/vnd.oci.image.index.v1+json",
+        "manifests": [],
+    }
     assert store.tags() == [] and _blob_names(folder) == []
     assert "store" in repr(store) and str(tmp_path) not in repr(store)
 
@@ -49,8 +52,7 @@ def test_index_is_annotated_like_docker_save(tmp_path):
     store.put(image, "myapp:1.0")
     store.tag("myapp:1.0", "ghcr.io/me/myapp:latest")
     entries = _index(tmp_path / "s")["manifests"]
-    annotations = sorted((e["annotations"][layout.IMAGE_NAME], e["annotations"][layout.REF_NAME])
-                         for e in entries)
+    annotations = sorted((e["annotations"][layout.IMAGE_NAME], e["annotations"][layout.REF_NAME]) for e in entries)
     assert annotations == [("docker.io/library/myapp:1.0", "1.0"), ("ghcr.io/me/myapp:latest", "latest")]
     for entry in entries:
         assert entry["digest"] == str(image.digest) and entry["size"] == len(image.manifest_bytes)
@@ -63,17 +65,24 @@ def test_a_tag_shared_by_two_repositories_gets_full_names(tmp_path):
     store.put(simple_image("one\n"), "one:1.0")
     store.put(simple_image("two\n"), "two:1.0")
     store.put(simple_image("solo\n"), "solo:2.0")
-    refs = {e["annotations"][layout.IMAGE_NAME]: e["annotations"][layout.REF_NAME]
-            for e in _index(tmp_path / "s")["manifests"]}
-    assert refs == {"docker.io/library/one:1.0": "docker.io/library/one:1.0",
-                    "docker.io/library/two:1.0": "docker.io/library/two:1.0",
-                    "docker.io/library/solo:2.0": "2.0"}
+    refs = {
+        e["annotations"][layout.IMAGE_NAME]: e["annotations"][layout.REF_NAME]
+        for e in _index(tmp_path / "s")["manifests"]
+    }
+    assert refs == {
+        "docker.io/library/one:1.0": "docker.io/library/one:1.0",
+        "docker.io/library/two:1.0": "docker.io/library/two:1.0",
+        "docker.io/library/solo:2.0": "2.0",
+    }
     reopened = il.Store(tmp_path / "s")
     assert reopened.get("one:1.0").rootfs().read_text("app/hello.txt") == "one\n"
     assert reopened.get("two:1.0").rootfs().read_text("app/hello.txt") == "two\n"
     store.untag("two:1.0")
-    refs = {e["annotations"][layout.IMAGE_NAME]: e["annotations"][layout.REF_NAME]
-            for e in _index(tmp_path / "s")["manifests"] if "annotations" in e}
+    refs = {
+        e["annotations"][layout.IMAGE_NAME]: e["annotations"][layout.REF_NAME]
+        for e in _index(tmp_path / "s")["manifests"]
+        if "annotations" in e
+    }
     assert refs["docker.io/library/one:1.0"] == "1.0"  # unique again: the plain tag is back
 
 
@@ -159,8 +168,7 @@ def test_gc_removes_what_no_name_reaches(tmp_path):
     store.untag("drop:1")
     removed = store.gc()
     assert set(removed) == {drop.digest, drop.id, drop.layers[0].digest}
-    assert sorted(_blob_names(tmp_path / "s")) == sorted(
-        d.hex for d in (keep.digest, keep.id, keep.layers[0].digest))
+    assert sorted(_blob_names(tmp_path / "s")) == sorted(d.hex for d in (keep.digest, keep.id, keep.layers[0].digest))
     assert il.Store(tmp_path / "s").verify() == []
 
 
@@ -169,16 +177,29 @@ def test_entries_imagelib_does_not_manage_are_kept_and_their_blobs_survive_gc(tm
     image = simple_image()
     store.put(image, "app:1")
     folder = tmp_path / "s"
-    index_blob = json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json",
-                             "manifests": [{"mediaType": "application/vnd.oci.image.manifest.v1+json",
-                                            "digest": str(image.digest),
-                                            "size": len(image.manifest_bytes),
-                                            "platform": {"architecture": "amd64", "os": "linux"}}]}).encode()
+    index_blob = json.dumps(
+        {
+            "schemaVersion": 2,
+            "mediaType": "application/vnd.oci.image.index.v1+json",
+            "manifests": [
+                {
+                    "mediaType": "application/vnd.oci.image.manifest.v1+json",
+                    "digest": str(image.digest),
+                    "size": len(image.manifest_bytes),
+                    "platform": {"architecture": "amd64", "os": "linux"},
+                }
+            ],
+        }
+    ).encode()
     index_digest = il.Digest.of_bytes(index_blob)
     (folder / "blobs" / "sha256" / index_digest.hex).write_bytes(index_blob)
     doc = _index(folder)
-    foreign = {"mediaType": "application/vnd.oci.image.index.v1+json", "digest": str(index_digest),
-               "size": len(index_blob), "annotations": {layout.REF_NAME: "multi"}}
+    foreign = {
+        "mediaType": "application/vnd.oci.image.index.v1+json",
+        "digest": str(index_digest),
+        "size": len(index_blob),
+        "annotations": {layout.REF_NAME: "multi"},
+    }
     doc["manifests"].append(foreign)
     (folder / "index.json").write_text(json.dumps(doc))
     reopened = il.Store(folder)

@@ -42,8 +42,13 @@ def _cap_memory() -> None:
 def _open_in_child(path) -> "tuple[str, str]":
     """(error class name or OPENED, message) of ``il.Store(path)`` run in a capped child process."""
     try:
-        done = subprocess.run([sys.executable, "-c", _CHILD, str(path)], capture_output=True, text=True,
-                              timeout=TIMEOUT, preexec_fn=_cap_memory)
+        done = subprocess.run(
+            [sys.executable, "-c", _CHILD, str(path)],
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT,
+            preexec_fn=_cap_memory,
+        )
     except subprocess.TimeoutExpired:
         pytest.fail(f"il.Store({os.path.basename(path)!r}) hung for {TIMEOUT}s")
     assert done.returncode == 0, done.stderr[-2000:]

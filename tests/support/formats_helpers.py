@@ -20,11 +20,19 @@ OCI_SCHEMAS = SHARED / "oci-schema"
 # Every archive in ../shared/real-images that holds images, with the number of layers of each
 # image it holds (by reference), as the archive's own manifest.json / index.json states.
 READABLE_ARCHIVES = [
-    "dive-test-docker-image.tar", "dive-test-kaniko-image.tar",
-    "dive-test-oci-uncompressed-image.tar", "dive-test-oci-gzip-image.tar",
-    "dive-test-oci-zstd-image.tar", "dive-test-oci-estargz-image.tar",
-    "ggcr-hello-world-v25.tar", "ggcr-test_image_1.tar", "ggcr-test_bundle.tar", "ggcr-test_link.tar",
-    "ggcr-no_manifest.tar", "ggcr-whiteout_image.tar", "ggcr-whiteout_dir.tar",
+    "dive-test-docker-image.tar",
+    "dive-test-kaniko-image.tar",
+    "dive-test-oci-uncompressed-image.tar",
+    "dive-test-oci-gzip-image.tar",
+    "dive-test-oci-zstd-image.tar",
+    "dive-test-oci-estargz-image.tar",
+    "ggcr-hello-world-v25.tar",
+    "ggcr-test_image_1.tar",
+    "ggcr-test_bundle.tar",
+    "ggcr-test_link.tar",
+    "ggcr-no_manifest.tar",
+    "ggcr-whiteout_image.tar",
+    "ggcr-whiteout_dir.tar",
     "ggcr-overwritten_file.tar",
 ]
 
@@ -45,8 +53,7 @@ def tool(name: str) -> str:
 
 
 def run(*args: "str | os.PathLike", cwd: "Path | None" = None) -> str:
-    result = subprocess.run([os.fspath(a) for a in args], capture_output=True, text=True, cwd=cwd,
-                            timeout=120)
+    result = subprocess.run([os.fspath(a) for a in args], capture_output=True, text=True, cwd=cwd, timeout=120)
     if result.returncode != 0:
         raise AssertionError(f"{args[0]} failed ({result.returncode}): {result.stderr.strip()}")
     return result.stdout
@@ -66,40 +73,62 @@ def umoci_unpack(image: str, bundle: Path) -> Path:
 
 # -- sample images ---------------------------------------------------------------------------
 
+
 def tricky_image() -> il.Image:
     """Three layers exercising overwrites, whiteouts, opaque dirs, links, modes and Korean names."""
-    base = il.Layer.from_files({
-        "etc/hello.txt": "hello\n",
-        "etc/passwd": il.File("root:x:0:0:root:/root:/bin/sh\n", mode=0o644),
-        "app/run.sh": il.File(b"#!/bin/sh\necho hi\n", mode=0o755),
-        "app/data/a.txt": "a\n", "app/data/b.txt": "b\n",
-        "app/data/sub/deep.txt": "deep\n",
-        "old/x.txt": "x\n", "old/inner/y.txt": "y\n",
-        "한글/파일 이름.txt": "안녕하세요\n",
-        "secret": il.Dir(mode=0o700), "secret/key": il.File("k", mode=0o600),
-        "app/link": il.Symlink("run.sh"),
-        "abs": il.Symlink("/etc/hello.txt"),
-        "dangling": il.Symlink("nowhere/at/all"),
-        "app/hard": il.Hardlink("app/run.sh", mode=0o755),
-        "empty": b"",
-        "big.bin": bytes(range(256)) * 8192,  # 2 MiB: crosses read chunk boundaries
-    }, created_by="base")
-    middle = il.Layer.from_files({
-        "etc/hello.txt": "bye\n",                         # overwrite
-        "app/data/c.txt": "c\n", "app/data/d.txt": "d\n",  # replaced below by opaque dir
-        "설정/값.conf": il.File("키=값\n", mode=0o640),
-        "app/link": il.Symlink("/etc/passwd"),              # a symlink re-pointed
-        "tools": il.Dir(mode=0o750),
-    }, deleted=["old", "empty"], created_by="middle")
-    top = il.Layer.from_files({
-        "app/data/e.txt": "e\n",
-        "new.txt": "new\n",
-        "한글/둘째.txt": il.File("둘\n", mode=0o600),
-        "tools/bin": il.File(b"\x7fELF", mode=0o4755),
-        "tools/alias": il.Hardlink("tools/bin", mode=0o4755),
-    }, opaque=["app/data"], deleted=["한글/파일 이름.txt"], created_by="top")
-    return (il.Image.scratch().add_layer(base).add_layer(middle).add_layer(top)
-            .with_config(cmd=["/app/run.sh"], env={"LANG": "ko_KR.UTF-8"}, workdir="/app"))
+    base = il.Layer.from_files(
+        {
+            "etc/hello.txt": "hello\n",
+            "etc/passwd": il.File("root:x:0:0:root:/root:/bin/sh\n", mode=0o644),
+            "app/run.sh": il.File(b"#!/bin/sh\necho hi\n", mode=0o755),
+            "app/data/a.txt": "a\n",
+            "app/data/b.txt": "b\n",
+            "app/data/sub/deep.txt": "deep\n",
+            "old/x.txt": "x\n",
+            "old/inner/y.txt": "y\n",
+            "한글/파일 이름.txt": "안녕하세요\n",
+            "secret": il.Dir(mode=0o700),
+            "secret/key": il.File("k", mode=0o600),
+            "app/link": il.Symlink("run.sh"),
+            "abs": il.Symlink("/etc/hello.txt"),
+            "dangling": il.Symlink("nowhere/at/all"),
+            "app/hard": il.Hardlink("app/run.sh", mode=0o755),
+            "empty": b"",
+            "big.bin": bytes(range(256)) * 8192,  # 2 MiB: crosses read chunk boundaries
+        },
+        created_by="base",
+    )
+    middle = il.Layer.from_files(
+        {
+            "etc/hello.txt": "bye\n",  # overwrite
+            "app/data/c.txt": "c\n",
+            "app/data/d.txt": "d\n",  # replaced below by opaque dir
+            "설정/값.conf": il.File("키=값\n", mode=0o640),
+            "app/link": il.Symlink("/etc/passwd"),  # a symlink re-pointed
+            "tools": il.Dir(mode=0o750),
+        },
+        deleted=["old", "empty"],
+        created_by="middle",
+    )
+    top = il.Layer.from_files(
+        {
+            "app/data/e.txt": "e\n",
+            "new.txt": "new\n",
+            "한글/둘째.txt": il.File("둘\n", mode=0o600),
+            "tools/bin": il.File(b"\x7fELF", mode=0o4755),
+            "tools/alias": il.Hardlink("tools/bin", mode=0o4755),
+        },
+        opaque=["app/data"],
+        deleted=["한글/파일 이름.txt"],
+        created_by="top",
+    )
+    return (
+        il.Image.scratch()
+        .add_layer(base)
+        .add_layer(middle)
+        .add_layer(top)
+        .with_config(cmd=["/app/run.sh"], env={"LANG": "ko_KR.UTF-8"}, workdir="/app")
+    )
 
 
 def simple_image(text: str = "hello\n", tag_layer: str = "app") -> il.Image:
@@ -108,6 +137,7 @@ def simple_image(text: str = "hello\n", tag_layer: str = "app") -> il.Image:
 
 
 # -- comparing file trees ------------------------------------------------------------------------
+
 
 def folder_snapshot(root: "str | os.PathLike") -> "dict[str, tuple]":
     """Path -> (kind, mode, content hash or link target) of a real folder, like tree_snapshot()."""
@@ -165,8 +195,9 @@ def raw_layer(*members: "tuple[str, str, str | bytes]") -> il.Layer:
 
     from hostile_archives import Member, raw_tar
 
-    built = [Member(name, kind, value) if kind == "file" else Member(name, kind, link=value)
-             for kind, name, value in members]
+    built = [
+        Member(name, kind, value) if kind == "file" else Member(name, kind, link=value) for kind, name, value in members
+    ]
     return il.Layer.from_tar(raw_tar(*built, fmt=tarfile.PAX_FORMAT))
 
 

@@ -26,19 +26,25 @@ class Member:
     """One raw tar member. ``name`` and ``link`` may be bytes (non-UTF-8 names)."""
 
     name: "str | bytes"
-    kind: str = "file"            # file, dir, symlink, hardlink, fifo, char, block
+    kind: str = "file"  # file, dir, symlink, hardlink, fifo, char, block
     data: bytes = b""
     link: "str | bytes" = ""
     mode: int = 0o644
     major: int = 0
     minor: int = 0
-    size: "int | None" = None     # header size when it differs from len(data)
+    size: "int | None" = None  # header size when it differs from len(data)
     pax: dict = field(default_factory=dict)
 
 
-_TYPES = {"file": tarfile.REGTYPE, "dir": tarfile.DIRTYPE, "symlink": tarfile.SYMTYPE,
-          "hardlink": tarfile.LNKTYPE, "fifo": tarfile.FIFOTYPE, "char": tarfile.CHRTYPE,
-          "block": tarfile.BLKTYPE}
+_TYPES = {
+    "file": tarfile.REGTYPE,
+    "dir": tarfile.DIRTYPE,
+    "symlink": tarfile.SYMTYPE,
+    "hardlink": tarfile.LNKTYPE,
+    "fifo": tarfile.FIFOTYPE,
+    "char": tarfile.CHRTYPE,
+    "block": tarfile.BLKTYPE,
+}
 
 
 def _text(value: "str | bytes") -> str:
@@ -68,8 +74,7 @@ def raw_tar(*members: Member, trailer: bool = True, fmt: int = tarfile.GNU_FORMA
     after the last member (no end-of-archive blocks), as a truncated download would.
     """
     buffer = io.BytesIO()
-    with tarfile.open(fileobj=buffer, mode="w", format=fmt, encoding="utf-8",
-                      errors="surrogateescape") as tar:
+    with tarfile.open(fileobj=buffer, mode="w", format=fmt, encoding="utf-8", errors="surrogateescape") as tar:
         for member in members:
             info = tarfile.TarInfo(_text(member.name))
             info.type = _TYPES[member.kind]
@@ -88,6 +93,7 @@ def raw_tar(*members: Member, trailer: bool = True, fmt: int = tarfile.GNU_FORMA
 
 
 # -- extended headers, block by block (the order and repetition tarfile's writer never makes) ------
+
 
 def pax_payload(records: "dict[str, str]") -> bytes:
     """PAX records ``"<length> key=value\\n"``, where the length counts itself."""
@@ -153,8 +159,7 @@ def zstd_bomb(inflated: int) -> bytes:
     """The same as ``gzip_bomb`` with zstd, which packs zeros far tighter still."""
     import zstandard
 
-    header = _with_size(raw_tar(Member("bomb.bin"), trailer=False)[:BLOCK],
-                        (inflated >> 20 << 20) - 2 * BLOCK)
+    header = _with_size(raw_tar(Member("bomb.bin"), trailer=False)[:BLOCK], (inflated >> 20 << 20) - 2 * BLOCK)
     packer = zstandard.ZstdCompressor(level=3)
     out = io.BytesIO()
     with packer.stream_writer(out, closefd=False) as writer:
@@ -186,10 +191,12 @@ def sha256(data: bytes) -> str:
 
 # -- whole image archives ------------------------------------------------------------------------
 
+
 def _config(diff_ids: "list[str]") -> bytes:
-    return json.dumps({"architecture": "amd64", "os": "linux", "config": {},
-                       "rootfs": {"type": "layers", "diff_ids": diff_ids}},
-                      separators=(",", ":")).encode()
+    return json.dumps(
+        {"architecture": "amd64", "os": "linux", "config": {}, "rootfs": {"type": "layers", "diff_ids": diff_ids}},
+        separators=(",", ":"),
+    ).encode()
 
 
 def _diff_id(blob: bytes) -> str:
@@ -214,39 +221,62 @@ def outer_tar(files: "dict[str, bytes]", extra: "list[tarfile.TarInfo] | None" =
     return buffer.getvalue()
 
 
-def docker_archive_files(layers: "list[bytes]", *, config: "bytes | None" = None,
-                         manifest: "object | None" = None) -> "dict[str, bytes]":
+def docker_archive_files(
+    layers: "list[bytes]", *, config: "bytes | None" = None, manifest: "object | None" = None
+) -> "dict[str, bytes]":
     """The members of a ``docker save`` archive (Docker 25 naming: blobs/sha256/<hex>)."""
     config = config if config is not None else _config([_diff_id(layer) for layer in layers])
     files = {f"blobs/sha256/{sha256(layer)[7:]}": layer for layer in layers}
     files[f"blobs/sha256/{sha256(config)[7:]}"] = config
     if manifest is None:
-        manifest = [{"Config": f"blobs/sha256/{sha256(config)[7:]}", "RepoTags": ["hostile:1"],
-                     "Layers": [f"blobs/sha256/{sha256(layer)[7:]}" for layer in layers]}]
+        manifest = [
+            {
+                "Config": f"blobs/sha256/{sha256(config)[7:]}",
+                "RepoTags": ["hostile:1"],
+                "Layers": [f"blobs/sha256/{sha256(layer)[7:]}" for layer in layers],
+            }
+        ]
     files["manifest.json"] = manifest if isinstance(manifest, bytes) else json.dumps(manifest).encode()
     return files
 
 
-def oci_layout_files(layers: "list[bytes]", *, index: "object | None" = None,
-                     manifest: "object | None" = None, config: "bytes | None" = None,
-                     media_type: str = "application/vnd.oci.image.layer.v1.tar") -> "dict[str, bytes]":
+def oci_layout_files(
+    layers: "list[bytes]",
+    *,
+    index: "object | None" = None,
+    manifest: "object | None" = None,
+    config: "bytes | None" = None,
+    media_type: str = "application/vnd.oci.image.layer.v1.tar",
+) -> "dict[str, bytes]":
     """The files of an OCI image layout holding one image made of these layer blobs."""
     config = config if config is not None else _config([_diff_id(layer) for layer in layers])
     if manifest is None:
-        manifest = {"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
-                    "config": {"mediaType": "application/vnd.oci.image.config.v1+json",
-                               "digest": sha256(config), "size": len(config)},
-                    "layers": [{"mediaType": media_type, "digest": sha256(layer), "size": len(layer)}
-                               for layer in layers]}
+        manifest = {
+            "schemaVersion": 2,
+            "mediaType": "application/vnd.oci.image.manifest.v1+json",
+            "config": {
+                "mediaType": "application/vnd.oci.image.config.v1+json",
+                "digest": sha256(config),
+                "size": len(config),
+            },
+            "layers": [{"mediaType": media_type, "digest": sha256(layer), "size": len(layer)} for layer in layers],
+        }
     manifest_bytes = manifest if isinstance(manifest, bytes) else json.dumps(manifest).encode()
     files = {f"blobs/sha256/{sha256(layer)[7:]}": layer for layer in layers}
     files[f"blobs/sha256/{sha256(config)[7:]}"] = config
     files[f"blobs/sha256/{sha256(manifest_bytes)[7:]}"] = manifest_bytes
     if index is None:
-        index = {"schemaVersion": 2, "manifests": [
-            {"mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": sha256(manifest_bytes),
-             "size": len(manifest_bytes),
-             "annotations": {"org.opencontainers.image.ref.name": "1"}}]}
+        index = {
+            "schemaVersion": 2,
+            "manifests": [
+                {
+                    "mediaType": "application/vnd.oci.image.manifest.v1+json",
+                    "digest": sha256(manifest_bytes),
+                    "size": len(manifest_bytes),
+                    "annotations": {"org.opencontainers.image.ref.name": "1"},
+                }
+            ],
+        }
     files["index.json"] = index if isinstance(index, bytes) else json.dumps(index).encode()
     files["oci-layout"] = b'{"imageLayoutVersion":"1.0.0"}'
     return files
@@ -261,6 +291,7 @@ def write_folder(root: Path, files: "dict[str, bytes]") -> Path:
 
 
 # -- watching what must not change ---------------------------------------------------------------
+
 
 def plant_victim(base: Path) -> Path:
     """Files a breakout would try to read, overwrite, chmod or delete, next to the target folder."""
@@ -289,6 +320,11 @@ def snapshot(base: Path, skip: "str | None" = None) -> "dict[str, tuple]":
             elif stat.S_ISDIR(info.st_mode):
                 result[rel] = ("dir", stat.S_IMODE(info.st_mode), info.st_mtime_ns)
             else:
-                result[rel] = ("file", stat.S_IMODE(info.st_mode), info.st_nlink, info.st_mtime_ns,
-                               hashlib.sha256(path.read_bytes()).hexdigest())
+                result[rel] = (
+                    "file",
+                    stat.S_IMODE(info.st_mode),
+                    info.st_nlink,
+                    info.st_mtime_ns,
+                    hashlib.sha256(path.read_bytes()).hexdigest(),
+                )
     return result

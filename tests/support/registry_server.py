@@ -163,8 +163,9 @@ class FakeRegistry:
 
             def _send_raw(self, reply: Reply, length: int) -> None:
                 """Write the answer by hand: slowly, or with a Content-Length that lies."""
-                head = "".join(f"{key}: {value}\r\n" for key, value in
-                               {**reply.headers, "Content-Length": str(length)}.items())
+                head = "".join(
+                    f"{key}: {value}\r\n" for key, value in {**reply.headers, "Content-Length": str(length)}.items()
+                )
                 data = f"HTTP/1.1 {reply.status} X\r\n{head}\r\n".encode("latin-1")
                 data += reply.body if self.command != "HEAD" else b""
                 self.close_connection = True
@@ -173,7 +174,7 @@ class FakeRegistry:
                         self.wfile.write(data)
                         return
                     for position in range(len(data)):
-                        self.wfile.write(data[position:position + 1])
+                        self.wfile.write(data[position : position + 1])
                         self.wfile.flush()
                         time.sleep(reply.drip)
                 except OSError:
@@ -185,8 +186,7 @@ class FakeRegistry:
                 pass
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), RequestHandler)
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.01},
-                                        daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)
 
     @property
     def url(self) -> str:
@@ -250,12 +250,19 @@ class Content:
 @pytest.fixture
 def image_pair():
     """Two small images sharing a base layer (v1, v2)."""
-    base = il.Layer.from_files({"etc/os-release": "ID=tiny\n", "bin/sh": il.File(b"#!sh\n", mode=0o755)},
-                               created_by="ADD rootfs /")
-    v1 = il.Image.scratch().add_layer(base).add_layer(
-        il.Layer.from_files({"app/version.txt": "1\n"}, created_by="COPY version.txt /app/"))
-    v2 = il.Image.scratch().add_layer(base).add_layer(
-        il.Layer.from_files({"app/version.txt": "2\n"}, created_by="COPY version.txt /app/"))
+    base = il.Layer.from_files(
+        {"etc/os-release": "ID=tiny\n", "bin/sh": il.File(b"#!sh\n", mode=0o755)}, created_by="ADD rootfs /"
+    )
+    v1 = (
+        il.Image.scratch()
+        .add_layer(base)
+        .add_layer(il.Layer.from_files({"app/version.txt": "1\n"}, created_by="COPY version.txt /app/"))
+    )
+    v2 = (
+        il.Image.scratch()
+        .add_layer(base)
+        .add_layer(il.Layer.from_files({"app/version.txt": "2\n"}, created_by="COPY version.txt /app/"))
+    )
     return v1.with_config(cmd=["cat", "/app/version.txt"]), v2.with_config(cmd=["cat", "/app/version.txt"])
 
 
@@ -272,17 +279,37 @@ class TokenIssuer:
     def __init__(self, folder) -> None:
         self.key = folder / "token.key"
         self.cert = folder / "token.pem"
-        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(self.key),
-                        "-out", str(self.cert), "-subj", "/CN=imagelib-test-token", "-days", "2"],
-                       check=True, capture_output=True)
-        der = subprocess.run(["openssl", "x509", "-in", str(self.cert), "-outform", "DER"],
-                             check=True, capture_output=True).stdout
+        subprocess.run(
+            [
+                "openssl",
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-keyout",
+                str(self.key),
+                "-out",
+                str(self.cert),
+                "-subj",
+                "/CN=imagelib-test-token",
+                "-days",
+                "2",
+            ],
+            check=True,
+            capture_output=True,
+        )
+        der = subprocess.run(
+            ["openssl", "x509", "-in", str(self.cert), "-outform", "DER"], check=True, capture_output=True
+        ).stdout
         self.x5c = base64.b64encode(der).decode()
         self.requests: "list[Seen]" = []
 
     def auth_config(self, realm: str) -> str:
-        return (f"auth:\n  token:\n    realm: {realm}\n    service: {self.service}\n"
-                f"    issuer: {self.issuer}\n    rootcertbundle: {self.cert}\n")
+        return (
+            f"auth:\n  token:\n    realm: {realm}\n    service: {self.service}\n"
+            f"    issuer: {self.issuer}\n    rootcertbundle: {self.cert}\n"
+        )
 
     def answer(self, request: Seen) -> Reply:
         self.requests.append(request)
@@ -291,17 +318,31 @@ class TokenIssuer:
             return Reply(401, {"WWW-Authenticate": 'Basic realm="token"'})
         query = urllib.parse.parse_qs(urllib.parse.urlsplit(request.path).query)
         access = [_grant(scope, user) for scope in query.get("scope", [])]
-        token = self.sign({"iss": self.issuer, "sub": user, "aud": query.get("service", [""])[0],
-                           "exp": int(time.time()) + 300, "nbf": int(time.time()) - 10,
-                           "iat": int(time.time()), "jti": os.urandom(8).hex(), "access": access})
-        return Reply(200, {"Content-Type": "application/json"},
-                     json.dumps({"token": token, "expires_in": 300}).encode())
+        token = self.sign(
+            {
+                "iss": self.issuer,
+                "sub": user,
+                "aud": query.get("service", [""])[0],
+                "exp": int(time.time()) + 300,
+                "nbf": int(time.time()) - 10,
+                "iat": int(time.time()),
+                "jti": os.urandom(8).hex(),
+                "access": access,
+            }
+        )
+        return Reply(
+            200, {"Content-Type": "application/json"}, json.dumps({"token": token, "expires_in": 300}).encode()
+        )
 
     def sign(self, claims: dict) -> str:
         header = {"typ": "JWT", "alg": "RS256", "x5c": [self.x5c]}
         signing_input = f"{_b64url(json.dumps(header).encode())}.{_b64url(json.dumps(claims).encode())}"
-        signature = subprocess.run(["openssl", "dgst", "-sha256", "-sign", str(self.key)],
-                                   input=signing_input.encode(), check=True, capture_output=True).stdout
+        signature = subprocess.run(
+            ["openssl", "dgst", "-sha256", "-sign", str(self.key)],
+            input=signing_input.encode(),
+            check=True,
+            capture_output=True,
+        ).stdout
         return f"{signing_input}.{_b64url(signature)}"
 
 

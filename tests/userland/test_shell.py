@@ -22,6 +22,7 @@ def run(script, image="alpine:3.19"):
 
 # -- syntax -------------------------------------------------------------------------------------
 
+
 def test_and_or_semicolon_and_status():
     assert run("true && echo yes || echo no")[1] == "yes\n"
     assert run("false && echo yes || echo no")[1] == "no\n"
@@ -36,19 +37,22 @@ def test_set_e_stops_at_the_first_failure_but_not_inside_and_or():
 
 
 def test_redirections_and_pipes():
-    status, out, shell = run("mkdir -p /w && cd /w && echo one > f && echo two >> f && cat f | cat "
-                             "&& cat missing 2>/dev/null || echo handled && cat nope > log 2>&1; cat log")
+    status, out, shell = run(
+        "mkdir -p /w && cd /w && echo one > f && echo two >> f && cat f | cat "
+        "&& cat missing 2>/dev/null || echo handled && cat nope > log 2>&1; cat log"
+    )
     assert out == "one\ntwo\nhandled\ncat: nope: No such file or directory\n"
     assert shell.fs.read_text("w/f") == "one\ntwo\n"
     assert run("echo x > /no/such/dir/file")[1].startswith("/bin/sh: 1: cannot create")
 
 
 def test_quotes_variables_and_field_splitting():
-    script = ('A="two words"; B=\'$A\'; printf "%s|" $A; echo; printf "%s|" "$A"; echo; echo $B; '
-              'echo ${UNSET:-fallback} ${A:+set} "\\$HOME" ~ ~/x; X=1 printenv X; echo "${X}"')
+    script = (
+        'A="two words"; B=\'$A\'; printf "%s|" $A; echo; printf "%s|" "$A"; echo; echo $B; '
+        'echo ${UNSET:-fallback} ${A:+set} "\\$HOME" ~ ~/x; X=1 printenv X; echo "${X}"'
+    )
     status, out, _ = run(script)
-    assert out.splitlines() == ["two|words|", "two words|", "$A", "fallback set $HOME /root /root/x",
-                                "1", ""]
+    assert out.splitlines() == ["two|words|", "two words|", "$A", "fallback set $HOME /root /root/x", "1", ""]
 
 
 def test_globs_expand_against_the_image_and_stay_literal_without_matches():
@@ -62,11 +66,19 @@ def test_subshell_keeps_cd_inside():
     assert run("(cd /etc && pwd); pwd")[1] == "/etc\n/\n"
 
 
-@pytest.mark.parametrize("script, words", [
-    ("if true; then echo x; fi", ["if"]), ("for f in a; do echo $f; done", ["for"]),
-    ("echo $(date)", ["$("]), ("echo `date`", ["`"]), ("sleep 1 &", ["&"]),
-    ("echo 'open", ["'"]), ("cat <<EOF", ["<<"]), ("&& true", ["&&"]),
-])
+@pytest.mark.parametrize(
+    "script, words",
+    [
+        ("if true; then echo x; fi", ["if"]),
+        ("for f in a; do echo $f; done", ["for"]),
+        ("echo $(date)", ["$("]),
+        ("echo `date`", ["`"]),
+        ("sleep 1 &", ["&"]),
+        ("echo 'open", ["'"]),
+        ("cat <<EOF", ["<<"]),
+        ("&& true", ["&&"]),
+    ],
+)
 def test_unsupported_syntax_is_explained(script, words):
     with pytest.raises(ShellError) as caught:
         parse(script)
@@ -87,10 +99,13 @@ def test_tokenize_line_continuations_and_comments():
 
 # -- file commands ------------------------------------------------------------------------------
 
+
 def test_mkdir_cp_mv_touch_ln_record_into_the_layer():
-    status, out, shell = run("mkdir -p /app/src && echo hi > /app/src/a.txt && cp -r /app/src /app/copy "
-                             "&& mv /app/copy/a.txt /app/b.txt && touch /app/new && ln -s b.txt /app/link "
-                             "&& cat /app/link")
+    status, out, shell = run(
+        "mkdir -p /app/src && echo hi > /app/src/a.txt && cp -r /app/src /app/copy "
+        "&& mv /app/copy/a.txt /app/b.txt && touch /app/new && ln -s b.txt /app/link "
+        "&& cat /app/link"
+    )
     assert status == 0 and out == "hi\n"
     layer = shell.fs.layer()
     assert {"app/src/a.txt", "app/copy", "app/b.txt", "app/new", "app/link"} <= set(layer.paths)
@@ -113,8 +128,9 @@ def test_mkdir_without_p_and_cp_without_r():
 
 
 def test_chmod_and_chown_copy_the_whole_file_up():
-    status, out, shell = run("chmod +x /etc/alpine-release && chown nobody:nobody /etc/os-release && "
-                             "ls -l /etc/alpine-release")
+    status, out, shell = run(
+        "chmod +x /etc/alpine-release && chown nobody:nobody /etc/os-release && ls -l /etc/alpine-release"
+    )
     assert out.startswith("-rwxr-xr-x")
     layer = shell.fs.layer()
     assert layer.entry("etc/alpine-release").mode == 0o755
@@ -123,10 +139,17 @@ def test_chmod_and_chown_copy_the_whole_file_up():
     assert "invalid user" in run("chown ghost /etc/os-release")[1]
 
 
-@pytest.mark.parametrize("text, current, expected", [
-    ("755", 0o644, 0o755), ("u+x", 0o644, 0o744), ("go-w", 0o666, 0o644), ("a=r", 0o777, 0o444),
-    ("+x", 0o644, 0o755), ("u+x,g+w", 0o600, 0o720),
-])
+@pytest.mark.parametrize(
+    "text, current, expected",
+    [
+        ("755", 0o644, 0o755),
+        ("u+x", 0o644, 0o744),
+        ("go-w", 0o666, 0o644),
+        ("a=r", 0o777, 0o444),
+        ("+x", 0o644, 0o755),
+        ("u+x,g+w", 0o600, 0o720),
+    ],
+)
 def test_parse_mode(text, current, expected):
     assert parse_mode(text, current, is_dir=False) == expected
 
@@ -138,8 +161,13 @@ def test_ls_shows_declared_sizes_of_model_files():
 
 
 def test_test_builtin():
-    assert run("[ -f /etc/os-release ] && [ -d /etc ] && [ ! -e /nope ] && test a = a && "
-               "[ 3 -gt 2 ] && [ -z '' ] && echo ok")[1] == "ok\n"
+    assert (
+        run(
+            "[ -f /etc/os-release ] && [ -d /etc ] && [ ! -e /nope ] && test a = a && "
+            "[ 3 -gt 2 ] && [ -z '' ] && echo ok"
+        )[1]
+        == "ok\n"
+    )
 
 
 def test_running_a_shell_script_from_the_image():
@@ -149,6 +177,7 @@ def test_running_a_shell_script_from_the_image():
 
 
 # -- commands and images ------------------------------------------------------------------------
+
 
 def test_unknown_command_lists_what_is_supported():
     with pytest.raises(UnknownCommand) as caught:

@@ -30,6 +30,7 @@ from imagelib.viz.treeview import tree_rows  # noqa: E402
 
 # -- images to draw -------------------------------------------------------------------------
 
+
 def build(*layers):
     image = il.Image.scratch()
     for layer in layers:
@@ -39,33 +40,54 @@ def build(*layers):
 
 @pytest.fixture(scope="module")
 def app_image():
-    base = il.Layer.from_files({"etc/os-release": "alpine\n", "etc/old.conf": "old", "bin/sh": b"s" * 900,
-                                "var/cache/a": "1", "var/cache/b": "2"},
-                               created_by="/bin/sh -c #(nop) ADD file:" + "ab" * 32 + " in / ")
-    runtime = il.Layer.from_files({"usr/local/bin/node": b"n" * 5000,
-                                   "bin/node": il.Symlink("/usr/local/bin/node")},
-                                  created_by="RUN /bin/sh -c apk add nodejs # buildkit")
-    code = il.Layer.from_files({"app/app.js": "console.log('안녕')", "etc/os-release": "changed\n"},
-                               deleted=["etc/old.conf"], opaque=["var/cache"], created_by="COPY . /app")
+    base = il.Layer.from_files(
+        {
+            "etc/os-release": "alpine\n",
+            "etc/old.conf": "old",
+            "bin/sh": b"s" * 900,
+            "var/cache/a": "1",
+            "var/cache/b": "2",
+        },
+        created_by="/bin/sh -c #(nop) ADD file:" + "ab" * 32 + " in / ",
+    )
+    runtime = il.Layer.from_files(
+        {"usr/local/bin/node": b"n" * 5000, "bin/node": il.Symlink("/usr/local/bin/node")},
+        created_by="RUN /bin/sh -c apk add nodejs # buildkit",
+    )
+    code = il.Layer.from_files(
+        {"app/app.js": "console.log('안녕')", "etc/os-release": "changed\n"},
+        deleted=["etc/old.conf"],
+        opaque=["var/cache"],
+        created_by="COPY . /app",
+    )
     return build(base, runtime, code)
 
 
 @pytest.fixture(scope="module")
 def tall_image():
-    layers = [il.Layer.from_files({f"step{i}/file.txt": "x" * (100 + 37 * (i % 9))},
-                                  created_by=f"RUN step {i}") for i in range(34)]
+    layers = [
+        il.Layer.from_files({f"step{i}/file.txt": "x" * (100 + 37 * (i % 9))}, created_by=f"RUN step {i}")
+        for i in range(34)
+    ]
     return build(*layers)
 
 
 @pytest.fixture(scope="module")
 def wide_image():
-    files = {f"usr/share/{top}/{sub}/f{j}.dat": b"z" for top in ("doc", "man", "locale", "zoneinfo")
-             for sub in range(25) for j in range(100)}
-    return build(il.Layer.from_files({"etc/os-release": "debian\n"}, created_by="ADD rootfs.tar /"),
-                 il.Layer.from_files(files, created_by="RUN apt-get install -y docs"))
+    files = {
+        f"usr/share/{top}/{sub}/f{j}.dat": b"z"
+        for top in ("doc", "man", "locale", "zoneinfo")
+        for sub in range(25)
+        for j in range(100)
+    }
+    return build(
+        il.Layer.from_files({"etc/os-release": "debian\n"}, created_by="ADD rootfs.tar /"),
+        il.Layer.from_files(files, created_by="RUN apt-get install -y docs"),
+    )
 
 
 # -- helpers --------------------------------------------------------------------------------
+
 
 def render(fig) -> bytes:
     """Draw outside our style context (as a notebook does later) with warnings as errors."""
@@ -121,6 +143,7 @@ def _close_figures():
 
 # -- fonts ----------------------------------------------------------------------------------
 
+
 def test_importing_imagelib_loads_neither_matplotlib_nor_the_font_package():
     script = textwrap.dedent("""
         import sys, warnings
@@ -133,8 +156,9 @@ def test_importing_imagelib_loads_neither_matplotlib_nor_the_font_package():
         fig.savefig(__import__("io").BytesIO())
         print("koreanize_matplotlib" in sys.modules, "ipywidgets" in sys.modules)
     """)
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                            cwd=PROJECT_ROOT, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=120
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["False", "False", "False"]
 
@@ -173,8 +197,7 @@ def test_our_font_names_mean_only_our_files():
     ours = [Path(e.fname) for e in entries if e.name == fonts.OWN_NAMES[fonts.FONT_FAMILY]]
     fallback = [Path(e.fname) for e in entries if e.name == fonts.OWN_NAMES[fonts.FALLBACK_FAMILY]]
     assert sorted(ours) == fonts.font_files()
-    assert fallback and all(path.parent == Path(matplotlib.get_data_path()) / "fonts" / "ttf"
-                            for path in fallback)
+    assert fallback and all(path.parent == Path(matplotlib.get_data_path()) / "fonts" / "ttf" for path in fallback)
     count = len(entries)
     fonts._register_under_own_names([*fonts.font_files(), *fonts.fallback_font_files()])
     assert len(font_manager.fontManager.ttflist) == count  # registering again adds nothing
@@ -184,12 +207,17 @@ def test_fonts_are_registered_again_after_matplotlib_rebuilt_its_font_list(monke
     fonts.register_fonts()
     manager = font_manager.fontManager
     # What matplotlib's rebuild (after a known font file disappeared) leaves: only the scanned fonts.
-    scanned = [e for e in manager.ttflist if Path(e.fname).parent != fonts.font_dir()
-               and e.name not in fonts.OWN_NAMES.values()]
+    scanned = [
+        e
+        for e in manager.ttflist
+        if Path(e.fname).parent != fonts.font_dir() and e.name not in fonts.OWN_NAMES.values()
+    ]
     monkeypatch.setattr(manager, "ttflist", scanned)
     fonts.register_fonts()
-    assert sorted(Path(e.fname) for e in manager.ttflist
-                  if e.name == fonts.OWN_NAMES[fonts.FONT_FAMILY]) == fonts.font_files()
+    assert (
+        sorted(Path(e.fname) for e in manager.ttflist if e.name == fonts.OWN_NAMES[fonts.FONT_FAMILY])
+        == fonts.font_files()
+    )
 
 
 def test_use_korean_font_makes_the_users_own_plots_korean():
@@ -251,8 +279,13 @@ def other_nanum_gothic(tmp_path_factory) -> Path:
 
 def render_in_subprocess(png: Path, *fonts_known_first: Path) -> "tuple[bytes, Path]":
     """PNG bytes of one figure drawn in a new process, and which file matplotlib calls "NanumGothic" there."""
-    result = subprocess.run([sys.executable, "-c", SAME_PNG_SCRIPT, str(png), *map(str, fonts_known_first)],
-                            capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", SAME_PNG_SCRIPT, str(png), *map(str, fonts_known_first)],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     return png.read_bytes(), Path(result.stdout.strip())
 
@@ -288,19 +321,30 @@ def test_korean_figure_on_other_python_versions(version):
     if not candidates:
         pytest.skip(f"pyenv에 파이썬 {version}이 없어 건너뜁니다")
     python = candidates[-1]
-    probe = subprocess.run([str(python), "-c", "import importlib.util, matplotlib, ipywidgets; "
-                            "assert importlib.util.find_spec('koreanize_matplotlib')"],
-                           capture_output=True, text=True, timeout=60)
+    probe = subprocess.run(
+        [
+            str(python),
+            "-c",
+            "import importlib.util, matplotlib, ipywidgets; assert importlib.util.find_spec('koreanize_matplotlib')",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     if probe.returncode != 0:
-        pytest.skip(f"파이썬 {version}에 matplotlib·ipywidgets·koreanize-matplotlib가 설치되어 있지 않아 "
-                    "건너뜁니다 (테스트는 다른 파이썬에 패키지를 설치하지 않습니다)")
-    result = subprocess.run([str(python), "-c", OTHER_PYTHON_SCRIPT], capture_output=True, text=True,
-                            cwd=PROJECT_ROOT, timeout=120)
+        pytest.skip(
+            f"파이썬 {version}에 matplotlib·ipywidgets·koreanize-matplotlib가 설치되어 있지 않아 "
+            "건너뜁니다 (테스트는 다른 파이썬에 패키지를 설치하지 않습니다)"
+        )
+    result = subprocess.run(
+        [str(python), "-c", OTHER_PYTHON_SCRIPT], capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=120
+    )
     assert result.returncode == 0, result.stderr
     assert Path(result.stdout.strip()).name == "NanumGothic.ttf"
 
 
 # -- films ----------------------------------------------------------------------------------
+
 
 def test_films_draws_one_film_per_layer_with_labels(app_image):
     fig = make(il.viz.films, app_image)
@@ -312,7 +356,7 @@ def test_films_draws_one_film_per_layer_with_labels(app_image):
     assert "파일 4개" in tree_title  # sh, node, app.js, os-release
     for layer in app_image.layers:
         assert layer.digest.short in text
-    assert "ADD file:abababab… in /" in text       # shell prefix and long hex shortened
+    assert "ADD file:abababab… in /" in text  # shell prefix and long hex shortened
     assert "RUN apk add nodejs" in text
     assert "COPY . /app" in text
     assert "+ 파일 2개: app/app.js, etc/os-release" in text
@@ -350,8 +394,7 @@ def test_films_highlight_emphasises_one_layer(app_image):
     film = films_of(fig)
     assert film[1].get_alpha() > max(film[0].get_alpha(), film[2].get_alpha())
     assert film[1].get_linewidth() > film[0].get_linewidth()
-    bold = [t.get_text() for t in fig.axes[1].texts
-            if t.get_fontweight() == "bold" and t.get_text().startswith("/")]
+    bold = [t.get_text() for t in fig.axes[1].texts if t.get_fontweight() == "bold" and t.get_text().startswith("/")]
     assert bold == ["/bin/node (링크)", "/usr/local/bin/node  5.0 KB"]
 
 
@@ -415,8 +458,7 @@ def test_films_of_a_real_docker_image_keeps_the_deleting_layer():
     assert rm_layer in film and len(image.layers) > 12
     assert "× root/example" in [t.get_text() for t in patches(fig, "whiteout")]
     # busybox's /bin is hundreds of hard links to one file: the group counts those bytes once
-    bin_bytes = sum(node.size for node in image.rootfs().walk()
-                    if node.path.startswith("bin/") and node.kind == "file")
+    bin_bytes = sum(node.size for node in image.rootfs().walk() if node.path.startswith("bin/") and node.kind == "file")
     row = next(t for t in texts(fig) if t.startswith("/bin/ — "))
     assert row.endswith(human_size(bin_bytes))
     browser = il.viz.layer_browser(image)
@@ -434,16 +476,23 @@ def test_same_image_same_picture(app_image):
 
 # -- sizes ----------------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def node_images():
     def layer(path, size, step):
         return il.Layer.from_files({path: b"x" * size}, created_by=step)
+
     debian = layer("etc/debian_version", 90_000, "ADD rootfs.tar /")
     app = layer("app/app.js", 2_000, "COPY . /app")
-    full = build(debian, layer("usr/lib/gcc", 400_000, "RUN apt-get install build-essential"),
-                 layer("usr/local/bin/node", 250_000, "RUN install node"), app)
-    alpine = build(layer("etc/alpine-release", 6_000, "ADD alpine.tar /"),
-                   layer("usr/bin/node", 90_000, "RUN apk add nodejs"), app)
+    full = build(
+        debian,
+        layer("usr/lib/gcc", 400_000, "RUN apt-get install build-essential"),
+        layer("usr/local/bin/node", 250_000, "RUN install node"),
+        app,
+    )
+    alpine = build(
+        layer("etc/alpine-release", 6_000, "ADD alpine.tar /"), layer("usr/bin/node", 90_000, "RUN apk add nodejs"), app
+    )
     other = build(*full.layers[:3], layer("app/other.js", 3_000, "COPY . /app"))
     return {"node:14": full, "node:14-alpine": alpine, "other:1": other}
 
@@ -479,8 +528,13 @@ def test_sizes_accepts_a_list_with_names_and_checks_them(node_images):
 
 def test_sizes_can_measure_layers_another_way(node_images):
     image = node_images["node:14"]
-    fig = make(il.viz.sizes, {"모형": image}, measure=lambda layer: 1000 * len(layer.entries),
-               what="항목 수 × 1000", title="다른 잣대")
+    fig = make(
+        il.viz.sizes,
+        {"모형": image},
+        measure=lambda layer: 1000 * len(layer.entries),
+        what="항목 수 × 1000",
+        title="다른 잣대",
+    )
     widths = [p.get_width() for p in patches(fig, "segment-0-")]
     assert widths == [1000 * len(layer.entries) for layer in image.layers]
     assert "항목 수 × 1000" in fig.axes[0].get_xlabel()
@@ -507,6 +561,7 @@ def test_sizes_folds_small_layers_of_a_tall_image(tall_image):
 
 
 # -- sharing --------------------------------------------------------------------------------
+
 
 def test_sharing_marks_shared_layers_and_compares_storage(node_images):
     fig = make(il.viz.sharing, node_images)
@@ -544,6 +599,7 @@ def test_sharing_keeps_rows_of_an_image_with_only_small_layers():
 
 # -- tags -----------------------------------------------------------------------------------
 
+
 def nearest(rows: "dict[float, str]", y: float) -> str:
     best = min(rows, key=lambda row: abs(row - y))
     assert abs(best - y) < 0.1
@@ -560,11 +616,18 @@ def arrow_targets(fig) -> "dict[str, str]":
     result = {}
     for arrow in patches(fig, "tag-arrow"):
         path = arrow.get_path()  # data coordinates
-        vertices = [v for v, code in zip(path.vertices, path.codes, strict=True)
-                    if code not in (MplPath.CLOSEPOLY, MplPath.STOP)]
+        vertices = [
+            v
+            for v, code in zip(path.vertices, path.codes, strict=True)
+            if code not in (MplPath.CLOSEPOLY, MplPath.STOP)
+        ]
         start, tip = min(vertices, key=lambda v: v[0]), max(vertices, key=lambda v: v[0])
-        hit = [b for b in boxes if b.get_x() - 0.2 <= tip[0] <= b.get_x() + b.get_width()
-               and b.get_y() <= tip[1] <= b.get_y() + b.get_height()]
+        hit = [
+            b
+            for b in boxes
+            if b.get_x() - 0.2 <= tip[0] <= b.get_x() + b.get_width()
+            and b.get_y() <= tip[1] <= b.get_y() + b.get_height()
+        ]
         assert len(hit) == 1
         box = hit[0]
         result[nearest(names, start[1])] = nearest(digests, box.get_y() + box.get_height() / 2)
@@ -581,8 +644,11 @@ def test_tags_arrows_follow_a_moved_tag(node_images):
     store.tag("myapp:2.0", "myapp:latest")
     after = make(il.viz.tags, store, title="후")
     targets = arrow_targets(after)
-    assert targets == {"myapp:1.0": targets["myapp:1.0"], "myapp:2.0": targets["myapp:2.0"],
-                       "myapp:latest": targets["myapp:2.0"]}
+    assert targets == {
+        "myapp:1.0": targets["myapp:1.0"],
+        "myapp:2.0": targets["myapp:2.0"],
+        "myapp:latest": targets["myapp:2.0"],
+    }
     assert targets["myapp:latest"].startswith(second.short)
     assert after._suptitle.get_text().startswith("후")
     assert "이름 (repository:tag)" in all_text(after) and "매니페스트 다이제스트" in all_text(after)
@@ -614,6 +680,7 @@ def test_tags_summarises_many_names_and_refuses_non_stores(app_image):
 
 
 # -- widgets --------------------------------------------------------------------------------
+
 
 def test_film_explorer_slider_and_checkboxes_change_what_is_shown(app_image):
     with warnings.catch_warnings():
@@ -682,6 +749,7 @@ def test_widgets_refuse_an_image_without_layers():
 
 # -- summarising helpers --------------------------------------------------------------------
 
+
 def test_fold_keeps_order_covers_every_layer_once_and_respects_keep():
     sizes = [5, 1, 1, 9, 1, 1, 1, 7, 1, 1, 2, 1, 1, 1, 8, 1, 1, 1, 1, 1]
     spans = fold(sizes, 8, keep=[2])
@@ -705,7 +773,7 @@ def test_tree_rows_group_big_trees_and_count_everything(wide_image):
 
 
 def test_text_helpers_shorten_readably():
-    assert step_text("/bin/sh -c #(nop)  CMD [\"sh\"]") == 'CMD ["sh"]'
+    assert step_text('/bin/sh -c #(nop)  CMD ["sh"]') == 'CMD ["sh"]'
     assert step_text("RUN /bin/sh -c npm ci # buildkit") == "RUN npm ci"
     assert step_text("") == "(기록 없음)"
     assert clip_path("usr/local/lib/node_modules/npm/package.json", 24) == "…/npm/package.json"

@@ -14,34 +14,57 @@ from ..context import CommandContext
 from ..table import program
 from .tables import Package, closure, file_mode, new_table, pkg, share
 
-APK = new_table("apk", [
-    pkg("bash", "5.2.21-r0", 1.6, files=["bin/bash", "usr/lib/libreadline.so.8.2"]),
-    pkg("curl", "8.5.0-r0", 1.9, files=["usr/bin/curl", "usr/lib/libcurl.so.4.8.0"],
-         deps=["ca-certificates"]),
-    pkg("ca-certificates", "20230506-r0", 0.7, files=["etc/ssl/certs/ca-certificates.crt",
-                                                      "usr/bin/update-ca-certificates"]),
-    pkg("git", "2.43.0-r0", 13.0, files=["usr/bin/git", "usr/libexec/git-core/git-remote-http"]),
-    pkg("python3", "3.11.6-r1", 45.0, files=["usr/bin/python3.11", "usr/lib/libpython3.11.so.1.0",
-                                             "usr/lib/python3.11/os.py"]),
-    pkg("make", "4.4.1-r2", 0.27, files=["usr/bin/make"]),
-    pkg("gcc", "13.2.1-r0", 96.0, files=["usr/bin/gcc",
-                                         "usr/libexec/gcc/x86_64-alpine-linux-musl/13.2.1/cc1",
-                                         "usr/libexec/gcc/x86_64-alpine-linux-musl/13.2.1/lto1",
-                                         "usr/bin/ld", "usr/include/stdio.h"]),
-    pkg("g++", "13.2.1-r0", 44.0, files=["usr/bin/g++",
-                                         "usr/libexec/gcc/x86_64-alpine-linux-musl/13.2.1/cc1plus",
-                                         "usr/include/c++/13.2.1/iostream"], deps=["gcc"]),
-    pkg("build-base", "0.5-r3", 0.01, files=["usr/share/doc/build-base/README"],
-         deps=["gcc", "g++", "make"]),
-    pkg("tzdata", "2023c-r1", 1.7, files=["usr/share/zoneinfo/Asia/Seoul",
-                                          "usr/share/zoneinfo/UTC"]),
-    pkg("nodejs", "20.10.0-r1", 62.0, files=["usr/bin/node", "usr/lib/libicudata.so.74"]),
-    pkg("npm", "10.2.5-r0", 9.5, files=["usr/lib/node_modules/npm/index.js", "usr/bin/npm"],
-         deps=["nodejs"]),
-    pkg("openssl", "3.1.4-r2", 0.9, files=["usr/bin/openssl"]),
-    pkg("jq", "1.7.1-r0", 0.7, files=["usr/bin/jq"]),
-    pkg("htop", "3.2.2-r1", 0.5, files=["usr/bin/htop"]),
-])
+APK = new_table(
+    "apk",
+    [
+        pkg("bash", "5.2.21-r0", 1.6, files=["bin/bash", "usr/lib/libreadline.so.8.2"]),
+        pkg("curl", "8.5.0-r0", 1.9, files=["usr/bin/curl", "usr/lib/libcurl.so.4.8.0"], deps=["ca-certificates"]),
+        pkg(
+            "ca-certificates",
+            "20230506-r0",
+            0.7,
+            files=["etc/ssl/certs/ca-certificates.crt", "usr/bin/update-ca-certificates"],
+        ),
+        pkg("git", "2.43.0-r0", 13.0, files=["usr/bin/git", "usr/libexec/git-core/git-remote-http"]),
+        pkg(
+            "python3",
+            "3.11.6-r1",
+            45.0,
+            files=["usr/bin/python3.11", "usr/lib/libpython3.11.so.1.0", "usr/lib/python3.11/os.py"],
+        ),
+        pkg("make", "4.4.1-r2", 0.27, files=["usr/bin/make"]),
+        pkg(
+            "gcc",
+            "13.2.1-r0",
+            96.0,
+            files=[
+                "usr/bin/gcc",
+                "usr/libexec/gcc/x86_64-alpine-linux-musl/13.2.1/cc1",
+                "usr/libexec/gcc/x86_64-alpine-linux-musl/13.2.1/lto1",
+                "usr/bin/ld",
+                "usr/include/stdio.h",
+            ],
+        ),
+        pkg(
+            "g++",
+            "13.2.1-r0",
+            44.0,
+            files=[
+                "usr/bin/g++",
+                "usr/libexec/gcc/x86_64-alpine-linux-musl/13.2.1/cc1plus",
+                "usr/include/c++/13.2.1/iostream",
+            ],
+            deps=["gcc"],
+        ),
+        pkg("build-base", "0.5-r3", 0.01, files=["usr/share/doc/build-base/README"], deps=["gcc", "g++", "make"]),
+        pkg("tzdata", "2023c-r1", 1.7, files=["usr/share/zoneinfo/Asia/Seoul", "usr/share/zoneinfo/UTC"]),
+        pkg("nodejs", "20.10.0-r1", 62.0, files=["usr/bin/node", "usr/lib/libicudata.so.74"]),
+        pkg("npm", "10.2.5-r0", 9.5, files=["usr/lib/node_modules/npm/index.js", "usr/bin/npm"], deps=["nodejs"]),
+        pkg("openssl", "3.1.4-r2", 0.9, files=["usr/bin/openssl"]),
+        pkg("jq", "1.7.1-r0", 0.7, files=["usr/bin/jq"]),
+        pkg("htop", "3.2.2-r1", 0.5, files=["usr/bin/htop"]),
+    ],
+)
 
 APK_DB = "/lib/apk/db/installed"
 APK_INDEXES = (("main", 930_000), ("community", 1_650_000))
@@ -76,8 +99,9 @@ def _apk_fetch_indexes(ctx: CommandContext, keep: bool) -> None:
         ctx.out(f"fetch https://dl-cdn.alpinelinux.org/alpine/{branch}/{repo}/x86_64/APKINDEX.tar.gz\n")
         if keep:
             digest = hashlib.sha256(f"{branch}/{repo}".encode()).hexdigest()[:8]
-            ctx.write_model(f"/var/cache/apk/APKINDEX.{digest}.tar.gz", size, size,
-                            about=f"Alpine {branch} {repo} 패키지 색인")
+            ctx.write_model(
+                f"/var/cache/apk/APKINDEX.{digest}.tar.gz", size, size, about=f"Alpine {branch} {repo} 패키지 색인"
+            )
 
 
 @program("apk", "Alpine 패키지 관리자: apk add [--no-cache] [--virtual 이름] 패키지…, apk del, apk update")
@@ -114,14 +138,16 @@ def _apk_add(ctx: CommandContext, args: "list[str]") -> int:
     if not names:
         return ctx.fail("apk add: 패키지 이름이 없습니다.")
     unknown = [n for n in names if n not in APK]
-    cached = ctx.is_dir("/var/cache/apk") and any(
-        n.startswith("APKINDEX") for n in ctx.listdir("/var/cache/apk"))
+    cached = ctx.is_dir("/var/cache/apk") and any(n.startswith("APKINDEX") for n in ctx.listdir("/var/cache/apk"))
     if not cached:
         _apk_fetch_indexes(ctx, keep=not no_cache)
     if unknown:
         lines = "".join(f"  {n} (no such package):\n    required by: world[{n}]\n" for n in unknown)
-        return ctx.fail("ERROR: unable to select packages:\n" + lines.rstrip("\n") +
-                        f"\n(모형 표에 있는 apk 패키지: {', '.join(sorted(APK))})")
+        return ctx.fail(
+            "ERROR: unable to select packages:\n"
+            + lines.rstrip("\n")
+            + f"\n(모형 표에 있는 apk 패키지: {', '.join(sorted(APK))})"
+        )
     installed = _apk_installed(ctx)
     todo = [p for p in closure(APK, names) if p.name not in installed]
     db = ctx.read_text(APK_DB) if ctx.is_file(APK_DB) else ""
@@ -129,13 +155,13 @@ def _apk_add(ctx: CommandContext, args: "list[str]") -> int:
         ctx.out(f"({number}/{len(todo)}) Installing {package.name} ({package.version})\n")
         entries = share(package)
         for path, size, packed in entries:
-            ctx.write_model("/" + path, size, packed, mode=file_mode(path),
-                            about=f"apk 패키지 {package.name} {package.version}")
+            ctx.write_model(
+                "/" + path, size, packed, mode=file_mode(path), about=f"apk 패키지 {package.name} {package.version}"
+            )
         db += _apk_record(package, [path for path, _, _ in entries])
     if virtual:
         ctx.out(f"Installing {virtual} (20240101.000000)\n")
-        db += f"P:{virtual}\nV:20240101.000000\nA:noarch\nI:0\nT:virtual meta package\n" \
-              f"D:{' '.join(names)}\n\n"
+        db += f"P:{virtual}\nV:20240101.000000\nA:noarch\nI:0\nT:virtual meta package\nD:{' '.join(names)}\n\n"
     ctx.write(APK_DB, db)
     world = ctx.read_text("/etc/apk/world").split() if ctx.is_file("/etc/apk/world") else []
     for name in [virtual] if virtual else names:
@@ -148,8 +174,13 @@ def _apk_add(ctx: CommandContext, args: "list[str]") -> int:
 
 
 def _apk_record(package: Package, paths: "list[str]") -> str:
-    lines = [f"P:{package.name}", f"V:{package.version}", "A:x86_64", f"I:{package.size}",
-             f"T:{package.name} (imagelib 모형)"]
+    lines = [
+        f"P:{package.name}",
+        f"V:{package.version}",
+        "A:x86_64",
+        f"I:{package.size}",
+        f"T:{package.name} (imagelib 모형)",
+    ]
     folders: "dict[str, list[str]]" = {}
     for path in paths:
         folders.setdefault(posixpath.dirname(path), []).append(posixpath.basename(path))

@@ -15,33 +15,54 @@ from ..context import CommandContext
 from ..table import program
 from .tables import closure, file_mode, new_table, pkg, share
 
-APT = new_table("apt", [
-    pkg("curl", "7.88.1-10", 5.6, files=["usr/bin/curl", "usr/lib/x86_64-linux-gnu/libcurl.so.4.8.0"],
-         deps=["ca-certificates"], recommends_mb=0.0),
-    pkg("wget", "1.21.3-1", 3.6, files=["usr/bin/wget"], deps=["ca-certificates"]),
-    pkg("ca-certificates", "20230311", 2.4, files=["etc/ssl/certs/ca-certificates.crt",
-                                                   "usr/bin/openssl"]),
-    pkg("git", "1:2.39.2-1.1", 52.0, files=["usr/bin/git", "usr/lib/git-core/git-remote-http",
-                                             "usr/share/perl5/Git.pm"], recommends_mb=9.0),
-    pkg("python3", "3.11.2-1", 25.0, files=["usr/bin/python3.11",
-                                            "usr/lib/python3.11/os.py"], recommends_mb=14.0),
-    pkg("build-essential", "12.9", 205.0, files=["usr/bin/gcc-12", "usr/bin/g++-12",
-                                                 "usr/libexec/gcc/x86_64-linux-gnu/12/cc1",
-                                                 "usr/libexec/gcc/x86_64-linux-gnu/12/cc1plus",
-                                                 "usr/include/stdio.h", "usr/bin/make"],
-         recommends_mb=15.0),
-    pkg("make", "4.3-4.1", 1.5, files=["usr/bin/make"]),
-    pkg("vim", "2:9.0.1378-2", 41.0, files=["usr/bin/vim.basic", "usr/share/vim/vim90/syntax/c.vim"]),
-    pkg("nginx", "1.22.1-9", 3.2, files=["usr/sbin/nginx", "etc/nginx/nginx.conf"]),
-    pkg("procps", "2:4.0.2-3", 2.1, files=["usr/bin/ps", "usr/bin/top"]),
-    pkg("iputils-ping", "3:20221126-1", 0.12, files=["usr/bin/ping"]),
-    pkg("net-tools", "2.10-0.1", 1.0, files=["usr/sbin/ifconfig", "usr/bin/netstat"]),
-    pkg("unzip", "6.0-28", 0.4, files=["usr/bin/unzip"]),
-    pkg("jq", "1.6-2.1", 0.5, files=["usr/bin/jq"]),
-    pkg("libpq-dev", "15.5-0", 1.2, files=["usr/include/postgresql/libpq-fe.h"]),
-    pkg("gnupg", "2.2.40-1.1", 9.0, files=["usr/bin/gpg"]),
-    pkg("tzdata", "2024a-0", 3.3, files=["usr/share/zoneinfo/Asia/Seoul", "usr/share/zoneinfo/UTC"]),
-])
+APT = new_table(
+    "apt",
+    [
+        pkg(
+            "curl",
+            "7.88.1-10",
+            5.6,
+            files=["usr/bin/curl", "usr/lib/x86_64-linux-gnu/libcurl.so.4.8.0"],
+            deps=["ca-certificates"],
+            recommends_mb=0.0,
+        ),
+        pkg("wget", "1.21.3-1", 3.6, files=["usr/bin/wget"], deps=["ca-certificates"]),
+        pkg("ca-certificates", "20230311", 2.4, files=["etc/ssl/certs/ca-certificates.crt", "usr/bin/openssl"]),
+        pkg(
+            "git",
+            "1:2.39.2-1.1",
+            52.0,
+            files=["usr/bin/git", "usr/lib/git-core/git-remote-http", "usr/share/perl5/Git.pm"],
+            recommends_mb=9.0,
+        ),
+        pkg("python3", "3.11.2-1", 25.0, files=["usr/bin/python3.11", "usr/lib/python3.11/os.py"], recommends_mb=14.0),
+        pkg(
+            "build-essential",
+            "12.9",
+            205.0,
+            files=[
+                "usr/bin/gcc-12",
+                "usr/bin/g++-12",
+                "usr/libexec/gcc/x86_64-linux-gnu/12/cc1",
+                "usr/libexec/gcc/x86_64-linux-gnu/12/cc1plus",
+                "usr/include/stdio.h",
+                "usr/bin/make",
+            ],
+            recommends_mb=15.0,
+        ),
+        pkg("make", "4.3-4.1", 1.5, files=["usr/bin/make"]),
+        pkg("vim", "2:9.0.1378-2", 41.0, files=["usr/bin/vim.basic", "usr/share/vim/vim90/syntax/c.vim"]),
+        pkg("nginx", "1.22.1-9", 3.2, files=["usr/sbin/nginx", "etc/nginx/nginx.conf"]),
+        pkg("procps", "2:4.0.2-3", 2.1, files=["usr/bin/ps", "usr/bin/top"]),
+        pkg("iputils-ping", "3:20221126-1", 0.12, files=["usr/bin/ping"]),
+        pkg("net-tools", "2.10-0.1", 1.0, files=["usr/sbin/ifconfig", "usr/bin/netstat"]),
+        pkg("unzip", "6.0-28", 0.4, files=["usr/bin/unzip"]),
+        pkg("jq", "1.6-2.1", 0.5, files=["usr/bin/jq"]),
+        pkg("libpq-dev", "15.5-0", 1.2, files=["usr/include/postgresql/libpq-fe.h"]),
+        pkg("gnupg", "2.2.40-1.1", 9.0, files=["usr/bin/gpg"]),
+        pkg("tzdata", "2024a-0", 3.3, files=["usr/share/zoneinfo/Asia/Seoul", "usr/share/zoneinfo/UTC"]),
+    ],
+)
 
 APT_LISTS = "/var/lib/apt/lists"
 DPKG_STATUS = "/var/lib/dpkg/status"
@@ -65,30 +86,58 @@ def _apt_sources(ctx: CommandContext) -> "list[tuple[str, str, int]]":
     codename = info.get("VERSION_CODENAME", "stable")
     if info.get("ID") == "ubuntu":
         base = "archive.ubuntu.com_ubuntu_dists"
-        return [(f"{base}_{codename}_main_binary-amd64_Packages.lz4",
-                 f"http://archive.ubuntu.com/ubuntu {codename}/main amd64 Packages", 1_800_000),
-                (f"{base}_{codename}_universe_binary-amd64_Packages.lz4",
-                 f"http://archive.ubuntu.com/ubuntu {codename}/universe amd64 Packages", 16_500_000),
-                (f"{base}_{codename}-updates_main_binary-amd64_Packages.lz4",
-                 f"http://archive.ubuntu.com/ubuntu {codename}-updates/main amd64 Packages", 3_400_000),
-                (f"security.ubuntu.com_ubuntu_dists_{codename}-security_main_binary-amd64_Packages.lz4",
-                 f"http://security.ubuntu.com/ubuntu {codename}-security/main amd64 Packages", 2_900_000)]
-    return [(f"deb.debian.org_debian_dists_{codename}_main_binary-amd64_Packages.lz4",
-             f"http://deb.debian.org/debian {codename}/main amd64 Packages", 8_800_000),
-            (f"deb.debian.org_debian_dists_{codename}-updates_main_binary-amd64_Packages.lz4",
-             f"http://deb.debian.org/debian {codename}-updates/main amd64 Packages", 40_000),
-            (f"deb.debian.org_debian-security_dists_{codename}-security_main_binary-amd64_Packages.lz4",
-             f"http://deb.debian.org/debian-security {codename}-security/main amd64 Packages", 330_000)]
+        return [
+            (
+                f"{base}_{codename}_main_binary-amd64_Packages.lz4",
+                f"http://archive.ubuntu.com/ubuntu {codename}/main amd64 Packages",
+                1_800_000,
+            ),
+            (
+                f"{base}_{codename}_universe_binary-amd64_Packages.lz4",
+                f"http://archive.ubuntu.com/ubuntu {codename}/universe amd64 Packages",
+                16_500_000,
+            ),
+            (
+                f"{base}_{codename}-updates_main_binary-amd64_Packages.lz4",
+                f"http://archive.ubuntu.com/ubuntu {codename}-updates/main amd64 Packages",
+                3_400_000,
+            ),
+            (
+                f"security.ubuntu.com_ubuntu_dists_{codename}-security_main_binary-amd64_Packages.lz4",
+                f"http://security.ubuntu.com/ubuntu {codename}-security/main amd64 Packages",
+                2_900_000,
+            ),
+        ]
+    return [
+        (
+            f"deb.debian.org_debian_dists_{codename}_main_binary-amd64_Packages.lz4",
+            f"http://deb.debian.org/debian {codename}/main amd64 Packages",
+            8_800_000,
+        ),
+        (
+            f"deb.debian.org_debian_dists_{codename}-updates_main_binary-amd64_Packages.lz4",
+            f"http://deb.debian.org/debian {codename}-updates/main amd64 Packages",
+            40_000,
+        ),
+        (
+            f"deb.debian.org_debian-security_dists_{codename}-security_main_binary-amd64_Packages.lz4",
+            f"http://deb.debian.org/debian-security {codename}-security/main amd64 Packages",
+            330_000,
+        ),
+    ]
 
 
 def _apt_has_lists(ctx: CommandContext) -> bool:
     return ctx.is_dir(APT_LISTS) and any(n.endswith("Packages.lz4") for n in ctx.listdir(APT_LISTS))
 
 
-@program("apt-get", "Debian/Ubuntu 패키지 관리자: apt-get update, apt-get install -y "
-                    "[--no-install-recommends] "
-                    "패키지…, "
-                    "apt-get remove, apt-get clean")
+@program(
+    "apt-get",
+    "Debian/Ubuntu 패키지 관리자: apt-get update, apt-get install -y "
+    "[--no-install-recommends] "
+    "패키지…, "
+    "apt-get remove, apt-get clean",
+)
 def _apt_get(ctx: CommandContext) -> int:
     flags = [a for a in ctx.args if a.startswith("-")]
     words = [a for a in ctx.args if not a.startswith("-")]
@@ -132,32 +181,40 @@ def _apt_install(ctx: CommandContext, names: "list[str]", flags: "list[str]") ->
         return 0
     names = [n.split("=")[0] for n in names]
     if not _apt_has_lists(ctx):
-        return ctx.fail(f"E: Unable to locate package {names[0]}\n"
-                        "(패키지 목록이 비어 있습니다: 먼저 apt-get update를 같은 RUN에서 실행하세요)", 100)
+        return ctx.fail(
+            f"E: Unable to locate package {names[0]}\n"
+            "(패키지 목록이 비어 있습니다: 먼저 apt-get update를 같은 RUN에서 실행하세요)",
+            100,
+        )
     unknown = [n for n in names if n not in APT]
     if unknown:
-        return ctx.fail(f"E: Unable to locate package {unknown[0]}\n"
-                        f"(모형 표에 있는 apt 패키지: {', '.join(sorted(APT))})", 100)
+        return ctx.fail(
+            f"E: Unable to locate package {unknown[0]}\n(모형 표에 있는 apt 패키지: {', '.join(sorted(APT))})", 100
+        )
     status_text = ctx.read_text(DPKG_STATUS) if ctx.is_file(DPKG_STATUS) else ""
     installed = set(re.findall(r"^Package: (\S+)$", status_text, re.MULTILINE))
     todo = [p for p in closure(APT, names) if p.name not in installed]
     extra = sum(p.recommends for p in todo) if recommends else 0
     total = sum(p.size for p in todo) + extra
-    ctx.out(f"The following NEW packages will be installed:\n  {' '.join(p.name for p in todo)}\n"
-            f"After this operation, {total // 1000} kB of additional disk space will be used.\n")
+    ctx.out(
+        f"The following NEW packages will be installed:\n  {' '.join(p.name for p in todo)}\n"
+        f"After this operation, {total // 1000} kB of additional disk space will be used.\n"
+    )
     if not assume_yes and todo:
-        return ctx.fail("Do you want to continue? [Y/n] Abort.\n(빌드에는 입력할 사람이 없습니다: -y를 "
-                        "붙이세요)", 1)
+        return ctx.fail("Do you want to continue? [Y/n] Abort.\n(빌드에는 입력할 사람이 없습니다: -y를 붙이세요)", 1)
     log = ctx.read_text("/var/log/dpkg.log") if ctx.is_file("/var/log/dpkg.log") else ""
     for package in todo:
         ctx.out(f"Setting up {package.name} ({package.version}) ...\n")
         entries = share(package, package.recommends if recommends else 0)
         for path, size, packed in entries:
-            ctx.write_model("/" + path, size, packed, mode=file_mode(path),
-                            about=f"deb 패키지 {package.name} {package.version}")
+            ctx.write_model(
+                "/" + path, size, packed, mode=file_mode(path), about=f"deb 패키지 {package.name} {package.version}"
+            )
         ctx.write(f"/var/lib/dpkg/info/{package.name}.list", "".join(f"/{p}\n" for p, _, _ in entries))
-        status_text += (f"Package: {package.name}\nStatus: install ok installed\n"
-                        f"Installed-Size: {package.size // 1024}\nVersion: {package.version}\n\n")
+        status_text += (
+            f"Package: {package.name}\nStatus: install ok installed\n"
+            f"Installed-Size: {package.size // 1024}\nVersion: {package.version}\n\n"
+        )
         log += f"1970-01-01 00:00:00 status installed {package.name}:amd64 {package.version}\n"
     ctx.write(DPKG_STATUS, status_text)
     ctx.write("/var/log/dpkg.log", log)

@@ -17,25 +17,24 @@ from ..errors import CommandFailed
 from ..table import program
 from .tables import MB, Package, new_table, pkg, share, version_of
 
-NPM = new_table("npm", [
-    pkg("react", "18.2.0", 0.32, 0.08, files=["index.js"], count=3),
-    pkg("react-dom", "18.2.0", 4.5, 1.2, files=["index.js"], count=2),
-    pkg("vite", "4.5.0", 16.0, 6.0, files=["dist/node/index.js"], count=13,
-         bins={"vite": "bin/vite.js"}),
-    pkg("@vitejs/plugin-react", "4.2.0", 6.5, 1.9, files=["dist/index.cjs"], count=60),
-    pkg("express", "4.18.2", 2.2, 0.6, files=["index.js"], count=58),
-    pkg("lodash", "4.17.21", 1.4, 0.32, files=["lodash.js"], count=1),
-    pkg("axios", "1.6.2", 2.3, 0.5, files=["index.js"], count=9),
-    pkg("dotenv", "16.3.1", 0.08, 0.02, files=["lib/main.js"], count=1),
-    pkg("typescript", "5.3.2", 31.5, 5.8, files=["lib/typescript.js"], count=1,
-         bins={"tsc": "bin/tsc"}),
-    pkg("webpack", "5.89.0", 18.0, 5.0, files=["lib/index.js"], count=77,
-         bins={"webpack": "bin/webpack.js"}),
-    pkg("webpack-cli", "5.1.4", 3.5, 1.0, files=["lib/index.js"], count=40),
-    pkg("nodemon", "3.0.2", 3.2, 0.9, files=["lib/nodemon.js"], count=30,
-         bins={"nodemon": "bin/nodemon.js"}),
-    pkg("jest", "29.7.0", 30.0, 8.0, files=["build/index.js"], count=270, bins={"jest": "bin/jest.js"}),
-])
+NPM = new_table(
+    "npm",
+    [
+        pkg("react", "18.2.0", 0.32, 0.08, files=["index.js"], count=3),
+        pkg("react-dom", "18.2.0", 4.5, 1.2, files=["index.js"], count=2),
+        pkg("vite", "4.5.0", 16.0, 6.0, files=["dist/node/index.js"], count=13, bins={"vite": "bin/vite.js"}),
+        pkg("@vitejs/plugin-react", "4.2.0", 6.5, 1.9, files=["dist/index.cjs"], count=60),
+        pkg("express", "4.18.2", 2.2, 0.6, files=["index.js"], count=58),
+        pkg("lodash", "4.17.21", 1.4, 0.32, files=["lodash.js"], count=1),
+        pkg("axios", "1.6.2", 2.3, 0.5, files=["index.js"], count=9),
+        pkg("dotenv", "16.3.1", 0.08, 0.02, files=["lib/main.js"], count=1),
+        pkg("typescript", "5.3.2", 31.5, 5.8, files=["lib/typescript.js"], count=1, bins={"tsc": "bin/tsc"}),
+        pkg("webpack", "5.89.0", 18.0, 5.0, files=["lib/index.js"], count=77, bins={"webpack": "bin/webpack.js"}),
+        pkg("webpack-cli", "5.1.4", 3.5, 1.0, files=["lib/index.js"], count=40),
+        pkg("nodemon", "3.0.2", 3.2, 0.9, files=["lib/nodemon.js"], count=30, bins={"nodemon": "bin/nodemon.js"}),
+        pkg("jest", "29.7.0", 30.0, 8.0, files=["build/index.js"], count=270, bins={"jest": "bin/jest.js"}),
+    ],
+)
 NPM_DEFAULT_SIZE = 1 * MB
 
 
@@ -49,17 +48,19 @@ def _node(ctx: CommandContext) -> int:
 
 def _read_json(ctx: CommandContext, path: str, what: str) -> dict:
     if not ctx.is_file(path):
-        raise CommandFailed(f"npm ERR! code ENOENT\nnpm ERR! syscall open\nnpm ERR! path {ctx.path(path)}\n"
-                            f"npm ERR! enoent ENOENT: no such file or directory, open '{ctx.path(path)}'\n"
-                            f"({what}이(가) 없습니다. COPY로 먼저 넣었는지 확인하세요)", 254)
+        raise CommandFailed(
+            f"npm ERR! code ENOENT\nnpm ERR! syscall open\nnpm ERR! path {ctx.path(path)}\n"
+            f"npm ERR! enoent ENOENT: no such file or directory, open '{ctx.path(path)}'\n"
+            f"({what}이(가) 없습니다. COPY로 먼저 넣었는지 확인하세요)",
+            254,
+        )
     try:
         return json.loads(ctx.read_text(path))
     except ValueError as error:
         raise CommandFailed(f"npm ERR! code EJSONPARSE\nnpm ERR! {ctx.path(path)}: {error}", 1) from None
 
 
-@program("npm", "Node 패키지 관리자: npm install/ci [--omit=dev], npm run <스크립트>, "
-                "npm cache clean --force")
+@program("npm", "Node 패키지 관리자: npm install/ci [--omit=dev], npm run <스크립트>, npm cache clean --force")
 def _npm(ctx: CommandContext) -> int:
     ctx.require("node")
     if not ctx.args:
@@ -86,14 +87,21 @@ def _npm(ctx: CommandContext) -> int:
 def _npm_install(ctx: CommandContext, sub: str, args: "list[str]") -> int:
     long_flags = [a for a in args if a.startswith("--")]
     _, names = split_flags([a for a in args if not a.startswith("--")], "gDSEP", "npm")
-    production = (ctx.env.get("NODE_ENV") == "production" or "--production" in long_flags
-                  or "--omit=dev" in long_flags or "--only=production" in long_flags)
+    production = (
+        ctx.env.get("NODE_ENV") == "production"
+        or "--production" in long_flags
+        or "--omit=dev" in long_flags
+        or "--only=production" in long_flags
+    )
     manifest = _read_json(ctx, "package.json", "package.json")
     if sub == "ci":
         if not ctx.is_file("package-lock.json"):
-            return ctx.fail("npm ERR! cipm can only install packages with an existing package-lock.json or "
-                            "npm-shrinkwrap.json with lockfileVersion >= 1.\n"
-                            "(npm ci에는 package-lock.json이 필요합니다)", 1)
+            return ctx.fail(
+                "npm ERR! cipm can only install packages with an existing package-lock.json or "
+                "npm-shrinkwrap.json with lockfileVersion >= 1.\n"
+                "(npm ci에는 package-lock.json이 필요합니다)",
+                1,
+            )
         if ctx.exists("node_modules"):
             ctx.delete("node_modules")
     wanted = dict(manifest.get("dependencies") or {})
@@ -108,25 +116,35 @@ def _npm_install(ctx: CommandContext, sub: str, args: "list[str]") -> int:
     for name in sorted(wanted):
         package = _npm_package(name)
         base = f"node_modules/{name}"
-        ctx.write(f"{base}/package.json", json.dumps(
-            {"name": name, "version": package.version, "bin": package.bins or None},
-            indent=2, sort_keys=True) + "\n")
+        ctx.write(
+            f"{base}/package.json",
+            json.dumps(
+                {"name": name, "version": package.version, "bin": package.bins or None}, indent=2, sort_keys=True
+            )
+            + "\n",
+        )
         for path, size, packed in share(package):
-            ctx.write_model(f"{base}/{path}", size, packed,
-                            about=f"npm 패키지 {name}@{package.version} (의존성 {package.count - 1}개 포함 "
-                                  f"크기)")
+            ctx.write_model(
+                f"{base}/{path}",
+                size,
+                packed,
+                about=f"npm 패키지 {name}@{package.version} (의존성 {package.count - 1}개 포함 크기)",
+            )
         for command, target in package.bins.items():
-            ctx.write(f"{base}/{target}", f"#!/usr/bin/env node\n// {name} {command} (imagelib 모형)\n",
-                      mode=0o755)
+            ctx.write(f"{base}/{target}", f"#!/usr/bin/env node\n// {name} {command} (imagelib 모형)\n", mode=0o755)
             link = f"node_modules/.bin/{command}"
             if ctx.lookup(link, follow=False) is not None:
                 ctx.delete(link)
             ctx.symlink(link, f"../{name}/{target}")
         added += package.count
         cache_size += package.packed
-    lock = {"name": manifest.get("name", "app"), "version": manifest.get("version", "1.0.0"),
-            "lockfileVersion": 1, "requires": True,
-            "dependencies": {n: {"version": _npm_package(n).version} for n in sorted(wanted)}}
+    lock = {
+        "name": manifest.get("name", "app"),
+        "version": manifest.get("version", "1.0.0"),
+        "lockfileVersion": 1,
+        "requires": True,
+        "dependencies": {n: {"version": _npm_package(n).version} for n in sorted(wanted)},
+    }
     ctx.write("node_modules/.package-lock.json", json.dumps(lock, indent=2) + "\n")
     if not ctx.is_file("package-lock.json") or names:
         ctx.write("package-lock.json", json.dumps(lock, indent=2) + "\n")
@@ -135,16 +153,29 @@ def _npm_install(ctx: CommandContext, sub: str, args: "list[str]") -> int:
     if cache_size:
         home = ctx.env.get("HOME", "/root")
         digest = hashlib.sha256(json.dumps(sorted(wanted)).encode()).hexdigest()[:16]
-        ctx.write_model(f"{home}/.npm/_cacache/content-v2/sha512/{digest[:2]}/{digest}", cache_size,
-                        cache_size, about="npm이 내려받은 패키지 묶음(tarball) 캐시")
+        ctx.write_model(
+            f"{home}/.npm/_cacache/content-v2/sha512/{digest[:2]}/{digest}",
+            cache_size,
+            cache_size,
+            about="npm이 내려받은 패키지 묶음(tarball) 캐시",
+        )
     ctx.out(f"added {added} packages, and audited {added + 1} packages (모형)\n")
     return 0
 
 
 def _npm_package(name: str) -> Package:
-    return NPM.get(name) or Package(name, "1.0.0", NPM_DEFAULT_SIZE, NPM_DEFAULT_SIZE // 4,
-                                    ("index.js",), (), 0, 1, {},
-                                    "모형 표에 없는 패키지: 기본 크기 1MB로 셈")
+    return NPM.get(name) or Package(
+        name,
+        "1.0.0",
+        NPM_DEFAULT_SIZE,
+        NPM_DEFAULT_SIZE // 4,
+        ("index.js",),
+        (),
+        0,
+        1,
+        {},
+        "모형 표에 없는 패키지: 기본 크기 1MB로 셈",
+    )
 
 
 def _npm_run(ctx: CommandContext, args: "list[str]") -> int:
@@ -156,8 +187,7 @@ def _npm_run(ctx: CommandContext, args: "list[str]") -> int:
     if name not in scripts:
         return ctx.fail(f"npm ERR! missing script: {name}", 1)
     script = " ".join([scripts[name]] + extra)
-    ctx.out(f"\n> {manifest.get('name', 'app')}@{manifest.get('version', '1.0.0')} {name} {ctx.cwd}\n"
-            f"> {script}\n\n")
+    ctx.out(f"\n> {manifest.get('name', 'app')}@{manifest.get('version', '1.0.0')} {name} {ctx.cwd}\n> {script}\n\n")
     env = dict(ctx.env)
     env["PATH"] = f"{ctx.path('node_modules/.bin')}:{env.get('PATH', '')}"
     return ctx.run(script, env)
@@ -210,13 +240,16 @@ def _build_site(ctx: CommandContext, tool: str, out_dir: str, index: "str | None
         written.append((f"assets/index-{_hash8(style)}.css", style))
     if index is not None:
         html = ctx.read_text(index)
-        html = re.sub(r'<script[^>]*src="[^"]*"[^>]*>\s*</script>',
-                      f'<script type="module" crossorigin src="/{js_name}"></script>', html)
+        html = re.sub(
+            r'<script[^>]*src="[^"]*"[^>]*>\s*</script>',
+            f'<script type="module" crossorigin src="/{js_name}"></script>',
+            html,
+        )
         if style:
             html = html.replace("</head>", f'  <link rel="stylesheet" href="/{written[1][0]}">\n  </head>')
         written.insert(0, ("index.html", html.encode("utf-8")))
     for name in _sources(ctx, "public"):
-        written.append((name[len("public/"):], ctx.read_bytes(name)))
+        written.append((name[len("public/") :], ctx.read_bytes(name)))
     for name, data in written:
         ctx.write(f"{out_dir}/{name}", data)
     modules = sum(1 for f in files if _SOURCE.search(f) or f.endswith(".css"))
@@ -226,8 +259,7 @@ def _build_site(ctx: CommandContext, tool: str, out_dir: str, index: "str | None
     return 0
 
 
-@program("vite", "vite build: src/와 index.html로 dist/를 만듭니다(모형 번들러; npm install 뒤 npm run "
-                 "build로)")
+@program("vite", "vite build: src/와 index.html로 dist/를 만듭니다(모형 번들러; npm install 뒤 npm run build로)")
 def _vite(ctx: CommandContext) -> int:
     ctx.require("node")
     if ctx.args[:1] != ["build"]:

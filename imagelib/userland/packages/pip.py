@@ -13,16 +13,19 @@ from ..context import CommandContext
 from ..table import program
 from .tables import MB, Package, new_table, pkg, version_of
 
-PIP = new_table("pip", [
-    pkg("requests", "2.31.0", 1.6, 0.55, count=5),
-    pkg("flask", "3.0.0", 3.2, 1.0, count=7),
-    pkg("django", "5.0", 38.0, 8.5, count=3),
-    pkg("numpy", "1.26.2", 63.0, 18.0, count=1),
-    pkg("pandas", "2.1.4", 140.0, 33.0, count=6),
-    pkg("fastapi", "0.104.1", 13.0, 3.5, count=9),
-    pkg("uvicorn", "0.24.0", 1.3, 0.3, count=3),
-    pkg("gunicorn", "21.2.0", 0.8, 0.2, count=2),
-])
+PIP = new_table(
+    "pip",
+    [
+        pkg("requests", "2.31.0", 1.6, 0.55, count=5),
+        pkg("flask", "3.0.0", 3.2, 1.0, count=7),
+        pkg("django", "5.0", 38.0, 8.5, count=3),
+        pkg("numpy", "1.26.2", 63.0, 18.0, count=1),
+        pkg("pandas", "2.1.4", 140.0, 33.0, count=6),
+        pkg("fastapi", "0.104.1", 13.0, 3.5, count=9),
+        pkg("uvicorn", "0.24.0", 1.3, 0.3, count=3),
+        pkg("gunicorn", "21.2.0", 0.8, 0.2, count=2),
+    ],
+)
 PIP_DEFAULT_SIZE = 1 * MB
 
 
@@ -72,12 +75,13 @@ def _pip_main(ctx: CommandContext) -> int:
             no_cache = True
         elif arg in ("--target", "-t", "--prefix") and args:
             folder = ctx.path(args.pop(0))
-            site = folder if arg != "--prefix" else folder + site[len("/usr/local"):]
+            site = folder if arg != "--prefix" else folder + site[len("/usr/local") :]
         elif arg in ("-r", "--requirement"):
             path = args.pop(0) if args else ""
             if not ctx.is_file(path):
-                return ctx.fail(f"ERROR: Could not open requirements file: [Errno 2] No such file or "
-                                f"directory: '{path}'", 1)
+                return ctx.fail(
+                    f"ERROR: Could not open requirements file: [Errno 2] No such file or directory: '{path}'", 1
+                )
             for line in ctx.read_text(path).splitlines():
                 line = line.split("#")[0].strip()
                 if line:
@@ -92,21 +96,40 @@ def _pip_main(ctx: CommandContext) -> int:
     installed, cache = [], 0
     for name in names:
         ctx.out(f"Collecting {name}\n")
-        package = PIP.get(name) or Package(name, "1.0.0", PIP_DEFAULT_SIZE, PIP_DEFAULT_SIZE // 3,
-                                           (), (), 0, 1, {}, "모형 표에 없는 패키지: 기본 크기 1MB")
+        package = PIP.get(name) or Package(
+            name,
+            "1.0.0",
+            PIP_DEFAULT_SIZE,
+            PIP_DEFAULT_SIZE // 3,
+            (),
+            (),
+            0,
+            1,
+            {},
+            "모형 표에 없는 패키지: 기본 크기 1MB",
+        )
         module = name.replace("-", "_")
-        ctx.write_model(f"{site}/{module}/__init__.py", package.size, package.packed,
-                        about=f"파이썬 패키지 {name} {package.version} (의존성 {package.count - 1}개 포함 "
-                              f"크기)")
-        ctx.write(f"{site}/{module}-{package.version}.dist-info/METADATA",
-                  f"Metadata-Version: 2.1\nName: {name}\nVersion: {package.version}\n")
+        ctx.write_model(
+            f"{site}/{module}/__init__.py",
+            package.size,
+            package.packed,
+            about=f"파이썬 패키지 {name} {package.version} (의존성 {package.count - 1}개 포함 크기)",
+        )
+        ctx.write(
+            f"{site}/{module}-{package.version}.dist-info/METADATA",
+            f"Metadata-Version: 2.1\nName: {name}\nVersion: {package.version}\n",
+        )
         installed.append(f"{name}-{package.version}")
         cache += package.packed
     if not no_cache:
         home = ctx.env.get("HOME", "/root")
         digest = hashlib.sha256(" ".join(sorted(names)).encode()).hexdigest()[:16]
-        ctx.write_model(f"{home}/.cache/pip/http-v2/{digest[0]}/{digest}", cache, cache,
-                        about="pip이 내려받은 휠(wheel) 캐시 (--no-cache-dir로 없앨 수 있음)")
+        ctx.write_model(
+            f"{home}/.cache/pip/http-v2/{digest[0]}/{digest}",
+            cache,
+            cache,
+            about="pip이 내려받은 휠(wheel) 캐시 (--no-cache-dir로 없앨 수 있음)",
+        )
     ctx.out(f"Successfully installed {' '.join(installed)}\n")
     return 0
 

@@ -31,13 +31,22 @@ class Package:
     about: str = ""
 
 
-def pkg(name, version, size_mb, packed_mb=None, files=(), deps=(), recommends_mb=0.0, count=1,
-        bins=None, about=""):
+def pkg(name, version, size_mb, packed_mb=None, files=(), deps=(), recommends_mb=0.0, count=1, bins=None, about=""):
     """A table row, sizes in MB (download size: 40 % of the installed size unless given)."""
     size = round(size_mb * MB)
     packed = round((packed_mb if packed_mb is not None else size_mb * 0.4) * MB)
-    return Package(name, version, size, packed, tuple(files), tuple(deps),
-                   round(recommends_mb * MB), count, dict(bins or {}), about)
+    return Package(
+        name,
+        version,
+        size,
+        packed,
+        tuple(files),
+        tuple(deps),
+        round(recommends_mb * MB),
+        count,
+        dict(bins or {}),
+        about,
+    )
 
 
 TABLES: "dict[str, dict[str, Package]]" = {}
@@ -51,19 +60,36 @@ def new_table(manager: str, packages: "list[Package]") -> "dict[str, Package]":
     return table
 
 
-def register_package(manager: str, name: str, version: str, size: float, packed: "float | None" = None,
-                     *, files: "tuple[str, ...] | list[str]" = (), deps: "tuple[str, ...] | list[str]" = (),
-                     bins: "dict[str, str] | None" = None, replace: bool = False) -> Package:
+def register_package(
+    manager: str,
+    name: str,
+    version: str,
+    size: float,
+    packed: "float | None" = None,
+    *,
+    files: "tuple[str, ...] | list[str]" = (),
+    deps: "tuple[str, ...] | list[str]" = (),
+    bins: "dict[str, str] | None" = None,
+    replace: bool = False,
+) -> Package:
     """모형 패키지 표에 패키지를 더합니다. ``manager`` 는 'apk', 'apt', 'npm', 'pip' 중 하나이고
     크기는 바이트입니다(의존성 포함 설치 크기)."""
     table = TABLES.get(manager)
     if table is None:
-        raise ShellError(f"패키지 관리자 {manager!r}는 모릅니다. 'apk', 'apt', 'npm', 'pip' 중에서 "
-                         f"고르세요.")
+        raise ShellError(f"패키지 관리자 {manager!r}는 모릅니다. 'apk', 'apt', 'npm', 'pip' 중에서 고르세요.")
     if name in table and not replace:
         raise ShellError(f"{manager} 표에 {name!r}가 이미 있습니다. 바꾸려면 replace=True를 주세요.")
-    package = Package(name, version, int(size), int(packed if packed is not None else size * 0.4),
-                      tuple(files), tuple(deps), 0, 1, dict(bins or {}))
+    package = Package(
+        name,
+        version,
+        int(size),
+        int(packed if packed is not None else size * 0.4),
+        tuple(files),
+        tuple(deps),
+        0,
+        1,
+        dict(bins or {}),
+    )
     table[name] = package
     return package
 
@@ -79,8 +105,7 @@ def share(package: Package, extra: int = 0) -> "list[tuple[str, int, int]]":
     rest = (total - first) // (len(files) - 1)
     sizes = [first] + [rest] * (len(files) - 1)
     sizes[-1] += total - sum(sizes)
-    return [(path, size, round(packed * size / max(total, 1)))
-            for path, size in zip(files, sizes, strict=True)]
+    return [(path, size, round(packed * size / max(total, 1))) for path, size in zip(files, sizes, strict=True)]
 
 
 def closure(table: "dict[str, Package]", names: "list[str]") -> "list[Package]":
