@@ -14,6 +14,9 @@ from paths import OCI_SCHEMAS, PROJECT_ROOT, REAL_IMAGES, SHARED  # noqa: E402
 
 __all__ = ["OCI_SCHEMAS", "PROJECT_ROOT", "REAL_IMAGES", "SHARED", "real_image"]
 
+# Fixtures shared by several test folders.
+pytest_plugins = ["tar_readers"]
+
 
 @pytest.fixture(autouse=True)
 def _fixed_epoch(monkeypatch):

@@ -30,8 +30,6 @@ from hostile_archives import (
 )
 
 import imagelib as il
-from imagelib import layerscan
-from imagelib.fasttar import UnusualTar
 
 REFUSED = "refused"
 
@@ -158,18 +156,6 @@ def with_parents(names) -> "set[str]":
         parts = name.strip("/").split("/")
         out.update("/".join(parts[: i + 1]) for i in range(len(parts)))
     return out
-
-
-@pytest.fixture(params=["fast", "tarfile"])
-def reader(request, monkeypatch):
-    if request.param == "tarfile":
-
-        def refuse(stream):
-            raise UnusualTar("forced")
-            yield  # pragma: no cover
-
-        monkeypatch.setattr(layerscan, "read_members", refuse)
-    return request.param
 
 
 def umoci_files(tmp_path: Path, data: bytes) -> Path:

@@ -16,8 +16,6 @@ from pathlib import Path
 import pytest
 
 import imagelib as il
-from imagelib import layerscan
-from imagelib.fasttar import UnusualTar
 
 OLD_GNU = ["--format=gnu"]
 FORMATS = {
@@ -61,18 +59,6 @@ def sparse_archive(tmp_path: Path, flags: "list[str]", islands: int = 0) -> "tup
     extracted.mkdir()
     subprocess.run([tar, "-xf", str(archive), "-C", str(extracted)], check=True)
     return archive.read_bytes(), {p.name: p.read_bytes() for p in extracted.iterdir()}
-
-
-@pytest.fixture(params=["fast", "tarfile"])
-def reader(request, monkeypatch):
-    if request.param == "tarfile":
-
-        def refuse(stream):
-            raise UnusualTar("forced")
-            yield  # pragma: no cover
-
-        monkeypatch.setattr(layerscan, "read_members", refuse)
-    return request.param
 
 
 @pytest.mark.parametrize("compressed", [False, True], ids=["plain", "gzip"])
