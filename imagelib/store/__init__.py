@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from .. import display
 from ..blob import Blob
-from ..digest import Digest
+from ..digest import Digest, verify
 from ..errors import DigestMismatchError, ImageLibError, InvalidReferenceError, TagNotFoundError
 from ..image import Image
 from ..layer import Layer
@@ -365,11 +365,7 @@ class Store:
     def _manifest(self, digest: Digest) -> Manifest:
         """The manifest blob ``digest``, checked against its name and parsed once."""
         data = self._small_blob(digest, "매니페스트")
-        actual = Digest.of_bytes(data)
-        if actual != digest:
-            raise DigestMismatchError(
-                f"{self._backend.location}의 매니페스트 블롭 {digest}의 내용의 해시가 {actual}입니다(손상됨)."
-            )
+        verify(Digest.of_bytes(data), len(data), digest, None, f"{self._backend.location}의 매니페스트 블롭 {digest}")
         return Manifest.parse(data, f"{self._backend.location}의 매니페스트 {digest}", digest)
 
     def _load(self, digest: Digest) -> Image:

@@ -91,7 +91,7 @@ def named(descriptor: Descriptor, name: str, ref_name: str) -> Descriptor:
     return descriptor.with_changes(annotations={IMAGE_NAME: name, REF_NAME: ref_name})
 
 
-def layout_index(items: Iterable[IndexItem], extra: Iterable[Descriptor] = ()) -> Index:
+def index_bytes(items: Iterable[IndexItem], extra: Iterable[Descriptor] = ()) -> bytes:
     """``index.json`` listing every (image, name) pair; images without a name are listed once, bare."""
     items = list(items)
     refs = ref_names(name for item in items for name in item.names)
@@ -102,11 +102,7 @@ def layout_index(items: Iterable[IndexItem], extra: Iterable[Descriptor] = ()) -
         for name in sorted(item.names):
             manifests.append(named(item.descriptor, name, refs[name]))
     manifests.extend(extra)
-    return Index.build(manifests)
-
-
-def index_bytes(items: Iterable[IndexItem], extra: Iterable[Descriptor] = ()) -> bytes:
-    return layout_index(items, extra).data
+    return Index.build(manifests).data
 
 
 def repository_from_folder(folder: str) -> str:
