@@ -15,7 +15,7 @@ from paths import OCI_SCHEMAS, PROJECT_ROOT, REAL_IMAGES, SHARED  # noqa: E402
 __all__ = ["OCI_SCHEMAS", "PROJECT_ROOT", "REAL_IMAGES", "SHARED", "real_image"]
 
 # Fixtures shared by several test folders.
-pytest_plugins = ["tar_readers"]
+pytest_plugins = ["tar_readers", "docker_engine"]
 
 
 @pytest.fixture(autouse=True)

@@ -12,17 +12,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import platform
 import re
-import shutil
-import subprocess
 import tarfile
-import time
 
 import pytest
-from formats_helpers import gzip_layers, real_image, tree_snapshot, tricky_image
-from processes import stop
+from docker_engine import busybox_base, docker_run, store_with
+from formats_helpers import gzip_layers, tree_snapshot, tricky_image
 from registry_server import FAST
 
 import imagelib as il
@@ -32,99 +28,9 @@ pytestmark = pytest.mark.interop
 # The real registry fixture (Debian's docker-registry) lives in tests/support/registry_server.py.
 pytest_plugins = ["registry_server"]
 
-DOCKER_IO_CLIENT = "/usr/bin/docker"
 
 # What ``docker create`` adds to every container's file system (not part of the image).
 ENGINE_PATHS = {".dockerenv", "dev", "proc", "sys", "etc/hostname", "etc/hosts", "etc/mtab", "etc/resolv.conf"}
-
-
-class PrivateDocker:
-    """A dockerd of the tests' own in ``home``, and its ``docker`` command: ``docker("load", ...)``."""
-
-    def __init__(self, daemon: str, client: str, home, driver: str) -> None:
-        self.client, self.home, self.driver = client, home, driver
-        self.socket = home / "docker.sock"
-        self.log_path = home / "dockerd.log"
-        with open(self.log_path, "wb") as log:
-            self.process = subprocess.Popen(
-                [
-                    daemon,
-                    "--data-root",
-                    str(home / "data"),
-                    "--exec-root",
-                    str(home / "exec"),
-                    "--pidfile",
-                    str(home / "dockerd.pid"),
-                    "--host",
-                    f"unix://{self.socket}",
-                    "--storage-driver",
-                    driver,
-                    "--iptables=false",
-                    "--ip6tables=false",
-                    "--bridge=none",
-                ],
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-
-    def __call__(self, *args: str, environment: "dict[str, str] | None" = None, output: str = "stdout") -> str:
-        done = subprocess.run(
-            [self.client, *args],
-            capture_output=True,
-            text=True,
-            timeout=120,
-            env={**os.environ, "DOCKER_HOST": f"unix://{self.socket}", **(environment or {})},
-        )
-        if done.returncode != 0:
-            raise AssertionError(f"docker {args[0]} failed: {done.stderr.strip()}")
-        return done.stdout if output == "stdout" else done.stderr
-
-    def close(self) -> None:
-        """Stop the daemon and undo any mount it left under its folder (a daemon that failed may)."""
-        stop(self.process, timeout=30)
-        with open("/proc/self/mounts") as mounts:
-            points = [line.split()[1] for line in mounts if line.split()[1].startswith(str(self.home))]
-        for point in sorted(points, key=len, reverse=True):
-            subprocess.run(["umount", point], capture_output=True)
-
-    def wait_until_ready(self) -> "str | None":
-        """None when the daemon answers, else why it does not."""
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                lines = self.log_path.read_text(errors="replace").strip().splitlines() or ["(로그 없음)"]
-                return lines[-1][:300]
-            try:
-                self("version")
-                return None
-            except AssertionError:
-                time.sleep(0.5)
-        return "60초 안에 준비되지 않았습니다"
-
-
-@pytest.fixture(scope="module")
-def docker(tmp_path_factory):
-    """A private Docker engine: overlay2 storage as on most machines, or vfs where overlay2 cannot mount."""
-    daemon = shutil.which("dockerd")
-    # docker.io's own client matches its daemon and has BuildKit built in (newer ones need buildx)
-    client = DOCKER_IO_CLIENT if os.path.exists(DOCKER_IO_CLIENT) else shutil.which("docker")
-    if daemon is None or client is None:
-        pytest.skip("dockerd가 없어 건너뜁니다: 이 시험은 진짜 도커 엔진이 imagelib의 결과를 읽는지 확인합니다")
-    if os.geteuid() != 0:
-        pytest.skip("dockerd는 관리자(root) 권한이 있어야 시작할 수 있어 건너뜁니다")
-    reasons = []
-    for driver in ("overlay2", "vfs"):
-        engine = PrivateDocker(daemon, client, tmp_path_factory.mktemp(f"docker-{driver}"), driver)
-        reason = engine.wait_until_ready()
-        if reason is None:
-            try:
-                yield engine
-            finally:
-                engine.close()
-            return
-        engine.close()
-        reasons.append(f"{driver}: {reason}")
-    pytest.skip(f"dockerd가 시작되지 않아 건너뜁니다 ({'; '.join(reasons)})")
 
 
 def _relinked() -> il.Image:
@@ -285,7 +191,7 @@ def test_il_build_makes_what_buildkit_makes(docker, tmp_path, case, request):
                 bundle.add(context / "pkg", arcname=".")
             (context / "pkg" / "alias").symlink_to("one.txt")
         base = request.getfixturevalue("busybox")
-        store = _store_with(base)
+        store = store_with(base)
         base_steps, base_layers = len(base.history), len(base.layers)
     try:
         docker(
@@ -314,44 +220,8 @@ def test_il_build_makes_what_buildkit_makes(docker, tmp_path, case, request):
         assert mine.config_json["config"].get(key) == theirs.config_json["config"].get(key), key
 
 
-@pytest.fixture(scope="module")
-def busybox(docker, tmp_path_factory) -> il.Image:
-    """The busybox base image, loaded into the engine once as ``busybox-base:1``."""
-    if platform.machine() not in ("x86_64", "AMD64"):
-        pytest.skip("시험 이미지의 busybox는 linux/amd64용이라 이 컴퓨터에서는 실행할 수 없어 건너뜁니다")
-    base = _busybox_base()
-    archive = tmp_path_factory.mktemp("busybox") / "base.tar"
-    il.save(base, archive, format="docker-archive", ref="busybox-base:1")
-    docker("load", "--input", str(archive))
-    return base
-
-
-def _store_with(base: il.Image) -> il.Store:
-    """A store holding ``base`` as ``busybox-base:1``, where il.build finds what the engine has."""
-    store = il.Store()
-    store.put(base, "busybox-base:1")
-    return store
-
-
-def _busybox_base() -> il.Image:
-    """dive's test image (busybox for linux/amd64, written by Docker itself) with the folders and
-    files real distributions ship and a container runtime mounts over: /proc, /sys, /etc/hosts,
-    /etc/hostname, /etc/resolv.conf. Without them runc creates them as mount points while a step
-    runs, and BuildKit keeps those (or their parent folder) in that step's layer."""
-    runtime_paths = il.Layer.from_files(
-        {"proc": il.Dir(), "sys": il.Dir(), "etc/hosts": "", "etc/hostname": "", "etc/resolv.conf": ""}
-    )
-    return il.open(real_image("dive-test-docker-image.tar")).add_layer(runtime_paths)
-
-
-def _docker_run(docker, tmp_path, image: il.Image, tag: str, *command: str) -> str:
-    il.save(image, tmp_path / f"{tag.replace(':', '-')}.tar", format="docker-archive", ref=tag)
-    docker("load", "--input", str(tmp_path / f"{tag.replace(':', '-')}.tar"))
-    return docker("run", "--rm", "--network", "none", tag, *command)
-
-
-def test_docker_runs_an_image_il_build_made_with_its_cmd_env_and_workdir(docker, busybox, tmp_path):
-    store = _store_with(busybox)
+def testdocker_runs_an_image_il_build_made_with_its_cmd_env_and_workdir(docker, busybox, tmp_path):
+    store = store_with(busybox)
     dockerfile = (
         "FROM busybox-base:1\nWORKDIR /srv\nCOPY note.txt ./\nCOPY hello.sh /usr/local/bin/hello\n"
         'ENV GREETING=안녕하세요\nCMD ["hello"]\n'
@@ -361,10 +231,10 @@ def test_docker_runs_an_image_il_build_made_with_its_cmd_env_and_workdir(docker,
         "hello.sh": il.File('#!/bin/sh\necho "$GREETING, $(pwd)"\ncat note.txt\n', mode=0o755),
     }
     built = il.build(dockerfile, context, store=store).image
-    assert _docker_run(docker, tmp_path, built, "imagelib-hello:1.0") == "안녕하세요, /srv\n메모\n"
+    assert docker_run(docker, tmp_path, built, "imagelib-hello:1.0") == "안녕하세요, /srv\n메모\n"
 
 
-def test_docker_runs_a_committed_container_with_its_whiteouts(docker, busybox, tmp_path):
+def testdocker_runs_a_committed_container_with_its_whiteouts(docker, busybox, tmp_path):
     box = il.Container(busybox)
     box.write("/etc/motd", "imagelib가 쓴 파일\n")
     box.delete("/bin/vi")  # a whiteout over a file of a lower layer
@@ -372,7 +242,7 @@ def test_docker_runs_a_committed_container_with_its_whiteouts(docker, busybox, t
     committed = box.commit(message="write one, delete two")
     assert any(isinstance(e, il.Whiteout) for e in committed.layers[-1].entries)
     script = "cat /etc/motd; ls /bin/vi 2>/dev/null || echo no-vi; ls -d /home 2>/dev/null || echo no-home"
-    output = _docker_run(docker, tmp_path, committed, "imagelib-committed:1.0", "sh", "-c", script)
+    output = docker_run(docker, tmp_path, committed, "imagelib-committed:1.0", "sh", "-c", script)
     assert output == "imagelib가 쓴 파일\nno-vi\nno-home\n"
     assert box.exists("/bin/sh") and not box.exists("/bin/vi")  # the same view imagelib gives
 
@@ -449,7 +319,7 @@ def _buildkit_cached_steps(log: str) -> "list[tuple[str, bool]]":
 @pytest.mark.parametrize("order", list(CACHE_DOCKERFILES))
 def test_il_build_reuses_the_same_steps_buildkit_reuses(docker, busybox, tmp_path, order):
     """Notebook 09's claim, measured on both builders: which steps an edit sends back to work."""
-    store, cache = _store_with(busybox), il.BuildCache()
+    store, cache = store_with(busybox), il.BuildCache()
     context = tmp_path / "context"
     _write_context(
         context,
@@ -508,7 +378,7 @@ def test_docker_images_size_is_what_il_build_modeled_size_counts(docker, tmp_pat
     """`docker images` SIZE: file bytes plus symlink target lengths, a hard-linked file once."""
     images = {"tricky": tricky_image(), "relinked": _relinked()}
     if platform.machine() in ("x86_64", "AMD64"):
-        images["busybox"] = _busybox_base()
+        images["busybox"] = busybox_base()
     for name, image in images.items():
         il.save(image, tmp_path / f"{name}.tar", format="docker-archive", ref=f"imagelib-size-{name}:1")
         docker("load", "--input", str(tmp_path / f"{name}.tar"))
@@ -538,7 +408,7 @@ def test_il_build_refuses_what_docker_refuses_a_user_who_is_not_root(docker, bus
         assert "did not complete successfully" in str(error) or "exit code" in str(error), error
         docker_built = False
     try:
-        il.build(context / "Dockerfile", context, store=_store_with(busybox))
+        il.build(context / "Dockerfile", context, store=store_with(busybox))
         il_built = True
     except il.BuildError:
         il_built = False
