@@ -236,26 +236,35 @@ class Analysis:
             f"(베이스를 뺀 레이어 {display.human_size(self.user_size_bytes)} 기준)",
             "",
             "레이어별 변경 (0 = 맨 아래):",
-            f"  {'#':>3} {'크기':>9} {'추가':>11} {'수정':>11} {'삭제':>11}  만든 단계",
+            "  " + " ".join(display.pad_left(title, width) for title, width in _LAYER_COLUMNS) + "  만든 단계",
         ]
         for layer in self.layers:
-            lines.append(
-                f"  {layer.index:>3} {display.human_size(layer.size):>9} "
-                f"{_count_bytes(layer.added, layer.added_bytes):>11} "
-                f"{_count_bytes(layer.modified, layer.modified_bytes):>11} "
-                f"{_count_bytes(layer.removed, layer.removed_bytes):>11}  "
-                f"{display.short_text(layer.created_by or '—', 50)}"
+            cells = (
+                str(layer.index),
+                display.human_size(layer.size),
+                _count_bytes(layer.added, layer.added_bytes),
+                _count_bytes(layer.modified, layer.modified_bytes),
+                _count_bytes(layer.removed, layer.removed_bytes),
             )
-        lines += ["", f"낭비가 큰 경로 (전체 {self.wasted_path_count}개 중 {len(self.top_waste)}개):"]
-        if not self.top_waste:
-            lines.append("  없음")
+            aligned = " ".join(
+                display.pad_left(text, width) for text, (_, width) in zip(cells, _LAYER_COLUMNS, strict=True)
+            )
+            lines.append(f"  {aligned}  {display.short_text(layer.created_by or '—', 50)}")
+        lines += ["", self._waste_heading()]
         for waste in self.top_waste:
             layers = ",".join(str(i) for i in waste.layers)
             lines.append(
-                f"  {display.human_size(waste.total_bytes):>9}  {waste.count}회 "
-                f"[L{layers}]  /{waste.path}  — {waste.cause_text}"
+                f"  {display.pad_left(display.human_size(waste.total_bytes), 9)}  "
+                f"{display.pad_left(f'{waste.count}회', 4)} [L{layers}]  /{waste.path}  — {waste.cause_text}"
             )
         return "\n".join(lines)
+
+    def _waste_heading(self) -> str:
+        if not self.wasted_path_count:
+            return "낭비가 큰 경로: 없음"
+        if len(self.top_waste) == self.wasted_path_count:
+            return f"낭비가 큰 경로 ({self.wasted_path_count}개):"
+        return f"낭비가 큰 경로 (전체 {self.wasted_path_count}개 중 {len(self.top_waste)}개):"
 
     def _repr_html_(self) -> str:
         head = (
@@ -307,6 +316,10 @@ class Analysis:
 
 def _percent(ratio: float) -> str:
     return f"{ratio:.2%}" if math.isfinite(ratio) else "∞ (베이스 위 레이어가 비어 있음)"
+
+
+# Display widths of the per-layer table: "19개/2.0 MB" is 11 columns (개 takes two).
+_LAYER_COLUMNS = (("#", 3), ("크기", 9), ("추가", 13), ("수정", 13), ("삭제", 13))
 
 
 def _count_bytes(changes: "tuple[Change, ...]", size: int) -> str:

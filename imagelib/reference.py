@@ -83,7 +83,10 @@ class Reference:
             ("태그 (tag)", self.tag or "—"),
             ("다이제스트 (digest)", str(self.digest or "—")),
         ]
-        body = "".join(f"<tr><th style='text-align:left'>{k}</th><td><code>{v}</code></td></tr>" for k, v in rows)
+        body = "".join(
+            f"<tr><th style='text-align:left'>{k}</th><td style='text-align:left'><code>{v}</code></td></tr>"
+            for k, v in rows
+        )
         return f"<div><b>참조</b> <code>{self}</code> (짧게: <code>{self.familiar}</code>)<table>{body}</table></div>"
 
 

@@ -148,7 +148,7 @@ def scan_tar(
         except AmbiguousHeaders as error:
             raise LayerFormatError(f"{where}: {error}") from None
         except tarfile.ReadError as error:
-            raise LayerFormatError(f"{where}: tar 아카이브로 읽을 수 없습니다({error}).") from None
+            raise LayerFormatError(f"{where}: tar 아카이브로 읽을 수 없습니다{tar_problem(error)}.") from None
     seen: "set[str]" = set()
     try:
         for count, member in enumerate(members, start=1):
@@ -170,7 +170,7 @@ def scan_tar(
     except AmbiguousHeaders as error:
         raise LayerFormatError(f"{where}: {error}") from None
     except (tarfile.TarError, EOFError, OSError) as error:
-        raise LayerFormatError(f"{where}: tar 아카이브가 손상되었거나 잘렸습니다({error}).") from None
+        raise LayerFormatError(f"{where}: tar 아카이브가 손상되었거나 잘렸습니다{tar_problem(error)}.") from None
 
 
 def _sparse_regions(member: tarfile.TarInfo, where: str) -> "tuple[tuple[int, int], ...] | None":
@@ -484,3 +484,31 @@ def check_name_text(name: str, what: str, limits: "Limits | None") -> None:
         ) from None
     if limits is not None and size > limits.max_name_bytes:
         limits.check_name(name, what)
+
+
+# tarfile and the OS explain in English; the learner reads Korean.
+_TAR_PROBLEMS = {
+    "invalid header": "헤더가 tar 형식이 아님",
+    "bad checksum": "헤더의 체크섬이 맞지 않음",
+    "empty file": "빈 파일",
+    "truncated header": "헤더가 중간에 잘림",
+    "unexpected end of data": "데이터가 중간에 끝남",
+    "end of file header": "파일 끝 표시가 잘못됨",
+    "subsequent header": "확장 헤더 뒤의 헤더가 없거나 잘못됨",
+    "base-256": "숫자 필드가 잘못됨",
+    "number field": "숫자 필드가 잘못됨",
+    "seeking backwards": "앞으로 되돌아가 읽어야 하는 구조",
+}
+
+
+def tar_problem(error: BaseException) -> str:
+    """Why tarfile stopped, in Korean and in parentheses (empty when there is nothing to add)."""
+    text = str(error).lower()
+    for english, korean in _TAR_PROBLEMS.items():
+        if english in text:
+            return f"({korean})"
+    if isinstance(error, EOFError):
+        return "(데이터가 중간에 끝남)"
+    if isinstance(error, OSError) and error.strerror:
+        return f"(입출력 오류 {error.errno})" if error.errno else ""
+    return ""

@@ -16,6 +16,7 @@ import html
 import re
 import shutil
 import sys
+import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ import nbformat
 from nbclient.exceptions import CellExecutionError
 from nbconvert import HTMLExporter
 from nbconvert.preprocessors import ExecutePreprocessor
+from traitlets.config import Config
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from site_fonts import font_face_css, site_text  # noqa: E402
@@ -82,15 +84,29 @@ def discover(notebooks: Path, only: "list[str] | None" = None) -> "list[Page]":
 def execute(path: Path, timeout: int):
     """Run the notebook in its own folder (as nbval does) and keep the widget state."""
     nb = nbformat.read(path, as_version=4)
-    runner = ExecutePreprocessor(timeout=timeout, store_widget_state=True)
-    try:
-        runner.preprocess(nb, {"metadata": {"path": str(path.parent)}})
-    except CellExecutionError as error:
-        raise SiteError(
-            f"{path.name}을 실행하다가 셀에서 오류가 났습니다({error.ename}: {error.evalue}). "
-            "노트북을 JupyterLab에서 위에서부터 실행해 고친 뒤 다시 만드세요."
-        ) from None
+    with tempfile.TemporaryDirectory(prefix="course-kernel-") as sockets:
+        runner = ExecutePreprocessor(timeout=timeout, store_widget_state=True, config=_ipc_kernel(sockets))
+        try:
+            runner.preprocess(nb, {"metadata": {"path": str(path.parent)}})
+        except CellExecutionError as error:
+            raise SiteError(
+                f"{path.name}을 실행하다가 셀에서 오류가 났습니다({error.ename}: {error.evalue}). "
+                "노트북을 JupyterLab에서 위에서부터 실행해 고친 뒤 다시 만드세요."
+            ) from None
     return nb
+
+
+def _ipc_kernel(sockets: str) -> Config:
+    """Talk to the kernel over Unix sockets in a private folder.
+
+    Over TCP every kernel warns that anyone on the machine could listen (the channels are
+    unencrypted); sockets in a folder only this user can open are private, so the warning's
+    own advice (IPC transport) is the fix, not hiding it.
+    """
+    config = Config()
+    config.KernelManager.transport = "ipc"
+    config.KernelManager.ip = str(Path(sockets) / "kernel")
+    return config
 
 
 def plain(markdown: str) -> str:

@@ -1,8 +1,8 @@
 """명령줄(command line): ``python -m imagelib 명령 …``
 
     python -m imagelib inspect my.tar          # 이미지 요약 (docker image inspect처럼)
-    python -m imagelib layers my.tar           # 레이어 목록 (docker history처럼)
-    python -m imagelib tree my.tar             # 파일 트리
+    python -m imagelib layers my.tar           # 레이어 목록 (레이어 없는 단계는 빼고)
+    python -m imagelib tree my.tar             # 파일 트리 ([L번호] = 온 레이어)
     python -m imagelib analyze my.tar --ci     # 효율과 낭비된 공간 (dive처럼), 기준 검사
     python -m imagelib unpack my.tar 폴더      # 파일 시스템을 폴더에 풀기
     python -m imagelib save my.tar out --format oci   # 형식 바꾸기

@@ -12,25 +12,63 @@ from .. import display
 
 
 def open_image(path: str, choice: "str | None" = None):
-    """``path`` 의 이미지를 엽니다(``il.open``). 이미지가 여럿이면 ``choice`` 로 고릅니다."""
+    """``path`` 의 이미지를 엽니다(``il.open``).
+
+    이미지가 여럿이면 ``choice`` (이름:태그, 다이제스트 또는 번호)로 고릅니다.
+    """
     import imagelib
 
-    from ..errors import PathNotFoundError, UnsupportedError
+    from ..errors import AmbiguousImageError, PathNotFoundError, UnsupportedError
 
     if not os.path.exists(path):
         raise PathNotFoundError(f"이미지 파일 {path!r}을(를) 찾을 수 없습니다. 경로를 확인하세요.")
     opener = getattr(imagelib, "open", None)
     if opener is None:
         raise UnsupportedError(
-            "이 imagelib에는 이미지 파일을 여는 il.open이 아직 없습니다. imagelib를 새 버전으로 바꾸세요."
+            "이 imagelib에는 il.open(이미지 파일을 여는 함수)이 아직 없습니다. imagelib를 새 버전으로 바꾸세요."
         )
-    try:
-        with _spinner(f"{os.path.basename(path) or path} 여는 중"):
+    with _spinner(f"{os.path.basename(path) or path} 여는 중"):
+        if choice is not None and choice.isdigit():
+            return _open_numbered(path, int(choice))
+        try:
             return opener(path) if choice is None else opener(path, ref=choice)
-    except LookupError as error:  # several images (AmbiguousImageError) or no such one
-        if not isinstance(error, imagelib.ImageLibError):
-            raise
-        raise type(error)(f"{error} 명령줄에서는 --image 이름 으로 고르세요.") from None
+        except AmbiguousImageError:
+            raise AmbiguousImageError(_several_images(path)) from None
+
+
+def _listing(path: str) -> "list[str]":
+    from ..formats import list_images
+
+    return [f"{number} = {candidate}" for number, candidate in enumerate(list_images(path))]
+
+
+def _several_images(path: str) -> str:
+    from ..formats import list_images
+
+    candidates = list_images(path)
+    named = next((c for c in candidates if c.names or c.tags), None)
+    example = (named.names + named.tags)[0] if named is not None else "0"
+    return (
+        f"파일 {os.path.basename(path)!r}에 이미지가 {len(candidates)}개 있어 하나를 고를 수 없습니다: "
+        f"{', '.join(_listing(path))}. --image 이름:태그 또는 --image 번호로 고르세요. 예: --image {example}"
+    )
+
+
+def _open_numbered(path: str, number: int):
+    """The ``number``-th image of ``il.formats.list_images`` (the numbers the error lists)."""
+    import imagelib
+
+    from ..errors import TagNotFoundError
+
+    candidates = imagelib.formats.list_images(path)
+    if number >= len(candidates):
+        raise TagNotFoundError(
+            f"--image {number}: 파일 {os.path.basename(path)!r}의 이미지 번호는 0부터 {len(candidates) - 1}까지입니다"
+            f" ({', '.join(_listing(path))})."
+        )
+    chosen = candidates[number]
+    identity = chosen.digest or chosen.image_id
+    return imagelib.open(path, ref=str(identity), platform=chosen.platform or None)
 
 
 def _print_json(document: object) -> None:
@@ -98,9 +136,9 @@ def inspect(args) -> int:
     ]
     rows += list(image.config.summary().items())
     print(f"이미지 {args.path}")
-    width = max(_width(name) for name, _ in rows)
+    width = max(display.text_width(name) for name, _ in rows)
     for name, value in rows:
-        print(f"  {_pad(name, width)}  {value}")
+        print(f"  {display.pad_right(name, width)}  {value}")
     return 0
 
 
@@ -123,12 +161,17 @@ def layers(args) -> int:
         _print_json([_layer_json(i, layer) for i, layer in enumerate(image.layers)])
         return 0
     print(f"레이어 {len(image.layers)}개 (0 = 맨 아래 베이스), 합계 {display.human_size(image.size)}")
-    print(f"  {'#':>3}  {'다이제스트':<12}  {'크기':>9}  {'항목':>6}  만든 단계")
+    columns = (("#", 3), ("다이제스트", 12), ("크기", 9), ("항목", 6))
+    print(
+        "  " + "  ".join(_cell(title, width, numeric=title != "다이제스트") for title, width in columns) + "  만든 단계"
+    )
     for index, layer in enumerate(image.layers):
-        print(
-            f"  {index:>3}  {layer.digest.short:<12}  {display.human_size(layer.size):>9}  "
-            f"{len(layer.entries):>6}  {display.short_text(layer.created_by or '—', 70)}"
+        cells = (str(index), layer.digest.short, display.human_size(layer.size), str(len(layer.entries)))
+        aligned = "  ".join(
+            _cell(text, width, numeric=title != "다이제스트")
+            for text, (title, width) in zip(cells, columns, strict=True)
         )
+        print(f"  {aligned}  {display.short_text(layer.created_by or '—', 70)}")
     return 0
 
 
@@ -159,7 +202,11 @@ def tree(args) -> int:
         )
         return 0
     print(files.render(max_entries=args.max_entries))
+    print(TREE_LEGEND)
     return 0
+
+
+TREE_LEGEND = "[L번호] = 그 항목을 준 레이어(0 = 맨 아래), 이름 -> 대상 = 심볼릭 링크, 이름 => /대상 = 하드 링크"
 
 
 # -- analyze ---------------------------------------------------------------------------------
@@ -247,12 +294,6 @@ def save(args) -> int:
 # -- text layout -----------------------------------------------------------------------------
 
 
-def _width(text: str) -> int:
-    """Display width: Hangul and other wide characters take two columns."""
-    import unicodedata
-
-    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
-
-
-def _pad(text: str, width: int) -> str:
-    return text + " " * (width - _width(text))
+def _cell(text: str, width: int, numeric: bool) -> str:
+    """One column by display width: numbers to the right, text to the left."""
+    return display.pad_left(text, width) if numeric else display.pad_right(text, width)

@@ -6,6 +6,7 @@ import argparse
 import re
 import sys
 
+from .. import display
 from . import commands
 
 _ERROR_PATTERNS = [
@@ -19,8 +20,51 @@ _ERROR_PATTERNS = [
 
 
 class _KoreanHelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """argparse's formatter, measuring text by display width (Hangul takes two columns).
+
+    argparse pads and wraps with len(), so a Korean metavar or help text pushes its column out
+    of line; the two methods that lay out the option list are redone with display widths.
+    """
+
     def add_usage(self, usage, actions, groups, prefix=None):  # noqa: ANN001 (argparse API)
         return super().add_usage(usage, actions, groups, "사용법: " if prefix is None else prefix)
+
+    def add_argument(self, action: argparse.Action) -> None:
+        super().add_argument(action)
+        if action.help is not argparse.SUPPRESS:
+            invocations = [self._format_action_invocation(action)]
+            invocations += [self._format_action_invocation(sub) for sub in self._iter_indented_subactions(action)]
+            widest = max(display.text_width(text) for text in invocations) + self._current_indent
+            self._action_max_length = max(self._action_max_length, widest)
+
+    def _format_action(self, action: argparse.Action) -> str:
+        help_position = min(self._action_max_length + 2, self._max_help_position)
+        help_width = max(self._width - help_position, 11)
+        action_width = help_position - self._current_indent - 2
+        header = self._format_action_invocation(action)
+        indent = " " * self._current_indent
+        help_text = self._expand_help(action) if action.help and action.help.strip() else ""
+        if not help_text:
+            parts = [f"{indent}{header}\n"]
+        elif display.text_width(header) <= action_width:
+            lines = self._split_lines(help_text, help_width)
+            parts = [f"{indent}{display.pad_right(header, action_width)}  {lines[0]}\n"]
+            parts += [" " * help_position + line + "\n" for line in lines[1:]]
+        else:
+            lines = self._split_lines(help_text, help_width)
+            parts = [f"{indent}{header}\n"] + [" " * help_position + line + "\n" for line in lines]
+        for subaction in self._iter_indented_subactions(action):
+            parts.append(self._format_action(subaction))
+        return self._join_parts(parts)
+
+    def _split_lines(self, text: str, width: int) -> "list[str]":
+        lines: "list[str]" = []
+        for word in " ".join(text.split()).split(" "):
+            if lines and display.text_width(lines[-1]) + 1 + display.text_width(word) <= width:
+                lines[-1] += " " + word
+            else:
+                lines.append(word)
+        return lines or [""]
 
 
 class KoreanArgumentParser(argparse.ArgumentParser):
@@ -81,12 +125,15 @@ def byte_size(text: str) -> int:
     return int(float(match.group(1)) * _SIZE_UNITS[unit])
 
 
-_CHOICE_HELP = "아카이브에 이미지가 여럿일 때 고를 이미지(이름:태그, 다이제스트 또는 번호)"
+_CHOICE_HELP = (
+    "파일에 이미지가 여럿일 때 고를 이미지: 이름:태그, 다이제스트 또는 번호"
+    "(0부터, 여럿일 때 오류 메시지가 목록을 보여 줍니다)"
+)
 
 
 def _add_image_arguments(parser: argparse.ArgumentParser, json_help: "str | None") -> None:
     parser.add_argument("path", help="docker save tar, OCI 레이아웃 폴더 또는 OCI tar")
-    parser.add_argument("--image", metavar="이름", default=None, help=_CHOICE_HELP)
+    parser.add_argument("--image", metavar="이미지", default=None, help=_CHOICE_HELP)
     if json_help:
         parser.add_argument("--json", action="store_true", help=json_help)
 
@@ -118,7 +165,7 @@ def build_parser() -> KoreanArgumentParser:
     layers = _command(
         sub,
         "layers",
-        "레이어 목록: 크기와 만든 단계 (docker history처럼)",
+        "레이어 목록: 크기와 만든 단계 (docker history와 달리 레이어 없는 단계는 빼고)",
         "레이어를 아래(0)부터 위로, 크기와 만든 단계와 함께 보여 줍니다.",
         commands.layers,
     )
@@ -128,7 +175,8 @@ def build_parser() -> KoreanArgumentParser:
         sub,
         "tree",
         "파일 트리: 컨테이너가 보는 파일 시스템",
-        "레이어를 모두 겹친 파일 트리(유니언 뷰)를 그립니다.",
+        "레이어를 모두 겹친 파일 트리(유니언 뷰)를 그립니다.\n"
+        "[L3] = 그 항목을 준 레이어 번호(0 = 맨 아래), 이름 -> 대상 = 심볼릭 링크, 이름 => /대상 = 하드 링크",
         commands.tree,
     )
     _add_image_arguments(tree, "경로·종류·크기·레이어 목록을 JSON으로 출력합니다")

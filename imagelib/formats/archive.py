@@ -19,6 +19,7 @@ from ..entries import lexical_path
 from ..errors import ImageFormatError, PathNotFoundError
 from ..limits import Limits, decompression_errors, inflate_guard, resolve_limits
 from ..streams import CountingReader, copy
+from ..tario import tar_problem
 
 MAX_LINK_HOPS = 40
 
@@ -112,7 +113,7 @@ class TarSource(Source):
                     self._add(member)
         except (tarfile.TarError, EOFError, OSError) as error:
             self._check_complete()
-            raise ImageFormatError(f"{self.label}을(를) tar 아카이브로 읽을 수 없습니다({error}).") from None
+            raise ImageFormatError(f"{self.label}을(를) tar 아카이브로 읽을 수 없습니다{tar_problem(error)}.") from None
         self._check_complete()
 
     def _check_complete(self) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import io
 import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -202,6 +203,35 @@ def test_a_failing_cell_names_the_notebook(tmp_path):
     notebook(tmp_path / "nb" / "00_broken.ipynb", new_markdown_cell("# 00. 고장"), new_code_cell("1 / 0"))
     with pytest.raises(build_site.SiteError, match="00_broken.ipynb.*ZeroDivisionError"):
         build_site.build(tmp_path / "site", tmp_path / "nb", log=lambda _line: None)
+
+
+def test_build_talks_to_kernels_without_the_tcp_warning(tmp_path):
+    """Each kernel used to warn that it ran over unencrypted TCP (once per page); the build uses IPC."""
+    notebooks = tmp_path / "nb"
+    notebook(notebooks / "00_alpha.ipynb", new_markdown_cell("# 00. 하나"), new_code_cell("print(1)"))
+    notebook(notebooks / "solutions" / "00_alpha_solutions.ipynb", new_markdown_cell("# 00. 풀이"))
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "tools" / "build_site.py"),
+            "--notebooks",
+            str(notebooks),
+            "--out",
+            str(tmp_path / "s"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "running over TCP" not in done.stderr and "WARNING" not in done.stderr, done.stderr
+    assert "1" in read(tmp_path / "s" / "00_alpha.html")
+
+
+def test_site_tables_read_from_the_left_unless_a_column_says_otherwise(site):
+    css = read(site / "course.css")
+    rule = re.search(r"\.jp-RenderedHTMLCommon th,\s*\.jp-RenderedHTMLCommon td\s*\{([^}]*)\}", css)
+    assert rule and "text-align: left" in rule.group(1)
 
 
 @pytest.fixture(scope="module")
