@@ -1,6 +1,6 @@
-"""코스 노트의 예제: 다단계 빌드 Dockerfile과, 그것으로 빌드할 작은 웹 앱(빌드 컨텍스트).
+"""스터디 노트의 예제: 다단계 빌드 Dockerfile과, 그것으로 빌드할 작은 웹 앱(빌드 컨텍스트).
 
-``NOTE_DOCKERFILE`` 은 노트에 적힌 그대로입니다. ``web_app()`` 은 그 Dockerfile이 기대하는 모양의
+``NOTE_DOCKERFILE`` 은 스터디 노트에 적힌 그대로입니다. ``web_app()`` 은 그 Dockerfile이 기대하는 모양의
 앱입니다: ``package.json`` (vite로 ``npm run build``), ``index.html``, ``src/`` 의 소스.
 """
 
@@ -20,7 +20,7 @@ COPY --from=build /app/dist /usr/share/nginx/html
 EXPOSE 80
 CMD ["nginx", "-g", "daemon off;"]
 """
-"""노트의 다단계 빌드 Dockerfile(그대로)."""
+"""스터디 노트의 다단계 빌드 Dockerfile(그대로)."""
 
 SINGLE_STAGE_DOCKERFILE = """FROM node:14
 WORKDIR /app
@@ -75,7 +75,7 @@ STYLE_CSS = """body {
 
 
 def web_app(**changes: str) -> "dict[str, str]":
-    """노트의 Dockerfile로 빌드할 작은 웹 앱(경로 → 내용). ``changes`` 로 파일을 바꾸거나 더합니다.
+    """스터디 노트의 Dockerfile로 빌드할 작은 웹 앱(경로 → 내용). ``changes`` 로 파일을 바꾸거나 더합니다.
 
     예: ``web_app(**{"src/greet.js": "..."})``. 값이 None이면 그 파일을 뺍니다.
     """

@@ -51,7 +51,7 @@ class ImageFormatError(ImageLibError):
 
 
 class TagNotFoundError(ImageLibError, LookupError):
-    """저장소(Store)에 그런 이름(태그)이나 다이제스트의 이미지가 없습니다."""
+    """보관소(Store)에 그런 이름(태그)이나 다이제스트의 이미지가 없습니다."""
 
 
 class UnsupportedError(ImageLibError, ValueError):

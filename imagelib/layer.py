@@ -366,7 +366,7 @@ def _entries_from_mapping(
             raise InvalidPathError(f"{path!r}를 한 레이어에서 만들면서 동시에 삭제(화이트아웃)할 수는 없습니다.")
         markers.append(Whiteout(path=path))
     for raw_path in opaque:
-        path = require_path(raw_path, what="불투명 폴더 경로")
+        path = require_path(raw_path, what="불투명 디렉터리 경로")
         if path in entries and not isinstance(entries[path], Dir):
             raise InvalidPathError(f"불투명 표시는 폴더에만 붙일 수 있는데 {path!r}는 폴더가 아닙니다.")
         entries.setdefault(path, Dir(path=path))

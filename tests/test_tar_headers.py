@@ -161,7 +161,7 @@ def with_parents(names) -> "set[str]":
 def umoci_files(tmp_path: Path, data: bytes) -> Path:
     umoci = shutil.which("umoci")
     if umoci is None:
-        pytest.skip("umoci가 없어 건너뜁니다: 이 시험은 imagelib가 umoci(Go archive/tar)처럼 읽는지 확인합니다")
+        pytest.skip("umoci가 없어 건너뜁니다: 이 테스트는 imagelib가 umoci(Go archive/tar)처럼 읽는지 확인합니다")
     write_folder(tmp_path / "layout", oci_layout_files([data]))
     flags = [] if os.geteuid() == 0 else ["--rootless"]
     result = subprocess.run(

@@ -134,7 +134,7 @@ def test_umoci_unpacks_sparse_members_as_imagelib_reads_them(fmt, tmp_path):
 
     umoci = shutil.which("umoci")
     if umoci is None:
-        pytest.skip("umoci가 없어 건너뜁니다: 이 시험은 imagelib가 umoci(Go archive/tar)처럼 읽는지 확인합니다")
+        pytest.skip("umoci가 없어 건너뜁니다: 이 테스트는 imagelib가 umoci(Go archive/tar)처럼 읽는지 확인합니다")
     data, extracted = sparse_archive(tmp_path, FORMATS[fmt], islands=100)
     write_folder(tmp_path / "layout", oci_layout_files([data]))
     subprocess.run(

@@ -6,7 +6,7 @@
   (``created_by`` 예: ``COPY package*.json ./ # buildkit``, ``RUN /bin/sh -c npm install # buildkit``).
 - ``ENV``, ``ARG``, ``LABEL``, ``EXPOSE``, ``USER``, ``CMD``, ``ENTRYPOINT``, ``VOLUME``,
   ``STOPSIGNAL`` → 설정(config)만 바꾸고 ``history`` 에 ``empty_layer: true`` 인 줄을 남깁니다.
-- ``FROM`` → 베이스 이미지의 레이어와 기록을 그대로 이어받습니다(저장소, 카탈로그, ``scratch``,
+- ``FROM`` → 베이스 이미지의 레이어와 기록을 그대로 이어받습니다(보관소, 카탈로그, ``scratch``,
   앞 단계).
 """
 
@@ -260,8 +260,8 @@ class _Builder:
             stored = ", ".join(self.store.tags()) if self.store is not None else ""
             raise BuildError(
                 f"베이스 이미지 {reference.familiar!r}를 찾을 수 없습니다(unknown base image). 모형 빌더는 "
-                f"인터넷에서 내려받지 않고 저장소(store)와 카탈로그에서만 찾습니다. 카탈로그: "
-                f"{', '.join(catalog.names())}" + (f"; 저장소: {stored}" if stored else ""),
+                f"인터넷에서 내려받지 않고 보관소(store)와 카탈로그에서만 찾습니다. 카탈로그: "
+                f"{', '.join(catalog.names())}" + (f"; 보관소: {stored}" if stored else ""),
                 stage.line,
                 "FROM",
             )
@@ -568,7 +568,7 @@ class _Builder:
         except ImageLibError:
             image = None
         if image is None:
-            raise instruction.error(f"--from={ref}: 그런 단계도, 저장소·카탈로그의 이미지도 없습니다.")
+            raise instruction.error(f"--from={ref}: 그런 단계도, 보관소·카탈로그의 이미지도 없습니다.")
         return TreeSource(image.rootfs(), f"이미지 {ref!r}")
 
     def _sources(self, source, pattern: str, instruction: Instruction) -> "list[tuple[str, Entry]]":
@@ -816,13 +816,13 @@ def build(
 
     - ``dockerfile``: Dockerfile 글(str) 또는 파일 경로(pathlib.Path).
     - ``context``: 빌드 컨텍스트. ``{"경로": "내용"}`` 사전이나 폴더 경로. ``.dockerignore`` 를 따릅니다.
-    - ``store``: 베이스 이미지를 먼저 찾을 저장소. 주면 만든 이미지도 여기에 넣습니다(``tag`` 이름으로).
+    - ``store``: 베이스 이미지를 먼저 찾을 보관소. 주면 만든 이미지도 여기에 넣습니다(``tag`` 이름으로).
     - ``build_args``: ``--build-arg`` 와 같은 ARG 값들.
     - ``target``: 여러 단계 중 여기까지만 빌드(``--target``).
     - ``cache``: :class:`BuildCache`. 같은 객체를 다시 주면 바뀌지 않은 단계는 캐시에서 가져옵니다.
       주지 않으면 캐시 없이 빌드합니다(``--no-cache``).
 
-    베이스 이미지는 저장소 → 카탈로그(``il.catalog``) 순서로 찾고, 인터넷에서 내려받지 않습니다.
+    베이스 이미지는 보관소 → 카탈로그(``il.catalog``) 순서로 찾고, 인터넷에서 내려받지 않습니다.
     RUN은 모형 셸에서 실행됩니다(``il.userland.supported_commands()``).
     """
     if isinstance(dockerfile, os.PathLike):

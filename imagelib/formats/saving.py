@@ -49,13 +49,13 @@ def save(
     format: str = "oci",
     ref: "str | Reference | Sequence[str] | None" = None,
 ) -> None:
-    """이미지(또는 저장소의 이미지들)를 파일로 저장합니다.
+    """이미지(또는 보관소의 이미지들)를 파일로 저장합니다.
 
     - ``format="oci"``: OCI 이미지 레이아웃 폴더(``skopeo … oci:폴더:태그``, ``umoci``)
     - ``format="oci-archive"``: 그 폴더를 tar 하나로(``skopeo … oci-archive:파일``)
     - ``format="docker-archive"``: ``docker load -i 파일`` 로 읽을 수 있는 tar(도커 25+ 형식)
 
-    ``ref`` 는 붙일 이름(예: ``"myapp:1.0"``, 여러 개면 목록)입니다. 저장소를 저장할 때 ``ref`` 를
+    ``ref`` 는 붙일 이름(예: ``"myapp:1.0"``, 여러 개면 목록)입니다. 보관소를 저장할 때 ``ref`` 를
     주면 그 이름의 이미지만, 주지 않으면 모든 이미지를 모든 이름과 함께 저장합니다.
     tar는 같은 이미지면 언제나 같은 바이트가 되도록(재현 가능하게) 씁니다.
     """

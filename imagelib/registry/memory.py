@@ -39,7 +39,7 @@ class StoreRegistry:
         return Digest.parse(digest) in self._blobs.get(self._reference(repository).repository, set())
 
     def push(self, image: Image, ref: "str | Reference", mount_from: "str | Iterable[str]" = ()) -> PushReport:
-        """이미지를 저장소에 넣고 무엇을 올리고 건너뛰고 연결했는지 보고합니다."""
+        """이미지를 저장소(repository)에 올리고, 무엇을 올리고 건너뛰고 연결했는지 보고합니다."""
         if not isinstance(image, Image):
             raise ImageLibError(f"push에는 il.Image가 필요합니다({type(image).__name__}를 받았습니다).")
         reference = self._reference(ref)

@@ -1,4 +1,4 @@
-"""저장소(Store): 내용 주소(content-addressable) 블롭 창고와 이름표(태그).
+"""보관소(Store): 내용 주소(content-addressable) 블롭 창고와 이름표(태그).
 
 블롭은 다이제스트를 이름으로 한 번만 저장됩니다. 그래서 같은 베이스 레이어를 쓰는
 이미지가 여럿이어도 베이스는 한 번만 저장되고, 태그를 붙여도 아무것도 복사되지 않습니다.
@@ -55,7 +55,7 @@ class Usage:
 
 @dataclass(frozen=True)
 class ImageRecord:
-    """저장소 안의 이미지 하나(``docker images`` 의 한 줄)."""
+    """보관소 안의 이미지 하나(``docker images`` 의 한 줄)."""
 
     digest: Digest
     id: Digest
@@ -69,7 +69,7 @@ class ImageRecord:
 
 
 class Store:
-    """이미지 저장소. ``put`` 으로 넣고, ``tag`` 로 이름을 더 붙이고, ``get`` 으로 꺼냅니다."""
+    """이미지 보관소. ``put`` 으로 넣고, ``tag`` 로 이름을 더 붙이고, ``get`` 으로 꺼냅니다."""
 
     def __init__(self, path: "str | os.PathLike[str] | None" = None, *, limits: "Limits | None" = None) -> None:
         """``path`` 가 없으면 메모리에, 있으면 그 폴더(OCI 이미지 레이아웃)에 저장합니다.
@@ -83,7 +83,7 @@ class Store:
             self._folder = None
             self._backend = MemoryBackend()
         else:
-            self._folder = f"저장소 폴더 {os.fspath(path)!r}"
+            self._folder = f"보관소 폴더 {os.fspath(path)!r}"
             with writing(self._folder):
                 self._backend = LayoutBackend(os.fspath(path), self._limits)
         self._names: "dict[str, Digest]" = dict(self._backend.index)
@@ -148,7 +148,7 @@ class Store:
             digest = self.resolve(source)
             if self._backend.get_blob(digest) is None:
                 raise TagNotFoundError(
-                    f"저장소에 {_shown(source)} 이미지의 매니페스트 블롭 {digest}가 없습니다(지워졌거나 손상됨). "
+                    f"보관소에 {_shown(source)} 이미지의 매니페스트 블롭 {digest}가 없습니다(지워졌거나 손상됨). "
                     "이미지를 다시 put 하세요."
                 )
             self._save_index({**self._names, key: digest}, self._manifests)
@@ -161,7 +161,7 @@ class Store:
             self._reload()
             if key not in self._names:
                 raise TagNotFoundError(
-                    f"저장소에 {parse_reference(ref).familiar!r} 이름이 없습니다. "
+                    f"보관소에 {parse_reference(ref).familiar!r} 이름이 없습니다. "
                     f"있는 이름: {', '.join(self.tags()) or '(없음)'}"
                 )
             names = dict(self._names)
@@ -175,23 +175,23 @@ class Store:
         """이름(태그)이나 다이제스트를 매니페스트 다이제스트로 바꿉니다.
 
         ``이름@sha256:…`` 은 다이제스트로 찾습니다. 태그를 다른 이미지로 옮긴 뒤에도 옛 다이제스트로
-        옛 이미지를 꺼낼 수 있습니다(도커의 RepoDigests처럼). 이 저장소는 저장소 이름별로 블롭을
+        옛 이미지를 꺼낼 수 있습니다(도커의 RepoDigests처럼). 이 보관소는 저장소 이름별로 블롭을
         나누지 않으므로 ``이름`` 부분은 다이제스트를 고르는 데 쓰이지 않습니다.
         """
         if isinstance(ref, Digest) or (isinstance(ref, str) and ref.startswith("sha256:")):
             digest = Digest.parse(ref)
             if digest not in self._manifests:
-                raise TagNotFoundError(f"저장소에 다이제스트 {digest}인 이미지가 없습니다.")
+                raise TagNotFoundError(f"보관소에 다이제스트 {digest}인 이미지가 없습니다.")
             return digest
         reference = parse_reference(ref)
         if reference.digest is not None:
             if reference.digest not in self._manifests:
-                raise TagNotFoundError(f"저장소에 {reference.familiar!r} 이미지가 없습니다.")
+                raise TagNotFoundError(f"보관소에 {reference.familiar!r} 이미지가 없습니다.")
             return reference.digest
         key = str(reference)
         if key not in self._names:
             raise TagNotFoundError(
-                f"저장소에 {reference.familiar!r} 이름이 없습니다. 있는 이름: {', '.join(self.tags()) or '(없음)'}"
+                f"보관소에 {reference.familiar!r} 이름이 없습니다. 있는 이름: {', '.join(self.tags()) or '(없음)'}"
             )
         return self._names[key]
 
@@ -245,7 +245,7 @@ class Store:
         return Usage(len(self._manifests), len(self._names), len(blobs), logical, stored)
 
     def verify(self) -> "list[str]":
-        """저장소를 검사합니다. 문제 목록(빈 목록 = 정상)을 한국어 문장으로 돌려줍니다.
+        """보관소를 검사합니다. 문제 목록(빈 목록 = 정상)을 한국어 문장으로 돌려줍니다.
 
         - 이름이 가리키는 매니페스트, 매니페스트가 가리키는 설정과 레이어 블롭이 모두 있는지
         - 모든 블롭을 다시 해시해 이름(다이제스트)과 맞는지
@@ -353,7 +353,7 @@ class Store:
     def _blob(self, digest: Digest) -> Blob:
         blob = self._backend.get_blob(digest)
         if blob is None:
-            raise TagNotFoundError(f"저장소에 블롭 {digest}가 없습니다(지워졌거나 손상됨).")
+            raise TagNotFoundError(f"보관소에 블롭 {digest}가 없습니다(지워졌거나 손상됨).")
         return blob
 
     def _small_blob(self, digest: Digest, what: str) -> bytes:
@@ -435,4 +435,4 @@ def _store_html(store: Store) -> str:
         f"{display.human_size(usage.logical_bytes)} · "
         f"실제로 저장된 크기 {display.human_size(usage.stored_bytes)}</p>"
     )
-    return f"<div><b>저장소 (Store)</b>{display.table(['이름', '다이제스트', '크기'], rows)}{foot}</div>"
+    return f"<div><b>보관소 (Store)</b>{display.table(['이름', '다이제스트', '크기'], rows)}{foot}</div>"

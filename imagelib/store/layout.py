@@ -167,7 +167,7 @@ def read_small_file(path: str, label: str, limits: Limits) -> bytes:
     except OSError as error:
         if os.path.islink(path):
             raise ImageFormatError(
-                f"{label}이(가) 심볼릭 링크입니다. 저장소 폴더 밖의 파일을 읽게 되므로 열지 않습니다."
+                f"{label}이(가) 심볼릭 링크입니다. 보관소 폴더 밖의 파일을 읽게 되므로 열지 않습니다."
             ) from None
         raise ImageFormatError(f"{label}을(를) 읽을 수 없습니다({error.strerror}).") from None
     info = os.fstat(handle)
@@ -217,7 +217,7 @@ class LayoutBackend:
         if not os.path.exists(self.root):
             self._create()
         elif not os.path.isdir(self.root):
-            raise ImageLibError(f"{self._name!r}은(는) 폴더가 아니라 파일입니다. 저장소로 쓸 폴더 경로를 주세요.")
+            raise ImageLibError(f"{self._name!r}은(는) 폴더가 아니라 파일입니다. 보관소로 쓸 폴더 경로를 주세요.")
         elif os.path.lexists(os.path.join(self.root, OCI_LAYOUT_FILE)):
             self._read()
         elif not [name for name in os.listdir(self.root) if not is_temp_name(name)]:
@@ -262,7 +262,7 @@ class LayoutBackend:
         for folder in (BLOBS_DIR, f"{BLOBS_DIR}/sha256"):
             if os.path.islink(os.path.join(self.root, folder)):
                 raise ImageFormatError(
-                    f"{self._name}/{folder}이(가) 심볼릭 링크입니다. 저장소 폴더 밖에 쓰고 지우게 되므로 열지 않습니다."
+                    f"{self._name}/{folder}이(가) 심볼릭 링크입니다. 보관소 폴더 밖에 쓰고 지우게 되므로 열지 않습니다."
                 )
         os.makedirs(os.path.join(self.root, BLOBS_DIR, "sha256"), exist_ok=True)
         index_file = os.path.join(self.root, INDEX_FILE)

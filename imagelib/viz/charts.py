@@ -161,7 +161,7 @@ def sharing(images: "Image | Sequence[Image] | Mapping[str, Image]", names: "Seq
     """여러 이미지가 어떤 레이어를 함께 쓰는지(다이제스트가 같은 레이어) 표로 그립니다.
 
     칸이 채워져 있으면 그 이미지가 그 레이어를 씁니다. 파란 칸은 여러 이미지가 함께 쓰는
-    레이어로, 저장소에는 한 번만 저장됩니다. 오른쪽 막대는 이미지마다 따로 센 합계와 실제로
+    레이어로, 보관소에는 한 번만 저장됩니다. 오른쪽 막대는 이미지마다 따로 센 합계와 실제로
     저장되는 양(같은 레이어는 한 번)을 비교합니다.
     """
     pairs = named_images(images, names, "il.viz.sharing")
@@ -307,7 +307,7 @@ def _draw_totals(ax, pairs, layers) -> None:
 
 
 def tags(store: Store, title: "str | None" = None):
-    """저장소의 이름(repository:tag)이 어느 매니페스트 다이제스트를 가리키는지 화살표로 그립니다.
+    """보관소의 이름(repository:tag)이 어느 매니페스트 다이제스트를 가리키는지 화살표로 그립니다.
 
     이름은 다이제스트에 붙은 이름표일 뿐이라, ``store.tag`` 로 이름을 옮기면 화살표만 바뀝니다.
     옮기기 전과 후에 한 번씩 그려 비교해 보세요(``title="전"``, ``title="후"``). 이름이 하나도
@@ -336,7 +336,7 @@ def tags(store: Store, title: "str | None" = None):
             ax.text(
                 0.2,
                 0.5,
-                "저장소가 비어 있습니다 (store.put으로 이미지를 넣으세요)",
+                "보관소가 비어 있습니다 (store.put으로 이미지를 넣으세요)",
                 fontsize=SMALL_SIZE + 1,
                 color=MUTED,
             )

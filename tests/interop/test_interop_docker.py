@@ -251,7 +251,7 @@ def test_il_container_commit_makes_the_layer_docker_commit_makes(docker, busybox
     """The same changes in a Docker container and in il.Container: the same whiteouts, opaque folder and files."""
     if docker.driver != "overlay2":
         pytest.skip(
-            f"docker commit의 화이트아웃·불투명 폴더는 저장 드라이버마다 달라 overlay2에서만 비교합니다"
+            f"docker commit의 화이트아웃·불투명 디렉터리는 저장 드라이버마다 달라 overlay2에서만 비교합니다"
             f"(이 엔진: {docker.driver})"
         )
     script = (

@@ -48,7 +48,7 @@ def tool(name: str) -> str:
     """Path of an external tool, or skip the test saying which tool is missing."""
     found = shutil.which(name)
     if found is None:
-        pytest.skip(f"{name}가 없어 건너뜁니다: 이 시험은 {name}가 imagelib의 결과를 읽는지 확인합니다")
+        pytest.skip(f"{name}가 없어 건너뜁니다: 이 테스트는 {name}가 imagelib의 결과를 읽는지 확인합니다")
     return found
 
 
