@@ -51,8 +51,9 @@ def short_text(text: str, width: int = 60) -> str:
     return "".join(kept) + "…"
 
 
-# A cell that reads as a quantity: 12, 1,024, 3.5 KB, 33.85%, 4개, 2회, 0.4초, 12.0 MB/s.
-_NUMBER = re.compile(r"[-+]?[0-9][0-9,]*(?:\.[0-9]+)?\s*(?:[KMGT]?i?B|%|개|회|초|s|[KMGT]?B/s)?")
+# A cell that reads as a quantity: 12, 1,024, 3.5 KB, 33.85%, 4개, 2회, 0.4초, 12.0 MB/s, 19개/2.0 MB.
+_QUANTITY = r"[-+]?[0-9][0-9,]*(?:\.[0-9]+)?\s*(?:[KMGT]?i?B|%|개|회|초|s|[KMGT]?B/s)?"
+_NUMBER = re.compile(rf"{_QUANTITY}(?:/{_QUANTITY})?")
 
 
 def table(headers: Sequence[str], rows: Iterable[Sequence[object]], caption: str = "") -> str:

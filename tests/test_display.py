@@ -23,7 +23,7 @@ def test_text_left_numbers_right_code_left():
 def test_a_column_with_any_text_reads_from_the_left():
     html = display.table(["값"], [("3개",), ("없음",), ("—",)])
     assert set(aligns(html, "td")) == {"left"}
-    html = display.table(["수"], [("3개",), ("33.85%",), ("—",)])
+    html = display.table(["수"], [("3개",), ("33.85%",), ("—",), ("19개/2.0 MB",)])
     assert set(aligns(html, "td")) == {"right"}
 
 
