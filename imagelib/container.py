@@ -34,6 +34,7 @@ from .filetree import MAX_SYMLINK_HOPS, FileTree, TreeDiff, TreeEntry
 from .image import Command, Config, History, Image, timestamp
 from .layer import Layer
 
+_PARENT_CONTAINER_FIELDS = ("container", "container_config", "docker_version")
 _CONFIG_CHANGES = ("env", "cmd", "entrypoint", "workdir", "user", "labels", "exposed_ports", "volumes", "stop_signal")
 
 
@@ -227,12 +228,16 @@ class Container:
         # moby's NewChildImage: created_by is the container's Cmd (not its Entrypoint)
         step = History(created_by=" ".join(self.config.cmd or ()), comment=message, author=author, created=timestamp())
         layer = self.layer(step.created_by, message)
+        # Docker writes the committed container's ID and config here; imagelib writes neither (a random
+        # ID would change every digest), and the parent's would describe another container.
+        extra = {k: v for k, v in self.image._extra.items() if k not in _PARENT_CONTAINER_FIELDS}
         if not layer.entries:
             return self.image._derive(
                 config=config,
                 history=self.image.history + (replace(step, empty_layer=True),),
                 author=author,
                 created=step.created,
+                extra=extra,
             )
         return self.image._derive(
             layers=self.image.layers + (layer,),
@@ -240,6 +245,7 @@ class Container:
             history=self.image.history + (step,),
             author=author,  # the image's author is the commit's, not inherited (moby's NewChildImage)
             created=step.created,
+            extra=extra,
         )
 
     def _changed_config(self, changes: "Sequence[str] | Mapping[str, Any] | None") -> Config:
@@ -355,4 +361,7 @@ def _run_config(image: Config, run: Config) -> Config:
         user=run.user or image.user,
         labels={**image.labels, **run.labels},
         exposed_ports=tuple(dict.fromkeys(run.exposed_ports + image.exposed_ports)),
+        # of the settings imagelib keeps as read, moby's merge takes only the healthcheck from the image
+        # (not its OnBuild, Shell, ArgsEscaped, nor the Hostname or Image of the container that made it)
+        extra={key: value for key, value in image.extra.items() if key == "Healthcheck"},
     )

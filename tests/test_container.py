@@ -1,6 +1,7 @@
 import pytest
 
 import imagelib as il
+from imagelib.image import Config
 
 
 def base_image():
@@ -187,3 +188,16 @@ def test_writing_an_existing_file_keeps_its_owner_and_mode():
     assert (kept.uid, kept.gid, kept.mode) == (1000, 1000, 0o640)
     fresh = written.entry("home/app/fresh.txt").entry
     assert (fresh.uid, fresh.gid, fresh.mode) == (0, 0, 0o644)
+
+
+def test_commit_does_not_carry_the_parent_containers_record_nor_its_onbuild():
+    # the fields Docker 20.10 wrote when it made the parent, as il.open reads them
+    parent = il.Image(
+        config=Config.from_json(
+            {"Cmd": ["sh"], "Hostname": "f" * 12, "Image": "sha256:" + "e" * 64, "OnBuild": ["RUN ls"]}
+        ),
+        extra={"container": "f" * 64, "container_config": {"Cmd": ["make"]}, "docker_version": "20.10.24"},
+    )
+    committed = il.Container(parent).commit().config_json
+    assert not {"container", "container_config", "docker_version"} & set(committed)
+    assert committed["config"] == {"Cmd": ["sh"]}
