@@ -3,14 +3,20 @@
 읽을 때는 아래 이미지의 레이어로 내려가 찾고, 쓸 때는 언제나 컨테이너 자신의 레이어에
 씁니다(기록 시 복사, copy-on-write). 이미지는 조금도 바뀌지 않습니다. ``commit()`` 은
 이 쓰기 가능한 레이어를 새 읽기 전용 레이어로 굳혀 새 이미지를 만듭니다(``docker commit``).
+
+컨테이너는 시작할 때의 설정도 기억합니다(``docker run -e K=V 이미지 sh`` 의 명령 ``sh`` 와 환경 변수).
+도커처럼 커밋한 이미지의 설정은 이미지의 설정이 아니라 **컨테이너의** 설정이라서, ``sh`` 로 시작한
+컨테이너를 커밋하면 새 이미지의 CMD는 ``["sh"]`` 가 됩니다.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from . import display
+from .commit_changes import apply_changes
 from .entries import (
     Dir,
     Entry,
@@ -25,27 +31,63 @@ from .entries import (
 )
 from .errors import ImageLibError, NotADirectoryError_, PathNotFoundError
 from .filetree import MAX_SYMLINK_HOPS, FileTree, TreeDiff, TreeEntry
-from .image import Image
+from .image import Command, Config, History, Image, timestamp
 from .layer import Layer
 
+_PARENT_CONTAINER_FIELDS = ("container", "container_config", "docker_version")
 _CONFIG_CHANGES = ("env", "cmd", "entrypoint", "workdir", "user", "labels", "exposed_ports", "volumes", "stop_signal")
 
 
 class Container:
     """실행 중인 컨테이너의 파일 시스템을 흉내 냅니다: 이미지 + 쓰기 가능한 레이어."""
 
-    def __init__(self, image: Image, name: str = "", command: "Sequence[str] | None" = None) -> None:
+    def __init__(
+        self,
+        image: Image,
+        name: str = "",
+        command: "Command | None" = None,
+        *,
+        env: "Mapping[str, str] | Sequence[str] | None" = None,
+        entrypoint: "Command | None" = None,
+        workdir: str = "",
+        user: str = "",
+        labels: "Mapping[str, str] | None" = None,
+        exposed_ports: "Sequence[str | int]" = (),
+    ) -> None:
+        """``docker run [옵션] 이미지 [명령]`` 처럼 컨테이너를 시작합니다(파일 시스템과 설정).
+
+        ``command`` 는 이미지 이름 뒤의 명령(``["sh"]``; 주지 않으면 이미지의 CMD), ``env`` 는 ``-e``
+        (``{"K": "V"}`` 또는 ``["K=V"]``), ``entrypoint`` 는 ``--entrypoint``, ``workdir`` 는 ``-w``,
+        ``user`` 는 ``-u``, ``labels`` 는 ``-l``, ``exposed_ports`` 는 ``--expose`` 입니다. 주지 않은 설정은
+        도커처럼 이미지의 것을 씁니다.
+        """
         if not isinstance(image, Image):
             raise ImageLibError(f"컨테이너는 il.Image로 만듭니다({type(image).__name__}를 받았습니다).")
         self.image = image
         self.name = name
-        self.command = list(command) if command is not None else _default_command(image)
+        self.config = _run_config(
+            image.config,
+            Config(
+                env=_env_items(env),
+                cmd=_argv(command),
+                entrypoint=_argv(entrypoint),
+                workdir=workdir,
+                user=user,
+                labels=labels or {},
+                exposed_ports=tuple(_port_name(port) for port in exposed_ports),
+            ),
+        )
         rootfs: FileTree = image.rootfs()
         self._base = rootfs._tree
         self._tree = self._base.copy()
         self._top = len(image.layers)
         self._changes: "dict[str, Entry]" = {}
         self._opaque: "set[str]" = set()
+
+    @property
+    def command(self) -> "list[str]":
+        """컨테이너가 실행하는 명령 전체(ENTRYPOINT 뒤에 CMD)."""
+        return list(self.config.entrypoint or ()) + list(self.config.cmd or ())
 
     # -- reading (falls through to the image) ---------------------------------------------
 
@@ -168,25 +210,58 @@ class Container:
                 entries.append(node.entry.at(parent))
         return Layer.from_entries(entries, created_by=created_by, comment=comment)
 
-    def commit(self, message: str = "", changes: "Mapping[str, Any] | None" = None, author: str = "") -> Image:
-        """컨테이너의 변경을 새 레이어로 굳혀 새 이미지를 만듭니다(``docker commit``).
+    def commit(
+        self,
+        message: str = "",
+        changes: "Sequence[str] | Mapping[str, Any] | None" = None,
+        author: str = "",
+    ) -> Image:
+        """컨테이너의 변경을 새 레이어로 굳혀 새 이미지를 만듭니다(``docker commit -m 메시지 -a 작성자``).
 
-        ``changes`` 로 설정도 바꿀 수 있습니다(``docker commit -c 'CMD [...]'`` 와 같음):
-        ``{"cmd": [...], "env": {...}, "workdir": "/app", ...}``. 원래 이미지는 그대로입니다.
+        새 이미지의 설정은 도커처럼 **컨테이너의** 설정입니다: ``sh`` 로 시작한 컨테이너면 CMD가 ``["sh"]``,
+        ``-e`` 로 준 환경 변수도 들어갑니다. ``changes`` 는 ``docker commit -c`` 처럼 Dockerfile 명령의 목록
+        (``['CMD ["nginx", "-g", "daemon off;"]', "ENV PORT=8080"]``; CMD, ENTRYPOINT, ENV, EXPOSE, LABEL,
+        ONBUILD, USER, VOLUME, WORKDIR)이나, ``{"cmd": [...], "env": {...}}`` 같은 사전입니다. 파일 시스템에
+        바뀐 것이 없으면 도커처럼 레이어 없이 기록(``empty_layer``)만 남깁니다. 원래 이미지는 그대로입니다.
         """
-        unknown = set(changes or {}) - set(_CONFIG_CHANGES)
+        config = self._changed_config(changes)
+        # moby's NewChildImage: created_by is the container's Cmd (not its Entrypoint)
+        step = History(created_by=" ".join(self.config.cmd or ()), comment=message, author=author, created=timestamp())
+        layer = self.layer(step.created_by, message)
+        # Docker writes the committed container's ID and config here; imagelib writes neither (a random
+        # ID would change every digest), and the parent's would describe another container.
+        extra = {k: v for k, v in self.image._extra.items() if k not in _PARENT_CONTAINER_FIELDS}
+        if not layer.entries:
+            return self.image._derive(
+                config=config,
+                history=self.image.history + (replace(step, empty_layer=True),),
+                author=author,
+                created=step.created,
+                extra=extra,
+            )
+        return self.image._derive(
+            layers=self.image.layers + (layer,),
+            config=config,
+            history=self.image.history + (step,),
+            author=author,  # the image's author is the commit's, not inherited (moby's NewChildImage)
+            created=step.created,
+            extra=extra,
+        )
+
+    def _changed_config(self, changes: "Sequence[str] | Mapping[str, Any] | None") -> Config:
+        if changes is None:
+            return self.config
+        if isinstance(changes, str):
+            return apply_changes(self.config, [changes])
+        if not isinstance(changes, Mapping):
+            return apply_changes(self.config, changes)
+        unknown = set(changes) - set(_CONFIG_CHANGES)
         if unknown:
             raise ImageLibError(
                 f"commit의 changes에 모르는 설정 {sorted(unknown)}가 있습니다. "
                 f"쓸 수 있는 것: {', '.join(_CONFIG_CHANGES)}"
             )
-        created_by = " ".join(self.command)
-        image = self.image.add_layer(self.layer(created_by, message), created_by=created_by, comment=message)
-        if author:
-            image = image._derive(author=author)
-        if changes:
-            image = image.with_config(**dict(changes))
-        return image
+        return self.config.changed(**dict(changes))
 
     # -- internals ------------------------------------------------------------------------
 
@@ -248,7 +323,45 @@ class Container:
         )
 
 
-def _default_command(image: Image) -> "list[str]":
-    config = image.config
-    command = list(config.entrypoint or []) + list(config.cmd or [])
-    return command or ["/bin/sh"]
+def _argv(command: "Command | None") -> "tuple[str, ...] | None":
+    if command is None:
+        return None
+    return (command,) if isinstance(command, str) else tuple(command)
+
+
+def _env_items(env: "Mapping[str, str] | Sequence[str] | None") -> "tuple[str, ...]":
+    if env is None:
+        return ()
+    if isinstance(env, Mapping):
+        return tuple(f"{key}={value}" for key, value in env.items())
+    if isinstance(env, str):
+        raise ImageLibError(f"env에는 사전이나 'K=V' 문자열의 목록을 주세요({env!r}를 받았습니다).")
+    return tuple(env)
+
+
+def _port_name(port: "str | int") -> str:
+    text = str(port)
+    return text if "/" in text else f"{text}/tcp"
+
+
+def _run_config(image: Config, run: Config) -> Config:
+    """The container's config: what ``docker run`` was given, the image's where it was not (moby's merge)."""
+    run_keys = {item.partition("=")[0] for item in run.env}
+    entrypoint: "tuple[str, ...] | None" = run.entrypoint
+    cmd: "tuple[str, ...] | None" = run.cmd
+    if not run.entrypoint:  # an entrypoint given at run time drops the image's Cmd
+        cmd = run.cmd or image.cmd
+        entrypoint = image.entrypoint if run.entrypoint is None else run.entrypoint
+    return replace(
+        image,
+        env=run.env + tuple(item for item in image.env if item.partition("=")[0] not in run_keys),
+        cmd=cmd,
+        entrypoint=entrypoint,
+        workdir=run.workdir or image.workdir,
+        user=run.user or image.user,
+        labels={**image.labels, **run.labels},
+        exposed_ports=tuple(dict.fromkeys(run.exposed_ports + image.exposed_ports)),
+        # of the settings imagelib keeps as read, moby's merge takes only the healthcheck from the image
+        # (not its OnBuild, Shell, ArgsEscaped, nor the Hostname or Image of the container that made it)
+        extra={key: value for key, value in image.extra.items() if key == "Healthcheck"},
+    )

@@ -1,6 +1,7 @@
 import pytest
 
 import imagelib as il
+from imagelib.image import Config
 
 
 def base_image():
@@ -80,10 +81,76 @@ def test_commit_adds_exactly_one_layer_with_history_and_config_changes():
     assert sorted(new.layers[-1].paths) == ["app", "app/hello.txt", "data"]
 
 
-def test_commit_without_changes_still_adds_an_empty_layer():
+def test_commit_without_file_changes_adds_no_layer_only_a_step_as_docker_does():
     image = base_image()
-    new = il.Container(image).commit()
-    assert len(new.layers) == 2 and new.layers[-1].paths == []
+    new = il.Container(image).commit(message="config only")
+    assert new.layers == image.layers
+    assert new.history[-1].empty_layer and new.history[-1].comment == "config only"
+
+
+def test_commit_keeps_the_run_command_and_the_run_environment():
+    image = base_image().with_config(env={"PATH": "/usr/bin", "LANG": "C"})
+    box = il.Container(image, command=["sh"], env={"PATH": "/bin", "DEBUG": "1"})
+    box.write("app/hello.txt", "v2\n")
+    new = box.commit(message="by hand", author="Kim <kim@example.com>")
+    assert new.config.cmd == ("sh",)
+    assert new.config.env == ("PATH=/bin", "DEBUG=1", "LANG=C")  # run -e first, then the image's other keys
+    assert new.history[-1].created_by == "sh" and new.history[-1].author == "Kim <kim@example.com>"
+    assert new.config_json["author"] == "Kim <kim@example.com>"
+
+
+def test_a_run_entrypoint_drops_the_image_cmd_and_is_not_in_created_by():
+    image = base_image().with_config(cmd=["serve"], entrypoint=["/app/run"], workdir="/app")
+    assert il.Container(image).command == ["/app/run", "serve"]
+    assert il.Container(image, command=["debug"]).config.entrypoint == ("/app/run",)
+    box = il.Container(image, command=["hello"], entrypoint="echo", workdir="/tmp", user="12", labels={"x": "y"})
+    new = box.commit()
+    assert (new.config.entrypoint, new.config.cmd, new.config.workdir) == (("echo",), ("hello",), "/tmp")
+    assert (new.config.user, dict(new.config.labels)) == ("12", {"x": "y"})
+    assert new.history[-1].created_by == "hello"
+
+
+def test_commit_changes_in_dockerfile_syntax():
+    box = il.Container(base_image(), command=["sh"])
+    new = box.commit(
+        changes=[
+            'CMD ["python3", "-m", "http.server"]',
+            "ENV PORT=8080",
+            'ENTRYPOINT ["x"]',
+            "WORKDIR app",
+            "EXPOSE 80 443/udp",
+            'LABEL a=b c="d e"',
+            "USER 1000",
+            "VOLUME /data",
+            "ONBUILD RUN ls",
+        ]
+    )
+    assert new.config.cmd == ("python3", "-m", "http.server")  # a CMD before ENTRYPOINT stays
+    assert new.config.entrypoint == ("x",) and new.config.env_dict["PORT"] == "8080"
+    assert new.config.workdir == "/app" and new.config.user == "1000"
+    assert set(new.config.exposed_ports) == {"80/tcp", "443/udp"} and new.config.volumes == ("/data",)
+    assert dict(new.config.labels) == {"a": "b", "c": "d e"}
+    assert new.config_json["config"]["OnBuild"] == ["RUN ls"]
+    shell_form = box.commit(changes=["ENTRYPOINT /bin/app"])
+    assert shell_form.config.entrypoint == ("/bin/sh", "-c", "/bin/app") and shell_form.config.cmd is None
+
+
+@pytest.mark.parametrize(
+    "change, error",
+    [
+        ("RUN apt-get update", il.ImageLibError),
+        ("FROM scratch", il.ImageLibError),
+        ("CMD", il.ImageLibError),
+        ('LABEL a="open', il.ImageLibError),
+        ("EXPOSE http", il.ImageLibError),
+        ("ENV HOME=$PWD", il.UnsupportedError),
+        ("HEALTHCHECK CMD true", il.UnsupportedError),
+    ],
+)
+def test_commit_refuses_changes_docker_refuses_or_imagelib_does_not_model(change, error):
+    with pytest.raises(error) as raised:
+        il.Container(base_image()).commit(changes=[change])
+    assert change.split()[0] in str(raised.value)
 
 
 def test_diff_is_like_docker_diff():
@@ -121,3 +188,16 @@ def test_writing_an_existing_file_keeps_its_owner_and_mode():
     assert (kept.uid, kept.gid, kept.mode) == (1000, 1000, 0o640)
     fresh = written.entry("home/app/fresh.txt").entry
     assert (fresh.uid, fresh.gid, fresh.mode) == (0, 0, 0o644)
+
+
+def test_commit_does_not_carry_the_parent_containers_record_nor_its_onbuild():
+    # the fields Docker 20.10 wrote when it made the parent, as il.open reads them
+    parent = il.Image(
+        config=Config.from_json(
+            {"Cmd": ["sh"], "Hostname": "f" * 12, "Image": "sha256:" + "e" * 64, "OnBuild": ["RUN ls"]}
+        ),
+        extra={"container": "f" * 64, "container_config": {"Cmd": ["make"]}, "docker_version": "20.10.24"},
+    )
+    committed = il.Container(parent).commit().config_json
+    assert not {"container", "container_config", "docker_version"} & set(committed)
+    assert committed["config"] == {"Cmd": ["sh"]}
