@@ -35,6 +35,7 @@ MAX_TREE_ROWS = 16
 MAX_MARKS = 2
 
 FIG_WIDTH = 13.0
+STACK_WIDTH = 7.8  # the stack alone (film explorer)
 ROW_INCHES = 0.95  # one film row
 TREE_ROW_INCHES = 0.34  # one row of the merged view
 TOP_INCHES = 1.15  # title and panel headings
@@ -71,7 +72,10 @@ def draw_films(
     upto: "int | None" = None,
     hide: Iterable[int] = (),
     managed: bool = True,
+    with_tree: bool = True,
 ):
+    """The films figure; ``with_tree=False`` draws the stack alone (the film explorer lists the
+    merged files beside it as text, so the figure does not list them again)."""
     if not isinstance(img, Image):
         raise ImageLibError(f"il.viz.films에는 il.Image가 필요합니다({type(img).__name__}를 받았습니다).")
     count = len(img.layers)
@@ -98,19 +102,26 @@ def draw_films(
     )
 
     stack_inches = max(len(spans), 1) * ROW_INCHES + (0.4 if top < count - 1 else 0)
-    tree_inches = (len(rows.rows) + (1 if rows.left_out else 0)) * TREE_ROW_INCHES
+    tree_inches = (len(rows.rows) + (1 if rows.left_out else 0)) * TREE_ROW_INCHES if with_tree else 0
     body = max(stack_inches, tree_inches, 2.2)
     height = TOP_INCHES + body + BOTTOM_INCHES
+    width = FIG_WIDTH if with_tree else STACK_WIDTH
     with drawing():
-        fig = new_figure(FIG_WIDTH, height, managed)
+        fig = new_figure(width, height, managed)
         bottom, frac = BOTTOM_INCHES / height, body / height
-        stack_ax = fig.add_axes((STACK_RECT[0], bottom, STACK_RECT[1], frac))
-        tree_ax = fig.add_axes((TREE_RECT[0], bottom, TREE_RECT[1], frac))
+        stack_ax = fig.add_axes((STACK_RECT[0], bottom, STACK_RECT[1] * FIG_WIDTH / width, frac))
         _draw_stack(stack_ax, img.layers, spans, highlight, hidden, count - 1 - top, body, sizes)
-        _draw_tree(tree_ax, tree, rows, highlight, body, sizes)
+        if with_tree:
+            tree_ax = fig.add_axes((TREE_RECT[0], bottom, TREE_RECT[1], frac))
+            _draw_tree(tree_ax, tree, rows, highlight, body, sizes)
+            title = (
+                f"레이어 {count}장, {sizes.image_text(img)} — "
+                f"이미지 ID {img.id.short} · 매니페스트 다이제스트 {img.digest.short}"
+            )
+        else:
+            title = f"필름 {count}장 중 {len(active)}장을 겹쳤습니다"
         fig.suptitle(
-            f"레이어 {count}장, {sizes.image_text(img)} — "
-            f"이미지 ID {img.id.short} · 매니페스트 다이제스트 {img.digest.short}",
+            title,
             x=0.01,
             y=1 - 0.12 / height,
             ha="left",
@@ -118,15 +129,10 @@ def draw_films(
             fontsize=TITLE_SIZE,
             fontweight="bold",
         )
-        fig.text(
-            0.01,
-            0.18 / height,
-            "흰 칸 × = 화이트아웃(whiteout): 아래 필름의 파일을 가리는 삭제 표시 · "
-            "색 칩 L번호 = 그 파일을 준 레이어(필름)",
-            fontsize=SMALL_SIZE,
-            color=MUTED,
-            va="bottom",
-        )
+        key = "흰 칸 × = 화이트아웃(whiteout): 아래 필름의 파일을 가리는 삭제 표시"
+        if with_tree:
+            key += " · 색 칩 L번호 = 그 파일을 준 레이어(필름)"
+        fig.text(0.01, 0.18 / height, key, fontsize=SMALL_SIZE, color=MUTED, va="bottom")
     return fig
 
 
