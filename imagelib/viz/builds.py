@@ -27,9 +27,11 @@ from .style import (
     new_figure,
     size_formatter,
     size_locator,
+    wrap_to_fit,
 )
 
 WIDTH = 13.0
+ROW_INCHES = 1.15  # one build in cache_steps: two lines of step text and its status
 
 
 def layer_sizes(images: "Mapping[str, Image]", *, download: bool = False, title: "str | None" = None):
@@ -85,35 +87,31 @@ def cache_steps(results: "Mapping[str, BuildResult]", title: "str | None" = None
     rows = [(name, [s for s in result.steps if s.layer is not None]) for name, result in results.items()]
     columns = max(len(steps) for _, steps in rows)
     with drawing():
-        height = 1.7 + 0.9 * len(rows)
+        height = 1.7 + ROW_INCHES * len(rows)
         fig = new_figure(WIDTH, height)
-        ax = fig.add_axes((0.2, 0.95 / height, 0.78, 0.9 * len(rows) / height))
+        ax = fig.add_axes((0.17, 0.95 / height, 0.81, ROW_INCHES * len(rows) / height))
+        ax.set_xlim(0, columns)
+        ax.set_ylim(len(rows) - 0.5, -0.5)
         for row, (_, steps) in enumerate(rows):
             for column, step in enumerate(steps):
                 colour = SHARED_COLOUR if step.cached else UNIQUE_COLOUR
                 ax.add_patch(_box(column, row, colour))
-                ax.text(
-                    column + 0.5,
-                    row - 0.12,
-                    clip(step.text, 20),
-                    ha="center",
-                    va="center",
-                    fontsize=SMALL_SIZE - 1,
-                    color=ink_on(colour),
+                label = ax.text(
+                    column + 0.5, row - 0.1, "", ha="center", va="center", color=ink_on(colour), linespacing=1.3
                 )
+                label.set_fontsize(SMALL_SIZE)
+                wrap_to_fit(label, ax.transData.transform((column + 0.94, row))[0], step.text)
                 tail = "CACHED" if step.cached else f"실행 · {display.human_size(step.size)}"
                 ax.text(
                     column + 0.5,
-                    row + 0.18,
+                    row + 0.24,
                     tail,
                     ha="center",
                     va="center",
-                    fontsize=SMALL_SIZE - 1,
+                    fontsize=SMALL_SIZE,
                     color=ink_on(colour),
                     fontweight="bold",
                 )
-        ax.set_xlim(0, columns)
-        ax.set_ylim(len(rows) - 0.5, -0.5)
         ax.set_yticks(range(len(rows)), [clip(name, 22) for name, _ in rows])
         ax.set_xticks([])
         for side in ("bottom", "left"):
@@ -127,9 +125,9 @@ def _box(column: int, row: int, colour: str):
     from matplotlib.patches import FancyBboxPatch
 
     return FancyBboxPatch(
-        (column + 0.04, row - 0.36),
+        (column + 0.04, row - 0.42),
         0.92,
-        0.72,
+        0.84,
         boxstyle="round,pad=0.0,rounding_size=0.06",
         facecolor=colour,
         edgecolor="white",

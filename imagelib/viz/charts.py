@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 
-from .. import display
+from .. import display, modelfile
 from ..digest import Digest
 from ..errors import ImageLibError
 from ..image import Image
@@ -157,14 +157,27 @@ def _size_bar(ax, row: int, layer_sizes: "list[int]", longest: int) -> None:
 # -- sharing --------------------------------------------------------------------------------
 
 
-def sharing(images: "Image | Sequence[Image] | Mapping[str, Image]", names: "Sequence[str] | None" = None):
+def sharing(
+    images: "Image | Sequence[Image] | Mapping[str, Image]",
+    names: "Sequence[str] | None" = None,
+    *,
+    measure: "Callable[[Layer], int] | None" = None,
+    what: "str | None" = None,
+):
     """여러 이미지가 어떤 레이어를 함께 쓰는지(다이제스트가 같은 레이어) 표로 그립니다.
 
     칸이 채워져 있으면 그 이미지가 그 레이어를 씁니다. 파란 칸은 여러 이미지가 함께 쓰는
-    레이어로, 보관소에는 한 번만 저장됩니다. 오른쪽 막대는 이미지마다 따로 센 합계와 실제로
-    저장되는 양(같은 레이어는 한 번)을 비교합니다.
+    레이어로, 보관소(store)와 레지스트리에는 한 번만 저장되고 pull할 때도 한 번만
+    내려받습니다. 오른쪽 막대는 이미지마다 따로 센 합계와 실제로 저장되는 양(같은 레이어는
+    한 번)을 비교합니다.
+
+    크기는 저장된 레이어 블롭의 바이트입니다. 카탈로그의 베이스 이미지처럼 모형 파일이 든
+    이미지는 모형 파일이 선언한 내려받는 크기(압축 후, ``il.modeled_download_size``)로 잽니다.
+    다른 잣대는 ``measure`` (레이어 → 바이트 수)와 그 이름 ``what`` 으로 줍니다.
     """
     pairs = named_images(images, names, "il.viz.sharing")
+    if measure is None:
+        measure, what = _default_measure([layer for _, image in pairs for layer in image.layers])
     layers: "dict[Digest, Layer]" = {}
     users: "dict[Digest, set[int]]" = {}
     for column, (_, image) in enumerate(pairs):
@@ -172,7 +185,8 @@ def sharing(images: "Image | Sequence[Image] | Mapping[str, Image]", names: "Seq
             layers.setdefault(layer.digest, layer)
             users.setdefault(layer.digest, set()).add(column)
     order = list(layers)
-    shown, rest = _share_rows(order, layers, users, [image for _, image in pairs])
+    size = {digest: measure(layer) for digest, layer in layers.items()}
+    shown, rest = _share_rows(order, size, users, [image for _, image in pairs])
     rows = len(shown) + (1 if rest else 0)
     height = 2.3 + 0.5 * max(rows, 3)
     with drawing():
@@ -180,8 +194,8 @@ def sharing(images: "Image | Sequence[Image] | Mapping[str, Image]", names: "Seq
         body = (0.5 * max(rows, 3)) / height
         matrix = fig.add_axes((0.3, 1.1 / height, 0.36, body))
         totals = fig.add_axes((0.74, 1.1 / height, 0.23, min(body, 2.2 / height)))
-        _draw_matrix(matrix, pairs, shown, rest, layers, users)
-        _draw_totals(totals, pairs, layers)
+        _draw_matrix(matrix, pairs, shown, rest, layers, users, size)
+        _draw_totals(totals, pairs, size, what or "레이어 바이트")
         fig.suptitle(
             "이미지들이 함께 쓰는 레이어 (다이제스트가 같으면 같은 레이어)",
             x=0.01,
@@ -193,8 +207,18 @@ def sharing(images: "Image | Sequence[Image] | Mapping[str, Image]", names: "Seq
     return fig
 
 
+def _default_measure(layers: "list[Layer]") -> "tuple[Callable[[Layer], int], str]":
+    if any(modelfile.layer_size(layer).model_files for layer in layers):
+        return _modeled_download, "내려받는 크기(압축 후) · 모형 크기"
+    return _stored_size, "저장된 블롭 크기"
+
+
+def _modeled_download(layer: Layer) -> int:
+    return modelfile.layer_size(layer).download
+
+
 def _share_rows(
-    order: "list[Digest]", layers: "dict[Digest, Layer]", users: "dict[Digest, set[int]]", images: "list[Image]"
+    order: "list[Digest]", size: "dict[Digest, int]", users: "dict[Digest, set[int]]", images: "list[Image]"
 ) -> "tuple[list[Digest], list[Digest]]":
     """Rows to show when there are too many: shared layers first, then every image's biggest
     layer, then every image's second biggest, … (so no image disappears from the table)."""
@@ -202,16 +226,16 @@ def _share_rows(
         return order, []
     place = {}
     for image in images:
-        by_size = sorted(image.layers, key=lambda layer: -layer.size)
+        by_size = sorted(image.layers, key=lambda layer: -size[layer.digest])
         for rank, layer in enumerate(by_size):
             place[layer.digest] = min(place.get(layer.digest, rank), rank)
     position = {digest: i for i, digest in enumerate(order)}
-    ranked = sorted(order, key=lambda d: (-len(users[d]), place[d], -layers[d].size, position[d]))
+    ranked = sorted(order, key=lambda d: (-len(users[d]), place[d], -size[d], position[d]))
     keep = set(ranked[: MAX_SHARE_ROWS - 1])
     return [d for d in order if d in keep], [d for d in order if d not in keep]
 
 
-def _draw_matrix(ax, pairs, shown, rest, layers, users) -> None:
+def _draw_matrix(ax, pairs, shown, rest, layers, users, size) -> None:
     from matplotlib.patches import Patch, Rectangle
 
     for row, digest in enumerate(shown):
@@ -232,7 +256,7 @@ def _draw_matrix(ax, pairs, shown, rest, layers, users) -> None:
             ax.text(
                 column,
                 row,
-                display.human_size(layers[digest].size),
+                display.human_size(size[digest]),
                 ha="center",
                 va="center",
                 fontsize=SMALL_SIZE,
@@ -256,7 +280,7 @@ def _draw_matrix(ax, pairs, shown, rest, layers, users) -> None:
                     )
                 )
                 ax.text(column, row, f"{count}장", ha="center", va="center", fontsize=SMALL_SIZE)
-        labels.append(f"외 {len(rest)}개 레이어 ({display.human_size(sum(layers[d].size for d in rest))})")
+        labels.append(f"외 {len(rest)}개 레이어 ({display.human_size(sum(size[d] for d in rest))})")
     ax.set_xlim(-0.5, len(pairs) - 0.5)
     ax.set_ylim(-0.5, max(len(labels), 3) - 0.5)
     ax.set_yticks(range(len(labels)), labels)
@@ -285,9 +309,9 @@ def _draw_matrix(ax, pairs, shown, rest, layers, users) -> None:
     )
 
 
-def _draw_totals(ax, pairs, layers) -> None:
-    counted = sum(image.size for _, image in pairs)
-    stored = sum(layer.size for layer in layers.values())
+def _draw_totals(ax, pairs, size, what: str) -> None:
+    counted = sum(size[layer.digest] for _, image in pairs for layer in image.layers)
+    stored = sum(size.values())
     bars = [("이미지마다\n따로 세면", counted, UNIQUE_COLOUR), ("실제 저장\n(한 번씩)", stored, SHARED_COLOUR)]
     for row, (_label, value, colour) in enumerate(bars):
         ax.barh(row, value, height=0.6, color=colour, gid="total-bar")
@@ -297,7 +321,7 @@ def _draw_totals(ax, pairs, layers) -> None:
     ax.set_xlim(0, max(counted, 1) * 1.45)
     ax.xaxis.set_major_formatter(size_formatter())
     ax.xaxis.set_major_locator(size_locator(3))
-    ax.set_xlabel("레이어 바이트")
+    ax.set_xlabel(what)
     saved = counted - stored
     percent = f" ({saved / counted:.0%})" if counted else ""
     ax.set_title(f"저장 공간: 공유로 {display.human_size(saved)} 절약{percent}", loc="left", fontsize=SMALL_SIZE + 1)
@@ -307,7 +331,7 @@ def _draw_totals(ax, pairs, layers) -> None:
 
 
 def tags(store: Store, title: "str | None" = None):
-    """보관소의 이름(repository:tag)이 어느 매니페스트 다이제스트를 가리키는지 화살표로 그립니다.
+    """보관소(store)의 이름(repository:tag)이 어느 매니페스트 다이제스트를 가리키는지 화살표로 그립니다.
 
     이름은 다이제스트에 붙은 이름표일 뿐이라, ``store.tag`` 로 이름을 옮기면 화살표만 바뀝니다.
     옮기기 전과 후에 한 번씩 그려 비교해 보세요(``title="전"``, ``title="후"``). 이름이 하나도

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import NamedTuple
 
@@ -81,9 +81,60 @@ def new_figure(width: float, height: float, managed: bool = True):
         import matplotlib.pyplot as plt
 
         return plt.figure(figsize=(width, height))
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    return Figure(figsize=(width, height))
+    figure = Figure(figsize=(width, height))
+    FigureCanvasAgg(figure)  # a renderer to measure text with (see fit)
+    return figure
+
+
+def renderer_of(figure):
+    """The renderer that draws ``figure``'s PNG, to measure text before it is drawn."""
+    canvas = figure.canvas
+    return canvas.get_renderer() if hasattr(canvas, "get_renderer") else figure._get_renderer()
+
+
+def fit(text, right: float, make: "Callable[[int], str]", widest: int, narrowest: int = 4) -> None:
+    """Give the matplotlib ``text`` the longest ``make(width)`` (width in columns, from ``widest``
+    down) whose drawing ends left of ``right`` (display pixels): labels never run into the next
+    panel, whatever the mix of Korean, Latin and digits (their widths differ in a proportional font)."""
+    renderer = renderer_of(text.figure)
+
+    def fits(width: int) -> bool:
+        text.set_text(make(width))
+        return bool(text.get_window_extent(renderer).x1 <= right)
+
+    if fits(widest):
+        return
+    low, high = narrowest, widest - 1  # bisect: the longest width that fits
+    while low < high:
+        middle = (low + high + 1) // 2
+        low, high = (middle, high) if fits(middle) else (low, middle - 1)
+    while not fits(low) and low > 1:
+        low -= 1
+
+
+def wrap_to_fit(text, right: float, words: str, lines: int = 2) -> None:
+    """Give ``text`` the ``words`` broken into at most ``lines`` lines that each end left of
+    ``right`` (display pixels); the last line is shortened with '…' if the words do not all fit."""
+    renderer = renderer_of(text.figure)
+
+    def fits(candidate: "list[str]") -> bool:
+        text.set_text("\n".join(candidate))
+        return bool(text.get_window_extent(renderer).x1 <= right)
+
+    done: "list[str]" = []
+    rest = words.split()
+    while rest and len(done) < lines - 1:
+        line = rest.pop(0)
+        while rest and fits(done + [f"{line} {rest[0]}"]):
+            line += " " + rest.pop(0)
+        done.append(line)
+    last = " ".join(rest)
+    if not last:
+        done, last = done[:-1], done[-1]
+    fit(text, right, lambda width: "\n".join(done + [clip(last, width)]), text_width(last), 2)
 
 
 def layer_colour(index: int) -> str:

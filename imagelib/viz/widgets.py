@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import html
 import io
 
@@ -16,6 +17,7 @@ from .style import MUTED, OKABE_ITO, drawing, ink_on, layer_colour, step_text
 from .treeview import tree_rows
 
 TREE_ROWS = 40
+LEFT = "style='text-align:left'"  # JupyterLab right-aligns table cells unless told
 DIFF_ROWS = 12
 
 
@@ -79,11 +81,16 @@ class FilmExplorer(widgets.VBox):
             for i, layer in enumerate(img.layers)
         ]
         self.picture = _picture()
-        self.tree = widgets.HTML()
+        self.picture.layout = widgets.Layout(width="58%", height="auto")
+        self.tree = widgets.HTML(layout=widgets.Layout(width="42%"))
         self.figure = None
         switches = widgets.VBox(self.checkboxes, layout=widgets.Layout(max_height="220px", overflow="auto"))
-        hint = widgets.HTML("<b>필름 켜고 끄기</b> (체크를 풀면 그 필름을 빼고 겹칩니다)")
-        super().__init__([self.slider, hint, switches, self.picture, self.tree])
+        hint = widgets.HTML(
+            "<b>필름 켜고 끄기</b> (체크를 풀면 그 필름을 빼고 겹칩니다. "
+            "맨 위 필름보다 위의 필름은 쓰지 않으므로 고를 수 없습니다)"
+        )
+        view = widgets.HBox([self.picture, self.tree], layout=widgets.Layout(width="100%", align_items="flex-start"))
+        super().__init__([self.slider, hint, switches, view])
         self.slider.observe(self.refresh, names="value")
         for box in self.checkboxes:
             box.observe(self.refresh, names="value")
@@ -96,9 +103,11 @@ class FilmExplorer(widgets.VBox):
 
     def refresh(self, _change: object = None) -> None:
         top = self.slider.value
+        for index, box in enumerate(self.checkboxes):
+            box.disabled = index > top  # above the top film: not stacked, so not a choice
         hidden = [i for i in range(top + 1) if not self.checkboxes[i].value]
         try:
-            self.figure = draw_films(self.image, upto=top, hide=hidden, managed=False)
+            self.figure = draw_films(self.image, upto=top, hide=hidden, managed=False, with_tree=False)
             tree = FileTree.from_layers([self.image.layers[i] for i in self.selected])
         except ImageLibError as error:
             self.picture.value = b""
@@ -109,13 +118,44 @@ class FilmExplorer(widgets.VBox):
         self.picture.value = _png(self.figure)
         self.tree.value = tree_html(tree, self.selected)
 
+    def _repr_mimebundle_(self, **kwargs):
+        # A still picture beside the live widget: nbconvert and nbval store it, and a reader
+        # without a kernel (an untrusted notebook, an exported page) sees the first view.
+        bundle = super()._repr_mimebundle_(**kwargs) or {}
+        bundle["text/html"] = self.still_html()
+        bundle["text/plain"] = (
+            f"필름 탐색기: {_overlaid(self.selected)} (JupyterLab에서 셀을 실행하면 움직여 볼 수 있습니다)"
+        )
+        return bundle
+
+    def still_html(self) -> str:
+        """지금 보이는 화면을 움직이지 않는 HTML로(커널 없이 보는 사람을 위한 그림)."""
+        boxes = "".join(
+            f"<label style='display:block;color:{MUTED if box.disabled else 'inherit'}'>"
+            f"<input type='checkbox' disabled{' checked' if box.value else ''}> {html.escape(box.description)}</label>"
+            for box in self.checkboxes
+        )
+        picture = base64.b64encode(bytes(self.picture.value)).decode("ascii")
+        return (
+            "<div class='film-explorer-still'>"
+            f"<p><i>커널 없이 보는 첫 화면입니다. 셀을 실행하면 필름을 직접 켜고 끌 수 있습니다.</i></p>"
+            f"<p>{html.escape(self.slider.description)}: {self.slider.value}</p>{boxes}"
+            "<div style='display:flex;gap:1em;align-items:flex-start'>"
+            f"<img style='width:58%;height:auto' alt='필름 탐색기: {html.escape(_overlaid(self.selected))}' "
+            f"src='data:image/png;base64,{picture}'>"
+            f"<div style='width:42%'>{self.tree.value}</div></div></div>"
+        )
+
+
+def _overlaid(layers: "list[int]") -> str:
+    return "겹친 필름 " + (", ".join(f"L{i}" for i in layers) or "(없음)")
+
 
 def tree_html(tree: FileTree, layer_map: "list[int]") -> str:
     """The merged view as HTML rows, each with the chip of the layer that provides it."""
     rows = tree_rows(tree, layer_map, TREE_ROWS)
-    used = ", ".join(f"L{i}" for i in layer_map) or "(없음)"
     lines = [
-        f"<p><b>겹친 필름 {used} → 컨테이너가 보는 모습</b> · 파일 {len(tree.files()):,}개 · "
+        f"<p><b>{_overlaid(list(layer_map))} → 컨테이너가 보는 모습</b> · 파일 {len(tree.files()):,}개 · "
         f"{display.human_size(tree.size)}</p><table>"
     ]
     for row in rows.rows:
@@ -126,11 +166,13 @@ def tree_html(tree: FileTree, layer_map: "list[int]") -> str:
             detail = display.kind_name(row.kind) + (f", {display.human_size(row.size)}" if row.kind == "file" else "")
             text = f"/{row.path}/" if row.kind == "dir" else f"/{row.path}  ({detail})"
             others = ""
-        lines.append(f"<tr><td>{_chip_html(row.layer)}</td><td><code>{html.escape(text)}</code> {others}</td></tr>")
+        lines.append(
+            f"<tr><td {LEFT}>{_chip_html(row.layer)}</td><td {LEFT}><code>{html.escape(text)}</code> {others}</td></tr>"
+        )
     if rows.left_out:
-        lines.append(f"<tr><td></td><td style='color:{MUTED}'>… 외 {rows.left_out:,}개</td></tr>")
+        lines.append(f"<tr><td></td><td style='text-align:left;color:{MUTED}'>… 외 {rows.left_out:,}개</td></tr>")
     if not rows.rows:
-        lines.append(f"<tr><td style='color:{MUTED}'>(보이는 파일이 없습니다)</td></tr>")
+        lines.append(f"<tr><td style='text-align:left;color:{MUTED}'>(보이는 파일이 없습니다)</td></tr>")
     return "".join(lines) + "</table>"
 
 

@@ -297,3 +297,49 @@ def test_rise_shows_widgets(browser, lab):
     slideshow.goto(lab.page_url(f"rise/{lab.notebook.name}"))
     expect(slideshow.locator(".reveal.ready")).to_have_count(1)
     expect(slideshow.locator(".widget-slider").first).to_be_attached(timeout=20_000)
+
+
+# -- every notebook's page: what a reader sees --------------------------------------------------
+
+NUMBER_CELL = re.compile(r"^([-+]?[\d.,]+\s*(B|KB|MB|GB|%|초|개|장|배|번)?|L\d+)$")  # numbers, layer numbers
+READ_PAGE = """() => {
+  const cells = [...document.querySelectorAll('.jp-RenderedHTMLCommon td')];
+  return {
+    text: [...document.querySelectorAll('.jp-RenderedMarkdown')].map(e => {
+      const prose = e.cloneNode(true);  // code may hold a literal ** (a glob), prose may not
+      prose.querySelectorAll('code, pre').forEach(c => c.remove());
+      return prose.textContent;
+    }).join('\\n'),
+    cells: cells.map(c => [c.innerText.trim(), getComputedStyle(c).textAlign]),
+  };
+}"""
+
+
+@pytest.fixture(scope="module")
+def stored_pages(tmp_path_factory):
+    """Every notebook as a site page, from its stored outputs (no kernel: fast; the solutions
+    repeat the same cells)."""
+    out = tmp_path_factory.mktemp("pages")
+    pages = [page for page in build_site.discover(ROOT / "notebooks") if not page.solution]
+    for page in pages:
+        nb = nbformat.read(page.source, as_version=4)
+        build_site.prepare(nb)
+        (out / page.href).parent.mkdir(parents=True, exist_ok=True)
+        (out / page.href).write_text(build_site.render(nb, page, pages), encoding="utf-8")
+    (out / "course.css").write_text((ROOT / "tools" / "site_template" / "course.css").read_text(encoding="utf-8"))
+    return out, pages
+
+
+def test_every_page_shows_no_literal_markdown_and_left_aligned_text_cells(browser, stored_pages):
+    out, pages = stored_pages
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    found = {}
+    for entry in pages:
+        page.goto((out / entry.href).as_uri())
+        seen = page.evaluate(READ_PAGE)
+        stray = [line for line in seen["text"].splitlines() if "**" in line]
+        right = [text for text, align in seen["cells"] if text and not NUMBER_CELL.match(text) and align == "right"]
+        if stray or right:
+            found[entry.href] = {"** 그대로": stray[:3], "오른쪽 정렬 글": right[:3]}
+    page.close()
+    assert found == {}, "\n".join(f"{href}: {what}" for href, what in found.items())
