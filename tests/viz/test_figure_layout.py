@@ -173,7 +173,7 @@ def course_figures(b):
         "09 cache order",
         draw(
             il.viz.cache_steps,
-            {"노트의 순서: 수정 뒤": b["third"], "나쁜 순서: 수정 뒤": b["poor_edited"]},
+            {"스터디 노트의 순서: 수정 뒤": b["third"], "나쁜 순서: 수정 뒤": b["poor_edited"]},
             title="소스 한 줄을 고친 뒤: 명령 순서에 따라 다시 실행되는 단계",
         ),
     )
