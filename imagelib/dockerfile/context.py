@@ -87,7 +87,7 @@ class BuildContext:
                 raise BuildError(str(error)) from None
             entries[path] = _entry(value, raw).at(path)
         rules = _dockerignore_text(entries.get(DOCKERIGNORE))
-        kept = {p: e for p, e in entries.items() if not rules.ignored(p)}
+        kept = {p: e for p, e in entries.items() if not rules.excluded(p)}
         return cls(kept, [p for p in entries if p not in kept], rules)
 
     @classmethod
@@ -100,10 +100,9 @@ class BuildContext:
             with open(ignore_path, encoding="utf-8") as handle:
                 text = handle.read()
         rules = DockerIgnore(text)
-        has_exceptions = any(rule.exclusion for rule in rules.rules)
         entries: "dict[str, Entry]" = {}
         ignored: "list[str]" = []
-        for rel, full, info in _walk(folder, rules, has_exceptions, ignored):
+        for rel, full, info in _walk(folder, rules, ignored):
             entries[rel] = _disk_entry(full, info).at(rel)
         return cls(entries, ignored, rules)
 
@@ -157,7 +156,7 @@ def _dockerignore_text(entry: "Entry | None") -> DockerIgnore:
 
 
 def _walk(
-    folder: str, rules: DockerIgnore, has_exceptions: bool, ignored: "list[str]", prefix: str = ""
+    folder: str, rules: DockerIgnore, ignored: "list[str]", prefix: str = ""
 ) -> "Iterator[tuple[str, str, os.stat_result]]":
     with os.scandir(os.path.join(folder, prefix) if prefix else folder) as scan:
         items = sorted(scan, key=lambda item: item.name)
@@ -167,13 +166,13 @@ def _walk(
         is_dir = stat.S_ISDIR(info.st_mode)
         if rules.ignored(rel):
             ignored.append(rel)
-            if not (is_dir and has_exceptions):
-                continue
-            yield from _walk(folder, rules, has_exceptions, ignored, rel)
+            # Docker looks inside an excluded folder only for an exception that starts with its path
+            if is_dir and not rules.skips_folder(rel):
+                yield from _walk(folder, rules, ignored, rel)
             continue
         yield rel, item.path, info
         if is_dir:
-            yield from _walk(folder, rules, has_exceptions, ignored, rel)
+            yield from _walk(folder, rules, ignored, rel)
 
 
 def _disk_entry(full: str, info: os.stat_result) -> Entry:

@@ -6,6 +6,7 @@
 table)에 등록된 명령만 압니다. 모르는 명령을 만나면 빌드를 멈추고 아는 명령의 목록을 알려 줍니다.
 
 - ``shell``: 셸 문법(``&&``, ``|``, ``>``, 따옴표, ``$VAR`` …)과 실행
+- ``dialect``: 이미지의 ``/bin/sh`` (Alpine·busybox는 BusyBox ash, Debian·Ubuntu는 dash)에 맞춘 셸의 오류 메시지
 - ``builtins``: 셸 내장 명령(``echo``, ``cd``, ``export``, ``set``, ``test`` …)
 - ``coreutils``: 이미지에 실행 파일이 있어야 하는 기본 프로그램(``mkdir``, ``cp``, ``chmod``, ``ls`` …)
 - ``packages``: 패키지 관리자 모형(``apk``, ``apt-get``, ``npm``, ``pip``), 관리자 하나가 모듈 하나

@@ -98,7 +98,7 @@ def _pwd(ctx: CommandContext) -> int:
 def _cd(ctx: CommandContext) -> int:
     target = ctx.args[0] if ctx.args else ctx.env.get("HOME", "/root")
     if not ctx.is_dir(target):
-        return ctx.fail(f"sh: 1: cd: can't cd to {target}", 2)
+        return ctx.fail(ctx.session.dialect.cannot_cd(target), 2)
     ctx.session.cwd = ctx.path(target)
     return 0
 

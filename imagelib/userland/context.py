@@ -17,6 +17,7 @@ from ..container import Container
 from ..entries import Dir, File, Symlink, lexical_path
 from ..errors import ImageLibError
 from ..filetree import TreeEntry
+from .dialect import ShellDialect
 from .errors import CommandFailed
 
 
@@ -32,6 +33,7 @@ class Session(Protocol):
     status: int
     errexit: bool
     pipefail: bool
+    dialect: ShellDialect
 
     def find_program(self, name: str, env: "dict[str, str]") -> "tuple[str | None, str]": ...
 
@@ -249,7 +251,7 @@ class CommandContext:
     def require(self, name: str) -> None:
         """``name`` 프로그램이 없으면 진짜 셸처럼 ``not found`` 로 실패합니다."""
         if not self.has_program(name):
-            raise CommandFailed(f"sh: 1: {name}: not found", 127)
+            raise CommandFailed(self.session.dialect.not_found(name, argv0="sh"), 127)
 
     def run(self, script: str, env: "dict[str, str] | None" = None) -> int:
         """셸 명령줄을 같은 모형 셸에서 실행합니다(``npm run`` 이 스크립트를 실행하듯)."""

@@ -21,6 +21,7 @@ from ..container import Container
 from ..errors import ImageLibError
 from ..pathmatch import compile_match
 from .context import CommandContext
+from .dialect import ShellDialect, dialect_of
 from .errors import CommandFailed, ExitShell, ShellError
 from .table import lookup_command, supported_commands
 
@@ -391,6 +392,7 @@ class ShellSession:
         self.log = bytearray()
         self.missing: "list[MissingProgram]" = []
         self.depth = 0
+        self.dialect: ShellDialect = dialect_of(fs)
 
     # -- entry points ---------------------------------------------------------------------
 
@@ -492,7 +494,7 @@ class ShellSession:
             raise UnknownCommand(name)
         if spec.needs_binary:
             if self.find_program(name, env)[0] is None:
-                return b"", f"/bin/sh: 1: {name}: not found\n".encode(), 127
+                return b"", f"{self.dialect.not_found(name)}\n".encode(), 127
         return self._call(spec, name, argv[1:], env, stdin)
 
     def _run_path(
@@ -501,9 +503,9 @@ class ShellSession:
         ctx = CommandContext(self, path, argv[1:], env, stdin)
         node = ctx.lookup(path)
         if node is None or node.kind not in ("file", "hardlink"):
-            return b"", f"/bin/sh: 1: {path}: not found\n".encode(), 127
+            return b"", f"{self.dialect.not_found(path)}\n".encode(), 127
         if not node.mode & 0o111:
-            return b"", f"/bin/sh: 1: {path}: Permission denied\n".encode(), 126
+            return b"", f"{self.dialect.permission_denied(path)}\n".encode(), 126
         data = node.read_bytes()
         if modelfile.parse(data) is None and data.startswith(b"#!") and b"sh" in data.split(b"\n", 1)[0]:
             script = data.split(b"\n", 1)[1].decode("utf-8", "replace") if b"\n" in data else ""
@@ -514,7 +516,7 @@ class ShellSession:
             raise UnknownCommand(path)
         problem = self._loader_problem(ctx.path(path).lstrip("/"), data, posixpath.basename(path))
         if problem:
-            return b"", f"/bin/sh: 1: {path}: not found\n".encode(), 127
+            return b"", f"{self.dialect.not_found(path)}\n".encode(), 127
         return self._call(spec, posixpath.basename(path), argv[1:], env, stdin)
 
     def _call(
@@ -592,7 +594,7 @@ class ShellSession:
                     continue
                 ctx = CommandContext(self, "sh", [], self.env)
                 if not ctx.is_file(target):
-                    raise CommandFailed(f"/bin/sh: 1: cannot open {target}: No such file", 2)
+                    raise CommandFailed(self.dialect.cannot_open(target), self.dialect.redirect_status)
                 stdin = ctx.read_bytes(target)
         return stdin
 
@@ -640,20 +642,22 @@ class ShellSession:
             failed = self._write_redirect(path, mode, data)
             if failed:
                 self.log += failed
-                status = 2
+                status = self.dialect.redirect_status
         return passed, status
 
     def _write_redirect(self, path: str, mode: str, data: bytes) -> bytes:
         ctx = CommandContext(self, "sh", [], self.env)
         if not ctx.is_dir(posixpath.dirname(ctx.path(path))):
-            return f"/bin/sh: 1: cannot create {path}: Directory nonexistent\n".encode()
+            return f"{self.dialect.cannot_create_missing_folder(path)}\n".encode()
         if ctx.is_dir(path):
-            return f"/bin/sh: 1: cannot create {path}: Is a directory\n".encode()
+            return f"{self.dialect.cannot_create(path, 'Is a directory')}\n".encode()
         if mode == "append" and ctx.is_file(path):
             data = ctx.read_bytes(path) + data
         try:
             ctx.write(path, data)
         except CommandFailed as failure:
+            if str(failure).endswith("Permission denied"):  # the shell opens the file, so it reports
+                return f"{self.dialect.cannot_create(path, 'Permission denied')}\n".encode()
             return (str(failure) + "\n").encode()
         return b""
 

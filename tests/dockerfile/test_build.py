@@ -151,8 +151,8 @@ def test_what_run_creates_belongs_to_the_user_and_what_it_changes_keeps_its_owne
 @pytest.mark.parametrize(
     "run, refused",
     [
-        ("echo x > /etc/motd", "can't create '/etc/motd': Permission denied"),
-        ("echo x >> /etc/passwd", "can't create '/etc/passwd': Permission denied"),
+        ("echo x > /etc/motd", "/bin/sh: can't create /etc/motd: Permission denied"),
+        ("echo x >> /etc/passwd", "/bin/sh: can't create /etc/passwd: Permission denied"),
         ("mkdir -p /opt/app/cache", "can't create directory '/opt/app': Permission denied"),
         ("rm /etc/hostname", "can't remove '/etc/hostname': Permission denied"),
         ("chmod 777 /etc/passwd", "/etc/passwd: Operation not permitted"),

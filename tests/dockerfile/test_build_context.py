@@ -128,3 +128,122 @@ def test_bad_contexts():
         il.BuildContext.load({"a": 42})
     with pytest.raises(il.BuildError, match="밖"):
         il.build("FROM alpine\nCOPY ../outside /\n", {"a": "b"})
+
+
+# moby/patternmatcher's own TestMatches table (patternmatcher_test.go), the expected results its Go
+# code gives; the two cases that match the path "/" are left out (a context path is never "/").
+PATTERNMATCHER_CASES = [
+    ("**", "file", True),
+    ("**", "file/", True),
+    ("**/", "file", True),
+    ("**/", "file/", True),
+    ("**", "dir/file", True),
+    ("**/", "dir/file", True),
+    ("**", "dir/file/", True),
+    ("**/", "dir/file/", True),
+    ("**/**", "dir/file", True),
+    ("**/**", "dir/file/", True),
+    ("dir/**", "dir/file", True),
+    ("dir/**", "dir/file/", True),
+    ("dir/**", "dir/dir2/file", True),
+    ("dir/**", "dir/dir2/file/", True),
+    ("**/dir", "dir", True),
+    ("**/dir", "dir/file", True),
+    ("**/dir2/*", "dir/dir2/file", True),
+    ("**/dir2/*", "dir/dir2/file/", True),
+    ("**/dir2/**", "dir/dir2/dir3/file", True),
+    ("**/dir2/**", "dir/dir2/dir3/file/", True),
+    ("**file", "file", True),
+    ("**file", "dir/file", True),
+    ("**/file", "dir/file", True),
+    ("**file", "dir/dir/file", True),
+    ("**/file", "dir/dir/file", True),
+    ("**/file*", "dir/dir/file", True),
+    ("**/file*", "dir/dir/file.txt", True),
+    ("**/file*txt", "dir/dir/file.txt", True),
+    ("**/file*.txt", "dir/dir/file.txt", True),
+    ("**/file*.txt*", "dir/dir/file.txt", True),
+    ("**/**/*.txt", "dir/dir/file.txt", True),
+    ("**/**/*.txt2", "dir/dir/file.txt", False),
+    ("**/*.txt", "file.txt", True),
+    ("**/**/*.txt", "file.txt", True),
+    ("a**/*.txt", "a/file.txt", True),
+    ("a**/*.txt", "a/dir/file.txt", True),
+    ("a**/*.txt", "a/dir/dir/file.txt", True),
+    ("a/*.txt", "a/dir/file.txt", False),
+    ("a/*.txt", "a/file.txt", True),
+    ("a/*.txt**", "a/file.txt", True),
+    ("a[b-d]e", "ae", False),
+    ("a[b-d]e", "ace", True),
+    ("a[b-d]e", "aae", False),
+    ("a[^b-d]e", "aze", True),
+    (".*", ".foo", True),
+    (".*", "foo", False),
+    ("abc.def", "abcdef", False),
+    ("abc.def", "abc.def", True),
+    ("abc.def", "abcZdef", False),
+    ("abc?def", "abcZdef", True),
+    ("abc?def", "abcdef", False),
+    ("a\\\\", "a\\", True),
+    ("**/foo/bar", "foo/bar", True),
+    ("**/foo/bar", "dir/foo/bar", True),
+    ("**/foo/bar", "dir/dir2/foo/bar", True),
+    ("abc/**", "abc", False),
+    ("abc/**", "abc/def", True),
+    ("abc/**", "abc/def/ghi", True),
+    ("**/.foo", ".foo", True),
+    ("**/.foo", "bar.foo", False),
+    ("a(b)c/def", "a(b)c/def", True),
+    ("a(b)c/def", "a(b)c/xyz", False),
+    ("a.|)$(}+{bc", "a.|)$(}+{bc", True),
+    (
+        "dist/proxy.py-2.4.0rc3.dev36+g08acad9-py3-none-any.whl",
+        "dist/proxy.py-2.4.0rc3.dev36+g08acad9-py3-none-any.whl",
+        True,
+    ),
+    ("dist/*.whl", "dist/proxy.py-2.4.0rc3.dev36+g08acad9-py3-none-any.whl", True),
+]
+
+PATTERNMATCHER_MULTI_CASES = [
+    (["**", "!util/docker/web"], "util/docker/web/foo", False),
+    (["**", "!util/docker/web", "util/docker/web/foo"], "util/docker/web/foo", True),
+    (
+        ["**", "!dist/proxy.py-2.4.0rc3.dev36+g08acad9-py3-none-any.whl"],
+        "dist/proxy.py-2.4.0rc3.dev36+g08acad9-py3-none-any.whl",
+        False,
+    ),
+    (["**", "!dist/*.whl"], "dist/proxy.py-2.4.0rc3.dev36+g08acad9-py3-none-any.whl", False),
+]
+
+
+@pytest.mark.parametrize("pattern, path, expected", PATTERNMATCHER_CASES)
+def test_patterns_match_as_patternmatcher_matches(pattern, path, expected):
+    assert DockerIgnore(pattern).ignored(path) is expected
+
+
+@pytest.mark.parametrize("patterns, path, expected", PATTERNMATCHER_MULTI_CASES)
+def test_exceptions_match_as_patternmatcher_matches(patterns, path, expected):
+    assert DockerIgnore.from_patterns(patterns).ignored(path) is expected
+
+
+def test_patterns_are_anchored_at_the_context_root():
+    rules = DockerIgnore("*.log\n")
+    assert rules.ignored("a.log") and not rules.ignored("logs/a.log")
+    assert DockerIgnore("**/*.log\n").ignored("logs/deep/a.log")
+
+
+def test_docker_enters_an_excluded_folder_only_for_an_exception_that_starts_with_it():
+    rules = DockerIgnore("build\n!**/keep.txt\n")
+    assert not rules.ignored("build/keep.txt")  # the patterns alone would keep it
+    assert rules.excluded("build/keep.txt")  # but Docker never looks inside build/
+    entered = DockerIgnore("build\n!build/keep.txt\n")
+    assert not entered.excluded("build/keep.txt") and entered.excluded("build/other.txt")
+    context = il.BuildContext.load(
+        {"build/keep.txt": "k", "src/keep.txt": "s", ".dockerignore": "build\n!**/keep.txt\n"}
+    )
+    assert list(context) == [".dockerignore", "src/keep.txt"]
+
+
+def test_a_trailing_backslash_is_refused_as_docker_refuses_it():
+    with pytest.raises(il.BuildError, match="1번째 줄"):
+        DockerIgnore("a\\\n")
