@@ -301,7 +301,9 @@ def test_rise_shows_widgets(browser, lab):
 
 # -- every notebook's page: what a reader sees --------------------------------------------------
 
-NUMBER_CELL = re.compile(r"^([-+]?[\d.,]+\s*(B|KB|MB|GB|%|초|개|장|배|번)?|L\d+)$")  # numbers, layer numbers
+# numbers with their unit, "19개/2.0 MB" pairs, layer numbers, and the dash of an empty number cell
+_NUMBER = r"[-+]?[\d.,]+\s*(B|KB|MB|GB|%|초|개|장|배|번|회)?"
+NUMBER_CELL = re.compile(rf"^({_NUMBER}(/{_NUMBER})?|L\d+|—)$")
 READ_PAGE = """() => {
   const cells = [...document.querySelectorAll('.jp-RenderedHTMLCommon td')];
   return {
