@@ -143,19 +143,33 @@ class TreeBuilder:
     def remove(self, path: str) -> None:
         if path not in self.nodes:
             return
-        self.clear_directory(path)
-        self.children.pop(path, None)
-        del self.nodes[path]
+        # An explicit stack, not recursion: a layer may hold a folder thousands of levels deep.
+        pending = [path]
+        while pending:
+            current = pending.pop()
+            for name in self.children.pop(current, ()):
+                pending.append(_join(current, name))
+            del self.nodes[current]
         parent, name = _split(path)
         self.children.get(parent, set()).discard(name)
 
     def put(self, entry: Entry, layer_index: int) -> None:
+        parent = entry.path.rpartition("/")[0]
+        missing = []  # parent folders to make, nearest first
+        while parent:
+            above = self.nodes.get(parent)
+            if above is not None and above.entry.kind == "dir":
+                break
+            missing.append(parent)
+            parent = parent.rpartition("/")[0]
+        for folder in reversed(missing):
+            self._put_one(Dir(path=folder), layer_index)
+        self._put_one(entry, layer_index)
+
+    def _put_one(self, entry: Entry, layer_index: int) -> None:
+        """Put ``entry`` whose parent folder exists."""
         path = entry.path
         parent, _, name = path.rpartition("/")
-        if parent:
-            above = self.nodes.get(parent)
-            if above is None or above.entry.kind != "dir":
-                self.put(Dir(path=parent), layer_index)  # a missing parent folder is made
         kind = entry.kind
         existing = self.nodes.get(path)
         if existing is not None and not (kind == "dir" and existing.entry.kind == "dir"):
@@ -180,18 +194,20 @@ class TreeBuilder:
 
     def resolve(self, path: str, follow_last: bool = True) -> str:
         """The real path of ``path`` after following symlinks; the root stays the root."""
-        pending = [p for p in normalize_path(path).split("/") if p]
+        # ``pending`` is a stack (next name last) and ``resolved`` keeps each prefix it joined, so
+        # every step costs one lookup: resolving stays linear in the number of names.
+        pending = [p for p in reversed(normalize_path(path).split("/")) if p]
         resolved: "list[str]" = []
         hops = 0
         while pending:
-            name = pending.pop(0)
+            name = pending.pop()
             if name == ".":
                 continue
             if name == "..":
                 if resolved:
                     resolved.pop()
                 continue
-            candidate = "/".join(resolved + [name])
+            candidate = _join(resolved[-1], name) if resolved else name
             node = self.nodes.get(candidate)
             if node is not None and isinstance(node.entry, Symlink) and (pending or follow_last):
                 hops += 1
@@ -200,14 +216,14 @@ class TreeBuilder:
                 target = node.entry.target
                 if target.startswith("/"):
                     resolved = []
-                pending = [p for p in target.split("/") if p] + pending
+                pending.extend(p for p in reversed(target.split("/")) if p)
                 continue
             if pending and (node is None or node.kind != "dir"):
                 if node is None:
                     raise PathNotFoundError(f"{path!r}가 없습니다({candidate!r}가 없습니다).")
                 raise NotADirectoryError_(f"{path!r}: {candidate!r}는 폴더가 아닙니다.")
-            resolved.append(name)
-        return "/".join(resolved)
+            resolved.append(candidate)
+        return resolved[-1] if resolved else ""
 
     def lookup(self, path: str, follow_last: bool = True) -> TreeEntry:
         real = self.resolve(path, follow_last)
@@ -361,36 +377,36 @@ class FileTree:
 
 def _render_tree(tree: FileTree, max_entries: int, show_layers: bool) -> str:
     lines = ["/"]
-    shown = 0
-
-    def visit(directory: str, prefix: str) -> None:
-        nonlocal shown
-        names = tree._tree.children.get(directory, set())
-        ordered = sorted(names)
-        for i, name in enumerate(ordered):
-            if shown >= max_entries:
-                return
-            path = f"{directory}/{name}" if directory else name
-            node = tree._tree.nodes[path]
-            last = i == len(ordered) - 1
-            label = name + ("/" if node.kind == "dir" else "")
-            if node.kind == "symlink":
-                label += f" -> {node.target}"
-            elif node.kind == "hardlink":
-                label += f" => /{node.target}"
-            elif node.kind == "file":
-                label += f"  ({display.human_size(node.size)})"
-            if show_layers:
-                label += f"  [L{node.layer_index}]"
-            lines.append(prefix + ("└── " if last else "├── ") + label)
-            shown += 1
-            if node.kind == "dir":
-                visit(path, prefix + ("    " if last else "│   "))
-
-    visit("", "")
+    children = tree._tree.children
+    # (path, prefix, is last) of what is still to draw, next on top: a stack, not recursion.
+    pending = [(_join("", name), "", False) for name in sorted(children.get("", ()), reverse=True)]
+    if pending:
+        pending[0] = (pending[0][0], "", True)
+    while pending and len(lines) <= max_entries:
+        path, prefix, last = pending.pop()
+        node = tree._tree.nodes[path]
+        lines.append(prefix + ("└── " if last else "├── ") + _label(node, show_layers))
+        if node.kind == "dir":
+            inner = prefix + ("    " if last else "│   ")
+            names = sorted(children.get(path, ()), reverse=True)
+            pending.extend((_join(path, name), inner, i == 0) for i, name in enumerate(names))
+    shown = len(lines) - 1
     if len(tree) > shown:
         lines.append(f"… 외 {len(tree) - shown}개")
     return "\n".join(lines)
+
+
+def _label(node: TreeEntry, show_layers: bool) -> str:
+    label = node.path.rpartition("/")[2] + ("/" if node.kind == "dir" else "")
+    if node.kind == "symlink":
+        label += f" -> {node.target}"
+    elif node.kind == "hardlink":
+        label += f" => /{node.target}"
+    elif node.kind == "file":
+        label += f"  ({display.human_size(node.size)})"
+    if show_layers:
+        label += f"  [L{node.layer_index}]"
+    return label
 
 
 def _tree_html(tree: FileTree) -> str:
