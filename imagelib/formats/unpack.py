@@ -153,7 +153,7 @@ class _Journal:
         """
         try:
             mode = os.lstat(path).st_mode
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):  # nothing there (a parent is a file: umoci too)
             return None
         kept = os.path.join(self.aside, str(len(self._ops)))
         os.rename(path, kept)
@@ -235,7 +235,7 @@ class _Target:
         if parent is None:
             parent = self.resolve(head, follow_last=True, shown=shown)
             if create:
-                self._make_dirs(parent)
+                self._make_dirs(parent, shown)
             if create or os.path.isdir(parent):  # a resolved path that exists has no symlink in it
                 self._folders[head] = parent
         if parent == self.root and name == self.journal.name:
@@ -246,14 +246,19 @@ class _Target:
         """Remember that image path ``path`` is the real folder ``real`` (a folder entry just written)."""
         self._folders[path] = real
 
-    def _make_dirs(self, parent: str) -> None:
+    def _make_dirs(self, parent: str, shown: str) -> None:
         missing = []
         current = parent
         while current != self.root and not os.path.isdir(current):
+            if os.path.lexists(current):  # Docker, containerd and umoci stop here too (ENOTDIR)
+                name = os.path.relpath(current, self.root).replace(os.sep, "/")
+                raise LayerFormatError(
+                    f"{self.where}의 {shown!r}: 그 부모 {name!r}이(가) 폴더가 아닙니다. "
+                    "이 레이어에 그 폴더 항목이 먼저 나와야 합니다(Docker, containerd, umoci도 풀지 않습니다)."
+                )
             missing.append(current)
             current = os.path.dirname(current)
         for path in reversed(missing):
-            self.move_aside(path)  # a file where a folder must be: the folder replaces it
             os.mkdir(path, 0o700)
             self.journal.created(path)
             self.dir_modes[path] = Dir().mode
