@@ -84,8 +84,8 @@ def _image(stack: "list[il.Layer]") -> il.Image:
 
 def _describe(image: il.Image) -> str:
     return "\n".join(
-        f"layer {index}: " + ", ".join(f"{e.kind} {e.path}" + (f" -> {e.target}" if hasattr(e, "target") else "")
-        for e in layer.entries)
+        f"layer {index}: "
+        + ", ".join(f"{e.kind} {e.path}" + (f" -> {e.target}" if hasattr(e, "target") else "") for e in layer.entries)
         for index, layer in enumerate(image.layers)
     )
 
@@ -112,7 +112,9 @@ def _agree(model: "dict | il.ImageLibError", real: "dict | il.ImageLibError") ->
         assert model == real
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
 @given(image=IMAGES)
 def test_rootfs_is_what_unpack_writes(tmp_path_factory, image):
     note(_describe(image))
@@ -122,7 +124,9 @@ def test_rootfs_is_what_unpack_writes(tmp_path_factory, image):
 
 @pytest.mark.interop
 @pytest.mark.slow
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
 @given(image=IMAGES)
 def test_rootfs_is_what_umoci_unpacks(tmp_path_factory, umoci_as_root, image):
     note(_describe(image))
@@ -152,3 +156,70 @@ def umoci_as_root():
     if os.geteuid() != 0:
         pytest.skip("umoci unpack을 root로 실행할 수 있을 때만 비교합니다(rootless는 소유자와 장치를 바꿉니다)")
     return found
+
+
+# -- the cases the issue names, one by one ---------------------------------------------------------
+
+
+def _layer(*members: Member) -> il.Layer:
+    return il.Layer.from_tar(raw_tar(*members, fmt=tarfile.PAX_FORMAT))
+
+
+_LOWER = _layer(
+    Member("real", "dir", mode=0o755),
+    Member("real/old", "file", b"old"),
+    Member("real/sub", "dir", mode=0o755),
+    Member("real/sub/file", "file", b"file"),
+    Member("link", "symlink", link="real", mode=0o777),
+    Member("abs", "symlink", link="/real/sub", mode=0o777),
+    Member("dangling", "symlink", link="made/here", mode=0o777),
+)
+NAMED = {
+    "opaque-marker-in-a-symlinked-folder": [_LOWER, _layer(Member("link/.wh..wh..opq"), Member("link/new", "file"))],
+    "opaque-marker-below-a-symlinked-folder": [_LOWER, _layer(Member("link/sub/.wh..wh..opq"))],
+    "opaque-marker-in-an-absolute-symlinked-folder": [_LOWER, _layer(Member("abs/.wh..wh..opq"))],
+    "whiteout-through-a-symlinked-folder": [_LOWER, _layer(Member("link/.wh.old"))],
+    "hardlink-target-crosses-a-symlinked-folder": [_LOWER, _layer(Member("hard", "hardlink", link="link/sub/file"))],
+    "hardlink-target-crosses-an-absolute-symlink": [_LOWER, _layer(Member("hard", "hardlink", link="abs/file"))],
+    "hardlink-to-a-symlink-is-a-second-symlink": [_LOWER, _layer(Member("second", "hardlink", link="link"))],
+    "entry-through-a-dangling-symlink-makes-its-folders": [_LOWER, _layer(Member("dangling/x", "file", b"x"))],
+}
+REFUSED = {
+    "entry-below-a-file": [_LOWER, _layer(Member("real/old/x", "file"))],
+    "entry-below-a-file-through-a-symlink": [_LOWER, _layer(Member("link/old/x", "file"))],
+    "hardlink-to-a-folder-through-a-symlink": [_LOWER, _layer(Member("hard", "hardlink", link="link/sub"))],
+}
+
+
+@pytest.mark.parametrize("name", sorted(NAMED))
+def test_named_case_rootfs_is_what_unpack_writes(tmp_path, name):
+    image = _image(NAMED[name])
+    il.unpack(image, tmp_path / "root")
+    assert tree_snapshot(image.rootfs()) == folder_snapshot(tmp_path / "root")
+
+
+@pytest.mark.parametrize("name", sorted(REFUSED))
+def test_layers_go_tools_refuse_are_refused_by_both_readers(tmp_path, name):
+    image = _image(REFUSED[name])
+    with pytest.raises(il.ImageLibError):
+        image.rootfs()
+    with pytest.raises(il.ImageLibError):
+        il.unpack(image, tmp_path / "root")
+    assert folder_snapshot(tmp_path / "root") == tree_snapshot(_image(REFUSED[name][:1]).rootfs())
+
+
+@pytest.mark.interop
+@pytest.mark.parametrize("name", sorted(NAMED) + sorted(REFUSED))
+def test_named_case_against_umoci(tmp_path, umoci_as_root, name):
+    image = _image({**NAMED, **REFUSED}[name])
+    il.save(gzip_layers(image), tmp_path / "lay", ref="t:1")
+    done = subprocess.run(
+        [umoci_as_root, "unpack", "--image", f"{tmp_path / 'lay'}:1", tmp_path / "bundle"],
+        capture_output=True,
+        text=True,
+    )
+    if name in REFUSED:
+        assert done.returncode != 0, "umoci unpacked a layer imagelib refuses"
+        return
+    assert done.returncode == 0, done.stderr
+    assert folder_snapshot(tmp_path / "bundle" / "rootfs") == tree_snapshot(image.rootfs())
