@@ -48,6 +48,21 @@ def deep_image(depth: int) -> il.Image:
     return image
 
 
+def remove_deep(folder: Path) -> None:
+    """Bottom up with an explicit stack (``shutil.rmtree`` recurses per level before Python 3.12)."""
+    folders, index = [str(folder)], 0
+    while index < len(folders):
+        with os.scandir(folders[index]) as found:
+            for item in found:
+                if item.is_dir(follow_symlinks=False):
+                    folders.append(item.path)
+                else:
+                    os.unlink(item.path)
+        index += 1
+    for path in reversed(folders[1:]):
+        os.rmdir(path)
+
+
 def best_of(run, repeat: int) -> float:
     times = []
     for _ in range(repeat):
@@ -100,6 +115,7 @@ def main() -> None:
             row = measure(depth, Path(folder), with_umoci)
             umoci = f"{row['umoci']:.2f} s" if row["umoci"] is not None else "not measured"
             print(f"{depth:>6} {row['model']:>13.2f} s {row['il.unpack']:>8.2f} s {umoci:>13}", flush=True)
+            remove_deep(Path(folder))
 
 
 if __name__ == "__main__":

@@ -94,6 +94,28 @@ def deep_folder_snapshot(root) -> "dict[str, tuple]":
     return result
 
 
+def remove_deep(folder) -> None:
+    """Delete ``folder`` bottom up with an explicit stack: ``shutil.rmtree`` recurses once per
+    level before Python 3.12, so pytest's own clean-up of an old temporary folder would fail."""
+    folders, index = [os.fspath(folder)], 0
+    while index < len(folders):
+        with os.scandir(folders[index]) as found:
+            for item in found:
+                if item.is_dir(follow_symlinks=False):
+                    folders.append(item.path)
+                else:
+                    os.unlink(item.path)
+        index += 1
+    for path in reversed(folders[1:]):
+        os.rmdir(path)
+
+
+@pytest.fixture(autouse=True)
+def tmp_path(tmp_path):
+    yield tmp_path
+    remove_deep(tmp_path)
+
+
 def test_the_deep_path_fits_the_tar_name_limit():
     assert len(f"{deep(DEPTH)}/f.txt".encode()) <= il.Limits().max_name_bytes
 
