@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from . import display
 from .entries import Dir, Entry, File, Hardlink, Opaque, Symlink, Whiteout, normalize_path
-from .errors import LayerFormatError, NotADirectoryError_, PathNotFoundError, ReadOnlyError
+from .errors import LayerFormatError, NotADirectoryError_, PathNotFoundError, ReadOnlyError, UnsafePathError
 from .tario import sort_key
 
 if TYPE_CHECKING:
@@ -96,45 +96,91 @@ class TreeBuilder:
     # -- applying a layer -----------------------------------------------------------------
 
     def apply(self, entries: Sequence[Entry], layer_index: int) -> None:
-        """Opaque markers first, then whiteouts, then the layer's own entries (layer.md)."""
+        """Opaque markers first, then whiteouts, then the layer's own entries (layer.md).
+
+        Every path is resolved as umoci and containerd resolve it when they extract the layer:
+        the parent folder through symlinks, the name itself not (an opaque marker's folder is
+        followed too, being the parent of ``.wh..wh..opq``).
+        """
+        where = f"레이어 {layer_index}"
         markers = [entry for entry in entries if isinstance(entry, (Opaque, Whiteout))]
         for marker in markers:
             if isinstance(marker, Opaque):
-                self.clear_directory(self.placed(marker.path))
+                self.clear_directory(self.within(marker.path, where, follow_last=True))
         for marker in markers:
             if isinstance(marker, Whiteout):
-                self.remove(self.placed(marker.path))
+                self.remove(self.placed(marker.path, where))
+        # The real folder of each parent already reached, so an entry below one costs one step at
+        # any depth. Only a removal or a new symlink can change what a parent resolves to.
+        folders: "dict[str, str]" = {"": ""}
         for entry in entries:
-            if not isinstance(entry, (Opaque, Whiteout)):
-                path = entry.path
-                real = self.placed(path)
-                self.put(entry if real == path else entry.at(real), layer_index)
+            if isinstance(entry, (Opaque, Whiteout)):
+                continue
+            head, _, name = entry.path.rpartition("/")
+            parent = folders.get(head)
+            if parent is None:
+                parent = self.within(head, where, follow_last=True)
+                self._check_parent_is_a_folder(parent, entry.path, where)
+            real = _join(parent, name)
+            placed = entry if real == entry.path else entry.at(real)
+            if self.put(placed, layer_index, where) or isinstance(entry, Symlink):
+                folders = {"": ""}
+            else:
+                folders[head] = parent
+                if entry.kind == "dir":
+                    folders[entry.path] = real
 
-    def placed(self, path: str) -> str:
-        """Where an entry of a new layer lands: through symlinked parent folders, as tar extraction does."""
-        parent = path.rpartition("/")[0]
-        # Every node's ancestors are folders (put() keeps it so), so the nearest existing
-        # ancestor decides: unless it is a symlink, the entry lands at its own path.
+    def _check_parent_is_a_folder(self, parent: str, path: str, where: str) -> None:
+        # Only the nearest existing ancestor can be a non-folder: put() keeps every node's
+        # ancestors folders. Docker, containerd and umoci stop on such an entry (ENOTDIR).
         head = parent
         while head:
             node = self.nodes.get(head)
             if node is not None:
-                if isinstance(node.entry, Symlink):
-                    return self._placed_through_symlink(path)
-                return path
+                if node.kind != "dir":
+                    raise LayerFormatError(
+                        f"{where}의 {path!r}: 그 부모 {head!r}이(가) 폴더가 아니라 "
+                        f"{display.kind_name(node.kind)}입니다. "
+                        "이 레이어에 그 폴더 항목이 먼저 나와야 합니다(Docker, containerd, umoci도 풀지 않습니다)."
+                    )
+                return
             head = head.rpartition("/")[0]
-        return path
 
-    def _placed_through_symlink(self, path: str) -> str:
-        parent, name = _split(path)
-        try:
-            real_parent = self.resolve(parent)
-        except (PathNotFoundError, NotADirectoryError_):
-            return path
-        node = self.nodes.get(real_parent)
-        if real_parent == parent or node is None or node.kind != "dir":
-            return path
-        return _join(real_parent, name)
+    def placed(self, path: str, where: str = "레이어") -> str:
+        """Where an entry of a new layer lands: through symlinked parent folders, as tar extraction does."""
+        head, _, name = path.rpartition("/")
+        return _join(self.within(head, where, follow_last=True), name) if head else path
+
+    def within(self, path: str, where: str, follow_last: bool) -> str:
+        """The tree path ``path`` leads to, followed as umoci's and containerd's extraction does:
+        existing symlinks followed (absolute targets from the root), names that do not exist taken
+        as they are (their folders are made). A symlink that climbs above the root or loops is
+        refused (UnsafePathError), as ``il.unpack`` refuses it."""
+        pending = [part for part in reversed(path.split("/")) if part and part != "."]
+        reached: "list[str]" = []
+        hops = 0
+        while pending:
+            name = pending.pop()
+            if name == "..":
+                if not reached:
+                    raise UnsafePathError(
+                        f"{where}의 {path!r}이(가) 심볼릭 링크를 따라가면 루트(/) 밖을 가리킵니다. 읽지 않습니다."
+                    )
+                reached.pop()
+                continue
+            candidate = _join(reached[-1], name) if reached else name
+            node = self.nodes.get(candidate)
+            if node is not None and isinstance(node.entry, Symlink) and (pending or follow_last):
+                hops += 1
+                if hops > MAX_SYMLINK_HOPS:
+                    raise UnsafePathError(f"{where}의 {path!r}: 심볼릭 링크가 너무 많이 이어집니다(순환?).")
+                target = node.entry.target
+                if target.startswith("/"):
+                    reached = []
+                pending.extend(part for part in reversed(target.split("/")) if part and part != ".")
+                continue
+            reached.append(candidate)
+        return reached[-1] if reached else ""
 
     def clear_directory(self, path: str) -> None:
         for name in list(self.children.get(path, ())):
@@ -143,55 +189,82 @@ class TreeBuilder:
     def remove(self, path: str) -> None:
         if path not in self.nodes:
             return
-        self.clear_directory(path)
-        self.children.pop(path, None)
-        del self.nodes[path]
+        # An explicit stack, not recursion: a layer may hold a folder thousands of levels deep.
+        pending = [path]
+        while pending:
+            current = pending.pop()
+            for name in self.children.pop(current, ()):
+                pending.append(_join(current, name))
+            del self.nodes[current]
         parent, name = _split(path)
         self.children.get(parent, set()).discard(name)
 
-    def put(self, entry: Entry, layer_index: int) -> None:
+    def put(self, entry: Entry, layer_index: int, where: str = "레이어") -> bool:
+        """Put ``entry`` at its path, making missing parent folders; True if anything was removed."""
+        parent = entry.path.rpartition("/")[0]
+        missing = []  # parent folders to make, nearest first
+        while parent:
+            above = self.nodes.get(parent)
+            if above is not None and above.entry.kind == "dir":
+                break
+            missing.append(parent)
+            parent = parent.rpartition("/")[0]
+        removed = False
+        for folder in reversed(missing):
+            removed = self._put_one(Dir(path=folder), layer_index, where) or removed
+        return self._put_one(entry, layer_index, where) or removed
+
+    def _put_one(self, entry: Entry, layer_index: int, where: str) -> bool:
+        """Put ``entry`` whose parent folder exists; True if it replaced something."""
         path = entry.path
         parent, _, name = path.rpartition("/")
-        if parent:
-            above = self.nodes.get(parent)
-            if above is None or above.entry.kind != "dir":
-                self.put(Dir(path=parent), layer_index)  # a missing parent folder is made
         kind = entry.kind
         existing = self.nodes.get(path)
-        if existing is not None and not (kind == "dir" and existing.entry.kind == "dir"):
+        replaced = existing is not None and not (kind == "dir" and existing.entry.kind == "dir")
+        if replaced:
             self.remove(path)
-        content = self._hardlink_content(entry) if isinstance(entry, Hardlink) else None
+        content = None
+        if isinstance(entry, Hardlink):
+            content, entry = self._hardlink_content(entry, where)
         self.nodes[path] = TreeEntry(path, entry, layer_index, content)
         self.children[parent].add(name)
         if kind == "dir":
             self.children.setdefault(path, set())
+        return replaced
 
-    def _hardlink_content(self, link: Hardlink) -> File:
-        target = self.nodes.get(link.target)
+    def _hardlink_content(self, link: Hardlink, where: str) -> "tuple[File | None, Entry]":
+        """The file whose bytes the link shares, and the entry to keep (the link itself; a hard
+        link to a symlink is a second name of that symlink, as os.link makes it)."""
+        # The target's folder is followed through symlinks, its name not: Go's os.Link does not.
+        target = self.nodes.get(self.placed(link.target, where))
         if target is not None and target.content is not None:
-            return target.content
+            return target.content, link
+        if target is not None and isinstance(target.entry, Symlink):
+            return None, replace(target.entry, path=link.path)
         if target is None or not isinstance(target.entry, File):
             raise LayerFormatError(
                 f"하드 링크 {link.path!r}의 대상 {link.target!r}가 같은 레이어나 아래 레이어에 파일로 없습니다."
             )
-        return target.entry
+        return target.entry, link
 
     # -- looking things up ----------------------------------------------------------------
 
     def resolve(self, path: str, follow_last: bool = True) -> str:
         """The real path of ``path`` after following symlinks; the root stays the root."""
-        pending = [p for p in normalize_path(path).split("/") if p]
+        # ``pending`` is a stack (next name last) and ``resolved`` keeps each prefix it joined, so
+        # every step costs one lookup: resolving stays linear in the number of names.
+        pending = [p for p in reversed(normalize_path(path).split("/")) if p]
         resolved: "list[str]" = []
         hops = 0
         while pending:
-            name = pending.pop(0)
+            name = pending.pop()
             if name == ".":
                 continue
             if name == "..":
                 if resolved:
                     resolved.pop()
                 continue
-            candidate = "/".join(resolved + [name])
+            candidate = _join(resolved[-1], name) if resolved else name
             node = self.nodes.get(candidate)
             if node is not None and isinstance(node.entry, Symlink) and (pending or follow_last):
                 hops += 1
@@ -200,14 +273,14 @@ class TreeBuilder:
                 target = node.entry.target
                 if target.startswith("/"):
                     resolved = []
-                pending = [p for p in target.split("/") if p] + pending
+                pending.extend(p for p in reversed(target.split("/")) if p)
                 continue
             if pending and (node is None or node.kind != "dir"):
                 if node is None:
                     raise PathNotFoundError(f"{path!r}가 없습니다({candidate!r}가 없습니다).")
                 raise NotADirectoryError_(f"{path!r}: {candidate!r}는 폴더가 아닙니다.")
-            resolved.append(name)
-        return "/".join(resolved)
+            resolved.append(candidate)
+        return resolved[-1] if resolved else ""
 
     def lookup(self, path: str, follow_last: bool = True) -> TreeEntry:
         real = self.resolve(path, follow_last)
@@ -361,36 +434,36 @@ class FileTree:
 
 def _render_tree(tree: FileTree, max_entries: int, show_layers: bool) -> str:
     lines = ["/"]
-    shown = 0
-
-    def visit(directory: str, prefix: str) -> None:
-        nonlocal shown
-        names = tree._tree.children.get(directory, set())
-        ordered = sorted(names)
-        for i, name in enumerate(ordered):
-            if shown >= max_entries:
-                return
-            path = f"{directory}/{name}" if directory else name
-            node = tree._tree.nodes[path]
-            last = i == len(ordered) - 1
-            label = name + ("/" if node.kind == "dir" else "")
-            if node.kind == "symlink":
-                label += f" -> {node.target}"
-            elif node.kind == "hardlink":
-                label += f" => /{node.target}"
-            elif node.kind == "file":
-                label += f"  ({display.human_size(node.size)})"
-            if show_layers:
-                label += f"  [L{node.layer_index}]"
-            lines.append(prefix + ("└── " if last else "├── ") + label)
-            shown += 1
-            if node.kind == "dir":
-                visit(path, prefix + ("    " if last else "│   "))
-
-    visit("", "")
+    children = tree._tree.children
+    # (path, prefix, is last) of what is still to draw, next on top: a stack, not recursion.
+    pending = [(_join("", name), "", False) for name in sorted(children.get("", ()), reverse=True)]
+    if pending:
+        pending[0] = (pending[0][0], "", True)
+    while pending and len(lines) <= max_entries:
+        path, prefix, last = pending.pop()
+        node = tree._tree.nodes[path]
+        lines.append(prefix + ("└── " if last else "├── ") + _label(node, show_layers))
+        if node.kind == "dir":
+            inner = prefix + ("    " if last else "│   ")
+            names = sorted(children.get(path, ()), reverse=True)
+            pending.extend((_join(path, name), inner, i == 0) for i, name in enumerate(names))
+    shown = len(lines) - 1
     if len(tree) > shown:
         lines.append(f"… 외 {len(tree) - shown}개")
     return "\n".join(lines)
+
+
+def _label(node: TreeEntry, show_layers: bool) -> str:
+    label = node.path.rpartition("/")[2] + ("/" if node.kind == "dir" else "")
+    if node.kind == "symlink":
+        label += f" -> {node.target}"
+    elif node.kind == "hardlink":
+        label += f" => /{node.target}"
+    elif node.kind == "file":
+        label += f"  ({display.human_size(node.size)})"
+    if show_layers:
+        label += f"  [L{node.layer_index}]"
+    return label
 
 
 def _tree_html(tree: FileTree) -> str:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import errno
 import os
-import shutil
 import stat
 import sys
 import tarfile
@@ -71,14 +70,30 @@ def unpack(
         for index, layer in enumerate(image.layers):
             _apply_undoable(root, layer, index, dir_modes, options)
     finally:  # after a failure too: the layers that stay get their folder modes
-        _set_dir_modes(dir_modes)
+        _set_dir_modes(root, dir_modes)
 
 
-def _set_dir_modes(dir_modes: "dict[str, int]") -> None:
-    for path in sorted(dir_modes, key=lambda p: p.count(os.sep), reverse=True):
-        # Only folders still reached without a symlink: a later layer may have swapped a parent.
-        if os.path.isdir(path) and os.path.realpath(path) == path:
-            os.chmod(path, dir_modes[path])
+def _set_dir_modes(root: str, dir_modes: "dict[str, int]") -> None:
+    # Only folders still reached without a symlink (a later layer may have swapped a parent):
+    # parents first, a folder counts when its parent did and it is a folder itself (one lstat each).
+    reached = {root}
+    folders = []
+    for path in sorted(dir_modes, key=lambda p: p.count(os.sep)):
+        parent = os.path.dirname(path)
+        if parent not in reached and parent not in dir_modes and os.path.realpath(parent) == parent:
+            reached.add(parent)  # a folder unpack did not record (none today): checked the slow way
+        if parent in reached and _is_real_dir(path):
+            reached.add(path)
+            folders.append(path)
+    for path in reversed(folders):  # children first: a parent's mode may take away access
+        os.chmod(path, dir_modes[path])
+
+
+def _is_real_dir(path: str) -> bool:
+    try:
+        return stat.S_ISDIR(os.lstat(path).st_mode)
+    except OSError:
+        return False
 
 
 class _Options:
@@ -138,7 +153,7 @@ class _Journal:
         """
         try:
             mode = os.lstat(path).st_mode
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):  # nothing there (a parent is a file: umoci too)
             return None
         kept = os.path.join(self.aside, str(len(self._ops)))
         os.rename(path, kept)
@@ -188,14 +203,17 @@ def _apply_undoable(root: str, layer: Layer, index: int, dir_modes: "dict[str, i
 class _Target:
     """The folder being written for one layer: resolves paths inside it and records changes.
 
-    Resolving a path costs a system call per part, so the real folder of each parent already
-    made is remembered. Only moving a folder or symlink aside, or making a link, can change
-    what a path resolves to, and each of those forgets everything remembered.
+    Resolving a path costs a system call per part, so the real folder of each folder already
+    reached is remembered (image path -> real path, only real folders): an entry whose parent
+    was reached before, as in every tar written parents first, costs one step, however deep.
+    Only moving a folder or symlink aside can change what a remembered path resolves to, and
+    that forgets everything remembered. A new symlink or hard link cannot: it is made where
+    nothing was, and no remembered path went through a name that did not exist.
     """
 
     def __init__(self, root: str, journal: _Journal, where: str, dir_modes: "dict[str, int]") -> None:
         self.root, self.journal, self.where, self.dir_modes = root, journal, where, dir_modes
-        self._made_parents: "dict[str, str]" = {}  # image path of a folder -> its real path
+        self._folders: "dict[str, str]" = {"": root}  # image path of a folder -> its real path
 
     def resolve(self, path: str, follow_last: bool, shown: "str | None" = None) -> str:
         return resolve(self.root, path, self.where, follow_last, shown, reserved=self.journal.name)
@@ -205,24 +223,42 @@ class _Target:
         head, _, name = path.rpartition("/")
         if name in ("", ".", "..") or (os.name == "nt" and ("\\" in path or ":" in path)):
             raise UnsafePathError(f"{self.where}의 항목 이름 {path!r}은(는) 이 폴더에 쓸 수 없습니다.")
-        parent = self._made_parents.get(head) if create else None
+        return self._in_folder(head, name, path, create)
+
+    def existing(self, path: str, shown: str) -> str:
+        """Real path of what ``path`` names now (a hard link's target): parents followed, the name not."""
+        head, _, name = path.rpartition("/")
+        return self._in_folder(head, name, shown, create=False)
+
+    def _in_folder(self, head: str, name: str, shown: str, create: bool) -> str:
+        parent = self._folders.get(head)
         if parent is None:
-            parent = self.resolve(head, follow_last=True, shown=path) if head else self.root
+            parent = self.resolve(head, follow_last=True, shown=shown)
             if create:
-                self._make_dirs(parent)
-                self._made_parents[head] = parent
+                self._make_dirs(parent, shown)
+            if create or os.path.isdir(parent):  # a resolved path that exists has no symlink in it
+                self._folders[head] = parent
         if parent == self.root and name == self.journal.name:
-            raise UnsafePathError(f"{self.where}의 {path!r}: imagelib가 잠시 쓰는 이름이라 쓸 수 없습니다.")
+            raise UnsafePathError(f"{self.where}의 {shown!r}: imagelib가 잠시 쓰는 이름이라 쓸 수 없습니다.")
         return os.path.join(parent, name)
 
-    def _make_dirs(self, parent: str) -> None:
+    def reached_folder(self, path: str, real: str) -> None:
+        """Remember that image path ``path`` is the real folder ``real`` (a folder entry just written)."""
+        self._folders[path] = real
+
+    def _make_dirs(self, parent: str, shown: str) -> None:
         missing = []
         current = parent
         while current != self.root and not os.path.isdir(current):
+            if os.path.lexists(current):  # Docker, containerd and umoci stop here too (ENOTDIR)
+                name = os.path.relpath(current, self.root).replace(os.sep, "/")
+                raise LayerFormatError(
+                    f"{self.where}의 {shown!r}: 그 부모 {name!r}이(가) 폴더가 아닙니다. "
+                    "이 레이어에 그 폴더 항목이 먼저 나와야 합니다(Docker, containerd, umoci도 풀지 않습니다)."
+                )
             missing.append(current)
             current = os.path.dirname(current)
         for path in reversed(missing):
-            self.move_aside(path)  # a file where a folder must be: the folder replaces it
             os.mkdir(path, 0o700)
             self.journal.created(path)
             self.dir_modes[path] = Dir().mode
@@ -230,13 +266,8 @@ class _Target:
     def move_aside(self, path: str) -> None:
         """Take away what is at ``path`` (undoably)."""
         mode = self.journal.move_aside(path)
-        if mode is not None and not stat.S_ISREG(mode):
-            self._made_parents.clear()
-
-    def created_link(self, path: str) -> None:
-        """Record a new symlink or hard link: paths through it may now resolve elsewhere."""
-        self.journal.created(path)
-        self._made_parents.clear()
+        if mode is not None and (stat.S_ISDIR(mode) or stat.S_ISLNK(mode)):
+            self._folders = {"": self.root}
 
     def clear(self, folder: str) -> None:
         if not (os.path.isdir(folder) and not os.path.islink(folder)):
@@ -280,6 +311,7 @@ def _write(target: _Target, entry: Entry, reader: "_SequentialReader", options: 
             os.mkdir(path, 0o700)
             target.journal.created(path)
         target.dir_modes[path] = entry.mode & 0o7777
+        target.reached_folder(entry.path, path)
         return
     target.dir_modes.pop(path, None)
     if isinstance(entry, File):
@@ -288,9 +320,9 @@ def _write(target: _Target, entry: Entry, reader: "_SequentialReader", options: 
     target.move_aside(path)
     if isinstance(entry, Symlink):
         os.symlink(entry.target, path)
-        target.created_link(path)
+        target.journal.created(path)
     elif isinstance(entry, Hardlink):
-        source = target.resolve(entry.target, follow_last=False, shown=entry.path)
+        source = target.existing(entry.target, shown=entry.path)
         if not os.path.lexists(source):
             raise LayerFormatError(f"{target.where}의 하드 링크 {entry.path!r}의 대상 {entry.target!r}이(가) 없습니다.")
         if os.path.isdir(source) and not os.path.islink(source):
@@ -298,7 +330,7 @@ def _write(target: _Target, entry: Entry, reader: "_SequentialReader", options: 
                 f"{target.where}의 하드 링크 {entry.path!r}이(가) 폴더 {entry.target!r}를 가리킵니다."
             )
         os.link(source, path, follow_symlinks=False)
-        target.created_link(path)
+        target.journal.created(path)
 
 
 _NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
@@ -355,49 +387,60 @@ def resolve(
 ) -> str:
     """The real path of image path ``path`` inside ``root``, following symlinks as a container does."""
     shown = shown or path
-    pending = [part for part in path.split("/") if part and part != "."]
-    resolved: "list[str]" = []
+    # ``pending`` is a stack (next name last) and ``reached`` holds the real path of each
+    # prefix, so a step is one lstat and one join: linear in the number of names, any depth.
+    pending = [part for part in reversed(path.split("/")) if part and part != "."]
+    reached: "list[str]" = []
     hops = 0
     while pending:
-        part = pending.pop(0)
+        part = pending.pop()
         if part == "..":
-            if not resolved:
+            if not reached:
                 raise UnsafePathError(
                     f"{where}의 {shown!r}이(가) 링크를 따라가면 풀 폴더 밖을 가리킵니다. 풀지 않습니다."
                 )
-            resolved.pop()
+            reached.pop()
             continue
-        if not resolved and part == reserved:
+        if not reached and part == reserved:
             raise UnsafePathError(f"{where}의 {shown!r}: imagelib가 잠시 쓰는 이름이라 쓸 수 없습니다.")
-        candidate = os.path.join(root, *resolved, part)
+        candidate = os.path.join(reached[-1] if reached else root, part)
         if (pending or follow_last) and os.path.islink(candidate):
             hops += 1
             if hops > MAX_SYMLINK_HOPS:
                 raise UnsafePathError(f"{where}의 {shown!r}: 심볼릭 링크가 너무 많이 이어집니다(순환?).")
             target = os.readlink(candidate)
             if target.startswith("/"):
-                resolved = []
-            pending = [p for p in target.split("/") if p and p != "."] + pending
+                reached = []
+            pending.extend(p for p in reversed(target.split("/")) if p and p != ".")
             continue
-        resolved.append(part)
-    return os.path.join(root, *resolved)
+        reached.append(candidate)
+    return reached[-1] if reached else root
 
 
 def _delete(path: str) -> None:
-    if os.path.isdir(path) and not os.path.islink(path):
-        _make_writable(path)
-        shutil.rmtree(path)
-    elif os.path.lexists(path):
+    """Delete ``path`` and all below it, without recursion (``shutil.rmtree`` and ``os.walk``
+    recurse, or hold a descriptor per level, before Python 3.13: a deep folder would fail)."""
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return
+    if not stat.S_ISDIR(mode):
         os.unlink(path)
-
-
-def _make_writable(folder: str) -> None:
-    # Folders keep a private mode until the end, but a hard link into them may not; be sure.
-    for current, dirs, _ in os.walk(folder):
-        for name in dirs:
-            path = os.path.join(current, name)
-            if not os.path.islink(path):
-                os.chmod(path, stat.S_IRWXU)
+        return
+    folders = [path]  # every folder found, parents before children
+    index = 0
+    while index < len(folders):
+        folder = folders[index]
+        index += 1
+        os.chmod(folder, stat.S_IRWXU)  # folders keep a private mode until the end; be sure
+        with os.scandir(folder) as found:
+            for item in found:
+                if item.is_dir(follow_symlinks=False):
+                    folders.append(item.path)
+                else:
+                    os.unlink(item.path)
+    for folder in reversed(folders):
+        os.rmdir(folder)
 
 
 class _SequentialReader:
