@@ -150,6 +150,7 @@ def scan_tar(
         except tarfile.ReadError as error:
             raise LayerFormatError(f"{where}: tar 아카이브로 읽을 수 없습니다{tar_problem(error)}.") from None
     seen: "set[str]" = set()
+    written: "set[str]" = set()  # paths this layer wrote so far, and their parent folders
     try:
         for count, member in enumerate(members, start=1):
             if limits is not None and count > limits.max_entries:
@@ -164,6 +165,10 @@ def scan_tar(
             if key in seen:
                 raise LayerFormatError(f"{where}: 한 레이어에 같은 경로 {entry.path!r}가 두 번 나옵니다.")
             seen.add(key)
+            if entry.kind == "whiteout":
+                _check_whiteout_after(entry.path, written, where)
+            elif entry.kind != "opaque":
+                _remember_written(entry.path, written)
             yield entry
         if tail is not None and tar is not None:  # both or neither
             tail.check_end(tar.offset, where)
@@ -171,6 +176,28 @@ def scan_tar(
         raise LayerFormatError(f"{where}: {error}") from None
     except (tarfile.TarError, EOFError, OSError) as error:
         raise LayerFormatError(f"{where}: tar 아카이브가 손상되었거나 잘렸습니다{tar_problem(error)}.") from None
+
+
+def _remember_written(path: str, written: "set[str]") -> None:
+    # Parents stop at the first one already known, so each entry costs O(1) amortized.
+    while path and path not in written:
+        written.add(path)
+        path = path.rpartition("/")[0]
+
+
+def _check_whiteout_after(path: str, written: "set[str]", where: str) -> None:
+    """A whiteout after an entry of its own layer at (or below) the path it hides is refused.
+
+    The OCI layer spec says a whiteout hides only lower layers, and imagelib reads it so; Docker
+    and containerd apply whiteouts in tar order and remove what this layer just wrote (Docker's
+    overlay2 fails to make the whiteout device). Such bytes would be two images: refuse them.
+    """
+    if path in written:
+        raise LayerFormatError(
+            f"{where}: 화이트아웃이 가리는 {path!r}을(를) 같은 레이어가 화이트아웃보다 먼저 썼습니다. OCI 명세로는 "
+            "화이트아웃이 아래 레이어만 가리지만 Docker와 containerd는 tar 순서대로 지워서, 도구마다 다른 "
+            "이미지가 됩니다. 읽지 않습니다."
+        )
 
 
 def _sparse_regions(member: tarfile.TarInfo, where: str) -> "tuple[tuple[int, int], ...] | None":
