@@ -69,6 +69,12 @@ def served(docker, busybox, tmp_path_factory) -> il.Image:
 # name: (docker run options, run command, docker commit options, what the container does in imagelib)
 COMMITS = {
     "sh-with-env": (
+        ["-e", "GREETING=hi", "-e", "LANG=C"],
+        ["sh", "-c", "mkdir -p /srv/www && echo team > /srv/www/index.html"],
+        ["-m", "첫 화면 교체", "-a", "Kim <kim@example.com>"],
+        lambda box: box.write("/srv/www/index.html", "team\n"),
+    ),
+    "env-replacing-the-image-path": (
         ["-e", "GREETING=hi", "-e", "PATH=/bin:/usr/bin"],
         ["sh", "-c", "mkdir -p /srv/www && echo team > /srv/www/index.html"],
         ["-m", "첫 화면 교체", "-a", "Kim <kim@example.com>"],
@@ -97,6 +103,13 @@ COMMITS = {
         lambda box: None,
     ),
 }
+
+
+# Where a run's -e replaces a variable of the image, Docker 20.10 orders the container's Env
+# differently from run to run (measured: the -e values first in 9 of 12 runs, PATH first in 3;
+# without a replaced variable 12 of 12 runs give the -e values first, then the image's). imagelib
+# always writes the -e values first; for that case only the set of variables is compared.
+UNSTABLE_ENV_ORDER = {"env-replacing-the-image-path"}
 
 
 def _il_commit(image: il.Image, run_options: "list[str]", command: "list[str]", commit_options: "list[str]", act):
@@ -131,6 +144,9 @@ def test_il_commit_writes_the_config_docker_commit_writes(docker, served, tmp_pa
     theirs = _config(docker, tmp_path, f"imagelib-config-{case}:1")
     mine = _il_commit(served, run_options, command, commit_options, act).config_json
 
+    if case in UNSTABLE_ENV_ORDER:
+        assert sorted(mine["config"]["Env"]) == sorted(theirs["config"]["Env"])
+        mine["config"]["Env"] = theirs["config"]["Env"]
     assert _fields(mine) == _fields(theirs)
     assert _last_step(mine) == _last_step(theirs)
     assert mine.get("author") == theirs.get("author")
@@ -176,15 +192,6 @@ def _on_busybox(dockerfile: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _docker_build(docker, context, tag: str, buildkit: str) -> None:
-    try:
-        docker("build", "--network", "none", "--tag", tag, str(context), environment={"DOCKER_BUILDKIT": buildkit})
-    except AssertionError as error:
-        if "buildx" in str(error):
-            pytest.skip("이 docker 클라이언트에는 BuildKit(buildx)이 없어 건너뜁니다")
-        raise
-
-
 def _steps(config_json: "dict", skip: int) -> "list[dict]":
     return [
         {key: step.get(key) for key in ("created_by", "comment", "empty_layer")}
@@ -228,8 +235,8 @@ def test_il_build_writes_the_config_and_history_buildkit_and_the_legacy_builder_
     for path, text in files.items():
         (context / path).parent.mkdir(parents=True, exist_ok=True)
         (context / path).write_text(text)
-    _docker_build(docker, context, f"imagelib-course-{name}:buildkit", "1")
-    _docker_build(docker, context, f"imagelib-course-{name}:legacy", "0")
+    docker.build(context, f"imagelib-course-{name}:buildkit", "buildkit")
+    docker.build(context, f"imagelib-course-{name}:legacy", "legacy")
     buildkit = _config(docker, tmp_path, f"imagelib-course-{name}:buildkit")
     legacy = _config(docker, tmp_path, f"imagelib-course-{name}:legacy")
     mine = il.build(context / "Dockerfile", context, store=store_with(busybox)).image.config_json

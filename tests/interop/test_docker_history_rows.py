@@ -7,7 +7,7 @@ Checked with BuildKit and the legacy builder on the ``busybox`` base, against ``
 from __future__ import annotations
 
 import pytest
-from docker_engine import store_with
+from docker_engine import BUILDERS, store_with
 
 import imagelib as il
 
@@ -17,7 +17,6 @@ DOCKERFILE = (
     "FROM busybox-base:1\nWORKDIR /app\nCOPY hello.txt ./\nENV GREETING=hi\n"
     'RUN echo built > built.txt\nEXPOSE 3000\nCMD ["cat", "built.txt"]\n'
 )
-BUILDERS = {"buildkit": "1", "legacy": "0"}
 
 
 def _history_rows(docker, tag: str) -> "list[str]":
@@ -32,16 +31,8 @@ def test_docker_history_has_a_row_per_step_and_0b_for_steps_without_a_layer(dock
     (context / "Dockerfile").write_text(DOCKERFILE)
     (context / "hello.txt").write_text("hello\n")
     tag = f"imagelib-history-{builder}:1"
-    try:
-        docker(
-            "build", "--network", "none", "--tag", tag, str(context), environment={"DOCKER_BUILDKIT": BUILDERS[builder]}
-        )
-    except AssertionError as error:
-        if "buildx" in str(error):
-            pytest.skip("이 docker 클라이언트에는 BuildKit(buildx)이 없어 건너뜁니다")
-        raise
-    docker("save", "--output", str(tmp_path / "theirs.tar"), tag)
-    theirs = il.open(tmp_path / "theirs.tar")
+    docker.build(context, tag, builder)
+    theirs = docker.saved(tag, tmp_path)
     rows = _history_rows(docker, tag)
 
     assert len(rows) == len(theirs.history) > len(theirs.layers)  # a row per step, more rows than layers

@@ -5,6 +5,7 @@ and the implicit rules for the folders that hold a re-included file."""
 from __future__ import annotations
 
 import pytest
+from docker_engine import BUILDERS
 
 import imagelib as il
 
@@ -40,8 +41,6 @@ IGNORE_FILES = {
     "cleaned": "/logs/deep\n./tmp\n**/keep.*\n",
 }
 
-BUILDERS = {"buildkit": "1", "legacy": "0"}
-
 
 def _context(folder, ignore: str) -> None:
     for path in CONTEXT_FILES:
@@ -62,8 +61,7 @@ def test_il_build_copies_the_files_docker_copies(docker, tmp_path, case, builder
     context = tmp_path / "context"
     _context(context, IGNORE_FILES[case])
     tag = f"imagelib-dockerignore-{case}-{builder}:1"
-    docker("build", "--tag", tag, str(context), environment={"DOCKER_BUILDKIT": BUILDERS[builder]})
-    docker("save", "--output", str(tmp_path / "theirs.tar"), tag)
-    theirs = _copied(il.open(tmp_path / "theirs.tar"))
+    docker.build(context, tag, builder, network=True)
+    theirs = _copied(docker.saved(tag, tmp_path))
     mine = _copied(il.build(context / "Dockerfile", context).image)
     assert mine == theirs

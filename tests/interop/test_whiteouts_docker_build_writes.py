@@ -16,7 +16,7 @@ import hashlib
 import tarfile
 
 import pytest
-from docker_engine import store_with
+from docker_engine import BUILDERS, store_with
 
 import imagelib as il
 
@@ -32,7 +32,6 @@ EXPECTED_MARKERS = {
     "children": ["srv/cache/.wh.a.txt", "srv/cache/.wh.sub"],
     "recreate": ["srv/cache/.wh..wh..opq"],
 }
-BUILDERS = {"buildkit": "1", "legacy": "0"}
 
 
 def _dockerfile(deletion: str) -> str:
@@ -67,16 +66,8 @@ def _docker_build(docker, busybox, tmp_path, deletion: str, builder: str) -> il.
     context.mkdir()
     (context / "Dockerfile").write_text(_dockerfile(deletion))
     tag = f"imagelib-whiteouts-{deletion}-{builder}:1"
-    try:
-        docker(
-            "build", "--network", "none", "--tag", tag, str(context), environment={"DOCKER_BUILDKIT": BUILDERS[builder]}
-        )
-    except AssertionError as error:
-        if "buildx" in str(error):
-            pytest.skip("이 docker 클라이언트에는 BuildKit(buildx)이 없어 건너뜁니다")
-        raise
-    docker("save", "--output", str(tmp_path / "theirs.tar"), tag)
-    return il.open(tmp_path / "theirs.tar")
+    docker.build(context, tag, builder)
+    return docker.saved(tag, tmp_path)
 
 
 @pytest.mark.parametrize("builder", list(BUILDERS))

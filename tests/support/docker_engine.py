@@ -18,9 +18,13 @@ from processes import stop
 
 import imagelib as il
 
-__all__ = ["PrivateDocker", "busybox_base", "docker_run", "store_with"]
+__all__ = ["BUILDERS", "PrivateDocker", "busybox_base", "docker_run", "store_with"]
 
 DOCKER_IO_CLIENT = "/usr/bin/docker"
+
+
+# docker build's two builders, by the DOCKER_BUILDKIT value that chooses each
+BUILDERS = {"buildkit": "1", "legacy": "0"}
 
 
 class PrivateDocker:
@@ -63,6 +67,23 @@ class PrivateDocker:
         if done.returncode != 0:
             raise AssertionError(f"docker {args[0]} failed: {done.stderr.strip()}")
         return done.stdout if output == "stdout" else done.stderr
+
+    def build(self, context, tag: str, builder: str = "buildkit", network: bool = False) -> None:
+        """``docker build`` of ``context`` as ``tag`` with BuildKit or the legacy builder; skips the
+        test where this client has no BuildKit (newer clients need the buildx plugin)."""
+        options = [] if network else ["--network", "none"]
+        try:
+            self("build", *options, "--tag", tag, str(context), environment={"DOCKER_BUILDKIT": BUILDERS[builder]})
+        except AssertionError as error:
+            if "buildx" in str(error):
+                pytest.skip("이 docker 클라이언트에는 BuildKit(buildx)이 없어 건너뜁니다")
+            raise
+
+    def saved(self, tag: str, folder) -> il.Image:
+        """The image ``tag`` as ``docker save`` writes it, read by imagelib."""
+        archive = folder / f"{tag.replace('/', '-').replace(':', '-')}.tar"
+        self("save", "--output", str(archive), tag)
+        return il.open(archive)
 
     def close(self) -> None:
         """Stop the daemon and undo any mount it left under its folder (a daemon that failed may)."""
