@@ -8,7 +8,6 @@ for the duration of the drawing; the user's rcParams are left untouched.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import NamedTuple
@@ -189,23 +188,9 @@ def size_locator(ticks: int):
 # -- text that fits ---------------------------------------------------------------------------
 
 
-def text_width(text: str) -> int:
-    """Display width: Hangul and other wide characters count twice."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def clip(text: str, width: int) -> str:
-    """``text`` cut to ``width`` display columns, ending in '…' when cut."""
-    text = " ".join(text.split())
-    if text_width(text) <= width:
-        return text
-    out, used = [], 1
-    for ch in text:
-        used += text_width(ch)
-        if used > width:
-            break
-        out.append(ch)
-    return "".join(out) + "…"
+# Display width and one-line cutting are the text tables' own (Hangul counts two columns).
+text_width = display.text_width
+clip = display.short_text
 
 
 def clip_path(path: str, width: int) -> str:
