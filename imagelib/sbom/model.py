@@ -1,0 +1,99 @@
+"""The values ``il.sbom`` returns: ``Package`` and ``SBOM``."""
+
+from __future__ import annotations
+
+import html
+from collections import Counter
+from dataclasses import dataclass
+
+from .. import display
+from ..digest import Digest
+
+ECOSYSTEMS = ("apk", "deb", "npm", "python")
+"""패키지 생태계: apk(Alpine), deb(Debian·Ubuntu의 dpkg), npm(Node.js), python(pip 등이 설치한 패키지)."""
+
+
+@dataclass(frozen=True)
+class Package:
+    """이미지 안의 패키지 하나.
+
+    - ``ecosystem``: ``"apk"``, ``"deb"``, ``"npm"``, ``"python"`` 중 하나
+    - ``name``, ``version``: 패키지 관리자가 기록한 이름과 버전
+    - ``license``: 기록된 라이선스(없으면 None). 기록된 글 그대로입니다.
+    - ``layer_index``: 이 패키지의 기록을 마지막으로 쓴 레이어 번호(0 = 맨 아래)
+    - ``path``: 기록이 든 파일의 경로(예: ``/lib/apk/db/installed``)
+    - ``purl``: 패키지 URL(예: ``pkg:apk/alpine/curl@8.5.0-r0?arch=x86_64``)
+    """
+
+    ecosystem: str
+    name: str
+    version: str
+    license: "str | None"
+    layer_index: int
+    path: str
+    purl: str
+
+
+@dataclass(frozen=True)
+class SBOM:
+    """소프트웨어 자재 명세서(SBOM, Software Bill of Materials): 이미지에 든 패키지의 목록.
+
+    ``to_spdx()`` 는 SPDX 2.3 JSON, ``to_cyclonedx()`` 는 CycloneDX 1.5 JSON 바이트를 돌려줍니다.
+    같은 이미지에서는 언제 어디서 만들어도 같은 바이트입니다(시각은 ``SOURCE_DATE_EPOCH`` 또는 1970-01-01).
+    """
+
+    image_digest: Digest
+    packages: "tuple[Package, ...]"
+
+    def count(self) -> "dict[str, int]":
+        """생태계별 패키지 수(예: ``{"apk": 15, "npm": 3}``)."""
+        counts = Counter(package.ecosystem for package in self.packages)
+        return {ecosystem: counts[ecosystem] for ecosystem in ECOSYSTEMS if counts[ecosystem]}
+
+    def to_spdx(self) -> bytes:
+        """SPDX 2.3 JSON 문서(UTF-8 바이트)."""
+        from .spdx import spdx_document
+
+        return spdx_document(self)
+
+    def to_cyclonedx(self) -> bytes:
+        """CycloneDX 1.5 JSON 문서(UTF-8 바이트)."""
+        from .cyclonedx import cyclonedx_document
+
+        return cyclonedx_document(self)
+
+    def rows(self) -> "list[tuple[str, str, str, str, str, str]]":
+        """표의 줄: (생태계, 이름, 버전, 라이선스, 레이어, 기록 파일)."""
+        return [(p.ecosystem, p.name, p.version, p.license or "-", str(p.layer_index), p.path) for p in self.packages]
+
+    def table(self) -> str:
+        """화면 너비(한글은 두 칸)로 맞춘 표 문자열."""
+        headers = ("생태계", "이름", "버전", "라이선스", "레이어", "기록 파일")
+        rows = [headers, *self.rows()]
+        widths = [max(display.text_width(row[column]) for row in rows) for column in range(len(headers))]
+        lines = []
+        for row in rows:
+            cells = [
+                display.pad_left(text, width) if column == 4 else display.pad_right(text, width)
+                for column, (text, width) in enumerate(zip(row, widths, strict=True))
+            ]
+            lines.append("  ".join(cells).rstrip())
+        return "\n".join(lines)
+
+    def __len__(self) -> int:
+        return len(self.packages)
+
+    def __repr__(self) -> str:
+        counts = ", ".join(f"{ecosystem} {number}" for ecosystem, number in self.count().items()) or "없음"
+        return f"<SBOM {self.image_digest.short} 패키지 {len(self.packages)}개 ({counts})>"
+
+    def _repr_html_(self) -> str:
+        head = "".join(
+            f"<th style='text-align:left'>{title}</th>"
+            for title in ("생태계", "이름", "버전", "라이선스", "레이어", "기록 파일")
+        )
+        body = "".join(
+            "<tr>" + "".join(f"<td style='text-align:left'>{html.escape(cell)}</td>" for cell in row) + "</tr>"
+            for row in self.rows()
+        )
+        return f"<div><b>{html.escape(repr(self))}</b><table><tr>{head}</tr>{body}</table></div>"
