@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING
 from ..limits import resolve_limits
 from . import apk, dpkg, npm, python
 from .context import ReadContext, distro_id
-from .model import ECOSYSTEMS, SBOM, Package
+from .model import SBOM
+from .package import ECOSYSTEMS, Package
 
 if TYPE_CHECKING:
     from ..image import Image

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from ..errors import PackageRecordError
 from ..filetree import TreeEntry
 from .context import ReadContext
-from .model import Package
+from .package import Package
 from .purl import package_url
 from .records import earlier_versions, layers_of_records, open_file, open_record, stanzas, text_lines
 

@@ -3,17 +3,16 @@ a component with its purl, license and, as properties, the layer and file it was
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
+from typing import Any
 
+from ..digest import Digest
 from .document import TOOL_NAME, created_time, document_uuid, json_bytes, tool_version
 from .licenses import is_spdx_expression
-
-if TYPE_CHECKING:
-    from .model import SBOM, Package
+from .package import Package
 
 
-def cyclonedx_document(sbom: SBOM) -> bytes:
-    digest = sbom.image_digest
+def cyclonedx_document(digest: Digest, packages: "Sequence[Package]") -> bytes:
     document: "dict[str, Any]" = {
         "bomFormat": "CycloneDX",
         "specVersion": "1.5",
@@ -21,10 +20,10 @@ def cyclonedx_document(sbom: SBOM) -> bytes:
         "version": 1,
         "metadata": {
             "timestamp": created_time(),
-            "tools": {"components": [{"type": "application", "name": TOOL_NAME, "version": tool_version()}]},
+            "tools": {"components": [_tool()]},
             "component": {"type": "container", "bom-ref": "image", "name": f"image {digest}", "version": str(digest)},
         },
-        "components": [_component(package, number) for number, package in enumerate(sbom.packages, start=1)],
+        "components": [_component(package, number) for number, package in enumerate(packages, start=1)],
     }
     return json_bytes(document)
 
@@ -48,3 +47,8 @@ def _component(package: Package, number: int) -> "dict[str, Any]":
         {"name": "imagelib:path", "value": package.path},
     ]
     return component
+
+
+def _tool() -> "dict[str, str]":
+    tool = {"type": "application", "name": TOOL_NAME}
+    return {**tool, "version": tool_version()} if tool_version() else tool

@@ -30,9 +30,13 @@ def document_uuid(image_digest: Digest, kind: str) -> uuid.UUID:
 
 
 def tool_version() -> str:
-    from .. import __version__
+    """imagelib's installed version (from its package metadata), or "" when it is not installed."""
+    from importlib.metadata import PackageNotFoundError, version
 
-    return __version__
+    try:
+        return version("imagelib")
+    except PackageNotFoundError:
+        return ""
 
 
 def json_bytes(document: object) -> bytes:

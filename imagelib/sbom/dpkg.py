@@ -13,14 +13,13 @@ from collections.abc import Iterator
 from ..errors import PackageRecordError
 from ..filetree import TreeEntry
 from .context import ReadContext
-from .model import Package
+from .package import Package
 from .purl import package_url
 from .records import earlier_versions, layers_of_records, open_file, open_record, stanzas, text_lines
 
 STATUS = "var/lib/dpkg/status"
 STATUS_D = "var/lib/dpkg/status.d/"
 INSTALLED = "install ok installed"
-
 
 
 def is_record(path: str) -> bool:

@@ -12,7 +12,7 @@ from ..filetree import TreeEntry
 from ..oci import load_json
 from ..streams import read_up_to
 from .context import ReadContext
-from .model import Package
+from .package import Package
 from .purl import npm_url
 
 _MANIFEST = re.compile(r"(?:^|/)node_modules/(?:@[^/.][^/]*/)?[^/.@][^/]*/package\.json$")

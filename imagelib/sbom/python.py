@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from ..errors import PackageRecordError
 from ..filetree import TreeEntry
 from .context import ReadContext
-from .model import Package
+from .package import Package
 from .purl import pypi_url
 from .records import open_record, text_lines
 

@@ -4,28 +4,27 @@ package it contains beside it, with its purl as an external reference."""
 from __future__ import annotations
 
 import hashlib
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
+from typing import Any
 
+from ..digest import Digest
 from .document import NAMESPACE_BASE, TOOL_NAME, created_time, document_uuid, json_bytes, tool_version
 from .licenses import is_spdx_expression
-
-if TYPE_CHECKING:
-    from .model import SBOM, Package
+from .package import Package
 
 IMAGE_ID = "SPDXRef-Image"
 NOASSERTION = "NOASSERTION"
 
 
-def spdx_document(sbom: SBOM) -> bytes:
-    digest = sbom.image_digest
+def spdx_document(digest: Digest, packages: "Sequence[Package]") -> bytes:
     extracted: "dict[str, str]" = {}
-    packages = [_image_package(sbom)]
+    described = [_image_package(digest)]
     relationships = [
         {"spdxElementId": "SPDXRef-DOCUMENT", "relationshipType": "DESCRIBES", "relatedSpdxElement": IMAGE_ID}
     ]
-    for number, package in enumerate(sbom.packages, start=1):
+    for number, package in enumerate(packages, start=1):
         spdx_id = f"SPDXRef-Package-{package.ecosystem}-{number}"
-        packages.append(_package(package, spdx_id, extracted))
+        described.append(_package(package, spdx_id, extracted))
         relationships.append({"spdxElementId": IMAGE_ID, "relationshipType": "CONTAINS", "relatedSpdxElement": spdx_id})
     document: "dict[str, Any]" = {
         "spdxVersion": "SPDX-2.3",
@@ -33,8 +32,11 @@ def spdx_document(sbom: SBOM) -> bytes:
         "SPDXID": "SPDXRef-DOCUMENT",
         "name": f"image {digest}",
         "documentNamespace": f"{NAMESPACE_BASE}spdx/{digest.algorithm}/{digest.hex}-{document_uuid(digest, 'spdx')}",
-        "creationInfo": {"created": created_time(), "creators": [f"Tool: {TOOL_NAME}-{tool_version()}"]},
-        "packages": packages,
+        "creationInfo": {
+            "created": created_time(),
+            "creators": [f"Tool: {TOOL_NAME}" + (f"-{tool_version()}" if tool_version() else "")],
+        },
+        "packages": described,
         "relationships": relationships,
     }
     if extracted:
@@ -45,8 +47,7 @@ def spdx_document(sbom: SBOM) -> bytes:
     return json_bytes(document)
 
 
-def _image_package(sbom: SBOM) -> "dict[str, Any]":
-    digest = sbom.image_digest
+def _image_package(digest: Digest) -> "dict[str, Any]":
     return {
         "SPDXID": IMAGE_ID,
         "name": f"image {digest}",
