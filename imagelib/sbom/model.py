@@ -6,7 +6,6 @@ import html
 from collections import Counter
 from dataclasses import dataclass
 
-from .. import display
 from ..digest import Digest
 from .package import ECOSYSTEMS, Package
 
@@ -42,20 +41,6 @@ class SBOM:
     def rows(self) -> "list[tuple[str, str, str, str, str, str]]":
         """표의 줄: (생태계, 이름, 버전, 라이선스, 레이어, 기록 파일)."""
         return [(p.ecosystem, p.name, p.version, p.license or "-", str(p.layer_index), p.path) for p in self.packages]
-
-    def table(self) -> str:
-        """화면 너비(한글은 두 칸)로 맞춘 표 문자열."""
-        headers = ("생태계", "이름", "버전", "라이선스", "레이어", "기록 파일")
-        rows = [headers, *self.rows()]
-        widths = [max(display.text_width(row[column]) for row in rows) for column in range(len(headers))]
-        lines = []
-        for row in rows:
-            cells = [
-                display.pad_left(text, width) if column == 4 else display.pad_right(text, width)
-                for column, (text, width) in enumerate(zip(row, widths, strict=True))
-            ]
-            lines.append("  ".join(cells).rstrip())
-        return "\n".join(lines)
 
     def __len__(self) -> int:
         return len(self.packages)

@@ -98,9 +98,3 @@ def test_another_image_another_namespace_and_serial_number():
     one, other = il.sbom(mixed_image()), il.sbom(image_of({"lib/apk/db/installed": APK_MUSL}))
     assert json.loads(one.to_spdx())["documentNamespace"] != json.loads(other.to_spdx())["documentNamespace"]
     assert json.loads(one.to_cyclonedx())["serialNumber"] != json.loads(other.to_cyclonedx())["serialNumber"]
-
-
-def test_table_is_aligned_by_display_width():
-    lines = il.sbom(mixed_image()).table().splitlines()
-    widths = {il.display.text_width(line.split("  /")[0]) for line in lines[1:]}
-    assert len(widths) == 1  # every path column starts at the same screen column
