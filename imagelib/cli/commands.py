@@ -278,7 +278,12 @@ def sbom(args) -> int:
     if not result.packages:
         print("패키지 0개: 이미지에 패키지 기록이 없습니다")
         return 0
-    rows = [SBOM_COLUMNS, *result.rows()]
+    # a license may be a whole license text: the table shows its start
+    shown = (
+        [_plain(cell, 40 if title == "라이선스" else 400) for cell, title in zip(row, SBOM_COLUMNS, strict=True)]
+        for row in result.rows()
+    )
+    rows = [SBOM_COLUMNS, *shown]
     widths = [max(display.text_width(row[column]) for row in rows) for column in range(len(SBOM_COLUMNS))]
     for row in rows:
         cells = [
@@ -289,6 +294,12 @@ def sbom(args) -> int:
     counts = ", ".join(f"{ecosystem} {number}개" for ecosystem, number in result.count().items())
     print(f"패키지 {len(result)}개 ({counts})")
     return 0
+
+
+def _plain(text: str, width: int) -> str:
+    """A cell on one line: what an image recorded may hold line breaks or terminal control codes."""
+    one_line = " ".join("".join(c if c.isprintable() else " " for c in text).split())
+    return display.short_text(one_line, width)
 
 
 # -- unpack / save ---------------------------------------------------------------------------

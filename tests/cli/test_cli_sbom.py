@@ -58,3 +58,20 @@ def test_a_broken_record_is_a_one_line_korean_error(tmp_path, capsys):
     assert main(["sbom", str(path)]) == 2
     error = capsys.readouterr().err
     assert error.startswith("오류: ") and "/lib/apk/db/installed" in error and error.count("\n") == 1
+
+
+def test_recorded_text_cannot_break_the_table_or_drive_the_terminal(tmp_path, capsys):
+    metadata = (
+        "Metadata-Version: 2.1\nName: evil\x1b[2J\nVersion: 1.0\n"
+        "License: Permission is hereby granted, free of charge, to any person\n"
+        "        obtaining a copy of this software and associated documentation files\n"
+    )
+    layer = il.Layer.from_files({"site/evil-1.0.dist-info/METADATA": metadata})
+    path = tmp_path / "evil.tar"
+    il.save(il.Image.scratch().add_layer(layer), path, format="docker-archive")
+    assert main(["sbom", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out
+    lines = out.splitlines()
+    assert len(lines) == 3  # header, the one package, the count
+    assert "Permission is hereby" in lines[1] and "…" in lines[1] and lines[1].endswith("METADATA")
