@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ..errors import ImageLibError
 from ..filetree import FileTree, TreeEntry
 from ..limits import Limits
 from .records import open_record, text_lines
@@ -29,7 +31,7 @@ def distro_id(tree: FileTree, limits: Limits) -> str:
     for path in OS_RELEASE_PATHS:
         try:
             node = _file_behind(tree, path)
-        except Exception:  # noqa: BLE001 - a missing or odd os-release only leaves the purl namespace default
+        except ImageLibError:  # a missing or odd os-release only leaves the purl namespace at its default
             continue
         if node is None:
             continue
@@ -46,9 +48,8 @@ def _file_behind(tree: FileTree, path: str) -> "TreeEntry | None":
     node = tree.entry(path)
     hops = 0
     while node.kind == "symlink" and hops < 8:
-        target = node.target or ""
-        base = path.rpartition("/")[0]
-        path = target.lstrip("/") if target.startswith("/") else f"{base}/{target}" if base else target
+        # resolved inside the image: ".." stops at its root, as the kernel does in a container
+        path = posixpath.normpath(posixpath.join("/" + path.rpartition("/")[0], node.target or "")).lstrip("/")
         if not tree.exists(path):
             return None
         node = tree.entry(path)

@@ -198,3 +198,17 @@ def test_a_record_over_the_limit_is_refused_before_it_is_read():
         il.sbom(img, limits=il.Limits(max_record_bytes=4096))
     assert "/var/lib/dpkg/status" in str(caught.value)
     assert len(il.sbom(img).packages) == 0  # under the default limit it is read (and not installed)
+
+
+def test_the_purl_vendor_comes_from_os_release_followed_through_its_symlink():
+    status = "Package: bash\nStatus: install ok installed\nArchitecture: amd64\nVersion: 5.2.21-2ubuntu4\n"
+    img = il.Image.scratch().add_layer(
+        il.Layer.from_entries(
+            [
+                il.File(path="usr/share/base/release", data='NAME="Ubuntu"\nID=ubuntu\nVERSION_ID="24.04"\n'),
+                il.Symlink(path="etc/os-release", target="../usr/share/base/release"),
+                il.File(path="var/lib/dpkg/status", data=status),
+            ]
+        )
+    )
+    assert [p.purl for p in il.sbom(img).packages] == ["pkg:deb/ubuntu/bash@5.2.21-2ubuntu4?arch=amd64"]
