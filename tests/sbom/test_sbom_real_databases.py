@@ -97,3 +97,25 @@ def _layer_members(path: Path) -> "list[str]":
             except tarfile.TarError:
                 continue  # a JSON document or config, not a layer
     return names
+
+
+def test_real_dpkg_versions_make_valid_documents_and_purls(tmp_path):
+    # Real versions carry epochs, "+" and "~" (1:2.38.1-5+deb12u3, 20230710~deb12u1): both
+    # formats' libraries accept the documents and the purl library reads each version back.
+    if not DPKG_STATUS.is_file():
+        pytest.skip("dpkg 데이터베이스가 없어 건너뜁니다 (데비안·우분투가 아닌 시스템)")
+    parse = pytest.importorskip("spdx_tools.spdx.parser.parse_anything")
+    validator = pytest.importorskip("spdx_tools.spdx.validation.document_validator")
+    validation = pytest.importorskip("cyclonedx.validation.json")
+    schema = pytest.importorskip("cyclonedx.schema")
+    packageurl = pytest.importorskip("packageurl")
+    files = {"etc/os-release": "ID=debian\n", "var/lib/dpkg/status": DPKG_STATUS.read_bytes()}
+    sbom = il.sbom(il.Image.scratch().add_layer(il.Layer.from_files(files)))
+    for package in sbom.packages:
+        parsed = packageurl.PackageURL.from_string(package.purl)
+        assert (parsed.namespace, parsed.name, parsed.version) == ("debian", package.name, package.version)
+    path = tmp_path / "sbom.spdx.json"
+    path.write_bytes(sbom.to_spdx())
+    assert validator.validate_full_spdx_document(parse.parse_file(str(path))) == []
+    cyclonedx = validation.JsonStrictValidator(schema.SchemaVersion.V1_5)
+    assert cyclonedx.validate_str(sbom.to_cyclonedx().decode("utf-8")) is None
