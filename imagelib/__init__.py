@@ -25,6 +25,7 @@ from .errors import (
     InvalidReferenceError,
     LayerFormatError,
     LimitExceededError,
+    PackageRecordError,
     PathNotFoundError,
     ReadOnlyError,
     SkippedEntryWarning,
@@ -52,6 +53,7 @@ from .registry import (
     RegistryNotFoundError,
     RegistryUnreachableError,
 )
+from .sbom import SBOM, sbom
 from .store import ImageRecord, Store, Usage
 
 __version__ = "0.1.0"
@@ -59,6 +61,9 @@ __version__ = "0.1.0"
 __all__ = [
     "Analysis",
     "analyze",
+    "sbom",
+    "SBOM",
+    "PackageRecordError",
     "Config",
     "Container",
     "Descriptor",

@@ -104,6 +104,10 @@ class DiskError(ImageLibError, OSError):
         return str(self.args[0]) if self.args else ""
 
 
+class PackageRecordError(ImageLibError):
+    """이미지 안의 패키지 기록(apk·dpkg 데이터베이스, package.json, METADATA)이 망가져 읽을 수 없습니다."""
+
+
 class SkippedEntryWarning(UserWarning):
     """레이어의 항목 하나를 건너뛰었다는 경고(장치 파일, FIFO처럼 imagelib가 담지 않는 것)."""
 

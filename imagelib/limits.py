@@ -37,6 +37,8 @@ class Limits:
       (64 MiB)를 넘은 뒤부터 검사하므로 작은 레이어는 압축이 아무리 잘 되어도 괜찮습니다.
     - ``max_json_bytes``: index.json, manifest.json, 설정 같은 JSON 문서 하나의 최대 크기(16 MiB)
     - ``max_name_bytes``: tar 항목 경로나 링크 대상의 최대 길이(UTF-8 바이트, 4096 = 리눅스 PATH_MAX)
+    - ``max_record_bytes``: ``il.sbom`` 이 읽는 패키지 기록 파일 하나(apk·dpkg 데이터베이스,
+      package.json, METADATA)의 최대 크기(64 MiB). 패키지 수천 개인 dpkg 데이터베이스도 몇 MB입니다.
     """
 
     max_bytes: int = 16 * _GiB
@@ -46,6 +48,7 @@ class Limits:
     ratio_grace_bytes: int = 64 * _MiB
     max_json_bytes: int = 16 * _MiB
     max_name_bytes: int = 4096
+    max_record_bytes: int = 64 * _MiB
 
     def __post_init__(self) -> None:
         for item in fields(self):

@@ -55,6 +55,19 @@ CORE = (
     "imagelib.registry.progress",
     "imagelib.registry.report",
     "imagelib.registry.transport",
+    "imagelib.sbom",
+    "imagelib.sbom.apk",
+    "imagelib.sbom.context",
+    "imagelib.sbom.cyclonedx",
+    "imagelib.sbom.document",
+    "imagelib.sbom.dpkg",
+    "imagelib.sbom.licenses",
+    "imagelib.sbom.model",
+    "imagelib.sbom.npm",
+    "imagelib.sbom.purl",
+    "imagelib.sbom.python",
+    "imagelib.sbom.records",
+    "imagelib.sbom.spdx",
 )
 
 

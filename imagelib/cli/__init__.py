@@ -4,6 +4,7 @@
     python -m imagelib layers my.tar           # 레이어 목록 (레이어 없는 단계는 빼고)
     python -m imagelib tree my.tar             # 파일 트리 ([L번호] = 온 레이어)
     python -m imagelib analyze my.tar --ci     # 효율과 낭비된 공간 (dive처럼), 기준 검사
+    python -m imagelib sbom my.tar --format spdx  # 패키지 목록(SBOM): table, spdx, cyclonedx
     python -m imagelib unpack my.tar 폴더      # 파일 시스템을 폴더에 풀기
     python -m imagelib save my.tar out --format oci   # 형식 바꾸기
 

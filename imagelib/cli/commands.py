@@ -258,6 +258,50 @@ def _print_rules(rules) -> None:
     print(f"결과: {verdict} (규칙 {len(rules)}개 중 통과 {len(rules) - failed}개, 실패 {failed}개)")
 
 
+# -- sbom ------------------------------------------------------------------------------------
+
+SBOM_COLUMNS = ("생태계", "이름", "버전", "라이선스", "레이어", "기록 파일")
+
+
+def sbom(args) -> int:
+    from ..sbom import sbom as read_sbom
+
+    image = open_image(args.path, args.image)
+    with _spinner("패키지 기록 읽는 중"):
+        result = read_sbom(image)
+    if args.format in ("spdx", "cyclonedx"):
+        data = result.to_spdx() if args.format == "spdx" else result.to_cyclonedx()
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return 0
+    if not result.packages:
+        print("패키지 0개: 이미지에 패키지 기록이 없습니다")
+        return 0
+    # a license may be a whole license text: the table shows its start
+    shown = (
+        [_plain(cell, 40 if title == "라이선스" else 400) for cell, title in zip(row, SBOM_COLUMNS, strict=True)]
+        for row in result.rows()
+    )
+    rows = [SBOM_COLUMNS, *shown]
+    widths = [max(display.text_width(row[column]) for row in rows) for column in range(len(SBOM_COLUMNS))]
+    for row in rows:
+        cells = [
+            _cell(text, width, numeric=title == "레이어")
+            for text, width, title in zip(row, widths, SBOM_COLUMNS, strict=True)
+        ]
+        print("  ".join(cells).rstrip())
+    counts = ", ".join(f"{ecosystem} {number}개" for ecosystem, number in result.count().items())
+    print(f"패키지 {len(result)}개 ({counts})")
+    return 0
+
+
+def _plain(text: str, width: int) -> str:
+    """A cell on one line: what an image recorded may hold line breaks or terminal control codes."""
+    one_line = " ".join("".join(c if c.isprintable() else " " for c in text).split())
+    return display.short_text(one_line, width)
+
+
 # -- unpack / save ---------------------------------------------------------------------------
 
 

@@ -239,4 +239,19 @@ def build_parser() -> KoreanArgumentParser:
         default="oci",
         help="저장 형식 (기본 oci = OCI 이미지 레이아웃 폴더)",
     )
+    sbom = _command(
+        sub,
+        "sbom",
+        "이미지에 든 패키지 목록(SBOM): 표, SPDX 2.3 JSON, CycloneDX 1.5 JSON",
+        "이미지가 지닌 패키지 기록(apk, dpkg, npm의 package.json, 파이썬의 METADATA)을 읽어\n"
+        "패키지마다 이름·버전·라이선스·그 기록을 쓴 레이어를 보여 줍니다. 같은 이미지는 언제나 같은 바이트입니다.",
+        commands.sbom,
+    )
+    _add_image_arguments(sbom, None)
+    sbom.add_argument(
+        "--format",
+        choices=["table", "spdx", "cyclonedx"],
+        default="table",
+        help="출력 형식 (기본 table = 사람이 읽는 표, spdx = SPDX 2.3 JSON, cyclonedx = CycloneDX 1.5 JSON)",
+    )
     return parser
