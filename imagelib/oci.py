@@ -371,6 +371,35 @@ class Platform:
 DEFAULT_PLATFORM = Platform("linux", "amd64")
 
 
+def compatible_platforms(wanted: "str | Platform") -> "list[Platform]":
+    """The platforms that can run on ``wanted``, best first (containerd's ``platforms.Only``).
+
+    amd64 also runs 386; arm/vN also runs arm/v(N-1) down to v5; arm64 also runs arm/v8 and below.
+    """
+    first = Platform.parse(wanted).normalized()
+    vector = [first]
+    arch, variant = first.architecture, first.variant
+    if arch == "amd64":
+        vector.append(Platform(first.os, "386"))
+    arm_version = variant[1:] if arch in ("arm", "arm64") and variant[:1] == "v" else ""
+    if arch == "arm64" and not variant:
+        arm_version = "8"
+    if arm_version.isdigit():
+        top = int(arm_version) if arch == "arm" else 8
+        start = top - 1 if arch == "arm" else top
+        vector += [Platform(first.os, "arm", f"v{n}") for n in range(start, 4, -1)]
+    return vector
+
+
+def best_match(entries: "Sequence[Descriptor]", wanted: "str | Platform") -> "Descriptor | None":
+    """The entry ``docker pull --platform`` takes: the best compatible platform, first in the index on a tie."""
+    for candidate in compatible_platforms(wanted):
+        for entry in entries:
+            if entry.platform is not None and entry.platform.matches(candidate):
+                return entry
+    return None
+
+
 # -- descriptor -------------------------------------------------------------------------------
 
 _DESCRIPTOR_KEYS = ("mediaType", "digest", "size", "urls", "annotations", "platform")
