@@ -49,9 +49,7 @@ def open_image(
     return structure_errors(chosen.load, source.label)
 
 
-def open_index(
-    path: "str | os.PathLike[str]", ref: "str | None" = None, limits: "Limits | None" = None
-) -> ImageIndex:
+def open_index(path: "str | os.PathLike[str]", ref: "str | None" = None, limits: "Limits | None" = None) -> ImageIndex:
     """OCI 이미지 레이아웃 폴더나 tar(도커 25+의 ``docker save`` 포함)에서 이미지 인덱스를 통째로 엽니다.
 
     ``index.json`` 이 가리키는 이미지 인덱스를 모든 플랫폼의 이미지와 함께 돌려줍니다(모든 블롭 검사).
