@@ -110,8 +110,9 @@ class ImageIndex(ReadOnlyValue):
     def image(self, platform: "str | Platform | None" = None) -> Image:
         """``docker pull --platform`` 이 고를 이미지(기본 ``linux/amd64``).
 
-        containerd처럼 정확히 같은 플랫폼이 없으면 그 플랫폼에서 돌 수 있는 것(amd64에는 386,
-        arm64에는 arm/v8…v5)을 고릅니다. 플랫폼을 주지 않았고 이미지가 하나뿐이면 그 하나입니다.
+        도커 엔진처럼 같은 플랫폼이 없으면 32비트 arm만 낮은 변형으로 내려갑니다(arm/v7에는 arm/v6,
+        v5). arm64에 arm/v7을, amd64에 386을 주지는 않습니다(도커 20.10은 "no matching manifest"를
+        냅니다). 플랫폼을 주지 않았고 이미지가 하나뿐이면 그 하나입니다.
         """
         wanted = DEFAULT_PLATFORM if platform is None else Platform.parse(platform)
         entries = self._index.images()

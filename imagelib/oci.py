@@ -372,27 +372,22 @@ DEFAULT_PLATFORM = Platform("linux", "amd64")
 
 
 def compatible_platforms(wanted: "str | Platform") -> "list[Platform]":
-    """The platforms that can run on ``wanted``, best first (containerd's ``platforms.Only``).
+    """The platforms an engine takes for ``wanted``, best first, as Docker 20.10's pull does.
 
-    amd64 also runs 386; arm/vN also runs arm/v(N-1) down to v5; arm64 also runs arm/v8 and below.
+    Only 32-bit arm falls back to older variants: arm/v8 takes arm/v7, then v6, then v5.
+    (Newer containerd releases also let amd64 take 386 and arm64 take arm/v8…v5; Docker 20.10
+    answers "no matching manifest" there, and imagelib follows the engine the course checks.)
     """
     first = Platform.parse(wanted).normalized()
     vector = [first]
-    arch, variant = first.architecture, first.variant
-    if arch == "amd64":
-        vector.append(Platform(first.os, "386"))
-    arm_version = variant[1:] if arch in ("arm", "arm64") and variant[:1] == "v" else ""
-    if arch == "arm64" and not variant:
-        arm_version = "8"
-    if arm_version.isdigit():
-        top = int(arm_version) if arch == "arm" else 8
-        start = top - 1 if arch == "arm" else top
-        vector += [Platform(first.os, "arm", f"v{n}") for n in range(start, 4, -1)]
+    version = first.variant[1:] if first.architecture == "arm" and first.variant[:1] == "v" else ""
+    if version.isdigit():
+        vector += [Platform(first.os, "arm", f"v{n}") for n in range(int(version) - 1, 4, -1)]
     return vector
 
 
 def best_match(entries: "Sequence[Descriptor]", wanted: "str | Platform") -> "Descriptor | None":
-    """The entry ``docker pull --platform`` takes: the best compatible platform, first in the index on a tie."""
+    """The entry ``docker pull --platform`` takes: the best platform that runs, first in the index on a tie."""
     for candidate in compatible_platforms(wanted):
         for entry in entries:
             if entry.platform is not None and entry.platform.matches(candidate):

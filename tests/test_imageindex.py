@@ -1,4 +1,4 @@
-"""il.ImageIndex: one name, several platforms; exact bytes, digest, and containerd's choice of platform."""
+"""il.ImageIndex: one name, several platforms; exact bytes, digest, and the engine's choice of platform."""
 
 from __future__ import annotations
 
@@ -82,10 +82,14 @@ def test_image_picks_the_platform_asked_for(wanted, architecture):
     assert three_platform_index().image(wanted).architecture == architecture
 
 
-def test_like_containerd_arm64_falls_back_to_32_bit_arm_and_arm_v8_to_v7():
-    index = il.ImageIndex.of([platform_image("amd64"), platform_image("arm", "v7")])
-    assert index.image("linux/arm64").platform == "linux/arm/v7"
-    assert index.image("linux/arm/v8").platform == "linux/arm/v7"
+def test_like_docker_only_32_bit_arm_falls_back_to_an_older_variant():
+    index = il.ImageIndex.of([platform_image("amd64"), platform_image("arm", "v6")])
+    assert index.image("linux/arm/v7").platform == "linux/arm/v6"
+    assert index.image("linux/arm/v8").platform == "linux/arm/v6"
+    with pytest.raises(il.TagNotFoundError):
+        index.image("linux/arm64")  # newer containerd would take arm/v6; Docker 20.10 does not
+    with pytest.raises(il.TagNotFoundError):
+        il.ImageIndex.of([platform_image("386"), platform_image("arm64")]).image("linux/amd64")
 
 
 def test_a_platform_nothing_runs_on_is_a_korean_error_listing_what_there_is():

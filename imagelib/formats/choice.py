@@ -97,7 +97,7 @@ def platform_matches(have: str, wanted: "str | Platform") -> bool:
 
 
 def _best_platform(candidates: Sequence[ImageChoice], platform: "str | Platform") -> "list[ImageChoice]":
-    """The candidates of the best platform that runs on ``platform``, in containerd's order."""
+    """The candidates of the best platform ``docker pull --platform`` would take."""
     for runnable in compatible_platforms(platform):
         matching = [c for c in candidates if platform_matches(c.platform, runnable)]
         if matching:

@@ -550,7 +550,7 @@ def _push(name: str) -> "tuple[str, ...]":
 
 
 def _choose_platform(index: Index, platform: "str | None", label: str) -> Descriptor:
-    """The entry ``docker pull --platform`` takes: the best compatible platform (containerd's order)."""
+    """The entry ``docker pull --platform`` takes: an exact match, or an older 32-bit arm variant."""
     wanted = Platform.parse(platform) if platform is not None else DEFAULT_PLATFORM
     entries = index.images()
     entry = best_match(entries, wanted)
