@@ -9,6 +9,7 @@ import urllib.request
 
 import pytest
 from index_helpers import platform_image, three_platform_index
+from registry_server import FAST, FakeRegistry, Reply, Seen, sha256
 
 import imagelib as il
 
@@ -93,3 +94,20 @@ def test_skopeo_reads_the_index_imagelib_pushed(registry, local_registry, repo, 
     assert arm["Layers"] == [str(layer.digest) for layer in index.image("linux/arm64").layers]
     skopeo("copy", "-q", "--all", "--preserve-digests", "--src-tls-verify=false", url, f"oci:{tmp_path / 'copy'}:multi")
     assert il.open_index(tmp_path / "copy").digest == index.digest
+
+
+def test_platform_manifests_go_up_by_digest_before_the_index_goes_up_by_tag():
+    index = three_platform_index()
+    puts: "list[str]" = []
+
+    def answer(seen: Seen) -> Reply:
+        if seen.method == "HEAD":
+            return Reply(200, {"Content-Length": "0"})  # every blob is already there
+        puts.append(seen.path)
+        digest = sha256(seen.body)
+        return Reply(201, {"Docker-Content-Digest": digest})
+
+    with FakeRegistry(answer) as fake:
+        il.Registry(fake.url, **FAST).push(index, "demo/app:multi")
+    expected = [f"/v2/demo/app/manifests/{image.digest}" for image in index.images]
+    assert puts == [*expected, "/v2/demo/app/manifests/multi"]
