@@ -37,8 +37,9 @@ from .errors import (
 )
 from .filetree import FileTree, TreeDiff, TreeEntry
 from .formats import open_image as open  # noqa: A001
-from .formats import save, unpack
+from .formats import open_index, save, unpack
 from .image import Config, History, Image
+from .imageindex import ImageIndex
 from .layer import Layer
 from .limits import Limits
 from .modelfile import modeled_download_size, modeled_size
@@ -75,6 +76,7 @@ __all__ = [
     "Hardlink",
     "History",
     "Image",
+    "ImageIndex",
     "ImageFormatError",
     "ImageLibError",
     "ImageRecord",
@@ -98,6 +100,7 @@ __all__ = [
     "Whiteout",
     "parse_reference",
     "open",
+    "open_index",
     "save",
     "unpack",
     "Limits",

@@ -371,6 +371,30 @@ class Platform:
 DEFAULT_PLATFORM = Platform("linux", "amd64")
 
 
+def compatible_platforms(wanted: "str | Platform") -> "list[Platform]":
+    """The platforms an engine takes for ``wanted``, best first, as Docker 20.10's pull does.
+
+    Only 32-bit arm falls back to older variants: arm/v8 takes arm/v7, then v6, then v5.
+    (Newer containerd releases also let amd64 take 386 and arm64 take arm/v8…v5; Docker 20.10
+    answers "no matching manifest" there, and imagelib follows the engine the course checks.)
+    """
+    first = Platform.parse(wanted).normalized()
+    vector = [first]
+    version = first.variant[1:] if first.architecture == "arm" and first.variant[:1] == "v" else ""
+    if version.isdigit():
+        vector += [Platform(first.os, "arm", f"v{n}") for n in range(int(version) - 1, 4, -1)]
+    return vector
+
+
+def best_match(entries: "Sequence[Descriptor]", wanted: "str | Platform") -> "Descriptor | None":
+    """The entry ``docker pull --platform`` takes: the best platform that runs, first in the index on a tie."""
+    for candidate in compatible_platforms(wanted):
+        for entry in entries:
+            if entry.platform is not None and entry.platform.matches(candidate):
+                return entry
+    return None
+
+
 # -- descriptor -------------------------------------------------------------------------------
 
 _DESCRIPTOR_KEYS = ("mediaType", "digest", "size", "urls", "annotations", "platform")

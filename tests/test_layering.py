@@ -22,7 +22,7 @@ PACKAGE = PROJECT_ROOT / "imagelib"
 LAYERS: "list[tuple[str, set[str]]]" = [
     ("foundations", {"errors", "digest", "reference", "oci", "streams", "display", "readonly", "pathmatch"}),
     ("blobs and tar", {"entries", "blob", "limits", "fasttar", "tarsparse", "tario", "layerscan"}),
-    ("image values", {"layer", "filetree", "image"}),
+    ("image values", {"layer", "filetree", "image", "imageindex"}),
     ("holding and changing", {"store", "commit_changes", "container", "analyze", "sbom"}),
     ("moving images in and out", {"formats", "registry"}),
     ("the modeled builder", {"modelfile", "catalog", "userland", "dockerfile", "course_examples"}),
@@ -45,6 +45,7 @@ SAME_LAYER: "dict[str, set[str]]" = {
     "layer": set(),
     "filetree": {"layer"},
     "image": {"layer", "filetree"},
+    "imageindex": {"image"},
     "analyze": set(),
     "sbom": set(),
     "commit_changes": set(),

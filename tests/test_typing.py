@@ -25,6 +25,7 @@ CORE = (
     "imagelib.reference",
     "imagelib.oci",
     "imagelib.image",
+    "imagelib.imageindex",
     "imagelib.formats.choice",
     "imagelib.formats.docker",
     "imagelib.formats.oci_layout",

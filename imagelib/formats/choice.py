@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from ..digest import Digest
 from ..errors import AmbiguousImageError, ImageLibError, InvalidReferenceError, TagNotFoundError
 from ..image import Image
-from ..oci import DEFAULT_PLATFORM, Platform
+from ..oci import DEFAULT_PLATFORM, Platform, compatible_platforms
 from ..reference import parse_reference
 
 
@@ -96,6 +96,15 @@ def platform_matches(have: str, wanted: "str | Platform") -> bool:
         return False  # an unknown platform matches nothing asked for
 
 
+def _best_platform(candidates: Sequence[ImageChoice], platform: "str | Platform") -> "list[ImageChoice]":
+    """The candidates of the best platform ``docker pull --platform`` would take."""
+    for runnable in compatible_platforms(platform):
+        matching = [c for c in candidates if platform_matches(c.platform, runnable)]
+        if matching:
+            return matching
+    return []
+
+
 def choose(choices: Sequence[ImageChoice], label: str, ref: "str | None", platform: "str | None") -> ImageChoice:
     """Pick one choice: filter by ``ref``, then ``platform``; default platform linux/amd64."""
     if not choices:
@@ -106,7 +115,7 @@ def choose(choices: Sequence[ImageChoice], label: str, ref: "str | None", platfo
         if not candidates:
             raise TagNotFoundError(f"{label}에 {str(ref)!r} 이미지가 없습니다. 들어 있는 이미지: {_listing(choices)}")
     if platform is not None:
-        matching = [c for c in candidates if platform_matches(c.platform, platform)]
+        matching = _best_platform(candidates, platform)
         if not matching:
             raise TagNotFoundError(
                 f"{label}에 플랫폼 {platform!r}용 이미지가 없습니다. 있는 것: {_listing(candidates)}"

@@ -11,6 +11,7 @@ from typing import Any
 from ..digest import Digest, verify
 from ..errors import ImageFormatError, UnsupportedError
 from ..image import Image
+from ..imageindex import ImageIndex
 from ..layer import Layer
 from ..limits import image_entry_budget
 from ..oci import (
@@ -142,3 +143,38 @@ def _choices_from(
 def _config_doc(config_bytes: bytes, manifest: Manifest) -> "dict[str, Any]":
     doc = load_json(config_bytes, f"이미지 설정 {manifest.config.digest}")
     return doc if isinstance(doc, dict) else {}
+
+
+def index_choices(source: Source) -> "list[ImageChoice]":
+    """The image indexes an OCI layout's index.json lists (not the images inside them)."""
+    choices = []
+    for position, descriptor in enumerate(read_index(source).manifests):
+        if is_index(descriptor.media_type):
+            names, tags = names_of(descriptor)
+            choices.append(
+                ImageChoice(
+                    names,
+                    tags,
+                    "",
+                    descriptor.digest,
+                    f"{INDEX_FILE}#{position}",
+                    lambda: Image.scratch(),  # never loaded: load_index reads an index
+                )
+            )
+    return choices
+
+
+def load_index(source: Source, descriptor: Descriptor) -> ImageIndex:
+    """The image index a descriptor points at, with every platform's image, all verified."""
+    data = read_blob(source, descriptor, "이미지 인덱스")
+    index = Index.parse(data, f"이미지 인덱스 {descriptor.digest}", descriptor.digest)
+    images = []
+    for child in index.images():
+        if not is_manifest(child.media_type):
+            raise UnsupportedError(
+                f"이미지 인덱스 {descriptor.digest} 안의 {child.digest}({child.media_type})는 이미지 매니페스트가 "
+                "아닙니다. 인덱스 안의 인덱스는 아직 읽지 않습니다."
+            )
+        manifest = read_manifest(source, child)
+        images.append(load_image(source, manifest, read_config(source, manifest)))
+    return ImageIndex(index, images)

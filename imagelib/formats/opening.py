@@ -6,14 +6,15 @@ import os
 from collections.abc import Callable
 from typing import TypeVar
 
-from ..errors import ImageFormatError, ImageLibError
+from ..errors import AmbiguousImageError, ImageFormatError, ImageLibError, TagNotFoundError
 from ..image import Image
+from ..imageindex import ImageIndex
 from ..limits import Limits
 from ..store.layout import INDEX_FILE, OCI_LAYOUT_FILE
 from .archive import Source, open_source
 from .choice import ImageChoice, choose, merge
 from .docker import MANIFEST_FILE, REPOSITORIES_FILE, legacy_choices, manifest_json_choices
-from .oci_layout import layout_choices
+from .oci_layout import index_choices, layout_choices, load_index, read_index
 
 _T = TypeVar("_T")
 
@@ -46,6 +47,29 @@ def open_image(
     choices = structure_errors(lambda: _choices(source), source.label)
     chosen = choose(choices, source.label, ref, platform)
     return structure_errors(chosen.load, source.label)
+
+
+def open_index(path: "str | os.PathLike[str]", ref: "str | None" = None, limits: "Limits | None" = None) -> ImageIndex:
+    """OCI 이미지 레이아웃 폴더나 tar(도커 25+의 ``docker save`` 포함)에서 이미지 인덱스를 통째로 엽니다.
+
+    ``index.json`` 이 가리키는 이미지 인덱스를 모든 플랫폼의 이미지와 함께 돌려줍니다(모든 블롭 검사).
+    인덱스가 여럿이면 ``ref`` (이름, 태그, 인덱스 다이제스트)로 고릅니다. 플랫폼 하나만 필요하면
+    ``il.open(path, platform="linux/arm64")`` 를 쓰세요.
+    """
+    source = open_source(path, limits)
+    if not source.exists(INDEX_FILE):
+        raise ImageFormatError(f"{source.label}에 index.json이 없어 이미지 인덱스를 찾을 수 없습니다.")
+    choices = structure_errors(lambda: index_choices(source), source.label)
+    if ref is not None:
+        choices = [choice for choice in choices if choice.matches(str(ref))]
+    if len(choices) != 1:
+        found = ", ".join(choice.label for choice in choices) or "없음"
+        wanted = f" {str(ref)!r}" if ref is not None else ""
+        error = TagNotFoundError if not choices else AmbiguousImageError
+        raise error(f"{source.label}에서 이미지 인덱스{wanted}를 하나로 정할 수 없습니다(찾은 인덱스: {found}).")
+    digest = choices[0].digest
+    entry = next(d for d in read_index(source).manifests if d.digest == digest)
+    return structure_errors(lambda: load_index(source, entry), source.label)
 
 
 def structure_errors(read: "Callable[[], _T]", label: str) -> _T:

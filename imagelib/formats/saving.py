@@ -20,6 +20,7 @@ from ..digest import Digest
 from ..entries import Content, Dir, Entry, File
 from ..errors import ImageLibError, UnsupportedError
 from ..image import Image
+from ..imageindex import ImageIndex
 from ..oci import dump_json
 from ..reference import Reference, parse_reference, tag_name
 from ..store import Store
@@ -44,7 +45,7 @@ Named: TypeAlias = "tuple[Image, tuple[str, ...]]"
 
 
 def save(
-    img_or_store: "Image | Store",
+    img_or_store: "Image | ImageIndex | Store",
     path: "str | os.PathLike[str]",
     format: str = "oci",
     ref: "str | Reference | Sequence[str] | None" = None,
@@ -58,9 +59,16 @@ def save(
     ``ref`` 는 붙일 이름(예: ``"myapp:1.0"``, 여러 개면 목록)입니다. 보관소를 저장할 때 ``ref`` 를
     주면 그 이름의 이미지만, 주지 않으면 모든 이미지를 모든 이름과 함께 저장합니다.
     tar는 같은 이미지면 언제나 같은 바이트가 되도록(재현 가능하게) 씁니다.
+
+    이미지 인덱스(``il.ImageIndex``)는 ``"oci"`` 와 ``"oci-archive"`` 로 저장합니다:
+    ``index.json`` → 인덱스 블롭 → 플랫폼별 매니페스트 → 설정과 레이어(``skopeo copy --all`` 과 같은
+    모양). ``"oci"`` 폴더는 새 폴더(또는 빈 폴더)여야 합니다.
     """
     if format not in FORMATS:
         raise UnsupportedError(f"저장 형식 {format!r}은(는) 모릅니다. {', '.join(map(repr, FORMATS))} 중에서 고르세요.")
+    if isinstance(img_or_store, ImageIndex):
+        _save_index(img_or_store, os.fspath(path), format, ref)
+        return
     named = _named_images(img_or_store, ref)
     for image, _ in named:
         require_layers(image)
@@ -69,13 +77,88 @@ def save(
         if format == "oci":
             _save_layout(named, path)
             return
-        folder = os.path.dirname(os.path.abspath(path))
-        if not os.path.isdir(folder):
-            raise ImageLibError(f"{os.path.basename(path)!r}을(를) 저장할 폴더가 없습니다. 폴더를 먼저 만드세요.")
-        if os.path.isdir(path):
-            raise ImageLibError(f"{os.path.basename(path)!r}은(는) 폴더입니다. {format} 형식은 tar 파일 경로를 주세요.")
+        _check_archive_path(path, format)
         with atomic_file(path) as out:
             write_archive(named, out, docker=format == "docker-archive")
+
+
+def _save_index(index: ImageIndex, path: str, format: str, ref: "str | Reference | Sequence[str] | None") -> None:
+    if format == "docker-archive":
+        raise UnsupportedError(
+            "이미지 인덱스는 docker-archive로 저장하지 않습니다: docker load는 플랫폼 하나의 이미지를 읽습니다. "
+            "il.save(index.image('linux/amd64'), 경로, format='docker-archive')처럼 하나를 고르거나 "
+            "format='oci-archive'를 쓰세요."
+        )
+    refs: "list[str | Reference]" = [] if ref is None else [ref] if isinstance(ref, (str, Reference)) else list(ref)
+    names = tuple(tag_name(r) for r in refs)
+    for image in index.images:
+        require_layers(image)
+    entries = index_layout_entries(index, names)
+    with writing(repr(path)):
+        if format == "oci":
+            _write_new_folder(entries, path)
+            return
+        _check_archive_path(path, format)
+        with atomic_file(path) as out:
+            write_tar(entries, out)
+
+
+def index_layout_entries(index: ImageIndex, names: "tuple[str, ...]") -> "list[Entry]":
+    """An OCI layout holding one image index: index.json -> the index blob -> manifests -> blobs."""
+    members: "dict[str, Entry]" = {}
+    for image in index.images:
+        for position, layer in enumerate(image.layers):
+            _add_blob(members, layer.digest, _LayerContent(image, position))
+        _add_blob(members, image.id, Blob.from_bytes(image.config_bytes))
+        _add_blob(members, image.digest, Blob.from_bytes(image.manifest_bytes))
+    _add_blob(members, index.digest, Blob.from_bytes(index.data))
+    files = {OCI_LAYOUT_FILE: layout_file_bytes(), INDEX_FILE: index_bytes([IndexItem(index.descriptor, names)])}
+    entries = [Dir(path=BLOBS_DIR), Dir(path=f"{BLOBS_DIR}/sha256")] + list(members.values())
+    return entries + [File(data, path=name) for name, data in files.items()]
+
+
+def _write_new_folder(entries: "list[Entry]", path: str) -> None:
+    """Write the layout into a new folder that appears only when complete."""
+    if os.path.lexists(path) and not (os.path.isdir(path) and not os.listdir(path)):
+        raise UnsupportedError(
+            f"{os.path.basename(path)!r}에 이미 파일이 있습니다. 이미지 인덱스는 새 폴더(또는 빈 폴더)에 저장합니다."
+        )
+    parent = os.path.dirname(os.path.abspath(path))
+    os.makedirs(parent, exist_ok=True)
+    temp = tempfile.mkdtemp(prefix=TEMP_PREFIX, dir=parent)
+    try:
+        for entry in entries:
+            target = os.path.join(temp, *entry.path.split("/"))
+            if isinstance(entry, Dir):
+                os.makedirs(target, exist_ok=True)
+            elif isinstance(entry, File):
+                with open(target, "wb") as out:
+                    _copy_content(entry, out)
+        os.chmod(temp, 0o777 & ~_umask())
+        if os.path.isdir(path):
+            os.rmdir(path)
+        os.rename(temp, path)
+    except BaseException:
+        shutil.rmtree(temp, ignore_errors=True)
+        raise
+
+
+def _copy_content(entry: File, out: BinaryIO) -> None:
+    data = entry.data
+    if isinstance(data, bytes):
+        out.write(data)
+        return
+    assert not isinstance(data, str)
+    with data.open() as source:
+        shutil.copyfileobj(source, out, 1 << 20)
+
+
+def _check_archive_path(path: str, format: str) -> None:
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise ImageLibError(f"{os.path.basename(path)!r}을(를) 저장할 폴더가 없습니다. 폴더를 먼저 만드세요.")
+    if os.path.isdir(path):
+        raise ImageLibError(f"{os.path.basename(path)!r}은(는) 폴더입니다. {format} 형식은 tar 파일 경로를 주세요.")
 
 
 def _named_images(img_or_store: "Image | Store", ref: "str | Reference | Sequence[str] | None") -> "list[Named]":

@@ -13,6 +13,7 @@ from ..blob import Blob
 from ..digest import CHUNK_SIZE, Digest, verify
 from ..errors import (
     DigestMismatchError,
+    ImageFormatError,
     ImageLibError,
     InvalidReferenceError,
     LimitExceededError,
@@ -21,6 +22,7 @@ from ..errors import (
     UnsupportedError,
 )
 from ..image import Image
+from ..imageindex import ImageIndex
 from ..layer import Layer
 from ..limits import DEFAULT_LIMITS, image_entry_budget
 from ..oci import (
@@ -33,6 +35,7 @@ from ..oci import (
     Index,
     Manifest,
     Platform,
+    best_match,
     load_json,
     parse_document,
 )
@@ -160,15 +163,39 @@ class Registry:
             document = self._get_manifest(name, chosen.digest, _short(reference))
             if isinstance(document, Index):
                 raise UnsupportedError(f"{_short(reference)}: 인덱스 안의 인덱스는 지원하지 않습니다.")
-        manifest = document
+        return self._pull_image(name, document, _short(reference))
+
+    def pull_index(self, ref: "str | Reference") -> ImageIndex:
+        """이미지 인덱스를 모든 플랫폼의 이미지와 함께 내려받습니다(``skopeo copy --all`` 처럼).
+
+        인덱스 바이트는 받은 그대로 간직하므로 ``index.digest`` 는 레지스트리의 다이제스트와 같습니다.
+        참조가 인덱스가 아니라 이미지 하나를 가리키면 ImageFormatError를 냅니다(그때는 ``pull``).
+        """
+        reference = self._reference(ref)
+        name = reference.repository
+        document = self.manifest(reference)
+        if not isinstance(document, Index):
+            raise ImageFormatError(
+                f"{_short(reference)}는 이미지 인덱스가 아니라 플랫폼 하나의 이미지입니다. pull(ref)로 받으세요."
+            )
+        images = []
+        for entry in document.images():
+            manifest = self._get_manifest(name, entry.digest, f"{_short(reference)}의 {entry.platform or entry.digest}")
+            if isinstance(manifest, Index):
+                raise UnsupportedError(f"{_short(reference)}: 인덱스 안의 인덱스는 지원하지 않습니다.")
+            images.append(self._pull_image(name, manifest, _short(reference)))
+        return ImageIndex(document, images)
+
+    def _pull_image(self, name: str, manifest: Manifest, label: str) -> Image:
+        """The image of a fetched manifest: config and layers downloaded and verified."""
         if manifest.config.size > bounds.MAX_CONFIG_BYTES:
             raise LimitExceededError(
-                f"{_short(reference)}의 이미지 설정(config)이 {manifest.config.size:,}바이트라고 적혀 있습니다. "
+                f"{label}의 이미지 설정(config)이 {manifest.config.size:,}바이트라고 적혀 있습니다. "
                 f"설정은 {bounds.MAX_CONFIG_BYTES >> 20} MiB를 넘지 않으므로(containers/image와 같은 한도) "
                 "받지 않습니다. 망가졌거나 악의적인 매니페스트일 수 있습니다."
             )
         config_bytes = self._fetch_blob(name, manifest.config, "이미지 설정(config)").read()
-        with image_entry_budget(DEFAULT_LIMITS, f"레지스트리 {self.url}의 이미지 {_short(reference)}"):
+        with image_entry_budget(DEFAULT_LIMITS, f"레지스트리 {self.url}의 이미지 {label}"):
             layers = [
                 Layer.from_tar(self._fetch_blob(name, d, f"레이어 {i}"), media_type=d.media_type or None)
                 for i, d in enumerate(manifest.layers)
@@ -224,14 +251,21 @@ class Registry:
 
     # -- push -----------------------------------------------------------------------------
 
-    def push(self, image: Image, ref: "str | Reference", mount_from: "str | Iterable[str]" = ()) -> PushReport:
+    def push(
+        self, image: "Image | ImageIndex", ref: "str | Reference", mount_from: "str | Iterable[str]" = ()
+    ) -> PushReport:
         """이미지를 올립니다(``docker push``): 레지스트리에 없는 블롭만 올리고 매니페스트를 붙입니다.
+
+        이미지 인덱스(``il.ImageIndex``)를 주면 플랫폼마다의 이미지를 매니페스트 다이제스트로 먼저
+        올리고, 마지막에 인덱스를 ``ref`` 의 태그(또는 다이제스트)로 올립니다(``docker buildx --push`` 처럼).
 
         같은 레지스트리의 다른 저장소에 이미 있는 블롭은 다시 보내지 않고 연결(mount)합니다.
         어느 저장소에서 연결할지는 이 클라이언트가 올리거나 받은 기록과 ``mount_from`` 으로 정합니다.
         """
+        if isinstance(image, ImageIndex):
+            return self._push_index(image, ref, mount_from)
         if not isinstance(image, Image):
-            raise ImageLibError(f"push에는 il.Image가 필요합니다({type(image).__name__}를 받았습니다).")
+            raise ImageLibError(f"push에는 il.Image나 il.ImageIndex가 필요합니다({type(image).__name__}를 받았습니다).")
         reference = self._reference(ref)
         name = reference.repository
         if reference.digest is not None and reference.digest != image.digest:
@@ -355,22 +389,45 @@ class Registry:
             what=f"블롭 {descriptor.digest} 올리기",
         )
 
+    def _push_index(self, index: ImageIndex, ref: "str | Reference", mount_from: "str | Iterable[str]") -> PushReport:
+        reference = self._reference(ref)
+        if reference.digest is not None and reference.digest != index.digest:
+            raise InvalidReferenceError(
+                f"참조 {_short(reference)}의 다이제스트가 이미지 인덱스의 다이제스트 {index.digest}와 다릅니다."
+            )
+        by_digest = replace(reference, tag=None)
+        reports = [self.push(image, by_digest.with_digest(image.digest), mount_from) for image in index.images]
+        name = reference.repository
+        target = reference.tag if reference.tag is not None else str(index.digest)
+        sent = sum(report.bytes_sent for report in reports)
+        sent += self._put_document(name, target, index.data, index.media_type, index.digest)
+        return PushReport(
+            str(reference),
+            index.digest,
+            tuple(d for report in reports for d in report.uploaded),
+            tuple(d for report in reports for d in report.skipped),
+            tuple(d for report in reports for d in report.mounted),
+            sent,
+        )
+
     def _put_manifest(self, name: str, target: str, image: Image) -> int:
-        data = image.manifest_bytes
+        return self._put_document(name, target, image.manifest_bytes, image.manifest_media_type, image.digest)
+
+    def _put_document(self, name: str, target: str, data: bytes, media_type: str, digest: Digest) -> int:
         response = self._http.request(
             "PUT",
             f"/v2/{name}/manifests/{target}",
             body=data,
-            headers={"Content-Type": image.manifest_media_type},
+            headers={"Content-Type": media_type},
             scopes=_push(name),
             ok=(201, 200, 204),
             what=f"매니페스트 {name}:{target}",
         )
         claimed = response.header("Docker-Content-Digest")
-        if claimed and Digest.parse(claimed) != image.digest:
+        if claimed and Digest.parse(claimed) != digest:
             raise DigestMismatchError(
                 f"레지스트리 {self.url}가 매니페스트를 {claimed}로 저장했다고 답했지만 보낸 바이트의 "
-                f"다이제스트는 {image.digest}입니다."
+                f"다이제스트는 {digest}입니다."
             )
         return len(data)
 
@@ -493,12 +550,12 @@ def _push(name: str) -> "tuple[str, ...]":
 
 
 def _choose_platform(index: Index, platform: "str | None", label: str) -> Descriptor:
-    """The entry ``docker pull --platform`` takes: the first whose platform matches."""
+    """The entry ``docker pull --platform`` takes: an exact match, or an older 32-bit arm variant."""
     wanted = Platform.parse(platform) if platform is not None else DEFAULT_PLATFORM
     entries = index.images()
-    for entry in entries:
-        if entry.platform is not None and entry.platform.matches(wanted):
-            return entry
+    entry = best_match(entries, wanted)
+    if entry is not None:
+        return entry
     if platform is None and len(entries) == 1:
         return entries[0]
     available = ", ".join(str(m.platform) for m in entries if m.platform is not None) or "(없음)"

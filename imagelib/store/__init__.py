@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from .. import display
 from ..blob import Blob
 from ..digest import Digest, verify
-from ..errors import DigestMismatchError, ImageLibError, InvalidReferenceError, TagNotFoundError
+from ..errors import DigestMismatchError, ImageLibError, InvalidReferenceError, TagNotFoundError, UnsupportedError
 from ..image import Image
+from ..imageindex import ImageIndex
 from ..layer import Layer
 from ..limits import Limits, image_entry_budget, resolve_limits
 from ..oci import Manifest
@@ -97,6 +98,13 @@ class Store:
 
         실패하면(디스크가 가득 참 등) 이번에 쓴 블롭을 지우고 이름표도 그대로 둡니다.
         """
+        given: object = image  # learners pass an ImageIndex here; the type says Image
+        if isinstance(given, ImageIndex):
+            raise UnsupportedError(
+                f"보관소는 아직 이미지 인덱스({given.digest.short})를 담지 않습니다. 플랫폼 하나를 "
+                "store.put(index.image('linux/amd64'), 이름)으로 넣거나, 인덱스 전체는 "
+                "il.save(index, 폴더)로 OCI 레이아웃에 저장하세요."
+            )
         if not isinstance(image, Image):
             raise ImageLibError(f"Store.put에는 il.Image가 필요합니다({type(image).__name__}를 받았습니다).")
         self._put_all([(image, () if ref is None else (tag_name(ref),))])

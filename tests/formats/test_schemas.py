@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from formats_helpers import OCI_SCHEMAS, READABLE_ARCHIVES, real_image, simple_image, tricky_image
+from index_helpers import platform_images
 
 import imagelib as il
 
@@ -125,3 +126,19 @@ def test_manifests_and_configs_imagelib_makes_for_docker_archives_validate(name)
         _check("manifest", image.manifest_bytes)
         if name == "ggcr-no_manifest.tar":
             _check("config", image.config_bytes)  # rebuilt by imagelib like docker load does
+
+
+@pytest.mark.parametrize("annotations", [None, {"org.opencontainers.image.version": "1.0"}])
+def test_image_indexes_validate_with_every_manifest_and_config_they_reach(tmp_path, annotations):
+    index = il.ImageIndex.of(platform_images(), annotations=annotations)
+    _check("index", index.data)
+    il.save(index, tmp_path / "lay", ref="multi:1.0")
+    _check("layout", (tmp_path / "lay" / "oci-layout").read_bytes())
+    _check("index", (tmp_path / "lay" / "index.json").read_bytes())
+    for image in index.images:
+        _check("manifest", image.manifest_bytes)
+        _check("config", image.config_bytes)
+    broken = json.loads(index.data)
+    del broken["manifests"][0]["platform"]["architecture"]
+    with pytest.raises(jsonschema.ValidationError):
+        _validator("index").validate(broken)
