@@ -250,7 +250,8 @@ class _Builder:
 
     def _base_image(self, ref: str, stage: Stage) -> "tuple[Image, str]":
         if ref.lower() == "scratch":
-            return Image.scratch(), "scratch"
+            # BuildKit starts from an empty config with WorkingDir "/" (PATH is added in _from)
+            return Image.scratch().with_config(workdir="/"), "scratch"
         try:
             reference = parse_reference(ref)
         except ImageLibError as error:

@@ -231,6 +231,15 @@ def test_from_scratch_and_copy_gives_path_and_single_layer():
     assert result.image.config.env_dict["PATH"].startswith("/usr/local/sbin")
 
 
+def test_from_scratch_sets_the_working_dir_buildkit_gives_an_empty_image():
+    # BuildKit starts FROM scratch from a config with WorkingDir "/" and PATH (its emptyImage);
+    # Docker 20.10's BuildKit writes it into the image (tests/interop/test_scratch_static_images_run.py)
+    scratch = build("FROM scratch\nCOPY app.txt /\n", ALPINE_APP).image
+    assert scratch.config.workdir == "/" and scratch.config_json["config"]["WorkingDir"] == "/"
+    assert build("FROM scratch\nWORKDIR /srv\n").image.config.workdir == "/srv"
+    assert build("FROM alpine\n").image.config.workdir == il.catalog.get("alpine").config.workdir
+
+
 def test_from_digest_reference_and_store_first():
     alpine = il.catalog.get("alpine:3.19")
     by_digest = build(f"FROM alpine@{alpine.digest}\n")
