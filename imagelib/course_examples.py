@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import json
 
+from .entries import Dir, File
+from .image import Image
+from .layer import Layer
+
 NOTE_DOCKERFILE = """FROM node:14 AS build
 WORKDIR /app
 COPY package*.json ./
@@ -32,6 +36,15 @@ EXPOSE 80
 CMD ["npx", "vite", "preview", "--port", "80", "--host"]
 """
 """같은 앱을 단계 하나로(node:14 위에서 빌드하고 그대로 실행) 만드는 Dockerfile: 비교용."""
+
+SCRATCH_DOCKERFILE = """FROM scratch
+COPY --chown=1000:1000 --chmod=755 busybox /bin/busybox
+USER 1000:1000
+ENTRYPOINT ["/bin/busybox"]
+CMD ["echo", "안녕하세요"]
+"""
+"""빈 이미지(``FROM scratch``)에 정적 링크된 실행 파일 하나(busybox)만 넣고 root가 아닌 사용자로 실행하는
+Dockerfile. 빌드 컨텍스트에는 ``busybox`` 파일 하나만 있으면 됩니다."""
 
 PACKAGE_JSON = {
     "name": "my-app",
@@ -93,3 +106,18 @@ def web_app(**changes: str) -> "dict[str, str]":
         else:
             files[path] = content
     return files
+
+
+def busybox_on_scratch(busybox: bytes) -> Image:
+    """``SCRATCH_DOCKERFILE`` 과 같은 이미지를 Dockerfile 없이 직접 만듭니다.
+
+    ``busybox`` 는 정적 링크된 busybox 실행 파일의 바이트입니다(Debian의 busybox-static이 설치한
+    ``/bin/busybox`` 같은 것). 빈 이미지에는 동적 로더도 라이브러리도 없으므로 정적 실행 파일만 돌아갑니다.
+    파일과 그것이 든 ``/bin`` 은 사용자 1000, 그룹 1000의 것이고(``COPY --chown=1000:1000``),
+    권한은 755입니다(``--chmod=755``). 레이어는 ``il.build(SCRATCH_DOCKERFILE, ...)`` 의 것과 바이트까지 같고,
+    설정에는 실행에 필요한 USER, ENTRYPOINT, CMD만 적습니다.
+    """
+    owner = {"uid": 1000, "gid": 1000}
+    program = Layer.from_files({"bin": Dir(**owner), "bin/busybox": File(busybox, mode=0o755, **owner)})
+    image = Image.scratch().add_layer(program, created_by="COPY busybox /bin/busybox")
+    return image.with_config(user="1000:1000", entrypoint=["/bin/busybox"], cmd=["echo", "안녕하세요"])

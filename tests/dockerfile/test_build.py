@@ -240,6 +240,19 @@ def test_from_scratch_sets_the_working_dir_buildkit_gives_an_empty_image():
     assert build("FROM alpine\n").image.config.workdir == il.catalog.get("alpine").config.workdir
 
 
+def test_busybox_on_scratch_has_the_layer_il_build_makes_of_the_scratch_dockerfile():
+    program = b"\x7fELF stands in for a static busybox"
+    by_hand = examples.busybox_on_scratch(program)
+    built = build(examples.SCRATCH_DOCKERFILE, {"busybox": il.File(program, mode=0o644)}).image
+    assert [layer.diff_id for layer in by_hand.layers] == [layer.diff_id for layer in built.layers]
+    assert [(e.path, e.mode, e.uid, e.gid) for e in built.layers[0].entries] == [
+        ("bin", 0o755, 1000, 1000),
+        ("bin/busybox", 0o755, 1000, 1000),
+    ]
+    for setting in ("user", "entrypoint", "cmd"):
+        assert getattr(by_hand.config, setting) == getattr(built.config, setting)
+
+
 def test_from_digest_reference_and_store_first():
     alpine = il.catalog.get("alpine:3.19")
     by_digest = build(f"FROM alpine@{alpine.digest}\n")
