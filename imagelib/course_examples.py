@@ -117,7 +117,8 @@ def busybox_on_scratch(busybox: bytes) -> Image:
     권한은 755입니다(``--chmod=755``). 레이어는 ``il.build(SCRATCH_DOCKERFILE, ...)`` 의 것과 바이트까지 같고,
     설정에는 실행에 필요한 USER, ENTRYPOINT, CMD만 적습니다.
     """
-    owner = {"uid": 1000, "gid": 1000}
-    program = Layer.from_files({"bin": Dir(**owner), "bin/busybox": File(busybox, mode=0o755, **owner)})
+    program = Layer.from_files(
+        {"bin": Dir(uid=1000, gid=1000), "bin/busybox": File(busybox, mode=0o755, uid=1000, gid=1000)}
+    )
     image = Image.scratch().add_layer(program, created_by="COPY busybox /bin/busybox")
     return image.with_config(user="1000:1000", entrypoint=["/bin/busybox"], cmd=["echo", "안녕하세요"])
