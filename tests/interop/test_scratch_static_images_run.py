@@ -30,12 +30,14 @@ pytestmark = pytest.mark.interop
 
 STATIC_BUSYBOX = "/bin/busybox"  # installed by Debian's busybox-static
 
-# The Dockerfile of the course and two variants: a mode the context file does not have (so --chmod
-# must be applied, not kept by chance), and a plain COPY (root owns the file, the context's mode stays).
+# The Dockerfile of the course and three variants: a mode the context file does not have (so --chmod
+# must be applied, not kept by chance), a plain COPY (root owns the file, the context's mode stays) and
+# a USER without a group.
 DOCKERFILES = {
     "chown-chmod-755": SCRATCH_DOCKERFILE,
     "chown-chmod-750": SCRATCH_DOCKERFILE.replace("--chmod=755", "--chmod=750"),
     "plain-copy": SCRATCH_DOCKERFILE.replace("--chown=1000:1000 --chmod=755 ", ""),
+    "user-without-group": SCRATCH_DOCKERFILE.replace("USER 1000:1000", "USER 1000"),
 }
 
 # One run answers every question: the user and group the process has, then owner and mode of the files.
@@ -73,7 +75,7 @@ def busybox_static() -> bytes:
 def _context(tmp_path, dockerfile: str):
     context = tmp_path / "context"
     context.mkdir()
-    shutil.copy(STATIC_BUSYBOX, context / "busybox")
+    shutil.copy2(STATIC_BUSYBOX, context / "busybox")  # with its mtime, which BuildKit keeps
     (context / "Dockerfile").write_text(dockerfile, encoding="utf-8")
     return context
 
@@ -93,7 +95,10 @@ def _written(image: il.Image) -> "list[str]":
     [layer] = image.layers
     entries = {entry.path: entry for entry in layer.entries}
     user, _, group = image.config.user.partition(":")
-    return [user, group] + [f"{entries[p].uid} {entries[p].gid} {entries[p].mode:o}" for p in ("bin/busybox", "bin")]
+    # USER without a group: runc takes the user's group from /etc/passwd, and an image without one gives 0
+    return [user, group or "0"] + [
+        f"{entries[p].uid} {entries[p].gid} {entries[p].mode:o}" for p in ("bin/busybox", "bin")
+    ]
 
 
 def _entries(image: il.Image) -> "list[tuple]":
@@ -104,11 +109,11 @@ def _entries(image: il.Image) -> "list[tuple]":
     ]
 
 
-def _mtimes_and_names(image: il.Image) -> "set[tuple[int, str, str]]":
-    """(mtime, user name, group name) of the layer's tar headers."""
+def _tar_times_and_names(image: il.Image) -> "dict[str, tuple[int, str, str]]":
+    """Path -> (mtime, user name, group name) of the layer's tar headers."""
     [layer] = image.layers
     with layer.open_tar() as stream, tarfile.open(fileobj=stream, mode="r|") as tar:
-        return {(member.mtime, member.uname, member.gname) for member in tar}
+        return {member.name.rstrip("/"): (member.mtime, member.uname, member.gname) for member in tar}
 
 
 def _content_digest(entry) -> "str | None":
@@ -154,7 +159,7 @@ def test_il_build_writes_the_config_history_and_layer_entries_buildkit_writes_fo
     theirs = docker.saved(f"imagelib-scratch-{name}:buildkit", tmp_path)
 
     config, their_config = mine.config_json["config"], theirs.config_json["config"]
-    assert {key: config[key] for key in config} == {key: their_config.get(key) for key in config}
+    assert config == {key: their_config.get(key) for key in config}
     assert {key for key in their_config if key not in config} == ONLY_BUILDKIT_WRITES
     assert their_config["ArgsEscaped"] is True and their_config["OnBuild"] is None
     assert config["WorkingDir"] == "/"  # BuildKit's empty image starts there
@@ -164,10 +169,10 @@ def test_il_build_writes_the_config_history_and_layer_entries_buildkit_writes_fo
         (h.created_by, h.comment, h.empty_layer) for h in theirs.history
     ]
     # The layer tars differ only in what the entries leave out: BuildKit writes the context file's mtime
-    # (also on the /bin it makes) and the names the daemon's machine has for uid and gid 1000; imagelib
-    # writes mtime 0 and no names, so the same Dockerfile and context give the same digest anywhere.
+    # (and the time of the build on the /bin it makes) and the names the daemon's machine has for the
+    # owner's ids; imagelib writes mtime 0 and no names, so the same Dockerfile and context give the
+    # same digest anywhere.
     assert _entries(mine) == _entries(theirs)
-    assert _mtimes_and_names(mine) == {(0, "", "")}
-    [(mtime, *_)] = _mtimes_and_names(theirs)
-    assert mtime == int((context / "busybox").stat().st_mtime)
+    assert set(_tar_times_and_names(mine).values()) == {(0, "", "")}
+    assert _tar_times_and_names(theirs)["bin/busybox"][0] == int((context / "busybox").stat().st_mtime)
     assert _run(docker, f"imagelib-scratch-{name}:buildkit", *INSIDE).splitlines() == _written(mine)
