@@ -37,6 +37,7 @@ from ..oci import (
     is_index,
     is_manifest,
     load_json,
+    parse_document,
 )
 from ..reference import parse_reference
 from ..streams import HashingWriter, copy, read_up_to
@@ -64,7 +65,7 @@ def blob_member(digest: Digest) -> str:
 
 @dataclass(frozen=True)
 class IndexItem:
-    """One image manifest to list in ``index.json`` together with all its names."""
+    """One image manifest or image index to list in ``index.json`` together with all its names."""
 
     descriptor: Descriptor
     names: "tuple[str, ...]" = field(default=())
@@ -296,9 +297,9 @@ class LayoutBackend:
 
     @staticmethod
     def _read_entry(entry: Descriptor, default_repository: str) -> "tuple[Digest, str | None] | None":
-        """(manifest digest, name) of an index entry imagelib manages, None for others."""
+        """(manifest or image index digest, name) of an index entry imagelib manages, None for others."""
         name, understood = names_in_descriptor(entry, default_repository)
-        if not is_manifest(entry.media_type) or not understood:
+        if not (is_manifest(entry.media_type) or is_index(entry.media_type)) or not understood:
             return None
         return entry.digest, name
 
@@ -404,13 +405,17 @@ class LayoutBackend:
     def _descriptor(self, digest: Digest) -> Descriptor:
         if digest not in self._info:
             try:
-                manifest = Manifest.parse(self._blob_bytes(digest, "매니페스트"), f"매니페스트 {digest}")
-                config_bytes = self._blob_bytes(manifest.config.digest, "이미지 설정")
+                document = parse_document(self._blob_bytes(digest, "매니페스트"), f"매니페스트 {digest}", digest=digest)
+                if isinstance(document, Index):
+                    descriptor = document.descriptor  # an index names no one platform
+                else:
+                    config_bytes = self._blob_bytes(document.config.digest, "이미지 설정")
+                    descriptor = image_descriptor(document, config_bytes)
             except ImageLibError:
                 if digest in self._listed:
                     return self._listed[digest]  # a damaged entry stays as listed; verify() reports it
                 raise
-            self._info[digest] = image_descriptor(manifest, config_bytes)
+            self._info[digest] = descriptor
         return self._info[digest]
 
     def _blob_bytes(self, digest: Digest, what: str) -> bytes:
