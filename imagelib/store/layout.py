@@ -9,6 +9,9 @@ umoci(``--image 폴더:태그``)가 태그로 찾을 수 있도록, ``index.json
   쓰면(``myapp:1.0`` 과 ``other:1.0``) 태그만으로는 구별할 수 없으므로 그 항목들에는 전체
   이름을 적습니다. 그러면 ``oci:폴더:docker.io/library/myapp:1.0`` 처럼 정확히 고를 수 있고,
   모호한 ``oci:폴더:1.0`` 은 아무것도 고르지 않습니다.
+
+이미지 인덱스도 같은 이름표를 달고 인덱스 미디어 타입으로 ``index.json`` 에 적습니다(``skopeo copy
+--all`` 이 만드는 모양). 인덱스 블롭이 플랫폼별 매니페스트를 가리킵니다.
 """
 
 from __future__ import annotations
