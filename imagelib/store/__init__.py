@@ -286,11 +286,10 @@ class Store:
         for digest in self._manifests:
             names = tuple(sorted(parse_reference(k).familiar for k, d in self._names.items() if d == digest))
             if self._is_index(digest):
-                index = self._get_index(digest)
-                records.append(ImageRecord(digest, digest, names, _shared_size(index.images), index.platforms))
+                platforms = self._get_index(digest).platforms
+                records.append(ImageRecord(digest, digest, names, self._size(digest), platforms))
             else:
-                image = self._image(digest)
-                records.append(ImageRecord(digest, image.id, names, image.size))
+                records.append(ImageRecord(digest, self._image(digest).id, names, self._size(digest)))
         return records
 
     def dangling(self) -> "list[ImageRecord]":
@@ -390,6 +389,13 @@ class Store:
         """How a problem names an image: its names, else its digest."""
         names = sorted(parse_reference(k).familiar for k, d in self._names.items() if d == digest)
         return f"이미지 {', '.join(names)}" if names else f"이름 없는 이미지 {digest}"
+
+    def _size(self, digest: Digest) -> int:
+        """The size a listing shows: an index's platform images together, shared layers once."""
+        if not self._is_index(digest):
+            return self._image(digest).size
+        layers = [layer for image in self._get_index(digest).images for layer in image.layers]
+        return sum({layer.digest: layer.size for layer in layers}.values())
 
     def _is_index(self, digest: Digest) -> bool:
         """Whether the stored top-level document ``digest`` is an image index."""
@@ -530,8 +536,7 @@ class Store:
     def _tag_rows(self) -> "list[tuple[str, Digest, int]]":
         rows = []
         for key, digest in sorted(self._names.items(), key=lambda kv: parse_reference(kv[0]).familiar):
-            size = _shared_size(self._get_index(digest).images) if self._is_index(digest) else self._image(digest).size
-            rows.append((parse_reference(key).familiar, digest, size))
+            rows.append((parse_reference(key).familiar, digest, self._size(digest)))
         return rows
 
     def __repr__(self) -> str:
@@ -548,11 +553,6 @@ def _images_of(item: "Image | ImageIndex") -> "tuple[Image, ...]":
 def _platform_entry(image: Image) -> Descriptor:
     """The image as an index entry, so one matcher decides for indexes and single images alike."""
     return image.manifest.descriptor.with_changes(platform=Platform.of_config(image.config_json))
-
-
-def _shared_size(images: "Iterable[Image]") -> int:
-    """Layer blob sizes of several images, a blob they share counted once."""
-    return sum({layer.digest: layer.size for image in images for layer in image.layers}.values())
 
 
 def _shown(ref: "str | Reference | Digest") -> str:
