@@ -73,6 +73,10 @@ def test_blobs_an_index_shares_are_stored_once(tmp_path, on_disk):
     assert multi.platforms == ("linux/amd64", "linux/arm64")
     assert multi.size == sum({layer.digest: layer.size for i in with_base for layer in i.layers}.values())
     assert records[("arm:1",)].platforms == () and records[("arm:1",)].id == with_base[1].id
+    store.untag("multi:1")
+    amd64 = with_base[0]
+    assert set(store.gc()) == {index.digest, amd64.digest, amd64.id, amd64.layers[0].digest}
+    assert store.verify() == [] and store.get("arm:1").digest == with_base[1].digest
 
 
 @pytest.mark.parametrize("on_disk", [False, True])
