@@ -41,7 +41,7 @@ from ..tario import write_tar
 from .docker import MANIFEST_FILE
 
 FORMATS = ("oci", "oci-archive", "docker-archive")
-Named: TypeAlias = "tuple[Image, tuple[str, ...]]"
+Named: TypeAlias = "tuple[Image | ImageIndex, tuple[str, ...]]"
 
 
 def save(
@@ -57,7 +57,8 @@ def save(
     - ``format="docker-archive"``: ``docker load -i 파일`` 로 읽을 수 있는 tar(도커 25+ 형식)
 
     ``ref`` 는 붙일 이름(예: ``"myapp:1.0"``, 여러 개면 목록)입니다. 보관소를 저장할 때 ``ref`` 를
-    주면 그 이름의 이미지만, 주지 않으면 모든 이미지를 모든 이름과 함께 저장합니다.
+    주면 그 이름의 이미지만, 주지 않으면 모든 이미지를 모든 이름과 함께 저장합니다. 보관소에 든
+    이미지 인덱스는 인덱스 그대로 저장합니다(``"docker-archive"`` 에는 넣지 않습니다).
     tar는 같은 이미지면 언제나 같은 바이트가 되도록(재현 가능하게) 씁니다.
 
     이미지 인덱스(``il.ImageIndex``)는 ``"oci"`` 와 ``"oci-archive"`` 로 저장합니다:
@@ -70,8 +71,15 @@ def save(
         _save_index(img_or_store, os.fspath(path), format, ref)
         return
     named = _named_images(img_or_store, ref)
-    for image, _ in named:
-        require_layers(image)
+    for item, names in named:
+        if isinstance(item, ImageIndex) and format == "docker-archive":
+            raise UnsupportedError(
+                f"보관소의 {', '.join(_familiar(names)) or item.digest.short}은(는) 이미지 인덱스라 "
+                "docker-archive에 넣지 않습니다: docker load는 플랫폼 하나의 이미지를 읽습니다. "
+                "format='oci-archive'를 쓰거나 store.get(이름, platform=...)으로 하나를 골라 저장하세요."
+            )
+        for image in _images_of(item):
+            require_layers(image)
     path = os.fspath(path)
     with writing(repr(path)):  # a full or read-only disk: a Korean DiskError, nothing half-written
         if format == "oci":
@@ -171,7 +179,7 @@ def _named_images(img_or_store: "Image | Store", ref: "str | Reference | Sequenc
         )
     store = img_or_store
     if not refs:
-        return [(store.get(record.digest), tuple(tag_name(n) for n in record.names)) for record in store.images()]
+        return [(_stored(store, record.digest), tuple(tag_name(n) for n in record.names)) for record in store.images()]
     chosen: "dict[Digest, list[str]]" = {}
     for wanted in refs:
         digest = store.resolve(wanted)
@@ -179,7 +187,20 @@ def _named_images(img_or_store: "Image | Store", ref: "str | Reference | Sequenc
         by_digest = isinstance(wanted, str) and wanted.startswith("sha256:")
         if not by_digest and parse_reference(wanted).digest is None:
             names.append(tag_name(wanted))
-    return [(store.get(digest), tuple(dict.fromkeys(names))) for digest, names in chosen.items()]
+    return [(_stored(store, digest), tuple(dict.fromkeys(names))) for digest, names in chosen.items()]
+
+
+def _stored(store: Store, digest: Digest) -> "Image | ImageIndex":
+    """What the store holds under ``digest``: an image index as a whole, or the image."""
+    return store.get_index(digest) if store._is_index(digest) else store.get(digest)
+
+
+def _images_of(item: "Image | ImageIndex") -> "tuple[Image, ...]":
+    return item.images if isinstance(item, ImageIndex) else (item,)
+
+
+def _familiar(names: Iterable[str]) -> "list[str]":
+    return [parse_reference(name).familiar for name in names]
 
 
 def _save_layout(named: "list[Named]", path: str) -> None:
@@ -240,15 +261,20 @@ def write_archive(named: "list[Named]", out: BinaryIO, docker: bool) -> None:
     """Write an OCI layout (plus Docker's manifest.json if ``docker``) as one tar stream."""
     members: "dict[str, Entry]" = {}
     items = []
-    for image, names in named:
-        for index, layer in enumerate(image.layers):
-            _add_blob(members, layer.digest, _LayerContent(image, index))
-        _add_blob(members, image.id, Blob.from_bytes(image.config_bytes))
-        _add_blob(members, image.digest, Blob.from_bytes(image.manifest_bytes))
-        items.append(IndexItem(image_descriptor(image.manifest, image.config_bytes), names))
+    for item, names in named:
+        for image in _images_of(item):
+            for index, layer in enumerate(image.layers):
+                _add_blob(members, layer.digest, _LayerContent(image, index))
+            _add_blob(members, image.id, Blob.from_bytes(image.config_bytes))
+            _add_blob(members, image.digest, Blob.from_bytes(image.manifest_bytes))
+        if isinstance(item, ImageIndex):
+            _add_blob(members, item.digest, Blob.from_bytes(item.data))
+            items.append(IndexItem(item.descriptor, names))
+        else:
+            items.append(IndexItem(image_descriptor(item.manifest, item.config_bytes), names))
     files = {OCI_LAYOUT_FILE: layout_file_bytes(), INDEX_FILE: index_bytes(items)}
     if docker:
-        files[MANIFEST_FILE] = docker_manifest_json(named)
+        files[MANIFEST_FILE] = docker_manifest_json((i, n) for i, n in named if isinstance(i, Image))
     entries = [Dir(path=BLOBS_DIR), Dir(path=f"{BLOBS_DIR}/sha256")] + list(members.values())
     entries += [File(data, path=name) for name, data in files.items()]
     write_tar(entries, out)
@@ -260,7 +286,7 @@ def _add_blob(members: "dict[str, Entry]", digest: Digest, content: Content) -> 
         members[name] = File(content, path=name)
 
 
-def docker_manifest_json(named: Iterable[Named]) -> bytes:
+def docker_manifest_json(named: "Iterable[tuple[Image, tuple[str, ...]]]") -> bytes:
     """Docker's ``manifest.json``: one entry per image with its config, tags and layer files."""
     doc = []
     for image, names in named:

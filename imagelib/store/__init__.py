@@ -3,6 +3,7 @@
 블롭은 다이제스트를 이름으로 한 번만 저장됩니다. 그래서 같은 베이스 레이어를 쓰는
 이미지가 여럿이어도 베이스는 한 번만 저장되고, 태그를 붙여도 아무것도 복사되지 않습니다.
 ``il.Store()`` 는 메모리에, ``il.Store(path)`` 는 디스크의 OCI 이미지 레이아웃 폴더에 저장합니다.
+이름은 이미지(매니페스트)에도, 여러 플랫폼을 묶은 이미지 인덱스에도 붙일 수 있습니다.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from ..image import Image
 from ..imageindex import ImageIndex
 from ..layer import Layer
 from ..limits import Limits, image_entry_budget, resolve_limits
-from ..oci import Manifest
+from ..oci import Descriptor, Index, Manifest, Platform, best_match, parse_document
 from ..reference import Reference, parse_reference, tag_name
 from .disk import is_disk_full, writing
 from .layout import LayoutBackend
@@ -56,12 +57,18 @@ class Usage:
 
 @dataclass(frozen=True)
 class ImageRecord:
-    """보관소 안의 이미지 하나(``docker images`` 의 한 줄)."""
+    """보관소 안의 이미지 하나(``docker images`` 의 한 줄).
+
+    이미지 인덱스이면 ``digest`` 와 ``id`` 가 인덱스 다이제스트이고(도커 25 이상의 containerd 이미지
+    보관소처럼), ``size`` 는 플랫폼 이미지들의 레이어 블롭 크기를 공유된 것은 한 번만 센 합이며,
+    ``platforms`` 에 플랫폼들이 있습니다. 플랫폼 하나짜리 이미지이면 ``platforms`` 는 빈 튜플입니다.
+    """
 
     digest: Digest
     id: Digest
     names: "tuple[str, ...]"
     size: int
+    platforms: "tuple[str, ...]" = ()
 
     @property
     def dangling(self) -> bool:
@@ -90,60 +97,72 @@ class Store:
         self._names: "dict[str, Digest]" = dict(self._backend.index)
         self._manifests: "list[Digest]" = list(self._backend.manifests)
         self._cache: "dict[Digest, Image]" = {}
+        self._indexes: "dict[Digest, ImageIndex]" = {}
 
     # -- putting images in ----------------------------------------------------------------
 
-    def put(self, image: Image, ref: "str | Reference | None" = None) -> Digest:
+    def put(self, image: "Image | ImageIndex", ref: "str | Reference | None" = None) -> Digest:
         """이미지를 저장하고(이미 있는 블롭은 건너뜀) ``ref`` 이름을 붙입니다. 매니페스트 다이제스트를 돌려줍니다.
+
+        이미지 인덱스(``il.ImageIndex``)를 주면 인덱스 블롭과 플랫폼마다의 매니페스트, 설정, 레이어를
+        모두 저장하고(공유된 블롭은 한 번만) 이름은 인덱스에 붙입니다. 돌려주는 값은 인덱스
+        다이제스트입니다. 도커 25 이상의 containerd 이미지 보관소와 ``skopeo copy --all`` 이 만든
+        OCI 레이아웃도 이렇게 담습니다.
 
         실패하면(디스크가 가득 참 등) 이번에 쓴 블롭을 지우고 이름표도 그대로 둡니다.
         """
-        given: object = image  # learners pass an ImageIndex here; the type says Image
-        if isinstance(given, ImageIndex):
-            raise UnsupportedError(
-                f"보관소는 아직 이미지 인덱스({given.digest.short})를 담지 않습니다. 플랫폼 하나를 "
-                "store.put(index.image('linux/amd64'), 이름)으로 넣거나, 인덱스 전체는 "
-                "il.save(index, 폴더)로 OCI 레이아웃에 저장하세요."
+        if not isinstance(image, (Image, ImageIndex)):
+            raise ImageLibError(
+                f"Store.put에는 il.Image나 il.ImageIndex가 필요합니다({type(image).__name__}를 받았습니다)."
             )
-        if not isinstance(image, Image):
-            raise ImageLibError(f"Store.put에는 il.Image가 필요합니다({type(image).__name__}를 받았습니다).")
         self._put_all([(image, () if ref is None else (tag_name(ref),))])
         return image.digest
 
-    def _put_all(self, named: "list[tuple[Image, tuple[str, ...]]]") -> None:
+    def _put_all(self, named: "list[tuple[Image | ImageIndex, tuple[str, ...]]]") -> None:
         """Store every image with its names in one go: on failure, none of them (no blob, no name)."""
-        for image, _ in named:
-            getattr(self._backend, "check_image", lambda image: None)(image)  # e.g. what a format forbids
+        check: Callable[[Image], None] = getattr(self._backend, "check_image", lambda image: None)
+        for item, _ in named:
+            for image in _images_of(item):
+                check(image)  # e.g. what a format forbids
         with self._writing(), self._locked():  # blobs and index together: a gc cannot take new blobs
             self._reload()  # what other processes removed meanwhile is not ours to write back
             written: "list[Digest]" = []
             try:
-                for image, _ in named:
-                    written += self._put_blobs(image)
+                for item, _ in named:
+                    self._put_blobs(item, written)
                 names, manifests = dict(self._names), list(self._manifests)
-                for image, keys in named:
-                    if image.digest not in manifests:
-                        manifests.append(image.digest)
-                    names.update(dict.fromkeys(keys, image.digest))
+                for item, keys in named:
+                    if item.digest not in manifests:
+                        manifests.append(item.digest)
+                    names.update(dict.fromkeys(keys, item.digest))
                 self._save_index(names, manifests)
             except BaseException:
                 for digest in written:
                     with contextlib.suppress(OSError):
                         self._backend.delete_blob(digest)
                 raise
-        for image, _ in named:
-            self._cache[image.digest] = image
+        for item, _ in named:
+            if isinstance(item, ImageIndex):
+                self._indexes[item.digest] = item
+            for image in _images_of(item):
+                self._cache[image.digest] = image
 
-    def _put_blobs(self, image: Image) -> "list[Digest]":
-        """Write the blobs of ``image`` the store lacks; the digests of those written."""
-        written = []
-        blobs = [layer._blob for layer in image.layers]
-        blobs += [Blob.from_bytes(image.config_bytes), Blob.from_bytes(image.manifest_bytes)]
+    def _put_blobs(self, item: "Image | ImageIndex", written: "list[Digest]") -> None:
+        """Write the blobs of ``item`` the store lacks, adding each to ``written`` as soon as it is there.
+
+        ``written`` grows blob by blob so that a failure halfway through still removes the blobs
+        written before it. The index blob goes last, after everything it names.
+        """
+        blobs = []
+        for image in _images_of(item):
+            blobs += [layer._blob for layer in image.layers]
+            blobs += [Blob.from_bytes(image.config_bytes), Blob.from_bytes(image.manifest_bytes)]
+        if isinstance(item, ImageIndex):
+            blobs.append(Blob.from_bytes(item.data))
         for blob in blobs:
-            if self._backend.get_blob(blob.digest) is None:
+            if blob.digest not in written and self._backend.get_blob(blob.digest) is None:
                 self._backend.put_blob(blob)
                 written.append(blob.digest)
-        return written
 
     def tag(self, source: "str | Reference | Digest", target: "str | Reference") -> Digest:
         """``source`` 이미지에 ``target`` 이름을 하나 더 붙입니다(``docker tag``). 아무것도 복사하지 않습니다.
@@ -180,7 +199,7 @@ class Store:
     # -- finding images -------------------------------------------------------------------
 
     def resolve(self, ref: "str | Reference | Digest") -> Digest:
-        """이름(태그)이나 다이제스트를 매니페스트 다이제스트로 바꿉니다.
+        """이름(태그)이나 다이제스트를 매니페스트 다이제스트(이미지 인덱스이면 인덱스 다이제스트)로 바꿉니다.
 
         ``이름@sha256:…`` 은 다이제스트로 찾습니다. 태그를 다른 이미지로 옮긴 뒤에도 옛 다이제스트로
         옛 이미지를 꺼낼 수 있습니다(도커의 RepoDigests처럼). 이 보관소는 저장소 이름별로 블롭을
@@ -203,12 +222,47 @@ class Store:
             )
         return self._names[key]
 
-    def get(self, ref: "str | Reference | Digest") -> Image:
-        """이름이나 다이제스트로 이미지를 꺼냅니다."""
+    def get(self, ref: "str | Reference | Digest", platform: "str | Platform | None" = None) -> Image:
+        """이름이나 다이제스트로 이미지를 꺼냅니다.
+
+        이름이 이미지 인덱스를 가리키면 ``platform`` (기본 ``linux/amd64``)의 이미지를
+        ``ImageIndex.image`` 와 같은 규칙으로 고릅니다(``docker run --platform`` 처럼). 플랫폼 하나짜리
+        이미지에 다른 플랫폼을 주면 ``TagNotFoundError`` 를 냅니다.
+        """
         digest = self.resolve(ref)
+        if self._is_index(digest):
+            return self._get_index(digest).image(platform)
+        image = self._image(digest)
+        if platform is not None and best_match([_platform_entry(image)], Platform.parse(platform)) is None:
+            raise TagNotFoundError(
+                f"보관소의 {_shown(ref)} 이미지는 플랫폼이 {image.platform}입니다. "
+                f"{Platform.parse(platform)} 이미지는 없습니다."
+            )
+        return image
+
+    def get_index(self, ref: "str | Reference | Digest") -> ImageIndex:
+        """이름이나 다이제스트로 이미지 인덱스(``il.ImageIndex``)를 꺼냅니다.
+
+        플랫폼 하나짜리 이미지를 가리키면 ``UnsupportedError`` 를 냅니다(그때는 ``get`` 을 쓰세요).
+        """
+        digest = self.resolve(ref)
+        if not self._is_index(digest):
+            raise UnsupportedError(
+                f"보관소의 {_shown(ref)}은(는) 이미지 인덱스가 아니라 플랫폼 하나짜리 이미지입니다. "
+                "store.get(이름)으로 꺼내세요."
+            )
+        return self._get_index(digest)
+
+    def _image(self, digest: Digest) -> Image:
         if digest not in self._cache:
             self._cache[digest] = self._load(digest)
         return self._cache[digest]
+
+    def _get_index(self, digest: Digest) -> ImageIndex:
+        if digest not in self._indexes:
+            index = self._index(digest)
+            self._indexes[digest] = ImageIndex(index, [self._image(entry.digest) for entry in index.images()])
+        return self._indexes[digest]
 
     def __contains__(self, ref: object) -> bool:
         try:
@@ -230,9 +284,12 @@ class Store:
         """저장된 이미지 목록(이름 없는 이미지 포함)."""
         records = []
         for digest in self._manifests:
-            image = self.get(digest)
             names = tuple(sorted(parse_reference(k).familiar for k, d in self._names.items() if d == digest))
-            records.append(ImageRecord(digest, image.id, names, image.size))
+            if self._is_index(digest):
+                platforms = self._get_index(digest).platforms
+                records.append(ImageRecord(digest, digest, names, self._size(digest), platforms))
+            else:
+                records.append(ImageRecord(digest, self._image(digest).id, names, self._size(digest)))
         return records
 
     def dangling(self) -> "list[ImageRecord]":
@@ -242,11 +299,19 @@ class Store:
     # -- space ----------------------------------------------------------------------------
 
     def usage(self) -> Usage:
-        """이미지마다 따로 센 크기와 실제로 저장된 크기(공유된 블롭은 한 번만)."""
+        """이미지마다 따로 센 크기와 실제로 저장된 크기(공유된 블롭은 한 번만).
+
+        이미지 인덱스는 ``images`` 에서 하나로 세고, 이미지별 크기에는 그 플랫폼 이미지들을 각각 셉니다.
+        """
         logical = 0
         for digest in self._manifests:
-            image = self.get(digest)
-            logical += image.size + len(image.config_bytes) + len(image.manifest_bytes)
+            if self._is_index(digest):
+                index = self._get_index(digest)
+                images: "tuple[Image, ...]" = index.images
+                logical += len(index.data)
+            else:
+                images = (self._image(digest),)
+            logical += sum(image.size + len(image.config_bytes) + len(image.manifest_bytes) for image in images)
         # A blob another process removed since it was listed is not counted.
         blobs = [blob for blob in map(self._backend.get_blob, self._backend.blob_digests()) if blob is not None]
         stored = sum(blob.size for blob in blobs)
@@ -272,18 +337,37 @@ class Store:
                 problems.append(f"{self._label(digest)}: 매니페스트 블롭 {digest}가 없습니다.")
                 continue
             try:
-                manifest = self._manifest(digest)
+                document = self._document(digest)
             except DigestMismatchError:
                 continue  # the hash check of every blob reports it
             except ImageLibError as error:
                 problems.append(f"{self._label(digest)}: 매니페스트를 읽을 수 없습니다({error}).")
                 continue
-            parts = [("이미지 설정", manifest.config)]
-            parts += [(f"레이어 {number}", layer) for number, layer in enumerate(manifest.layers, start=1)]
-            for what, descriptor in parts:
-                if descriptor.digest not in present:
-                    problems.append(f"{self._label(digest)}: {what} 블롭 {descriptor.digest}가 없습니다.")
+            if isinstance(document, Manifest):
+                problems += self._missing_parts(self._label(digest), document, present)
+                continue
+            for entry in document.manifests:
+                where = f"{self._label(digest)}의 {entry.platform or '플랫폼 없는'} 매니페스트"
+                if entry.digest not in present:
+                    problems.append(f"{where} 블롭 {entry.digest}가 없습니다.")
+                    continue
+                try:
+                    problems += self._missing_parts(where, self._manifest(entry.digest), present)
+                except DigestMismatchError:
+                    continue
+                except ImageLibError as error:
+                    problems.append(f"{where} {entry.digest}를 읽을 수 없습니다({error}).")
         return problems
+
+    @staticmethod
+    def _missing_parts(label: str, manifest: Manifest, present: "set[Digest]") -> "list[str]":
+        parts = [("이미지 설정", manifest.config)]
+        parts += [(f"레이어 {number}", layer) for number, layer in enumerate(manifest.layers, start=1)]
+        return [
+            f"{label}: {what} 블롭 {descriptor.digest}가 없습니다."
+            for what, descriptor in parts
+            if descriptor.digest not in present
+        ]
 
     def _damaged_blobs(self, present: "set[Digest]") -> "list[str]":
         problems = []
@@ -305,6 +389,21 @@ class Store:
         """How a problem names an image: its names, else its digest."""
         names = sorted(parse_reference(k).familiar for k, d in self._names.items() if d == digest)
         return f"이미지 {', '.join(names)}" if names else f"이름 없는 이미지 {digest}"
+
+    def _size(self, digest: Digest) -> int:
+        """The size a listing shows: an index's platform images together, shared layers once."""
+        if not self._is_index(digest):
+            return self._image(digest).size
+        layers = [layer for image in self._get_index(digest).images for layer in image.layers]
+        return sum({layer.digest: layer.size for layer in layers}.values())
+
+    def _is_index(self, digest: Digest) -> bool:
+        """Whether the stored top-level document ``digest`` is an image index."""
+        if digest in self._indexes:
+            return True
+        if digest in self._cache:
+            return False
+        return isinstance(self._document(digest), Index)
 
     def gc(self) -> "list[Digest]":
         """어떤 이름에서도 닿지 않는 이미지와 블롭을 지웁니다. 지운 블롭의 다이제스트 목록.
@@ -347,16 +446,24 @@ class Store:
         for digest in digests:
             self._backend.delete_blob(digest)
             self._cache.pop(digest, None)
+            self._indexes.pop(digest, None)
 
     # -- internals ------------------------------------------------------------------------
 
-    def _parts(self, manifest_digest: Digest) -> "set[Digest] | None":
-        """The manifest and every blob it refers to; None if it is missing or unreadable."""
+    def _parts(self, digest: Digest) -> "set[Digest] | None":
+        """The manifest or index and every blob it reaches; None if any document is missing or unreadable."""
         try:
-            manifest = self._manifest(manifest_digest)
+            document = self._document(digest)
+            if isinstance(document, Index):
+                children = [self._manifest(entry.digest) for entry in document.manifests]
+            else:
+                children = [document]
         except ImageLibError:
             return None
-        return {manifest_digest, manifest.config.digest, *(d.digest for d in manifest.layers)}
+        parts = {digest}
+        for manifest in children:
+            parts |= {manifest.digest, manifest.config.digest, *(d.digest for d in manifest.layers)}
+        return parts
 
     def _blob(self, digest: Digest) -> Blob:
         blob = self._backend.get_blob(digest)
@@ -372,9 +479,22 @@ class Store:
 
     def _manifest(self, digest: Digest) -> Manifest:
         """The manifest blob ``digest``, checked against its name and parsed once."""
-        data = self._small_blob(digest, "매니페스트")
-        verify(Digest.of_bytes(data), len(data), digest, None, f"{self._backend.location}의 매니페스트 블롭 {digest}")
+        data = self._checked_blob(digest, "매니페스트")
         return Manifest.parse(data, f"{self._backend.location}의 매니페스트 {digest}", digest)
+
+    def _index(self, digest: Digest) -> Index:
+        data = self._checked_blob(digest, "이미지 인덱스")
+        return Index.parse(data, f"{self._backend.location}의 이미지 인덱스 {digest}", digest)
+
+    def _document(self, digest: Digest) -> "Manifest | Index":
+        """A top-level blob: an image manifest or an image index, told apart by its media type."""
+        data = self._checked_blob(digest, "매니페스트")
+        return parse_document(data, f"{self._backend.location}의 매니페스트 {digest}", digest=digest)
+
+    def _checked_blob(self, digest: Digest, what: str) -> bytes:
+        data = self._small_blob(digest, what)
+        verify(Digest.of_bytes(data), len(data), digest, None, f"{self._backend.location}의 {what} 블롭 {digest}")
+        return data
 
     def _load(self, digest: Digest) -> Image:
         manifest = self._manifest(digest)
@@ -416,7 +536,7 @@ class Store:
     def _tag_rows(self) -> "list[tuple[str, Digest, int]]":
         rows = []
         for key, digest in sorted(self._names.items(), key=lambda kv: parse_reference(kv[0]).familiar):
-            rows.append((parse_reference(key).familiar, digest, self.get(digest).size))
+            rows.append((parse_reference(key).familiar, digest, self._size(digest)))
         return rows
 
     def __repr__(self) -> str:
@@ -424,6 +544,15 @@ class Store:
 
     def _repr_html_(self) -> str:
         return _store_html(self)
+
+
+def _images_of(item: "Image | ImageIndex") -> "tuple[Image, ...]":
+    return item.images if isinstance(item, ImageIndex) else (item,)
+
+
+def _platform_entry(image: Image) -> Descriptor:
+    """The image as an index entry, so one matcher decides for indexes and single images alike."""
+    return image.manifest.descriptor.with_changes(platform=Platform.of_config(image.config_json))
 
 
 def _shown(ref: "str | Reference | Digest") -> str:

@@ -9,6 +9,9 @@ umoci(``--image 폴더:태그``)가 태그로 찾을 수 있도록, ``index.json
   쓰면(``myapp:1.0`` 과 ``other:1.0``) 태그만으로는 구별할 수 없으므로 그 항목들에는 전체
   이름을 적습니다. 그러면 ``oci:폴더:docker.io/library/myapp:1.0`` 처럼 정확히 고를 수 있고,
   모호한 ``oci:폴더:1.0`` 은 아무것도 고르지 않습니다.
+
+이미지 인덱스도 같은 이름표를 달고 인덱스 미디어 타입으로 ``index.json`` 에 적습니다(``skopeo copy
+--all`` 이 만드는 모양). 인덱스 블롭이 플랫폼별 매니페스트를 가리킵니다.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ from ..oci import (
     is_index,
     is_manifest,
     load_json,
+    parse_document,
 )
 from ..reference import parse_reference
 from ..streams import HashingWriter, copy, read_up_to
@@ -64,7 +68,7 @@ def blob_member(digest: Digest) -> str:
 
 @dataclass(frozen=True)
 class IndexItem:
-    """One image manifest to list in ``index.json`` together with all its names."""
+    """One image manifest or image index to list in ``index.json`` together with all its names."""
 
     descriptor: Descriptor
     names: "tuple[str, ...]" = field(default=())
@@ -296,9 +300,9 @@ class LayoutBackend:
 
     @staticmethod
     def _read_entry(entry: Descriptor, default_repository: str) -> "tuple[Digest, str | None] | None":
-        """(manifest digest, name) of an index entry imagelib manages, None for others."""
+        """(manifest or image index digest, name) of an index entry imagelib manages, None for others."""
         name, understood = names_in_descriptor(entry, default_repository)
-        if not is_manifest(entry.media_type) or not understood:
+        if not (is_manifest(entry.media_type) or is_index(entry.media_type)) or not understood:
             return None
         return entry.digest, name
 
@@ -404,13 +408,17 @@ class LayoutBackend:
     def _descriptor(self, digest: Digest) -> Descriptor:
         if digest not in self._info:
             try:
-                manifest = Manifest.parse(self._blob_bytes(digest, "매니페스트"), f"매니페스트 {digest}")
-                config_bytes = self._blob_bytes(manifest.config.digest, "이미지 설정")
+                document = parse_document(self._blob_bytes(digest, "매니페스트"), f"매니페스트 {digest}", digest=digest)
+                if isinstance(document, Index):
+                    descriptor = document.descriptor  # an index names no one platform
+                else:
+                    config_bytes = self._blob_bytes(document.config.digest, "이미지 설정")
+                    descriptor = image_descriptor(document, config_bytes)
             except ImageLibError:
                 if digest in self._listed:
                     return self._listed[digest]  # a damaged entry stays as listed; verify() reports it
                 raise
-            self._info[digest] = image_descriptor(manifest, config_bytes)
+            self._info[digest] = descriptor
         return self._info[digest]
 
     def _blob_bytes(self, digest: Digest, what: str) -> bytes:

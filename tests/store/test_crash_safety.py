@@ -1,9 +1,9 @@
 """Store(path) survives being killed at any moment and being written by two processes at once.
 
-A forked child saves images into an OCI layout store in a loop (put, untag, gc) and is killed
-with SIGKILL after a random delay, round after round on the same folder. After every kill the
-folder must open, ``verify()`` must find every blob's content matching its name, and every
-tag must load (which checks each blob's digest and size again).
+A forked child saves images (or image indexes over two platforms) into an OCI layout store in a
+loop (put, untag, gc) and is killed with SIGKILL after a random delay, round after round on the
+same folder. After every kill the folder must open, ``verify()`` must find every blob's content
+matching its name, and every tag must load (which checks each blob's digest and size again).
 """
 
 from __future__ import annotations
@@ -30,17 +30,28 @@ def _image(seed: int, number: int, rnd: random.Random) -> il.Image:
     return il.Image.scratch().add_layer(layer).with_config(cmd=["run", str(number)], labels={"w": str(seed)})
 
 
-def _writer(path: str, seed: int, count: "int | None", gc_every: int = 0, progress: "int | None" = None) -> None:
+def _writer(
+    path: str,
+    seed: int,
+    count: "int | None",
+    gc_every: int = 0,
+    progress: "int | None" = None,
+    indexes: bool = False,
+) -> None:
     """The child's work: save images (and sometimes untag and gc) until killed or done.
 
     Before each save it writes one byte to ``progress``, so the parent can aim its kill at
-    the save itself rather than at building the image.
+    the save itself rather than at building the image. With ``indexes``, every other save is
+    an image index of the image and its arm64 twin (the same layer, another config).
     """
     rnd = random.Random(seed)
     store = il.Store(path)
     number = 0
     while count is None or number < count:
-        image = _image(seed, number, rnd)
+        image: "il.Image | il.ImageIndex" = _image(seed, number, rnd)
+        if indexes and number % 2:
+            assert isinstance(image, il.Image)
+            image = il.ImageIndex.of([image, image.with_platform("arm64")])
         if progress is not None:
             os.write(progress, b".")
         store.put(image, f"app{seed}:v{number}")
@@ -74,14 +85,15 @@ def _check_store(path: str) -> "list[str]":
     return store.tags()
 
 
-def test_killed_writers_never_leave_a_bad_blob_or_index(tmp_path):
+@pytest.mark.parametrize("indexes", [False, True], ids=["images", "indexes"])
+def test_killed_writers_never_leave_a_bad_blob_or_index(tmp_path, indexes):
     path = str(tmp_path / "store")
     rnd = random.Random(2024)
     seen_tags = temp_files = 0
     start = time.monotonic()
     for round_number in range(KILL_ROUNDS):
         read_end, write_end = os.pipe()
-        pid = _fork(_writer, path, 100 + round_number, None, 4, write_end)
+        pid = _fork(_writer, path, 100 + round_number, None, 4, write_end, indexes)
         os.close(write_end)
         if round_number % 8:  # most rounds: let a few saves finish, then kill inside the next one
             for _ in range(rnd.randint(1, 3)):
@@ -106,14 +118,15 @@ def test_killed_writers_never_leave_a_bad_blob_or_index(tmp_path):
     )
 
 
-def test_two_processes_writing_one_store_lose_nothing(tmp_path):
+@pytest.mark.parametrize("indexes", [False, True], ids=["images", "indexes"])
+def test_two_processes_writing_one_store_lose_nothing(tmp_path, indexes):
     path = str(tmp_path / "store")
     il.Store(path)
     read_end, write_end = os.pipe()
 
     def after_go(seed: int, gc_every: int) -> None:
         os.read(read_end, 1)  # both start together
-        _writer(path, seed, 12, gc_every)
+        _writer(path, seed, 12, gc_every, indexes=indexes)
 
     children = [_fork(after_go, 1, 0), _fork(after_go, 2, 3)]  # the second one also runs gc
     os.write(write_end, b"gg")
@@ -127,6 +140,8 @@ def test_two_processes_writing_one_store_lose_nothing(tmp_path):
     assert store.verify() == []
     for tag in store.tags():
         assert store.get(tag).config.labels["w"] == tag[3]
+    if indexes:
+        assert store.get_index("app1:v1").platforms == ("linux/amd64", "linux/arm64")
 
 
 def test_a_store_created_by_a_killed_process_opens(tmp_path):

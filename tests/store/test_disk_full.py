@@ -110,6 +110,20 @@ def test_put_on_a_full_disk_raises_in_korean_and_keeps_what_was_stored(disk):
     assert il.Store(path).tags() == ["small:1", "small:2"]
 
 
+def test_an_index_that_fills_the_disk_halfway_leaves_no_blob_of_its_own(disk):
+    path = disk / "store"
+    store = il.Store(path)
+    store.put(_small(1), "small:1")
+    blobs = _blob_names(path)
+    # The amd64 image's blobs fit; the arm64 layer then fills the disk.
+    index = il.ImageIndex.of([_small(2), _big(3).with_platform("arm64")])
+    with pytest.raises(il.DiskError) as info:
+        store.put(index, "multi:1")
+    _check_full_error(info, str(path))
+    assert _blob_names(path) == blobs
+    assert il.Store(path).tags() == ["small:1"] and il.Store(path).verify() == []
+
+
 def test_tag_and_gc_on_a_full_disk(disk):
     path = disk / "store"
     store = il.Store(path)

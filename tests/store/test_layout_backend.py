@@ -198,7 +198,8 @@ def test_entries_imagelib_does_not_manage_are_kept_and_their_blobs_survive_gc(tm
         "mediaType": "application/vnd.oci.image.index.v1+json",
         "digest": str(index_digest),
         "size": len(index_blob),
-        "annotations": {layout.REF_NAME: "multi"},
+        # An OCI ref name that is no Docker tag ('+'): imagelib cannot name it, so it keeps it as found.
+        "annotations": {layout.REF_NAME: "1.0+build"},
     }
     doc["manifests"].append(foreign)
     (folder / "index.json").write_text(json.dumps(doc))
