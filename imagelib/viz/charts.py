@@ -331,7 +331,7 @@ def _draw_totals(ax, pairs, size, what: str) -> None:
 
 
 def tags(store: Store, title: "str | None" = None):
-    """보관소(store)의 이름(repository:tag)이 어느 매니페스트 다이제스트를 가리키는지 화살표로 그립니다.
+    """보관소(store)의 이름(repository:tag)이 어느 매니페스트(또는 인덱스) 다이제스트를 가리키는지 화살표로 그립니다.
 
     이름은 다이제스트에 붙은 이름표일 뿐이라, ``store.tag`` 로 이름을 옮기면 화살표만 바뀝니다.
     옮기기 전과 후에 한 번씩 그려 비교해 보세요(``title="전"``, ``title="후"``). 이름이 하나도
@@ -355,7 +355,12 @@ def tags(store: Store, title: "str | None" = None):
         ax.set_ylim(rows - 0.4, -1.2)
         ax.set_axis_off()
         ax.text(0.2, -0.9, "이름 (repository:tag)", fontsize=SMALL_SIZE + 1, fontweight="bold")
-        ax.text(5.8, -0.9, "매니페스트 다이제스트 (manifest digest)", fontsize=SMALL_SIZE + 1, fontweight="bold")
+        heading = (
+            "매니페스트·인덱스 다이제스트"
+            if any(record.platforms for record in records)
+            else "매니페스트 다이제스트 (manifest digest)"
+        )
+        ax.text(5.8, -0.9, heading, fontsize=SMALL_SIZE + 1, fontweight="bold")
         if not records:
             ax.text(
                 0.2,
@@ -437,7 +442,12 @@ def _box(
 
 def _digest_box(ax, row: int, record, colour: str) -> None:
     first = f"{record.digest.short} · {display.human_size(record.size)}"
-    second = "이름 없음 (dangling)" if record.dangling else f"ID {record.id.short}"
+    if record.dangling:
+        second = "이름 없음 (dangling)"
+    elif record.platforms:  # an image index: its digest, no image ID of its own
+        second = f"인덱스 · 플랫폼 {len(record.platforms)}개"
+    else:
+        second = f"ID {record.id.short}"
     face, edge = ("#F2F2F2", MUTED) if record.dangling else (_tint(colour), colour)
     _box(
         ax,
