@@ -1,0 +1,100 @@
+"""``RUN --mount=type=secret`` with the real BuildKit and with ``il.build``: the secret file is
+visible to that RUN, is absent from every layer tar, the RUN's history line names the command
+without the mount, a changed secret does not change the cache key, and a missing required secret
+fails with BuildKit's message."""
+
+from __future__ import annotations
+
+import pytest
+from docker_engine import store_with
+
+import imagelib as il
+
+pytestmark = pytest.mark.interop
+
+TOKEN = b"//registry.npmjs.org/:_authToken=npm_SECRETVALUE1234\n"
+DOCKERFILE = (
+    "FROM busybox-base:1\n"
+    "RUN --mount=type=secret,id=npmrc test -s /run/secrets/npmrc && echo seen > /seen\n"
+    "RUN --mount=type=secret,id=npmrc,target=/root/.npmrc,required=true cat /root/.npmrc > /tmp/size-check && "
+    "rm /tmp/size-check\n"
+)
+
+
+def _context(tmp_path, dockerfile: str, secret: bytes):
+    context = tmp_path / "context"
+    context.mkdir(exist_ok=True)
+    (context / "Dockerfile").write_text(dockerfile)
+    source = tmp_path / "npmrc"
+    source.write_bytes(secret)
+    return context, source
+
+
+def _tar_bytes(layer: il.Layer) -> bytes:
+    with layer.open_tar() as stream:
+        return stream.read()
+
+
+def _secret_left_in(image: il.Image, secret: bytes) -> "list[str]":
+    """Layers whose tar holds the secret's bytes or a file at one of its mount targets."""
+    found = []
+    for index, layer in enumerate(image.layers):
+        paths = {entry.path for entry in layer.entries}
+        if secret.strip() in _tar_bytes(layer) or paths & {"run/secrets/npmrc", "root/.npmrc"}:
+            found.append(f"layer {index}")
+    return found
+
+
+def test_secret_is_seen_by_its_run_and_absent_from_every_layer_like_buildkit(docker, busybox, tmp_path):
+    context, source = _context(tmp_path, DOCKERFILE, TOKEN)
+    docker.build(context, "imagelib-secret:1", secrets={"npmrc": source})
+    theirs = docker.saved("imagelib-secret:1", tmp_path)
+    ours = il.build(DOCKERFILE, {}, store=store_with(busybox), secrets={"npmrc": source}).image
+
+    assert _secret_left_in(theirs, TOKEN) == [] and _secret_left_in(ours, TOKEN) == []
+    added = len(busybox.layers)
+    assert [h.created_by for h in ours.history[-2:]] == [h.created_by for h in theirs.history[-2:]]
+    assert "--mount" not in " ".join(h.created_by for h in theirs.history)
+    # the RUN saw the secret: both wrote /seen; the mount point's new folders stay, as in 20.10's BuildKit
+    first = [sorted(e.path for e in image.layers[added].entries) for image in (theirs, ours)]
+    assert first[0] == first[1] == ["run", "run/secrets", "seen"]
+
+
+def test_changing_the_secret_keeps_the_cache_like_buildkit(docker, busybox, tmp_path):
+    dockerfile = "FROM busybox-base:1\nRUN --mount=type=secret,id=npmrc cat /run/secrets/npmrc > /dev/null\n"
+    context, source = _context(tmp_path, dockerfile, TOKEN)
+    docker.build(context, "imagelib-secret-cache:1", secrets={"npmrc": source})
+    source.write_bytes(b"//registry.npmjs.org/:_authToken=npm_CHANGED\n")
+    log = docker(
+        "build",
+        "--network",
+        "none",
+        "--progress",
+        "plain",
+        "--secret",
+        f"id=npmrc,src={source}",
+        "--tag",
+        "imagelib-secret-cache:1",
+        str(context),
+        environment={"DOCKER_BUILDKIT": "1"},
+        output="stderr",
+    )
+    run_step = log.split("RUN --mount=type=secret,id=npmrc", 1)[1].split("\n\n", 1)[0]
+    assert "CACHED" in run_step
+
+    cache = il.BuildCache()
+    store = store_with(busybox)
+    il.build(dockerfile, {}, store=store, cache=cache, secrets={"npmrc": TOKEN})
+    again = il.build(dockerfile, {}, store=store, cache=cache, secrets={"npmrc": b"token=changed\n"})
+    assert again.steps[-1].cached
+
+
+def test_missing_required_secret_fails_with_buildkits_message(docker, busybox, tmp_path):
+    dockerfile = "FROM busybox-base:1\nRUN --mount=type=secret,id=npmrc,required=true echo hi\n"
+    context, _ = _context(tmp_path, dockerfile, TOKEN)
+    with pytest.raises(AssertionError) as real:
+        docker.build(context, "imagelib-secret-missing:1")
+    with pytest.raises(il.ImageLibError) as modeled:
+        il.build(dockerfile, {}, store=store_with(busybox))
+    message = "secret npmrc not found: not found"
+    assert message in str(real.value) and message in str(modeled.value)
