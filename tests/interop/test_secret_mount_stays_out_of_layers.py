@@ -98,3 +98,15 @@ def test_missing_required_secret_fails_with_buildkits_message(docker, busybox, t
         il.build(dockerfile, {}, store=store_with(busybox))
     message = "secret npmrc not found: not found"
     assert message in str(real.value) and message in str(modeled.value)
+
+
+def test_analyze_finds_the_npmrc_a_real_build_copied_and_deleted(docker, busybox, tmp_path):
+    dockerfile = "FROM busybox-base:1\nCOPY .npmrc /root/.npmrc\nRUN rm /root/.npmrc\n"
+    context, _ = _context(tmp_path, dockerfile, TOKEN)
+    (context / ".npmrc").write_bytes(TOKEN)
+    docker.build(context, "imagelib-secret-copied:1")
+    theirs = docker.saved("imagelib-secret-copied:1", tmp_path)
+    found = il.analyze(theirs).credentials
+    added = len(busybox.layers)
+    assert [(f.path, f.kind, f.layer, f.hidden_later) for f in found] == [("root/.npmrc", "npm-token", added, True)]
+    assert TOKEN.strip() in _tar_bytes(theirs.layers[added])
