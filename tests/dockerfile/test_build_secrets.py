@@ -116,3 +116,8 @@ def test_arg_and_env_with_secret_names_warn_in_the_result():
     warned = [w for w in result.warnings if "SecretsUsedInArgOrEnv" in w]
     assert len(warned) == 2
     assert warned[0].startswith("2번째 줄: ARG 'NPM_TOKEN'") and 'ENV "DB_PASSWORD"' in warned[1]
+
+
+def test_the_build_log_ends_with_the_warnings():
+    log = il.build("FROM alpine:3.19\nARG GITHUB_TOKEN\n").log()
+    assert log.splitlines()[-2:] == ["경고 1개:", " - " + il.build("FROM alpine:3.19\nARG GITHUB_TOKEN\n").warnings[0]]
