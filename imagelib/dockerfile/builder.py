@@ -762,7 +762,8 @@ def _walk_source(source, top: str) -> "list[tuple[str, Entry]]":
 
 
 def _unmount_secrets(box: Container, mounted: "list[tuple[str, Entry | None]]") -> None:
-    """Take the secret files away again, giving back what a mount covered."""
+    """Take the secret files away again, giving back what a mount covered (the model writes that
+    file back into this RUN's layer; BuildKit leaves it untouched in the layer below)."""
     for target, before in reversed(mounted):
         if box.exists(target):
             box.delete(target)
