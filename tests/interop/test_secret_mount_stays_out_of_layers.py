@@ -1,7 +1,8 @@
 """``RUN --mount=type=secret`` with the real BuildKit and with ``il.build``: the secret file is
 visible to that RUN, is absent from every layer tar, the RUN's history line names the command
 without the mount, a changed secret does not change the cache key, and a missing required secret
-fails with BuildKit's message."""
+fails with BuildKit's message (but not when its step is cached), and a missing optional one
+leaves no mount point."""
 
 from __future__ import annotations
 
@@ -110,3 +111,25 @@ def test_analyze_finds_the_npmrc_a_real_build_copied_and_deleted(docker, busybox
     added = len(busybox.layers)
     assert [(f.path, f.kind, f.layer, f.hidden_later) for f in found] == [("root/.npmrc", "npm-token", added, True)]
     assert TOKEN.strip() in _tar_bytes(theirs.layers[added])
+
+
+def test_missing_optional_secret_leaves_no_mount_point_like_buildkit(docker, busybox, tmp_path):
+    dockerfile = (
+        "FROM busybox-base:1\nRUN --mount=type=secret,id=absent test -e /run/secrets/absent || echo none > /out\n"
+    )
+    context, _ = _context(tmp_path, dockerfile, TOKEN)
+    docker.build(context, "imagelib-secret-optional:1")
+    theirs = docker.saved("imagelib-secret-optional:1", tmp_path)
+    ours = il.build(dockerfile, {}, store=store_with(busybox)).image
+    assert [sorted(e.path for e in image.layers[-1].entries) for image in (theirs, ours)] == [["out"], ["out"]]
+
+
+def test_cached_step_does_not_ask_again_for_its_required_secret_like_buildkit(docker, busybox, tmp_path):
+    dockerfile = "FROM busybox-base:1\nRUN --mount=type=secret,id=npmrc,required echo hi > /hi\n"
+    context, source = _context(tmp_path, dockerfile, TOKEN)
+    docker.build(context, "imagelib-secret-required-cached:1", secrets={"npmrc": source})
+    docker.build(context, "imagelib-secret-required-cached:1")  # no secret this time: the step is cached
+
+    cache, store = il.BuildCache(), store_with(busybox)
+    il.build(dockerfile, {}, store=store, cache=cache, secrets={"npmrc": TOKEN})
+    assert il.build(dockerfile, {}, store=store, cache=cache).steps[-1].cached
