@@ -133,3 +133,17 @@ def test_cached_step_does_not_ask_again_for_its_required_secret_like_buildkit(do
     cache, store = il.BuildCache(), store_with(busybox)
     il.build(dockerfile, {}, store=store, cache=cache, secrets={"npmrc": TOKEN})
     assert il.build(dockerfile, {}, store=store, cache=cache).steps[-1].cached
+
+
+def test_relative_target_is_under_the_workdir_like_buildkit(docker, busybox, tmp_path):
+    dockerfile = (
+        "FROM busybox-base:1\nWORKDIR /app\nRUN --mount=type=secret,id=npmrc,target=rel.txt "
+        "(cat /app/rel.txt > /under-workdir || true) && (cat /rel.txt > /under-root || true)\n"
+    )
+    context, source = _context(tmp_path, dockerfile, TOKEN)
+    docker.build(context, "imagelib-secret-relative:1", secrets={"npmrc": source})
+    theirs = docker.saved("imagelib-secret-relative:1", tmp_path).rootfs()
+    ours = il.build(dockerfile, {}, store=store_with(busybox), secrets={"npmrc": TOKEN}).image.rootfs()
+    for tree in (theirs, ours):
+        assert (tree.read_bytes("under-workdir"), tree.read_bytes("under-root")) == (TOKEN, b"")
+        assert not tree.exists("app/rel.txt")
