@@ -313,7 +313,22 @@ class Analysis:
             if waste_rows
             else "<p>낭비된 경로가 없습니다.</p>"
         )
-        return f"<div><p>{head}</p>{layers}{waste}</div>"
+        return f"<div><p>{head}</p>{layers}{waste}{self._credentials_html()}</div>"
+
+    def _credentials_html(self) -> str:
+        if not self.credentials:
+            return ""
+        rows = [
+            (
+                display.Code("/" + found.path),
+                found.kind_text,
+                f"L{found.layer}",
+                "나중에 지우거나 덮어씀(블롭에 남음)" if found.hidden_later else "최종 이미지에 있음",
+                display.Code(display.short_text(found.created_by or "—", 60)),
+            )
+            for found in self.credentials
+        ]
+        return display.table(["경로", "종류", "레이어", "지금", "만든 단계"], rows, caption="자격 증명처럼 보이는 파일")
 
     def __repr__(self) -> str:
         return (

@@ -93,3 +93,9 @@ def test_cli_json_lists_the_findings(tmp_path):
 @pytest.mark.parametrize("text", ["", "   \n"])
 def test_empty_dotenv_is_not_a_finding(text):
     assert _findings({"empty": {"app/.env": text}}) == []
+
+
+def test_notebook_view_lists_the_findings():
+    image = il.Image.scratch().add_layer(il.Layer.from_files({"root/.npmrc": NPMRC}), created_by="COPY .npmrc")
+    html = il.analyze(image)._repr_html_()
+    assert "자격 증명처럼 보이는 파일" in html and "/root/.npmrc" in html

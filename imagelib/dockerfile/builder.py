@@ -116,6 +116,7 @@ class _Builder:
         for instruction in self.dockerfile.global_args:
             known = {k: v for k, v in values.items() if v is not None}
             for key, default in key_values(instruction, known):
+                self._warn_secret_name(instruction, key)
                 if key in self.build_args:
                     values[key] = self.build_args[key]
                     self.used_args.add(key)

@@ -121,3 +121,8 @@ def test_arg_and_env_with_secret_names_warn_in_the_result():
 def test_the_build_log_ends_with_the_warnings():
     log = il.build("FROM alpine:3.19\nARG GITHUB_TOKEN\n").log()
     assert log.splitlines()[-2:] == ["경고 1개:", " - " + il.build("FROM alpine:3.19\nARG GITHUB_TOKEN\n").warnings[0]]
+
+
+def test_global_arg_with_a_secret_name_warns_too():
+    result = il.build("ARG API_KEY=x\nFROM alpine:3.19\n")
+    assert [w for w in result.warnings if 'ARG "API_KEY"' in w]
