@@ -9,18 +9,20 @@
 - 낭비된 바이트 = 두 번 이상 방문한 경로들의 합
 - 사용자 낭비율 = 낭비된 바이트 ÷ 맨 아래(베이스) 레이어를 뺀 레이어 크기의 합
 
-분석은 레이어의 항목 정보(경로, 종류, 크기, 권한)만 씁니다. 파일 내용은 읽지 않으며,
-"권한만 바꾼 복사"를 가려낼 때만 크기가 같은 파일 몇 개를 조금씩 읽어 해시를 비교합니다.
+분석은 레이어의 항목 정보(경로, 종류, 크기, 권한)를 주로 씁니다. 파일 내용은 두 경우에만 조금
+읽습니다: "권한만 바꾼 복사"를 가려낼 때 크기가 같은 파일 몇 개의 해시를 비교하고, 자격 증명
+후보(이름이 ``.npmrc``, ``id_rsa``, ``.env`` 따위인 작은 파일)의 앞부분을 봅니다.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from . import display
+from .credentials import CredentialFinding, mark_hidden, scan_layer
 from .digest import Digest
 from .entries import Entry, File, Opaque, Whiteout
 from .errors import ImageLibError
@@ -164,6 +166,8 @@ class Analysis:
     """낭비가 큰 경로들(큰 것부터)."""
     wasted_path_count: int
     """두 번 이상 방문한 경로의 수."""
+    credentials: "tuple[CredentialFinding, ...]" = ()
+    """자격 증명처럼 보이는 파일들과 그것을 넣은 레이어(나중에 지운 것도 포함)."""
 
     def check(
         self,
@@ -225,6 +229,7 @@ class Analysis:
             "wasted_path_count": self.wasted_path_count,
             "layers": [layer.to_dict() for layer in self.layers],
             "top_waste": [waste.to_dict() for waste in self.top_waste],
+            "credentials": [finding.to_dict() for finding in self.credentials],
         }
 
     def __str__(self) -> str:
@@ -257,6 +262,9 @@ class Analysis:
                 f"  {display.pad_left(display.human_size(waste.total_bytes), 9)}  "
                 f"{display.pad_left(f'{waste.count}회', 4)} [L{layers}]  /{waste.path}  — {waste.cause_text}"
             )
+        if self.credentials:
+            lines += ["", f"자격 증명처럼 보이는 파일 {len(self.credentials)}개 (레이어 블롭에 들어 있음):"]
+            lines += [f"  {finding}" for finding in self.credentials]
         return "\n".join(lines)
 
     def _waste_heading(self) -> str:
@@ -305,7 +313,22 @@ class Analysis:
             if waste_rows
             else "<p>낭비된 경로가 없습니다.</p>"
         )
-        return f"<div><p>{head}</p>{layers}{waste}</div>"
+        return f"<div><p>{head}</p>{layers}{waste}{self._credentials_html()}</div>"
+
+    def _credentials_html(self) -> str:
+        if not self.credentials:
+            return ""
+        rows = [
+            (
+                display.Code("/" + found.path),
+                found.kind_text,
+                f"L{found.layer}",
+                "나중에 지우거나 덮어씀(블롭에 남음)" if found.hidden_later else "최종 이미지에 있음",
+                display.Code(display.short_text(found.created_by or "—", 60)),
+            )
+            for found in self.credentials
+        ]
+        return display.table(["경로", "종류", "레이어", "지금", "만든 단계"], rows, caption="자격 증명처럼 보이는 파일")
 
     def __repr__(self) -> str:
         return (
@@ -338,7 +361,9 @@ class _Visit(NamedTuple):
 def analyze(
     image: Layered, *, top: int = DEFAULT_TOP, on_layer: "Callable[[int, int], None] | None" = None
 ) -> Analysis:
-    """이미지를 분석합니다: 레이어별 변경, 효율, 낭비된 공간, 낭비가 큰 경로(``top`` 개).
+    """이미지를 분석합니다: 레이어별 변경, 효율, 낭비된 공간, 낭비가 큰 경로(``top`` 개), 그리고
+    자격 증명처럼 보이는 파일(``credentials``: ``.npmrc`` 토큰, 개인 키, ``.env`` …; 나중 레이어에서
+    지운 것도 그 파일을 넣은 레이어와 함께 알려 줍니다).
 
     ``image`` 는 ``il.Image`` (또는 ``.layers`` 가 있는 값)입니다. 레이어의 항목 정보만 읽으므로
     큰 이미지도 메모리에 올리지 않습니다. ``on_layer(i, n)`` 을 주면 레이어를 하나 끝낼 때마다
@@ -353,12 +378,15 @@ def analyze(
     lower = TreeBuilder()
     visits: "dict[str, list[_Visit]]" = {}
     reports: "list[LayerChanges]" = []
+    credentials: "list[CredentialFinding]" = []
     for index, layer in enumerate(layers):
         reports.append(_scan_layer(index, layer, lower, visits))
+        credentials += scan_layer(index, layer)
         lower.apply(layer.entries, index)
         if on_layer is not None:
             on_layer(index + 1, len(layers))
-    return _summarize(reports, visits, top)
+    found = tuple(mark_hidden(credentials, lower.nodes))
+    return replace(_summarize(reports, visits, top), credentials=found)
 
 
 def _scan_layer(index: int, layer: Layer, lower: TreeBuilder, visits: "dict[str, list[_Visit]]") -> LayerChanges:

@@ -47,6 +47,7 @@ from .parse import (
     process_word,
 )
 from .result import LAYER_KEYWORDS, BuildResult, BuildStep
+from .secrets import SecretMount, load_secrets, looks_like_secret, parse_mount, secret_name_warning
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -95,8 +96,10 @@ class _Builder:
         build_args: "Mapping[str, str]",
         target: "str | None",
         cache: BuildCache,
+        secrets: "Mapping[str, bytes] | None" = None,
     ) -> None:
         self.dockerfile, self.context, self.store = dockerfile, context, store
+        self.secrets = dict(secrets or {})
         self.build_args = {str(k): str(v) for k, v in build_args.items()}
         self.used_args: "set[str]" = set()
         self.cache = cache
@@ -113,6 +116,7 @@ class _Builder:
         for instruction in self.dockerfile.global_args:
             known = {k: v for k, v in values.items() if v is not None}
             for key, default in key_values(instruction, known):
+                self._warn_secret_name(instruction, key)
                 if key in self.build_args:
                     values[key] = self.build_args[key]
                     self.used_args.add(key)
@@ -317,12 +321,19 @@ class _Builder:
             else:
                 value = self.global_args.get(key)
             state.args[key] = value
+            self._warn_secret_name(instruction, key)
             shown.append(key if value is None else f"{key}={value}")
         self._config_step(state, instruction, "ARG " + " ".join(shown))
 
     def _do_env(self, state: _StageState, instruction: Instruction) -> None:
         pairs = key_values(instruction, state.env)
+        for key, _ in pairs:
+            self._warn_secret_name(instruction, key)
         self._config_step(state, instruction, "ENV " + " ".join(f"{k}={v}" for k, v in pairs), env=dict(pairs))
+
+    def _warn_secret_name(self, instruction: Instruction, name: str) -> None:
+        if looks_like_secret(name):
+            self.warnings.append(secret_name_warning(instruction.line, instruction.keyword, name))
 
     def _do_label(self, state: _StageState, instruction: Instruction) -> None:
         pairs = key_values(instruction, state.env)
@@ -414,11 +425,16 @@ class _Builder:
         exec_form = json_list(instruction.value)
         argv = exec_form if exec_form is not None else ["/bin/sh", "-c", instruction.value]
         env = dict(state.env)
+        # Like BuildKit, the history names the command without its --mount flags, and the cache key
+        # holds each secret's id and place but never its content.
         created_by = "RUN " + self._run_string(state, argv, env) + " # buildkit"
+        mounts = [parse_mount(value, instruction.line) for name, value in instruction.flags if name == "mount"]
         key = cache_key(state.key, "RUN", created_by, sorted(env.items()), state.workdir, state.user)
+        if mounts:
+            key = cache_key(key, "secrets", [mount.cache_part for mount in mounts])
 
         def make() -> "tuple[Layer, str]":
-            return self._execute(state, instruction, argv, exec_form is None, env, created_by)
+            return self._execute(state, instruction, argv, exec_form is None, env, created_by, mounts)
 
         self._layer_step(state, instruction, created_by, key, make)
 
@@ -435,8 +451,10 @@ class _Builder:
         shell: bool,
         env: "dict[str, str]",
         created_by: str,
+        mounts: "list[SecretMount] | None" = None,
     ) -> "tuple[Layer, str]":
         box = Container(state.image)
+        mounted = self._mount_secrets(box, mounts or [], state.workdir, instruction)
         if shell and not _has_file(box, "/bin/sh"):
             raise instruction.error(
                 "이 이미지에는 /bin/sh가 없어서 셸 형식의 RUN을 실행할 수 없습니다(scratch처럼 빈 이미지 "
@@ -450,6 +468,7 @@ class _Builder:
             status = session.run(argv[2]) if shell else session.run_argv(argv)
         except ShellError as error:
             raise instruction.error(str(error)) from None
+        _unmount_secrets(box, mounted)
         output = session.log.decode("utf-8", "replace")
         if status != 0:
             command = " ".join(argv)
@@ -462,6 +481,30 @@ class _Builder:
                 + (f"\n도움말: {hint}" if hint else "")
             )
         return box.layer(created_by), output
+
+    def _mount_secrets(
+        self, box: Container, mounts: "list[SecretMount]", workdir: str, instruction: Instruction
+    ) -> "list[tuple[str, Entry | None]]":
+        """Put each secret file in place for this RUN (a relative target is under the workdir, as in
+        BuildKit); returns what each target held before."""
+        mounted: "list[tuple[str, Entry | None]]" = []
+        for mount in mounts:
+            content = self.secrets.get(mount.id)
+            if content is None:
+                if mount.required:
+                    raise instruction.error(
+                        f"꼭 있어야 하는(required) 비밀 {mount.id!r}을(를) 받지 못했습니다. "
+                        f"il.build(..., secrets={{{mount.id!r}: b'...'}})로 주세요. 도커라면: "
+                        f"secret {mount.id} not found: not found"
+                    )
+                continue
+            target = posixpath.normpath(posixpath.join(workdir, mount.target))
+            before = box.entry(target).entry if box.exists(target) else None
+            # BuildKit 20.10 leaves the mount point's missing parent folders in the layer.
+            _make_folders(box, posixpath.dirname(target).strip("/"), (0, 0))
+            box.add(File(content, mode=mount.mode, uid=mount.uid, gid=mount.gid, path=target))
+            mounted.append((target, before))
+        return mounted
 
     def _home(self, image: Image, user: str) -> str:
         name = (user or "root").split(":")[0]
@@ -720,6 +763,16 @@ def _walk_source(source, top: str) -> "list[tuple[str, Entry]]":
     return found
 
 
+def _unmount_secrets(box: Container, mounted: "list[tuple[str, Entry | None]]") -> None:
+    """Take the secret files away again, giving back what a mount covered (the model writes that
+    file back into this RUN's layer; BuildKit leaves it untouched in the layer below)."""
+    for target, before in reversed(mounted):
+        if box.exists(target):
+            box.delete(target)
+        if before is not None:
+            box.add(before.at(target))
+
+
 def _has_file(box: Container, path: str) -> bool:
     try:
         return box.entry(path.lstrip("/"), follow_symlinks=True).kind in ("file", "hardlink")
@@ -812,6 +865,7 @@ def build(
     target: "str | None" = None,
     cache: "BuildCache | None" = None,
     tag: "str | None" = None,
+    secrets: "Mapping[str, bytes | str | os.PathLike] | None" = None,
 ) -> BuildResult:
     """Dockerfile로 이미지를 만듭니다(``docker build`` 의 모형). 결과는 :class:`BuildResult`.
 
@@ -822,6 +876,9 @@ def build(
     - ``target``: 여러 단계 중 여기까지만 빌드(``--target``).
     - ``cache``: :class:`BuildCache`. 같은 객체를 다시 주면 바뀌지 않은 단계는 캐시에서 가져옵니다.
       주지 않으면 캐시 없이 빌드합니다(``--no-cache``).
+    - ``secrets``: ``--secret id=이름,src=파일`` 과 같은 빌드 비밀. ``{"npmrc": b"내용"}`` 또는
+      ``{"npmrc": "파일 경로"}``. ``RUN --mount=type=secret,id=npmrc`` 인 RUN에서만
+      ``/run/secrets/npmrc`` (또는 ``target=`` 경로)에 보이고, 레이어·history·캐시 키에는 남지 않습니다.
 
     베이스 이미지는 보관소 → 카탈로그(``il.catalog``) 순서로 찾고, 인터넷에서 내려받지 않습니다.
     RUN은 모형 셸에서 실행됩니다(``il.userland.supported_commands()``).
@@ -846,6 +903,7 @@ def build(
         build_args or {},
         target,
         cache if cache is not None else BuildCache(),
+        load_secrets(secrets),
     )
     result = builder.run()
     if store is not None:

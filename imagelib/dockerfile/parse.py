@@ -54,7 +54,7 @@ FLAGS = {
     "FROM": ("platform",),
     "COPY": ("from", "chown", "chmod", "link"),
     "ADD": ("chown", "chmod", "link"),
-    "RUN": (),
+    "RUN": ("mount",),
 }
 
 

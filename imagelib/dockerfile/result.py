@@ -103,6 +103,10 @@ class BuildResult:
             f"=> 이미지 {self.image.id.short} (다이제스트 {self.image.digest.short}), "
             f"레이어 {len(self.image.layers)}개, {display.human_size(self.size)}"
         )
+        if self.warnings:
+            # BuildKit also lists its warnings after the build's steps.
+            lines.append(f"경고 {len(self.warnings)}개:")
+            lines += [f" - {warning}" for warning in self.warnings]
         return "\n".join(lines)
 
     def __str__(self) -> str:

@@ -68,10 +68,15 @@ class PrivateDocker:
             raise AssertionError(f"docker {args[0]} failed: {done.stderr.strip()}")
         return done.stdout if output == "stdout" else done.stderr
 
-    def build(self, context, tag: str, builder: str = "buildkit", network: bool = False) -> None:
+    def build(
+        self, context, tag: str, builder: str = "buildkit", network: bool = False, secrets: "dict | None" = None
+    ) -> None:
         """``docker build`` of ``context`` as ``tag`` with BuildKit or the legacy builder; skips the
-        test where this client has no BuildKit (newer clients need the buildx plugin)."""
+        test where this client has no BuildKit (newer clients need the buildx plugin). ``secrets``
+        maps a secret id to the file given as ``--secret id=ID,src=FILE`` (BuildKit only)."""
         options = [] if network else ["--network", "none"]
+        for name, source in (secrets or {}).items():
+            options += ["--secret", f"id={name},src={source}"]
         try:
             self("build", *options, "--tag", tag, str(context), environment={"DOCKER_BUILDKIT": BUILDERS[builder]})
         except AssertionError as error:
