@@ -665,6 +665,22 @@ def test_tags_shows_dangling_images(node_images):
     assert "dangling) 1개" in all_text(fig)
 
 
+def test_tags_names_an_index_by_its_digest_and_platforms(node_images):
+    from figure_layout import problems
+    from index_helpers import three_platform_index
+
+    store = il.Store()
+    index = three_platform_index()
+    store.put(index, "multi:1.0")
+    store.put(node_images["node:14-alpine"], "single:1.0")
+    fig = make(il.viz.tags, store)
+    text = all_text(fig)
+    assert "매니페스트·인덱스 다이제스트" in text
+    assert index.digest.short in text and "인덱스 · 플랫폼 3개" in text
+    assert f"ID {node_images['node:14-alpine'].id.short}" in text
+    assert problems(fig) == []
+
+
 def test_tags_summarises_many_names_and_refuses_non_stores(app_image):
     store = il.Store()
     store.put(app_image, "app:0")
