@@ -331,18 +331,7 @@ def test_il_build_reuses_the_same_steps_buildkit_reuses(docker, busybox, tmp_pat
     )
     for what, edits in CACHE_EDITS:
         _write_context(context, edits)
-        log = docker(
-            "build",
-            "--network",
-            "none",
-            "--progress",
-            "plain",
-            "--tag",
-            f"imagelib-cache-{order}",
-            str(context),
-            environment={"DOCKER_BUILDKIT": "1"},
-            output="stderr",
-        )
+        log = docker.build(context, f"imagelib-cache-{order}")
         result = il.build(context / "Dockerfile", context, store=store, cache=cache)
         mine = sorted(
             (f"[{s.progress}] {s.text}", s.cached) for s in result.steps if s.progress and s.instruction != "FROM"

@@ -66,20 +66,7 @@ def test_changing_the_secret_keeps_the_cache_like_buildkit(docker, busybox, tmp_
     context, source = _context(tmp_path, dockerfile, TOKEN)
     docker.build(context, "imagelib-secret-cache:1", secrets={"npmrc": source})
     source.write_bytes(b"//registry.npmjs.org/:_authToken=npm_CHANGED\n")
-    log = docker(
-        "build",
-        "--network",
-        "none",
-        "--progress",
-        "plain",
-        "--secret",
-        f"id=npmrc,src={source}",
-        "--tag",
-        "imagelib-secret-cache:1",
-        str(context),
-        environment={"DOCKER_BUILDKIT": "1"},
-        output="stderr",
-    )
+    log = docker.build(context, "imagelib-secret-cache:1", secrets={"npmrc": source})
     run_step = log.split("RUN --mount=type=secret,id=npmrc", 1)[1].split("\n\n", 1)[0]
     assert "CACHED" in run_step
 

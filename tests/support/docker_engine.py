@@ -66,19 +66,23 @@ class PrivateDocker:
         )
         if done.returncode != 0:
             raise AssertionError(f"docker {args[0]} failed: {done.stderr.strip()}")
-        return done.stdout if output == "stdout" else done.stderr
+        return {"stdout": done.stdout, "stderr": done.stderr, "both": done.stdout + done.stderr}[output]
 
     def build(
         self, context, tag: str, builder: str = "buildkit", network: bool = False, secrets: "dict | None" = None
-    ) -> None:
-        """``docker build`` of ``context`` as ``tag`` with BuildKit or the legacy builder; skips the
-        test where this client has no BuildKit (newer clients need the buildx plugin). ``secrets``
-        maps a secret id to the file given as ``--secret id=ID,src=FILE`` (BuildKit only)."""
+    ) -> str:
+        """``docker build`` of ``context`` as ``tag`` with BuildKit or the legacy builder, and its log
+        (BuildKit's plain progress, where each step says whether it was CACHED); skips the test
+        where this client has no BuildKit (newer clients need the buildx plugin). ``secrets`` maps a
+        secret id to the file given as ``--secret id=ID,src=FILE`` (BuildKit only)."""
         options = [] if network else ["--network", "none"]
+        if builder == "buildkit":
+            options += ["--progress", "plain"]
         for name, source in (secrets or {}).items():
             options += ["--secret", f"id={name},src={source}"]
+        environment = {"DOCKER_BUILDKIT": BUILDERS[builder]}
         try:
-            self("build", *options, "--tag", tag, str(context), environment={"DOCKER_BUILDKIT": BUILDERS[builder]})
+            return self("build", *options, "--tag", tag, str(context), environment=environment, output="both")
         except AssertionError as error:
             if "buildx" in str(error):
                 pytest.skip("이 docker 클라이언트에는 BuildKit(buildx)이 없어 건너뜁니다")
