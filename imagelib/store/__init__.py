@@ -17,7 +17,14 @@ from dataclasses import dataclass
 from .. import display
 from ..blob import Blob
 from ..digest import Digest, verify
-from ..errors import DigestMismatchError, ImageLibError, InvalidReferenceError, TagNotFoundError, UnsupportedError
+from ..errors import (
+    DigestMismatchError,
+    ImageFormatError,
+    ImageLibError,
+    InvalidReferenceError,
+    TagNotFoundError,
+    UnsupportedError,
+)
 from ..image import Image
 from ..imageindex import ImageIndex
 from ..layer import Layer
@@ -254,15 +261,30 @@ class Store:
         return self._get_index(digest)
 
     def _image(self, digest: Digest) -> Image:
-        if digest not in self._cache:
-            self._cache[digest] = self._load(digest)
-        return self._cache[digest]
+        top = self._top(digest)
+        if not isinstance(top, Image):
+            raise ImageFormatError(f"{self._backend.location}의 {digest}는 이미지가 아니라 이미지 인덱스입니다.")
+        return top
 
     def _get_index(self, digest: Digest) -> ImageIndex:
-        if digest not in self._indexes:
-            index = self._index(digest)
-            self._indexes[digest] = ImageIndex(index, [self._image(entry.digest) for entry in index.images()])
-        return self._indexes[digest]
+        top = self._top(digest)
+        if not isinstance(top, ImageIndex):
+            raise ImageFormatError(f"{self._backend.location}의 {digest}는 이미지 인덱스가 아닙니다.")
+        return top
+
+    def _top(self, digest: Digest) -> "Image | ImageIndex":
+        """The image or image index stored under ``digest``, its document read and parsed once."""
+        if digest in self._cache:
+            return self._cache[digest]
+        if digest in self._indexes:
+            return self._indexes[digest]
+        document = self._document(digest)
+        if isinstance(document, Index):
+            images = [self._image(entry.digest) for entry in document.images()]
+            self._indexes[digest] = ImageIndex(document, images)
+            return self._indexes[digest]
+        self._cache[digest] = self._load(document)
+        return self._cache[digest]
 
     def __contains__(self, ref: object) -> bool:
         try:
@@ -399,11 +421,7 @@ class Store:
 
     def _is_index(self, digest: Digest) -> bool:
         """Whether the stored top-level document ``digest`` is an image index."""
-        if digest in self._indexes:
-            return True
-        if digest in self._cache:
-            return False
-        return isinstance(self._document(digest), Index)
+        return isinstance(self._top(digest), ImageIndex)
 
     def gc(self) -> "list[Digest]":
         """어떤 이름에서도 닿지 않는 이미지와 블롭을 지웁니다. 지운 블롭의 다이제스트 목록.
@@ -482,10 +500,6 @@ class Store:
         data = self._checked_blob(digest, "매니페스트")
         return Manifest.parse(data, f"{self._backend.location}의 매니페스트 {digest}", digest)
 
-    def _index(self, digest: Digest) -> Index:
-        data = self._checked_blob(digest, "이미지 인덱스")
-        return Index.parse(data, f"{self._backend.location}의 이미지 인덱스 {digest}", digest)
-
     def _document(self, digest: Digest) -> "Manifest | Index":
         """A top-level blob: an image manifest or an image index, told apart by its media type."""
         data = self._checked_blob(digest, "매니페스트")
@@ -496,8 +510,8 @@ class Store:
         verify(Digest.of_bytes(data), len(data), digest, None, f"{self._backend.location}의 {what} 블롭 {digest}")
         return data
 
-    def _load(self, digest: Digest) -> Image:
-        manifest = self._manifest(digest)
+    def _load(self, manifest: Manifest) -> Image:
+        digest = manifest.digest
         config_bytes = self._small_blob(manifest.config.digest, "이미지 설정")
         with image_entry_budget(self._limits, f"{self._backend.location}의 이미지 {digest}"):
             layers = [
