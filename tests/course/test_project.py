@@ -40,3 +40,8 @@ def test_every_notebook_has_a_solutions_notebook():
     for notebook in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"):
         solution = ROOT / "notebooks" / "solutions" / f"{notebook.stem}_solutions.ipynb"
         assert solution.exists(), f"{notebook.name}의 풀이 노트북이 없습니다"
+
+
+def test_readme_python_example_runs():
+    (example,) = re.findall(r"## imagelib 한눈에\n\n```python\n(.+?)\n```", README, flags=re.S)
+    exec(compile(example, "README.md", "exec"), {})  # noqa: S102 (README's own example)
