@@ -121,6 +121,10 @@ def lab(tmp_path_factory):
     notebook = explorer_notebook(base / "notebooks")
     port, token = free_port(), secrets.token_hex(16)
     log = base / "jupyter-lab.log"
+    # Render every cell, not only those in view, so a page read sees the whole notebook.
+    tracker = base / "settings" / "@jupyterlab" / "notebook-extension" / "tracker.jupyterlab-settings"
+    tracker.parent.mkdir(parents=True)
+    tracker.write_text('{"windowingMode": "none"}', encoding="utf-8")
     env = {**os.environ, "JUPYTER_CONFIG_DIR": str(base / "config"), "JUPYTER_RUNTIME_DIR": str(base / "runtime")}
     command = [
         sys.executable,
@@ -345,3 +349,30 @@ def test_every_page_shows_no_literal_markdown_and_left_aligned_text_cells(browse
             found[entry.href] = {"** 그대로": stray[:3], "오른쪽 정렬 글": right[:3]}
     page.close()
     assert found == {}, "\n".join(f"{href}: {what}" for href, what in found.items())
+
+
+def test_every_notebook_in_jupyterlab_shows_no_literal_markdown_and_left_aligned_text_cells(browser, lab):
+    """The same reading in JupyterLab itself (its own styles), from the stored outputs, no kernel run."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.set_default_timeout(WAIT_MS)
+    found, tables = {}, 0
+    for path in sorted(lab.notebook.parent.glob("[0-9][0-9]_*.ipynb")):
+        page.goto(lab.page_url(f"lab/tree/{path.name}"))
+        cells = len(nbformat.read(path, as_version=4).cells)
+        page.wait_for_function(f"() => document.querySelectorAll('.jp-Notebook .jp-Cell').length >= {cells}")
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('.jp-MarkdownCell')].every("
+            "c => c.querySelector('.jp-RenderedMarkdown'))"
+        )
+        with evidence_on_failure(page, f"jupyterlab-{path.stem}", lab.log):
+            seen = page.evaluate(READ_PAGE)
+            assert len(seen["text"]) > 1000, path.name  # the whole notebook was rendered and read
+        tables += len(seen["cells"])
+        stray = [line for line in seen["text"].splitlines() if "**" in line]
+        right = [text for text, align in seen["cells"] if text and not NUMBER_CELL.match(text) and align == "right"]
+        if stray or right:
+            found[path.name] = {"** 그대로": stray[:3], "오른쪽 정렬 글": right[:3]}
+        page.evaluate("() => window.jupyterapp.commands.execute('application:close-all')")
+    page.close()
+    assert tables > 100  # the HTML tables of the stored outputs were read too
+    assert found == {}, "\n".join(f"{name}: {what}" for name, what in found.items())
