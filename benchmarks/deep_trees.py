@@ -27,6 +27,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 import imagelib as il  # noqa: E402
+from imagelib.formats.unpack import delete_tree  # noqa: E402
 
 REPEAT = 2
 
@@ -49,18 +50,9 @@ def deep_image(depth: int) -> il.Image:
 
 
 def remove_deep(folder: Path) -> None:
-    """Bottom up with an explicit stack (``shutil.rmtree`` recurses per level before Python 3.12)."""
-    folders, index = [str(folder)], 0
-    while index < len(folders):
-        with os.scandir(folders[index]) as found:
-            for item in found:
-                if item.is_dir(follow_symlinks=False):
-                    folders.append(item.path)
-                else:
-                    os.unlink(item.path)
-        index += 1
-    for path in reversed(folders[1:]):
-        os.rmdir(path)
+    """Empty ``folder`` with unpack's deletion (``shutil.rmtree`` recurses per level before Python 3.12)."""
+    for item in os.scandir(folder):
+        delete_tree(item.path)
 
 
 def best_of(run, repeat: int) -> float:

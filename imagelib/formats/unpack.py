@@ -161,16 +161,16 @@ class _Journal:
         return mode
 
     def commit(self) -> None:
-        _delete(self.aside)
+        delete_tree(self.aside)
 
     def rollback(self) -> None:
         for path, kept in reversed(self._ops):
             if kept:
-                _delete(path)
+                delete_tree(path)
                 os.rename(kept, path)
             else:
-                _delete(path)
-        _delete(self.aside)
+                delete_tree(path)
+        delete_tree(self.aside)
 
 
 def _apply_undoable(root: str, layer: Layer, index: int, dir_modes: "dict[str, int]", options: _Options) -> None:
@@ -417,7 +417,7 @@ def resolve(
     return reached[-1] if reached else root
 
 
-def _delete(path: str) -> None:
+def delete_tree(path: str) -> None:
     """Delete ``path`` and all below it, without recursion (``shutil.rmtree`` and ``os.walk``
     recurse, or hold a descriptor per level, before Python 3.13: a deep folder would fail)."""
     try:

@@ -23,6 +23,7 @@ from formats_helpers import gzip_layers, tool, tree_snapshot
 from hostile_archives import Member, raw_tar
 
 import imagelib as il
+from imagelib.formats.unpack import delete_tree
 
 DEPTH = 1200
 
@@ -95,19 +96,10 @@ def deep_folder_snapshot(root) -> "dict[str, tuple]":
 
 
 def remove_deep(folder) -> None:
-    """Delete ``folder`` bottom up with an explicit stack: ``shutil.rmtree`` recurses once per
-    level before Python 3.12, so pytest's own clean-up of an old temporary folder would fail."""
-    folders, index = [os.fspath(folder)], 0
-    while index < len(folders):
-        with os.scandir(folders[index]) as found:
-            for item in found:
-                if item.is_dir(follow_symlinks=False):
-                    folders.append(item.path)
-                else:
-                    os.unlink(item.path)
-        index += 1
-    for path in reversed(folders[1:]):
-        os.rmdir(path)
+    """Empty ``folder`` with unpack's own deletion, which does not recurse: ``shutil.rmtree``
+    recurses once per level before Python 3.12, so pytest's clean-up of an old folder would fail."""
+    for item in os.scandir(folder):
+        delete_tree(item.path)
 
 
 @pytest.fixture(autouse=True)
