@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import posixpath
+import re
 import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -71,7 +72,7 @@ def _apply_line(state: _State, text: str) -> None:
     elif keyword == "USER":
         state.config = replace(config, user=" ".join(_words(text, rest)))
     elif keyword == "VOLUME":
-        state.config = config.changed(volumes=_json_list(rest) or _words(text, rest))
+        state.config = config.changed(volumes=exec_form(rest) or _words(text, rest))
     elif keyword == "WORKDIR":
         # moby's normalizeWorkdir: a relative path is joined to the current one, from /
         state.config = replace(
@@ -83,19 +84,32 @@ def _apply_line(state: _State, text: str) -> None:
 
 def _command(rest: str) -> "tuple[str, ...]":
     """The exec form (a JSON list of strings) as it is; anything else is the shell form, run by /bin/sh -c."""
-    return tuple(_json_list(rest) or ["/bin/sh", "-c", rest])
+    return tuple(exec_form(rest) or ["/bin/sh", "-c", rest])
 
 
-def _json_list(rest: str) -> "list[str] | None":
-    if not rest.startswith("["):
+def exec_form(value: str) -> "list[str] | None":
+    """``["a", "b"]`` 형태(exec form)면 문자열 목록, 아니면 None (Dockerfile과 ``docker commit -c`` 가 같이 씁니다)."""
+    if not value.startswith("["):
         return None
     try:
-        value = json.loads(rest)
+        parsed = json.loads(value)
     except ValueError:
         return None
-    if isinstance(value, list) and all(isinstance(item, str) for item in value):
-        return value
+    if isinstance(parsed, list) and all(isinstance(item, str) for item in parsed):
+        return parsed
     return None
+
+
+def port_specs(word: str) -> "list[str] | None":
+    """EXPOSE의 한 낱말을 포트 목록으로: ``80`` → 80/tcp, ``53/udp``, ``8000-8002`` → 세 포트
+    (Docker의 nat.ParsePortSpecs처럼). 포트가 아니면 None."""
+    match = re.fullmatch(r"(\d+)(?:-(\d+))?(?:/(tcp|udp|sctp))?", word.lower())
+    if not match:
+        return None
+    start, end = int(match.group(1)), int(match.group(2) or match.group(1))
+    if not 0 < start <= end < 65536:
+        return None
+    return [f"{port}/{match.group(3) or 'tcp'}" for port in range(start, end + 1)]
 
 
 def _words(text: str, rest: str) -> "list[str]":
@@ -122,9 +136,7 @@ def _pairs(text: str, rest: str) -> "list[tuple[str, str]]":
 
 
 def _ports(text: str, word: str) -> "list[str]":
-    """``80`` → 80/tcp, ``53/udp`` as it is, ``8000-8002`` → three ports (Docker's nat.ParsePortSpecs)."""
-    number, _, protocol = word.partition("/")
-    first, _, last = number.partition("-")
-    if not first.isdigit() or not (last or first).isdigit() or int(first) > int(last or first):
+    ports = port_specs(word)
+    if ports is None:
         raise ImageLibError(f"{text!r}: {word!r}는 포트 번호가 아닙니다.")
-    return [f"{port}/{protocol or 'tcp'}" for port in range(int(first), int(last or first) + 1)]
+    return ports

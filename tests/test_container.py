@@ -201,3 +201,12 @@ def test_commit_does_not_carry_the_parent_containers_record_nor_its_onbuild():
     committed = il.Container(parent).commit().config_json
     assert not {"container", "container_config", "docker_version"} & set(committed)
     assert committed["config"] == {"Cmd": ["sh"]}
+
+
+@pytest.mark.parametrize("word", ["0", "70000", "90-80", "80/ftp"])
+def test_commit_changes_and_build_refuse_the_same_expose_words(word):
+    base = il.Image.scratch().add_layer(il.Layer.from_files({"a": "1"}))
+    with pytest.raises(il.ImageLibError, match="포트"):
+        il.Container(base).commit(changes=[f"EXPOSE {word}"])
+    with pytest.raises(il.BuildError, match="포트"):
+        il.build(f"FROM scratch\nEXPOSE {word}\n", {})

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from .. import catalog
+from ..commit_changes import exec_form, port_specs
 from ..container import Container
 from ..entries import Dir, Entry, File
 from ..errors import ImageLibError
@@ -41,7 +42,6 @@ from .parse import (
     Stage,
     expand,
     expand_words,
-    json_list,
     key_values,
     parse_dockerfile,
     process_word,
@@ -342,11 +342,10 @@ class _Builder:
     def _do_expose(self, state: _StageState, instruction: Instruction) -> None:
         ports = []
         for word in expand_words(instruction.value, state.env):
-            match = re.fullmatch(r"(\d+)(?:-(\d+))?(?:/(tcp|udp|sctp))?", word.lower())
-            if not match or not 0 < int(match.group(1)) < 65536:
+            spec = port_specs(word)
+            if spec is None:
                 raise instruction.error(f"EXPOSE의 포트 {word!r}이(가) 잘못되었습니다. 예: EXPOSE 80, EXPOSE 53/udp")
-            start, end = int(match.group(1)), int(match.group(2) or match.group(1))
-            ports += [f"{port}/{match.group(3) or 'tcp'}" for port in range(start, end + 1)]
+            ports += spec
         # Current BuildKit prints the port list ("EXPOSE [80/tcp]"); older releases printed a Go
         # map ("EXPOSE map[80/tcp:{}]"), which is what the catalog's nginx history shows.
         self._config_step(state, instruction, f"EXPOSE [{' '.join(ports)}]", exposed_ports=ports)
@@ -360,13 +359,13 @@ class _Builder:
         self._config_step(state, instruction, f"STOPSIGNAL {signal}", stop_signal=signal)
 
     def _do_volume(self, state: _StageState, instruction: Instruction) -> None:
-        volumes = json_list(instruction.value) or expand_words(instruction.value, state.env)
+        volumes = exec_form(instruction.value) or expand_words(instruction.value, state.env)
         self._config_step(state, instruction, f"VOLUME [{' '.join(volumes)}]", volumes=volumes)
 
     def _command_line(self, state: _StageState, instruction: Instruction) -> "list[str]":
-        exec_form = json_list(instruction.value)
-        if exec_form is not None:
-            return exec_form
+        words = exec_form(instruction.value)
+        if words is not None:
+            return words
         if instruction.value.startswith("["):
             self.warnings.append(
                 f"{instruction.line}번째 줄: {instruction.keyword}의 값이 JSON 배열처럼 "
@@ -422,8 +421,8 @@ class _Builder:
         self._layer_step(state, instruction, created_by, key, make)
 
     def _do_run(self, state: _StageState, instruction: Instruction) -> None:
-        exec_form = json_list(instruction.value)
-        argv = exec_form if exec_form is not None else ["/bin/sh", "-c", instruction.value]
+        words = exec_form(instruction.value)
+        argv = words if words is not None else ["/bin/sh", "-c", instruction.value]
         env = dict(state.env)
         # Like BuildKit, the history names the command without its --mount flags, and the cache key
         # holds each secret's id and place but never its content.
@@ -434,7 +433,7 @@ class _Builder:
             key = cache_key(key, "secrets", [mount.cache_part for mount in mounts])
 
         def make() -> "tuple[Layer, str]":
-            return self._execute(state, instruction, argv, exec_form is None, env, created_by, mounts)
+            return self._execute(state, instruction, argv, words is None, env, created_by, mounts)
 
         self._layer_step(state, instruction, created_by, key, make)
 
@@ -536,7 +535,7 @@ class _Builder:
         self._copy(state, instruction, add=True)
 
     def _copy(self, state: _StageState, instruction: Instruction, add: bool) -> None:
-        words = json_list(instruction.value)
+        words = exec_form(instruction.value)
         words = (
             [process_word(w, state.env) for w in words]
             if words is not None

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import difflib
 import io
-import json
 import re
 from dataclasses import dataclass, field
 
+from ..commit_changes import exec_form
 from .errors import BuildError
 
 KNOWN = (
@@ -245,26 +245,13 @@ def _check_syntax(instruction: Instruction) -> None:
     if keyword in _NEEDS_VALUE and not value:
         raise instruction.error(f"{keyword} 뒤에 값이 없습니다.")
     if keyword in ("COPY", "ADD"):
-        words = json_list(value) if value.startswith("[") else split_words(value)
+        words = exec_form(value) if value.startswith("[") else split_words(value)
         if words is None or len(words) < 2:
             raise instruction.error(
                 f"{keyword}에는 원본과 대상이 모두 필요합니다: '{keyword} 원본… 대상'. 받은 값: {value!r}"
             )
     if keyword == "RUN" and value.startswith("<<"):
         raise instruction.error("RUN의 here-document(<<EOF) 문법은 지원하지 않습니다. 명령을 && 로 이어 쓰세요.")
-
-
-def json_list(value: str) -> "list[str] | None":
-    """``["a", "b"]`` 형태(exec form)면 문자열 목록, 아니면 None."""
-    if not value.startswith("["):
-        return None
-    try:
-        parsed = json.loads(value)
-    except ValueError:
-        return None
-    if isinstance(parsed, list) and all(isinstance(item, str) for item in parsed):
-        return parsed
-    return None
 
 
 def split_words(text: str) -> "list[str]":
