@@ -13,7 +13,7 @@ from .analyze import Analysis, analyze
 from .catalog import PullEstimate, pull_time
 from .container import Container
 from .digest import Digest
-from .dockerfile import BuildCache, BuildContext, BuildError, BuildResult, BuildStep, build
+from .dockerfile import BuildCache, BuildContext, BuildError, BuildResult, BuildStep, build, build_index
 from .entries import Dir, File, Hardlink, Opaque, Symlink, Whiteout
 from .errors import (
     DigestMismatchError,
@@ -125,6 +125,7 @@ __all__ = [
     "BuildStep",
     "PullEstimate",
     "build",
+    "build_index",
     "catalog",
     "modeled_download_size",
     "modeled_size",

@@ -11,6 +11,10 @@
 - 이미지와 레이어의 **크기**는 ``il.modeled_size(image)`` (압축 전, ``docker images`` 의
   SIZE와 같은 뜻)와 ``il.modeled_download_size(image)`` (압축 후, Docker Hub가 보여 주는
   크기와 같은 뜻)로 셉니다. ``image.size`` 는 실제로 저장된 작은 바이트 수입니다.
+- 플랫폼마다 이미지가 따로 있습니다. arm64 이미지는 Dockerfile과 레이어 구조가 같고, 아키텍처에
+  따라 이름이 다른 파일(동적 로더 ``/lib/ld-musl-aarch64.so.1``, ``/lib/ld-linux-aarch64.so.1``,
+  ``/usr/lib/aarch64-linux-gnu``, apk 데이터베이스의 ``A:aarch64``)과 설정의 ``architecture``/``variant`` 가
+  다릅니다. 크기는 amd64의 값을 그대로 씁니다(``imagelib.catalog.arches``).
 - 다이제스트는 실제로 저장된 바이트의 해시이므로 Docker Hub의 진짜 이미지 다이제스트와는 다릅니다.
 
 크기의 출처(모두 linux/amd64, 반올림한 **근삿값**):
@@ -27,8 +31,9 @@
 ``latest`` 같은 태그는 시간이 지나면 다른 버전을 가리킵니다. 카탈로그는 한 시점의 버전을
 고정해 흉내 냅니다(``info(name).version``).
 
-- ``get(name)``: 모형 이미지, ``info(name)``: 버전·베이스·공개된 크기, ``names()``, ``aliases(name)``,
-  ``has(name)``, ``table()``: 카탈로그 요약표
+- ``get(name, platform=None)``: 모형 이미지(기본 linux/amd64), ``index(name)``: 플랫폼마다 이미지가 하나씩
+  있는 이미지 인덱스(linux/amd64, linux/arm64/v8), ``platforms(name)``, ``info(name)``: 버전·베이스·공개된
+  크기, ``names()``, ``aliases(name)``, ``has(name)``, ``table()``: 카탈로그 요약표
 - ``pull_time(image, store=None, bandwidth_mbps=100)``: 이미지를 받을 때 내려받을 양과 시간
   (``il.pull_time`` 과 같음)
 """
@@ -42,8 +47,10 @@ from .base_images import (
     get,
     has,
     images,
+    index,
     info,
     names,
+    platforms,
     table,
 )
 from .pulltime import LayerPull, PullEstimate, pull_time
@@ -57,8 +64,10 @@ __all__ = [
     "get",
     "has",
     "images",
+    "index",
     "info",
     "names",
+    "platforms",
     "pull_time",
     "table",
 ]

@@ -14,9 +14,12 @@ from .. import modelfile
 from ..entries import Dir, Entry, File, Hardlink, Symlink
 from ..errors import ImageLibError
 from ..image import ConfigChanges, Image
+from ..imageindex import ImageIndex
 from ..layer import Layer
+from ..oci import DEFAULT_PLATFORM, Platform, compatible_platforms
 from ..reference import parse_reference
 from . import data
+from .arches import ARCHES, Arch
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -776,23 +779,43 @@ def build_layer(spec: LayerSpec) -> Layer:
     return Layer.from_entries(fixed + texts + models)
 
 
-def _apply(image: Image, step) -> Image:
+def _apply(image: Image, step, arch: Arch) -> Image:
     if isinstance(step, ConfigSpec):
         if step.changes:
             image = image.with_config(**step.changes)
         return image.with_history(step.created_by, step.comment)
-    layer = build_layer(step)
+    layer = build_layer(arch.layer(step))
     created_by = step.created_by.replace("{diff}", layer.diff_id.hex)
     return image.add_layer(layer, created_by=created_by, comment=step.comment)
 
 
 @functools.cache
-def _build(name: str) -> Image:
+def _build(name: str, arch: Arch) -> Image:
     entry = _BY_NAME[name]
-    image = _build(parse_reference(entry.base).familiar) if entry.base else Image.scratch()
+    if entry.base:
+        image = _build(parse_reference(entry.base).familiar, arch)
+    else:
+        image = Image.scratch(arch.architecture, variant=arch.variant or None)
     for step in entry.steps:
-        image = _apply(image, step)
+        image = _apply(image, step, arch)
     return image
+
+
+@functools.cache
+def _index(name: str) -> ImageIndex:
+    return ImageIndex.of([_build(name, arch) for arch in ARCHES])
+
+
+def _arch(name: str, platform: "str | Platform | None") -> Arch:
+    wanted = DEFAULT_PLATFORM if platform is None else Platform.parse(platform)
+    for candidate in compatible_platforms(wanted):
+        for arch in ARCHES:
+            if Platform.parse(arch.platform).matches(candidate):
+                return arch
+    raise CatalogError(
+        f"카탈로그의 {name!r}에는 {wanted} 이미지가 없습니다(no matching manifest). "
+        f"있는 플랫폼: {', '.join(platforms(name))}"
+    )
 
 
 # -- public API ----------------------------------------------------------------------------
@@ -824,12 +847,30 @@ def info(name: str) -> CatalogEntry:
     return _BY_NAME[key]
 
 
-def get(name: str) -> Image:
+def get(name: str, platform: "str | Platform | None" = None) -> Image:
     """카탈로그의 모형 이미지(진짜 OCI 이미지). 예: ``il.catalog.get("node:14-alpine")``.
 
     같은 이름은 언제나 같은 다이제스트의 이미지를 돌려줍니다. 크기는 ``il.modeled_size`` 로 보세요.
+    ``platform`` (기본 ``linux/amd64``)을 주면 그 플랫폼의 이미지입니다. 예:
+    ``il.catalog.get("alpine:3.19", platform="linux/arm64")`` 의 ``/lib`` 에는 ``ld-musl-aarch64.so.1`` 이 있습니다.
     """
-    return _build(parse_reference(info(name).name).familiar)
+    key = parse_reference(info(name).name).familiar
+    return _build(key, _arch(name, platform))
+
+
+def index(name: str) -> ImageIndex:
+    """카탈로그 이미지의 이미지 인덱스: 플랫폼마다 하나씩(``docker buildx imagetools inspect`` 가 보여 주는 것).
+
+    Docker Hub의 공식 이미지처럼 태그 하나가 인덱스를 가리키고, 엔진은 그 안에서 자기 플랫폼의
+    매니페스트를 고릅니다. 예: ``il.catalog.index("alpine:3.19").image("linux/arm64")``.
+    """
+    return _index(parse_reference(info(name).name).familiar)
+
+
+def platforms(name: str) -> "tuple[str, ...]":
+    """카탈로그 이미지가 있는 플랫폼들(예: ``("linux/amd64", "linux/arm64/v8")``)."""
+    info(name)
+    return tuple(arch.platform for arch in ARCHES)
 
 
 def names() -> "list[str]":

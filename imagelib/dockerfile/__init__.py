@@ -30,11 +30,20 @@
 
 from __future__ import annotations
 
-from .builder import build
+from .builder import build, build_index
 from .cache import BuildCache
 from .context import BuildContext
 from .dockerignore import DockerIgnore
 from .errors import BuildError
 from .result import BuildResult, BuildStep
 
-__all__ = ["BuildCache", "BuildContext", "BuildError", "BuildResult", "BuildStep", "DockerIgnore", "build"]
+__all__ = [
+    "BuildCache",
+    "BuildContext",
+    "BuildError",
+    "BuildResult",
+    "BuildStep",
+    "DockerIgnore",
+    "build",
+    "build_index",
+]

@@ -17,7 +17,7 @@ import json
 import os
 import posixpath
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -27,7 +27,9 @@ from ..container import Container
 from ..entries import Dir, Entry, File
 from ..errors import ImageLibError
 from ..image import ConfigChanges, Image
+from ..imageindex import ImageIndex
 from ..layer import Layer
+from ..oci import DEFAULT_PLATFORM, Platform
 from ..pathmatch import compile_match, has_wildcard
 from ..reference import parse_reference
 from ..store import Store
@@ -54,6 +56,26 @@ if TYPE_CHECKING:
 
 COMMENT = "buildkit.dockerfile.v0"
 MAX_LINKS = 40
+# The modeled builder machine: BuildKit's BUILDPLATFORM is the platform of the node that builds.
+BUILD_PLATFORM = DEFAULT_PLATFORM
+
+
+def platform_args(target: Platform, build: Platform = BUILD_PLATFORM) -> "dict[str, str]":
+    """BuildKit이 전역 범위에 자동으로 두는 ARG들(``TARGETPLATFORM``, ``TARGETARCH`` …).
+
+    단계 안에서 쓰려면 ``ARG TARGETARCH`` 처럼 값 없이 다시 선언해야 하고, ``FROM`` 줄에서는 그냥
+    쓸 수 있습니다. ``BUILDPLATFORM`` 은 빌드하는 기계(모형에서는 linux/amd64)입니다.
+    """
+    return {
+        "TARGETPLATFORM": str(target),
+        "TARGETOS": target.os,
+        "TARGETARCH": target.architecture,
+        "TARGETVARIANT": target.variant,
+        "BUILDPLATFORM": str(build),
+        "BUILDOS": build.os,
+        "BUILDARCH": build.architecture,
+        "BUILDVARIANT": build.variant,
+    }
 
 
 def go_quote(items: "list[str]") -> str:
@@ -97,8 +119,11 @@ class _Builder:
         target: "str | None",
         cache: BuildCache,
         secrets: "Mapping[str, bytes] | None" = None,
+        platform: "Platform | None" = None,
     ) -> None:
         self.dockerfile, self.context, self.store = dockerfile, context, store
+        # None: no --platform given (BuildKit's implicit target); the image keeps its base's platform.
+        self.platform = platform
         self.secrets = dict(secrets or {})
         self.build_args = {str(k): str(v) for k, v in build_args.items()}
         self.used_args: "set[str]" = set()
@@ -112,7 +137,11 @@ class _Builder:
     # -- planning -------------------------------------------------------------------------
 
     def _global_args(self) -> "dict[str, str | None]":
-        values: "dict[str, str | None]" = {}
+        automatic = platform_args(self.platform or DEFAULT_PLATFORM)
+        for key in automatic.keys() & self.build_args.keys():
+            automatic[key] = self.build_args[key]
+            self.used_args.add(key)
+        values: "dict[str, str | None]" = dict(automatic)
         for instruction in self.dockerfile.global_args:
             known = {k: v for k, v in values.items() if v is not None}
             for key, default in key_values(instruction, known):
@@ -120,7 +149,7 @@ class _Builder:
                 if key in self.build_args:
                     values[key] = self.build_args[key]
                     self.used_args.add(key)
-                else:
+                elif key not in automatic:  # as BuildKit: a default never hides the automatic value
                     values[key] = default
         return values
 
@@ -197,8 +226,35 @@ class _Builder:
         final = self.done[self.target.index]
         names = {self.done[i].stage.label: self.done[i].image for i in sorted(self.done)}
         return BuildResult(
-            final.image, tuple(self.steps), names, self.target.label, tuple(self.warnings), tuple(self.context.ignored)
+            self._with_target_platform(final.image),
+            tuple(self.steps),
+            names,
+            self.target.label,
+            tuple(self.warnings),
+            tuple(self.context.ignored),
         )
+
+    def _with_target_platform(self, image: Image) -> Image:
+        """With --platform, the image's config states the target platform, as BuildKit writes it.
+
+        The variant of the base stays when the target names none on the same os/architecture, and
+        the result is normalized (arm64/v8 is written as arm64 with no variant).
+        """
+        if self.platform is None:
+            return image
+        target = self.platform
+        variant = (
+            image.config_json.get("variant", "")
+            if image.platform.split("/")[:2] == [target.os, target.architecture]
+            else ""
+        )
+        stated = Platform(
+            target.os, target.architecture, target.variant or (variant if isinstance(variant, str) else "")
+        )
+        stated = stated.normalized()
+        if image.platform == str(stated):
+            return image
+        return image.with_platform(stated.architecture, stated.os, stated.variant or None)
 
     def _record(
         self,
@@ -243,7 +299,7 @@ class _Builder:
             state = _StageState(stage, parent.image, parent.key, total, dict(parent.args))
             created_by, counted = f"FROM {from_stage.label}", False
         else:
-            image, shown = self._base_image(ref, stage)
+            image, shown = self._base_image(ref, stage, self._stage_platform(stage))
             counted = shown != "scratch"
             state = _StageState(stage, image, cache_key("FROM", str(image.digest)), total + counted)
             created_by = f"FROM {shown}"
@@ -252,15 +308,36 @@ class _Builder:
         self._record(state, stage.instruction, created_by, None, None, counted=counted)
         return state
 
-    def _base_image(self, ref: str, stage: Stage) -> "tuple[Image, str]":
+    def _stage_platform(self, stage: Stage) -> "Platform | None":
+        """The platform a stage's base is resolved for: FROM --platform, else the build's --platform."""
+        flag = stage.instruction.flag("platform")
+        if flag is None:
+            return self.platform
+        env = {k: v for k, v in self.global_args.items() if v is not None}
+        text = expand(flag, env)
+        if not text:
+            raise BuildError(
+                f"FROM --platform={flag}: 플랫폼 값이 비었습니다(ARG 값을 확인하세요).", stage.line, "FROM"
+            )
+        try:
+            return Platform.parse(text).normalized()
+        except ImageLibError as error:
+            raise BuildError(str(error), stage.line, "FROM") from None
+
+    def _base_image(self, ref: str, stage: Stage, platform: "Platform | None" = None) -> "tuple[Image, str]":
         if ref.lower() == "scratch":
             # BuildKit starts from an empty config with WorkingDir "/" (PATH is added in _from)
-            return Image.scratch().with_config(workdir="/"), "scratch"
+            empty = (
+                Image.scratch()
+                if platform is None
+                else Image.scratch(platform.architecture, platform.os, platform.variant)
+            )
+            return empty.with_config(workdir="/"), "scratch"
         try:
             reference = parse_reference(ref)
         except ImageLibError as error:
             raise BuildError(f"베이스 이미지 이름 {ref!r}이(가) 잘못되었습니다: {error}", stage.line, "FROM") from None
-        image = self._lookup_image(reference)
+        image = self._lookup_image(reference, platform, stage)
         if image is None:
             stored = ", ".join(self.store.tags()) if self.store is not None else ""
             raise BuildError(
@@ -277,23 +354,19 @@ class _Builder:
             else str(reference),
         )
 
-    def _lookup_image(self, reference) -> "Image | None":
+    def _lookup_image(self, reference, platform: "Platform | None", stage: Stage) -> "Image | None":
         if self.store is not None:
             try:
-                return self.store.get(reference)
+                return self.store.get(reference, platform)
             except ImageLibError:
                 pass
-        if reference.digest is not None:
-            for name in catalog.names():
-                entry = catalog.info(name)
-                if parse_reference(entry.name).repository != reference.repository:
-                    continue
-                image = catalog.get(name)
-                if image.digest == reference.digest:
-                    return image
-            return None
-        if catalog.has(reference.familiar):
-            return catalog.get(reference.familiar)
+        try:
+            if reference.digest is not None:
+                return _catalog_by_digest(reference, platform)
+            if catalog.has(reference.familiar):
+                return catalog.get(reference.familiar, platform)
+        except catalog.CatalogError as error:
+            raise BuildError(str(error), stage.line, "FROM") from None
         return None
 
     # -- dispatch -------------------------------------------------------------------------
@@ -855,6 +928,41 @@ def _hints(session: ShellSession) -> str:
     return " ".join(dict.fromkeys(hints))
 
 
+def _catalog_by_digest(reference, platform: "Platform | None") -> "Image | None":
+    """A catalog image named by digest: an index digest picks the platform, a manifest digest is that image."""
+    for name in catalog.names():
+        if parse_reference(catalog.info(name).name).repository != reference.repository:
+            continue
+        index = catalog.index(name)
+        if index.digest == reference.digest:
+            return index.image(platform)
+        for image in index.images:
+            if image.digest == reference.digest:
+                return image
+    return None
+
+
+def _read_dockerfile(dockerfile: "str | os.PathLike") -> str:
+    if isinstance(dockerfile, os.PathLike):
+        try:
+            with open(dockerfile, encoding="utf-8") as handle:
+                dockerfile = handle.read()
+        except OSError as error:
+            raise BuildError(f"Dockerfile {os.fspath(dockerfile)!r}을(를) 읽을 수 없습니다({error}).") from None
+    if not isinstance(dockerfile, str) or not dockerfile.strip():
+        raise BuildError("Dockerfile이 비어 있습니다. 'FROM 베이스이미지'부터 적으세요.")
+    return dockerfile
+
+
+def _target_platform(platform: "str | Platform | None") -> "Platform | None":
+    if platform is None:
+        return None
+    try:
+        return Platform.parse(platform).normalized()
+    except ImageLibError as error:
+        raise BuildError(str(error)) from None
+
+
 def build(
     dockerfile: "str | os.PathLike",
     context: "BuildContext | Mapping | str | os.PathLike | None" = None,
@@ -865,6 +973,7 @@ def build(
     cache: "BuildCache | None" = None,
     tag: "str | None" = None,
     secrets: "Mapping[str, bytes | str | os.PathLike] | None" = None,
+    platform: "str | Platform | None" = None,
 ) -> BuildResult:
     """Dockerfile로 이미지를 만듭니다(``docker build`` 의 모형). 결과는 :class:`BuildResult`.
 
@@ -878,18 +987,16 @@ def build(
     - ``secrets``: ``--secret id=이름,src=파일`` 과 같은 빌드 비밀. ``{"npmrc": b"내용"}`` 또는
       ``{"npmrc": "파일 경로"}``. ``RUN --mount=type=secret,id=npmrc`` 인 RUN에서만
       ``/run/secrets/npmrc`` (또는 ``target=`` 경로)에 보이고, 레이어·history·캐시 키에는 남지 않습니다.
+    - ``platform``: ``--platform`` 과 같은 대상 플랫폼(예: ``"linux/arm64"``). 베이스 이미지를 그 플랫폼의
+      것으로 고르고, 만든 이미지의 설정에 그 플랫폼을 적습니다. 주지 않으면 베이스 이미지의 플랫폼
+      (카탈로그는 linux/amd64)입니다. ``FROM --platform=...`` 은 그 단계의 베이스만 바꿉니다.
+      BuildKit처럼 ``TARGETPLATFORM``, ``TARGETOS``, ``TARGETARCH``, ``TARGETVARIANT``, ``BUILDPLATFORM``,
+      ``BUILDOS``, ``BUILDARCH``, ``BUILDVARIANT`` ARG가 전역 범위에 자동으로 있습니다.
 
     베이스 이미지는 보관소 → 카탈로그(``il.catalog``) 순서로 찾고, 인터넷에서 내려받지 않습니다.
     RUN은 모형 셸에서 실행됩니다(``il.userland.supported_commands()``).
     """
-    if isinstance(dockerfile, os.PathLike):
-        try:
-            with open(dockerfile, encoding="utf-8") as handle:
-                dockerfile = handle.read()
-        except OSError as error:
-            raise BuildError(f"Dockerfile {os.fspath(dockerfile)!r}을(를) 읽을 수 없습니다({error}).") from None
-    if not isinstance(dockerfile, str) or not dockerfile.strip():
-        raise BuildError("Dockerfile이 비어 있습니다. 'FROM 베이스이미지'부터 적으세요.")
+    dockerfile = _read_dockerfile(dockerfile)
     if cache is not None and not isinstance(cache, BuildCache):
         raise BuildError(f"cache에는 il.BuildCache()를 주세요({type(cache).__name__}를 받았습니다).")
     if store is not None and not isinstance(store, Store):
@@ -903,6 +1010,7 @@ def build(
         target,
         cache if cache is not None else BuildCache(),
         load_secrets(secrets),
+        _target_platform(platform),
     )
     result = builder.run()
     if store is not None:
@@ -910,3 +1018,45 @@ def build(
     elif tag is not None:
         raise BuildError("tag를 붙이려면 store도 주세요: il.build(..., store=store, tag='myapp:1.0')")
     return result
+
+
+def build_index(
+    dockerfile: "str | os.PathLike",
+    context: "BuildContext | Mapping | str | os.PathLike | None" = None,
+    *,
+    platforms: "Sequence[str | Platform]",
+    store: "Store | None" = None,
+    build_args: "Mapping[str, str] | None" = None,
+    target: "str | None" = None,
+    cache: "BuildCache | None" = None,
+    tag: "str | None" = None,
+    secrets: "Mapping[str, bytes | str | os.PathLike] | None" = None,
+) -> ImageIndex:
+    """플랫폼마다 한 번씩 빌드해 이미지 인덱스 하나로 묶습니다(``docker buildx build --platform a,b`` 의 모형).
+
+    ``platforms`` 의 순서대로 ``il.build(..., platform=p)`` 를 하고, 만든 이미지들로
+    ``il.ImageIndex.of`` 를 만듭니다. ``store`` 와 ``tag`` 를 주면 인덱스를 그 이름으로 넣습니다
+    (``docker push`` 하면 태그가 인덱스를 가리키는 것처럼). 나머지 인자는 ``il.build`` 와 같습니다.
+    """
+    if isinstance(platforms, str) or not platforms:
+        raise BuildError("platforms에는 플랫폼 목록을 주세요. 예: platforms=['linux/amd64', 'linux/arm64']")
+    if store is None and tag is not None:
+        raise BuildError("tag를 붙이려면 store도 주세요: il.build_index(..., store=store, tag='myapp:1.0')")
+    shared = cache if cache is not None else BuildCache()
+    images = [
+        build(
+            dockerfile,
+            context,
+            store=store,
+            build_args=build_args,
+            target=target,
+            cache=shared,
+            secrets=secrets,
+            platform=platform,
+        ).image
+        for platform in platforms
+    ]
+    index = ImageIndex.of(images)
+    if store is not None:
+        store.put(index, tag)
+    return index
