@@ -680,7 +680,7 @@ class _Builder:
             done = self.done[stage.index]
             return TreeSource(done.image.rootfs(), f"단계 {stage.label!r}")
         try:
-            image = self._lookup_image(parse_reference(ref))
+            image = self._lookup_image(parse_reference(ref), self.platform, state.stage)
         except ImageLibError:
             image = None
         if image is None:
