@@ -14,6 +14,10 @@
     result.image          # 만들어진 이미지(il.Image)
     result.steps          # 단계별 기록: 레이어인지 설정만인지, 캐시 적중(CACHED)인지
 
+``il.build(..., platform="linux/arm64")`` 은 ``docker build --platform`` 처럼 그 플랫폼의 베이스 이미지로 빌드하고,
+``il.build_index(..., platforms=["linux/amd64", "linux/arm64"])`` 는 ``docker buildx build --platform a,b`` 처럼
+플랫폼마다 빌드해 이미지 인덱스(``il.ImageIndex``) 하나로 묶습니다.
+
 빌드와 함께 쓰는 것들(모두 ``il`` 에서 바로 씁니다):
 
 - ``il.BuildCache()``: 빌드 캐시. 여러 빌드에 같은 객체를 주면 바뀌지 않은 단계를 다시 씁니다.
