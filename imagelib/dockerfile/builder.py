@@ -149,7 +149,8 @@ class _Builder:
                 if key in self.build_args:
                     values[key] = self.build_args[key]
                     self.used_args.add(key)
-                elif key not in automatic:  # as BuildKit: a default never hides the automatic value
+                elif default is not None or key not in automatic:
+                    # Without a value the automatic one stays, as in the current frontend (Docker 20.10's emptied it).
                     values[key] = default
         return values
 

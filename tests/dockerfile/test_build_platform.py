@@ -49,11 +49,13 @@ def test_the_automatic_args_work_in_from_without_a_declaration():
     assert image.rootfs().read_text("etc/alpine-release") == "3.18.5\n"
 
 
-def test_a_dockerfile_default_does_not_hide_the_automatic_value():
-    image = il.build(
-        "ARG TARGETARCH=s390x\nFROM alpine:3.19\nARG TARGETARCH\nRUN echo $TARGETARCH > /a\n", platform="linux/arm64"
-    ).image
-    assert image.rootfs().read_text("a") == "arm64\n"
+def test_a_global_arg_without_a_value_keeps_the_automatic_value_and_a_default_replaces_it():
+    dockerfile = (
+        "ARG TARGETARCH\nARG TARGETOS=plan9\nFROM alpine:3.19\nARG TARGETARCH\nARG TARGETOS\n"
+        "RUN echo $TARGETARCH $TARGETOS > /a\n"
+    )
+    image = il.build(dockerfile, platform="linux/arm64").image
+    assert image.rootfs().read_text("a") == "arm64 plan9\n"
 
 
 def test_the_target_platform_chooses_the_base_and_is_written_in_the_config():

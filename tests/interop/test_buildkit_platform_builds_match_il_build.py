@@ -19,15 +19,19 @@ pytestmark = [
 ]
 
 # LABEL shows the ARG values without a RUN, so an arm64 build needs no emulation.
-DOCKERFILE = """FROM {base}
+# A global ARG with a default replaces the automatic value in every BuildKit. (A global ARG without
+# one keeps it in the current Dockerfile frontend, as il.build does; Docker 20.10's BuildKit empties it.)
+DOCKERFILE = """ARG BUILDOS=plan9
+FROM {base}
 ARG TARGETPLATFORM
 ARG TARGETOS
 ARG TARGETARCH
 ARG TARGETVARIANT
 ARG BUILDPLATFORM
 ARG BUILDARCH
+ARG BUILDOS
 LABEL target=$TARGETPLATFORM os=$TARGETOS arch=$TARGETARCH variant=[$TARGETVARIANT] build=$BUILDPLATFORM \\
-      buildarch=$BUILDARCH
+      buildarch=$BUILDARCH buildos=$BUILDOS
 COPY app.sh /app.sh
 """
 
@@ -57,7 +61,7 @@ def test_docker_build_platform_writes_what_il_build_writes(docker, tmp_path, pla
         model.config_json.get("variant", ""),
     )
     assert real["Architecture"] == platform.split("/")[1] and "Variant" not in real
-    assert real["Config"]["Labels"] == model.config.labels
+    assert real["Config"]["Labels"] == dict(model.config.labels)
     assert model.config.labels["build"] == "linux/amd64"
     # The base layer each took is that platform's (its loader differs), then one COPY layer.
     assert real["RootFS"]["Layers"][:-1] == [str(d) for d in model.diff_ids[:-1]] == [str(d) for d in base.diff_ids]
