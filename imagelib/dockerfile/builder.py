@@ -356,19 +356,22 @@ class _Builder:
         )
 
     def _lookup_image(self, reference, platform: "Platform | None", stage: Stage) -> "Image | None":
+        stored: "ImageLibError | None" = None  # the store has the name, but not for this platform
         if self.store is not None:
             try:
                 return self.store.get(reference, platform)
-            except ImageLibError:
-                pass
+            except ImageLibError as error:
+                stored = error if platform is not None and reference in self.store else None
         try:
             if reference.digest is not None:
-                return _catalog_by_digest(reference, platform)
-            if catalog.has(reference.familiar):
-                return catalog.get(reference.familiar, platform)
+                found = _catalog_by_digest(reference, platform)
+            else:
+                found = catalog.get(reference.familiar, platform) if catalog.has(reference.familiar) else None
         except catalog.CatalogError as error:
             raise BuildError(str(error), stage.line, "FROM") from None
-        return None
+        if found is None and stored is not None:
+            raise BuildError(str(stored), stage.line, "FROM")
+        return found
 
     # -- dispatch -------------------------------------------------------------------------
 

@@ -146,3 +146,14 @@ def test_build_index_gives_the_same_digest_in_another_process():
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == str(here)
     assert json.loads(il.catalog.index("alpine:3.19").data)["manifests"][1]["platform"]["variant"] == "v8"
+
+
+def test_a_stored_index_gives_the_base_of_the_build_platform_and_a_single_platform_image_says_so():
+    store = il.Store()
+    store.put(il.catalog.index("alpine:3.18"), "team/base:1")
+    store.put(il.catalog.get("alpine:3.19"), "team/amd64-only:1")
+    arm = il.build("FROM team/base:1\n", store=store, platform="linux/arm64").image
+    assert arm.layers == il.catalog.get("alpine:3.18", platform="linux/arm64").layers
+    with pytest.raises(il.BuildError, match="linux/arm64"):
+        il.build("FROM team/amd64-only:1\n", store=store, platform="linux/arm64")
+    assert il.build("FROM team/amd64-only:1\n", store=store).image.architecture == "amd64"
