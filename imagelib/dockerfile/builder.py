@@ -367,7 +367,7 @@ class _Builder:
                 found = _catalog_by_digest(reference, platform)
             else:
                 found = catalog.get(reference.familiar, platform) if catalog.has(reference.familiar) else None
-        except catalog.CatalogError as error:
+        except ImageLibError as error:  # the catalog has the name, but not for this platform
             raise BuildError(str(error), stage.line, "FROM") from None
         if found is None and stored is not None:
             raise BuildError(str(stored), stage.line, "FROM")

@@ -127,6 +127,8 @@ def test_the_base_image_can_be_pinned_by_its_index_digest():
     index = il.catalog.index("alpine:3.19")
     image = il.build(f"FROM alpine@{index.digest}\n", platform="linux/arm64").image
     assert image.layers == index.image("linux/arm64").layers
+    with pytest.raises(il.BuildError, match="linux/s390x"):
+        il.build(f"FROM alpine@{index.digest}\n", platform="linux/s390x")
 
 
 PROBE = """
