@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import base64
 import errno
+import html
 import os
 import stat
 import subprocess
@@ -165,7 +166,7 @@ class OverlayLayout:
             for layer in (self.container, *reversed(self.layers))
         ]
         table = display.table(["폴더(ChainID)", "짧은 링크", "diff_id"], rows)
-        return f"<div>{table}<pre>{display.html.escape(self.mount_command)}</pre></div>"
+        return f"<div>{table}<pre>{html.escape(self.mount_command)}</pre></div>"
 
 
 def unpack_overlay(
