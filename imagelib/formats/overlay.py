@@ -220,18 +220,22 @@ def _lay_out(image: Image, root: str, shown: str, options: _Options) -> OverlayL
     markers = _markers_this_machine_takes(root)
     layers: "list[OverlayLayer]" = []
     for index, (layer, chain_id) in enumerate(zip(image.layers, image.chain_ids, strict=True)):
-        made = _make_layer_folder(root, shown, chain_id.hex, _link_name(chain_id.hex), layers)
-        made = OverlayLayer(chain_id, layer.diff_id, made.folder, made.link)
+        folder = _make_layer_folder(root, shown, chain_id.hex, layers)
         _write_diff(os.path.join(root, chain_id.hex, "diff"), layer, index, options, markers)
-        layers.append(made)
-    container = _make_layer_folder(root, shown, CONTAINER, _link_name(f"{CONTAINER} {image.chain_ids[-1]}"), layers)
+        layers.append(OverlayLayer(chain_id, layer.diff_id, *folder))
+    container = OverlayLayer(None, None, *_make_layer_folder(root, shown, CONTAINER, layers))
     os.mkdir(os.path.join(root, CONTAINER, "merged"), 0o700)
     return OverlayLayout(shown, tuple(layers), container, markers)
 
 
-def _make_layer_folder(root: str, shown: str, name: str, link: str, below: "list[OverlayLayer]") -> OverlayLayer:
-    """One overlay2 layer folder: ``diff/``, ``link``, and ``lower`` + ``work/`` when layers lie below."""
+def _make_layer_folder(root: str, shown: str, name: str, below: "list[OverlayLayer]") -> "tuple[str, str]":
+    """One overlay2 layer folder: ``diff/``, ``link``, and ``lower`` + ``work/`` when layers lie below.
+
+    Returns the folder (as the caller named it) and its short link name.
+    """
     folder = os.path.join(root, name)
+    # a layer's ChainID names it already; the container is named after the image it is on
+    link = _link_name(f"{name} {below[-1].chain_id}" if name == CONTAINER else name)
     os.mkdir(folder, 0o710)
     os.mkdir(os.path.join(folder, "diff"), 0o755)
     os.symlink(os.path.join("..", name, "diff"), os.path.join(root, "l", link))
@@ -239,7 +243,7 @@ def _make_layer_folder(root: str, shown: str, name: str, link: str, below: "list
     if below:
         os.mkdir(os.path.join(folder, "work"), 0o700)
         _write_text(os.path.join(folder, "lower"), ":".join(f"l/{layer.link}" for layer in reversed(below)))
-    return OverlayLayer(None, None, os.path.join(shown, name), link)
+    return os.path.join(shown, name), link
 
 
 def _link_name(seed: str) -> str:
