@@ -32,6 +32,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import BinaryIO
 
+from .. import display
 from ..blob import Blob
 from ..digest import Digest
 from ..entries import OPAQUE_MARKER, WHITEOUT_PREFIX, Dir, Entry, File, Hardlink, Opaque, Symlink, Whiteout
@@ -155,8 +156,6 @@ class OverlayLayout:
             )
 
     def _repr_html_(self) -> str:
-        from .. import display
-
         rows = [
             (
                 display.Code(os.path.basename(layer.folder)[:12]),
