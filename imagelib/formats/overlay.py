@@ -237,7 +237,12 @@ def _make_layer_folder(root: str, shown: str, name: str, below: "list[OverlayLay
     link = _link_name(f"{name} {below[-1].chain_id}" if name == CONTAINER else name)
     os.mkdir(folder, 0o710)
     os.mkdir(os.path.join(folder, "diff"), 0o755)
-    os.symlink(os.path.join("..", name, "diff"), os.path.join(root, "l", link))
+    try:
+        os.symlink(os.path.join("..", name, "diff"), os.path.join(root, "l", link))
+    except (OSError, NotImplementedError):
+        if sys.platform.startswith("linux"):
+            raise
+        # Windows without the right to make symlinks: the links only serve a mount, which is Linux's
     _write_text(os.path.join(folder, "link"), link)
     if below:
         os.mkdir(os.path.join(folder, "work"), 0o700)
