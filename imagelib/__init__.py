@@ -36,8 +36,8 @@ from .errors import (
     UnsupportedError,
 )
 from .filetree import FileTree, TreeDiff, TreeEntry
+from .formats import OverlayLayout, layer_from_upperdir, open_index, save, unpack, unpack_overlay
 from .formats import open_image as open  # noqa: A001
-from .formats import open_index, save, unpack
 from .image import Config, History, Image
 from .imageindex import ImageIndex
 from .layer import Layer
@@ -103,6 +103,9 @@ __all__ = [
     "open_index",
     "save",
     "unpack",
+    "unpack_overlay",
+    "layer_from_upperdir",
+    "OverlayLayout",
     "Limits",
     "LimitExceededError",
     "SkippedEntryWarning",

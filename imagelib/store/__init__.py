@@ -34,6 +34,7 @@ from ..reference import Reference, parse_reference, tag_name
 from .disk import is_disk_full, writing
 from .layout import LayoutBackend
 from .memory import MemoryBackend
+from .usage import ImageUsage, usage_by_image
 
 
 @dataclass(frozen=True)
@@ -338,6 +339,18 @@ class Store:
         blobs = [blob for blob in map(self._backend.get_blob, self._backend.blob_digests()) if blob is not None]
         stored = sum(blob.size for blob in blobs)
         return Usage(len(self._manifests), len(self._names), len(blobs), logical, stored)
+
+    def usage_by_image(self) -> "list[ImageUsage]":
+        """``docker system df -v`` 의 이미지 표처럼, 이미지마다 크기와 공유 크기·고유 크기를 셉니다.
+
+        엔진은 레이어를 ChainID마다 한 번 보관하므로, 같은 베이스 위에 쌓은 이미지들은 그 레이어를
+        함께 씁니다(공유). 크기는 압축한 블롭이 아니라 풀린 레이어 폴더의 크기입니다.
+        이미지 인덱스는 도커 20.10의 이미지 목록에 없으므로 세지 않습니다.
+        """
+        images = [
+            (record.names, self._image(record.digest)) for record in self.images() if not self._is_index(record.digest)
+        ]
+        return usage_by_image(images)
 
     def verify(self) -> "list[str]":
         """보관소를 검사합니다. 문제 목록(빈 목록 = 정상)을 한국어 문장으로 돌려줍니다.

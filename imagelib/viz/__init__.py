@@ -1,6 +1,7 @@
 """레이어를 눈으로 보기: OHP 필름 그림과 손으로 만져 보는 위젯(imagelib.viz).
 
 - ``films(img)``: 이미지를 투명 필름(레이어) 더미로, 옆에 컨테이너가 보는 파일 트리로
+- ``overlay(img, upper)``: overlayfs가 lowerdir·upperdir를 merged 하나로 겹치는 모습
 - ``sharing(images)``: 여러 이미지가 함께 쓰는 레이어와 아끼는 저장 공간
 - ``sizes(images)``: 이미지마다 레이어 크기를 쌓은 막대
 - ``tags(store)``: 이름(태그)이 어느 매니페스트 다이제스트를 가리키는지
@@ -22,6 +23,7 @@ from ..errors import needs_extra
 
 _EXPORTS = {
     "films": "films",
+    "overlay": "overlay",
     "sharing": "charts",
     "sizes": "charts",
     "tags": "charts",
