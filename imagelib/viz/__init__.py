@@ -4,6 +4,7 @@
 - ``sharing(images)``: 여러 이미지가 함께 쓰는 레이어와 아끼는 저장 공간
 - ``sizes(images)``: 이미지마다 레이어 크기를 쌓은 막대
 - ``tags(store)``: 이름(태그)이 어느 매니페스트 다이제스트를 가리키는지
+- ``packages(images)``: 이미지마다 SBOM의 패키지 수를 그것을 넣은 레이어별로 쌓은 막대와 크기(15강)
 - ``layer_sizes(images)``, ``pull_times(estimates)``, ``cache_steps(results)``, ``size_comparison(values, …)``:
   빌드 강의(07~09)의 그림(모형 크기, pull 시간, 캐시 적중)
 - ``film_explorer(img)``, ``layer_browser(img)``: ipywidgets 위젯
@@ -24,6 +25,7 @@ _EXPORTS = {
     "sharing": "charts",
     "sizes": "charts",
     "tags": "charts",
+    "packages": "packages",
     "film_explorer": "widgets",
     "layer_browser": "widgets",
     "FilmExplorer": "widgets",
