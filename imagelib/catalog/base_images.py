@@ -48,7 +48,7 @@ class ConfigSpec:
 
 @dataclass(frozen=True)
 class CatalogEntry:
-    """카탈로그 이미지 하나의 설명."""
+    """카탈로그 이미지 하나의 설명. ``sources`` 는 그 사실(레이어, 패키지, 크기)을 가져온 곳입니다."""
 
     name: str
     aliases: "tuple[str, ...]"

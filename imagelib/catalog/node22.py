@@ -23,6 +23,10 @@ Dockerfiles (github.com/nodejs/docker-node, commit 056ab875: ``22/bookworm``, ``
   versions of ``bookworm.lock.json``. The Node.js binary itself has no record in the image
   (distroless writes its control file only into the SBOM it publishes, not into the image).
 
+Layers: one per ``RUN``/``COPY`` of the Dockerfiles (history lines as BuildKit writes them); for
+distroless one per tar that ``base.bzl``, ``cc/BUILD`` and ``nodejs/BUILD`` list (rules_oci), with
+history lines written by imagelib ("bazel: …") because those describe no command.
+
 Sizes (``docker images``, uncompressed): node:22-slim 222.73 MB and node:22-alpine 159.18 MB from
 repo-info; node:22 1.12 GB and gcr.io/distroless/nodejs22-debian12 141 MB from the listing in
 "A Deeper Look into Node.js Docker Images" (labs.iximiuz.com, Node 22, late 2024). No published
