@@ -28,6 +28,22 @@
   따라 나눈 값입니다. 레이어 안 파일들의 크기는 대표 파일의 대략적인 실제 크기를 레이어 합계에
   맞도록 비례 조정한 것입니다.
 
+Node.js 22 이미지(2025년 1월의 22.13.0에 고정)와 그 베이스: ``node:22``, ``node:22-slim``,
+``node:22-alpine``, ``gcr.io/distroless/nodejs22-debian12`` (``:nonroot`` 태그는 사용자 65532),
+``debian:12.9``, ``debian:12.9-slim``, ``alpine:3.21``. 출처는 ``info(name).sources`` 에 적혀 있습니다.
+
+- 레이어·설정·명령: 공식 Dockerfile(github.com/nodejs/docker-node)과 distroless의 BUILD 파일
+  (github.com/GoogleContainerTools/distroless: 레이어는 tar마다 하나, 셸·패키지 관리자 없음,
+  dpkg 기록은 ``/var/lib/dpkg/status.d/`` 에 패키지마다 파일 하나).
+- 패키지 목록: Docker 공식 이미지의 repo-info 기록(node:22-bookworm-slim, node:22-alpine3.21),
+  buildpack-deps:bookworm의 설치 목록을 apt로 풀어 얻은 이름, distroless의 잠금 파일 버전.
+  ``il.sbom`` 이 진짜 형식의 기록(apk ``installed``, dpkg ``status``·``status.d/``)을 읽습니다.
+- 크기: node:22-slim 222.73MB·node:22-alpine 159.18MB(repo-info), node:22 1.12GB·distroless
+  141MB(iximiuz Labs의 ``docker images`` 목록). 압축 크기는 공개된 값을 찾지 못해 비슷한
+  카탈로그 이미지의 압축 비율로 **추정**한 값입니다.
+- 이 이미지들은 내려받을 수 없는 환경에서 만들었으므로 진짜 엔진과 직접 비교하지 않았습니다.
+  자세한 출처와 한계: ``imagelib/catalog/node22.py``.
+
 ``latest`` 같은 태그는 시간이 지나면 다른 버전을 가리킵니다. 카탈로그는 한 시점의 버전을
 고정해 흉내 냅니다(``info(name).version``).
 

@@ -7,7 +7,7 @@ import functools
 import hashlib
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, TypeAlias
 
 from .. import modelfile
@@ -18,7 +18,7 @@ from ..imageindex import ImageIndex
 from ..layer import Layer
 from ..oci import DEFAULT_PLATFORM, Platform, compatible_platforms
 from ..reference import parse_reference
-from . import data
+from . import data, node22
 from .arches import ARCHES, Arch
 
 if TYPE_CHECKING:
@@ -51,7 +51,7 @@ class ConfigSpec:
 
 @dataclass(frozen=True)
 class CatalogEntry:
-    """카탈로그 이미지 하나의 설명."""
+    """카탈로그 이미지 하나의 설명. ``sources`` 는 그 사실(레이어, 패키지, 크기)을 가져온 곳입니다."""
 
     name: str
     aliases: "tuple[str, ...]"
@@ -63,6 +63,7 @@ class CatalogEntry:
     published_download: int
     summary: str
     steps: tuple = ()
+    sources: "tuple[str, ...]" = ()
 
     @property
     def names(self) -> "tuple[str, ...]":
@@ -421,7 +422,7 @@ def _buildpack_steps(
     return tuple(steps)
 
 
-def _entry(name, aliases, version, base, os, libc, size_mb, download_mb, summary, steps):
+def _entry(name, aliases, version, base, os, libc, size_mb, download_mb, summary, steps, sources=()):
     return CatalogEntry(
         name,
         tuple(aliases),
@@ -433,6 +434,7 @@ def _entry(name, aliases, version, base, os, libc, size_mb, download_mb, summary
         round(download_mb * MB),
         summary,
         tuple(steps),
+        tuple(sources),
     )
 
 
@@ -657,6 +659,319 @@ _ENTRIES = [
         17.46,
         "Python 3.12 (musl 빌드) + Alpine",
         _python_steps("alpine"),
+    ),
+]
+
+# -- Node.js 22 and its bases (data and sources: node22.py) --------------------------------
+
+_NODE22_ENV = {"NODE_VERSION": node22.NODE_VERSION}
+_YARN22_ENV = {"YARN_VERSION": node22.YARN_VERSION}
+
+
+def _with_texts(step: LayerSpec, texts: Mapping) -> LayerSpec:
+    return replace(step, texts=dict(step.texts, **texts))
+
+
+def _debian_12_9(size: float, packed: float, *, slim: bool) -> tuple:
+    root, config = _debian(
+        "12.9", "bookworm", size, packed, slim=slim, merged=True, libc="2.36", apt_lib="libapt-pkg.so.6.0.0"
+    )
+    return (_with_texts(root, {"var/lib/dpkg/status": node22.dpkg_status(node22.DEBIAN_12_9)}), config)
+
+
+def _alpine_3_21() -> tuple:
+    root, config = _alpine("3.21.3", 7.8, 3.6, "libapk.so.2.14.0", "2.14.6-r3")
+    world = "alpine-baselayout\nalpine-keys\nalpine-release\napk-tools\nbusybox\nca-certificates-bundle\n"
+    texts = {"lib/apk/db/installed": node22.apk_installed(node22.ALPINE_3_21), "etc/apk/world": world}
+    return (_with_texts(root, texts), config)
+
+
+def _buildpack_bookworm_steps() -> tuple:
+    """buildpack-deps:bookworm's three layers (sizes as python:3.12's), each rewriting dpkg's status."""
+    sizes = ((48.4, 24.0), (176.0, 64.1), (587.0, 211.0))
+    installed = [node22.DEBIAN_12_9]
+    steps = []
+    for spec, added, (size, packed) in zip(
+        _buildpack_steps("bookworm", sizes[0], None, sizes[1], sizes[2], "12", "5.36", "72"),
+        (node22.BUILDPACK_CURL, node22.BUILDPACK_SCM, node22.BUILDPACK_FULL),
+        sizes,
+        strict=True,
+    ):
+        installed.append(added)
+        status = node22.dpkg_status(*installed)
+        steps.append(replace(spec, size_mb=size, packed_mb=packed, texts={"var/lib/dpkg/status": status}))
+    return tuple(steps)
+
+
+def _node22_steps(flavor: str, node: "tuple[float, float]", yarn: "tuple[float, float]") -> tuple:
+    """node:22's Dockerfile (bookworm, bookworm-slim or alpine3.21) at Node.js 22.13.0."""
+    alpine = flavor == "alpine"
+    node_user = (
+        "node:x:1000:1000:Linux User,,,:/home/node:/bin/sh\n" if alpine else "node:x:1000:1000::/home/node:/bin/bash\n"
+    )
+    passwd = (data.ALPINE_PASSWD if alpine else data.DEBIAN_PASSWD) + node_user
+    group = (data.ALPINE_GROUP if alpine else data.DEBIAN_GROUP) + "node:x:1000:\n"
+    users = {"etc/passwd": passwd, "etc/group": group}
+    files = node22.node_files("musl" if alpine else "glibc")
+    texts = dict(node22.NODE_TEXTS)
+    if alpine:
+        # apk rewrites its database: libstdc++ (and libgcc) stay, the .build-deps are gone again
+        database = {"lib/apk/db/installed": node22.apk_installed(node22.ALPINE_3_21 + node22.ALPINE_NODE_RUNTIME)}
+        texts.update(users, **database)
+        files += "\nhome/node/ 755 1000:1000"
+        steps = [
+            _config(f"ENV NODE_VERSION={node22.NODE_VERSION}", BUILDKIT, env=_NODE22_ENV),
+            _layer(
+                _run(
+                    "addgroup -g 1000 node && adduser -u 1000 -G node -s /bin/sh -D node && apk add "
+                    "--no-cache libstdc++ && apk add --no-cache --virtual .build-deps curl && ARCH= "
+                    'OPENSSL_ARCH=\'linux*\' && alpineArch="$(apk --print-arch)" && case "${alpineArch##*-}" '
+                    "in x86_64) ARCH='x64' OPENSSL_ARCH=linux-x86_64;; esac && curl -fsSLO --compressed "
+                    '"https://unofficial-builds.nodejs.org/download/release/v$NODE_VERSION/node-v$NODE_VERSION'
+                    '-linux-$ARCH-musl.tar.xz" && tar -xJf "node-v$NODE_VERSION-linux-$ARCH-musl.tar.xz" -C '
+                    "/usr/local --strip-components=1 --no-same-owner && ln -s /usr/local/bin/node "
+                    "/usr/local/bin/nodejs && apk del .build-deps && node --version && npm --version"
+                ),
+                *node,
+                files + f"\nusr/lib/libstdc++.so.6.0.33 2700K 755 {data.MUSL}\nusr/lib/libgcc_s.so.1 170K 755",
+                texts,
+                BUILDKIT,
+            ),
+        ]
+        yarn_texts: dict = dict(database)
+    else:
+        # the slim image purges what it installed, so dpkg's status ends as it began
+        database = {"var/lib/dpkg/status": node22.dpkg_status(node22.DEBIAN_12_9)} if flavor == "slim" else {}
+        texts.update(database)
+        steps = [
+            _layer(
+                _run("groupadd --gid 1000 node && useradd --uid 1000 --gid node --shell /bin/bash --create-home node"),
+                0.0041,
+                0.0017,
+                "home/node/ 755 1000:1000",
+                users,
+                BUILDKIT,
+            ),
+            _config(f"ENV NODE_VERSION={node22.NODE_VERSION}", BUILDKIT, env=_NODE22_ENV),
+            _layer(
+                _run(
+                    'ARCH= && dpkgArch="$(dpkg --print-architecture)" && case "${dpkgArch##*-}" in '
+                    "amd64) ARCH='x64';; esac && "
+                    + (
+                        "apt-get update && apt-get install -y ca-certificates curl wget gnupg dirmngr xz-utils "
+                        "libatomic1 --no-install-recommends && rm -rf /var/lib/apt/lists/* && "
+                        if flavor == "slim"
+                        else ""
+                    )
+                    + 'curl -fsSLO --compressed "https://nodejs.org/dist/v$NODE_VERSION/node-v$NODE_VERSION-linux-'
+                    '$ARCH.tar.xz" && tar -xJf "node-v$NODE_VERSION-linux-$ARCH.tar.xz" -C /usr/local '
+                    "--strip-components=1 --no-same-owner && "
+                    + (
+                        "apt-mark auto '.*' > /dev/null && apt-get purge -y --auto-remove && "
+                        if flavor == "slim"
+                        else ""
+                    )
+                    + "ln -s /usr/local/bin/node /usr/local/bin/nodejs && node --version && npm --version"
+                ),
+                *node,
+                files,
+                texts,
+                BUILDKIT,
+            ),
+        ]
+        yarn_texts = dict(database)
+    yarn_files = node22.YARN_FILES
+    return tuple(steps) + (
+        _config(f"ENV YARN_VERSION={node22.YARN_VERSION}", BUILDKIT, env=_YARN22_ENV),
+        _layer(
+            _run(
+                'set -ex && export GNUPGHOME="$(mktemp -d)" && curl -fsSLO --compressed '
+                '"https://yarnpkg.com/downloads/$YARN_VERSION/yarn-v$YARN_VERSION.tar.gz" && mkdir -p /opt && '
+                "tar -xzf yarn-v$YARN_VERSION.tar.gz -C /opt/ && ln -s /opt/yarn-v$YARN_VERSION/bin/yarn "
+                "/usr/local/bin/yarn && ln -s /opt/yarn-v$YARN_VERSION/bin/yarnpkg /usr/local/bin/yarnpkg && "
+                "yarn --version && rm -rf /tmp/*"
+            ),
+            *yarn,
+            yarn_files,
+            yarn_texts,
+            BUILDKIT,
+        ),
+        _layer(
+            "COPY docker-entrypoint.sh /usr/local/bin/ # buildkit",
+            0,
+            0,
+            "",
+            {"usr/local/bin/docker-entrypoint.sh": (node22.NODE_ENTRYPOINT, 0o755)},
+            BUILDKIT,
+        ),
+        _config('ENTRYPOINT ["docker-entrypoint.sh"]', BUILDKIT, entrypoint=["docker-entrypoint.sh"]),
+        _config('CMD ["node"]', BUILDKIT, cmd=["node"]),
+    )
+
+
+def _distroless_nodejs22_steps(user: int) -> tuple:
+    """gcr.io/distroless/nodejs22-debian12: one layer per tar of base.bzl, cc/BUILD and nodejs/BUILD."""
+    ratio = 47.0 / 141.0
+
+    def deb(name, version, arch, source, size_mb, files):
+        record = node22.dpkg_stanza(name, version, arch, source, installed=False)
+        texts = {f"var/lib/dpkg/status.d/{name}": record}
+        return _layer(f"bazel: deb {name} {version}", size_mb, size_mb * ratio, files, texts)
+
+    def tar(what, files="", texts=None, size_mb=0.0):
+        return _layer(f"bazel: {what}", size_mb, size_mb * ratio, files, texts)
+
+    lib, usrlib = "lib/x86_64-linux-gnu", "usr/lib/x86_64-linux-gnu"
+    static = dict(zip(("base-files", "netbase", "tzdata"), node22.DISTROLESS_STATIC, strict=True))
+    base = dict(zip(("libc6", "libssl3"), node22.DISTROLESS_BASE, strict=True))
+    cc = dict(zip(("libgomp1", "libstdc++6", "libgcc-s1"), node22.DISTROLESS_CC, strict=True))
+    env = {"PATH": data.PATH, "SSL_CERT_FILE": node22.SSL_CERT_FILE}
+    home = "/" if user == 0 else "/home/nonroot"
+    return (
+        deb(*static["base-files"], 0.34, "etc/\nusr/share/common-licenses/GPL-3 35K\netc/debian_version 0.1K"),
+        deb(*static["netbase"], 0.04, "etc/services 12K\netc/protocols 3K"),
+        deb(
+            *static["tzdata"],
+            2.57,
+            "usr/share/zoneinfo/Asia/Seoul 0.4K\nusr/share/zoneinfo/UTC 0.1K\n@rest usr/share/zoneinfo 1",
+        ),
+        tar("rootfs"),
+        tar("passwd", "", {"etc/passwd": node22.DISTROLESS_PASSWD}),
+        tar("home", "root/ 700\nhome/ 755\nhome/nonroot/ 700 65532:65532"),
+        tar("group", "", {"etc/group": node22.DISTROLESS_GROUP}),
+        tar("tmp", "tmp/ 1777"),
+        tar("nsswitch", "", {"etc/nsswitch.conf": node22.DISTROLESS_NSSWITCH}),
+        tar("os_release", "", {"etc/os-release": node22.DISTROLESS_OS_RELEASE}),
+        tar("cacerts", "etc/ssl/certs/ca-certificates.crt 220K", size_mb=0.22),
+        _config("bazel: config (env, user, workdir)", env=env, user=str(user), workdir=home),
+        deb(
+            *base["libc6"],
+            13.0,
+            f"{lib}/libc.so.6 1900K 755 about=GNU C 라이브러리(glibc)\n"
+            f"{lib}/ld-linux-x86-64.so.2 210K 755 about=glibc 동적 로더\n"
+            f"lib64/ld-linux-x86-64.so.2 -> /{lib}/ld-linux-x86-64.so.2\n@rest {lib} 1",
+        ),
+        deb(*base["libssl3"], 6.04, f"{usrlib}/libssl.so.3 700K 755\n{usrlib}/libcrypto.so.3 4700K 755"),
+        deb(*cc["libgomp1"], 0.31, f"{usrlib}/libgomp.so.1.0.0 300K 755"),
+        deb(*cc["libstdc++6"], 2.69, f"{usrlib}/libstdc++.so.6.0.30 2400K 755"),
+        deb(*cc["libgcc-s1"], 0.14, f"{lib}/libgcc_s.so.1 130K 755"),
+        tar(
+            f"nodejs22_amd64 (node-v{node22.NODE_VERSION}-linux-x64: bin/node, LICENSE)",
+            f"nodejs/bin/node 115500K 755 {data.GLIBC} version={node22.NODE_VERSION} "
+            f"about=Node.js {node22.NODE_VERSION} 실행 파일\nnodejs/LICENSE 120K",
+            size_mb=115.65,
+        ),
+        _config("bazel: config (entrypoint)", entrypoint=["/nodejs/bin/node"]),
+    )
+
+
+_NODE22_SOURCES = (node22.SOURCES_DOCKER_NODE, node22.SOURCES_REPO_INFO)
+_DISTROLESS_SUMMARY = "Node.js 22 + glibc·libstdc++·OpenSSL만: 셸도 패키지 관리자도 없음"
+
+_ENTRIES += [
+    _entry(
+        "alpine:3.21",
+        ["alpine:3.21.3"],
+        "3.21.3",
+        None,
+        "Alpine Linux 3.21",
+        "musl",
+        7.8,
+        3.6,
+        "작은 배포판: musl libc + BusyBox + apk",
+        _alpine_3_21(),
+        (node22.SOURCES_REPO_INFO + "22-alpine3.21.md", node22.SOURCES_REPO_INFO.replace("node", "alpine")),
+    ),
+    _entry(
+        "debian:12.9",
+        [],
+        "12.9",
+        None,
+        "Debian 12 (bookworm)",
+        "glibc",
+        117.0,
+        49.6,
+        "Debian 12.9 (node:22가 쓰는 bookworm)",
+        _debian_12_9(117.0, 49.6, slim=False),
+        (node22.SOURCES_REPO_INFO + "22-bookworm-slim.md",),
+    ),
+    _entry(
+        "debian:12.9-slim",
+        [],
+        "12.9",
+        None,
+        "Debian 12 (bookworm) slim",
+        "glibc",
+        74.8,
+        29.1,
+        "Debian 12.9 slim (node:22-slim이 쓰는 bookworm-slim)",
+        _debian_12_9(74.8, 29.1, slim=True),
+        (node22.SOURCES_REPO_INFO + "22-bookworm-slim.md",),
+    ),
+    _entry(
+        "node:22",
+        ["node:22.13.0", "node:22-bookworm", "node:22.13.0-bookworm", "node:jod"],
+        node22.NODE_VERSION,
+        "debian:12.9",
+        "Debian 12 (bookworm)",
+        "glibc",
+        1120.0,
+        423.4,
+        "Node.js 22 LTS + buildpack-deps(컴파일러·헤더·git 등 빌드 도구 전부)",
+        _buildpack_bookworm_steps() + _node22_steps("full", (186.2, 73.1), (5.4, 1.6)),
+        _NODE22_SOURCES + (node22.SOURCES_BUILDPACK, node22.SOURCES_IXIMIUZ),
+    ),
+    _entry(
+        "node:22-slim",
+        ["node:22.13.0-slim", "node:22-bookworm-slim", "node:22.13.0-bookworm-slim", "node:jod-slim"],
+        node22.NODE_VERSION,
+        "debian:12.9-slim",
+        "Debian 12 (bookworm) slim",
+        "glibc",
+        222.73,
+        76.5,
+        "Node.js 22 LTS + Debian slim(빌드 도구 없음)",
+        _node22_steps("slim", (142.5, 45.8), (5.4, 1.6)),
+        _NODE22_SOURCES,
+    ),
+    _entry(
+        "node:22-alpine",
+        ["node:22.13.0-alpine", "node:22-alpine3.21", "node:22.13.0-alpine3.21", "node:jod-alpine"],
+        node22.NODE_VERSION,
+        "alpine:3.21",
+        "Alpine Linux 3.21",
+        "musl",
+        159.18,
+        53.0,
+        "Node.js 22 LTS (musl 빌드) + Alpine",
+        _node22_steps("alpine", (145.98, 47.8), (5.4, 1.6)),
+        _NODE22_SOURCES,
+    ),
+    _entry(
+        "gcr.io/distroless/nodejs22-debian12",
+        ["gcr.io/distroless/nodejs22-debian12:latest"],
+        node22.NODE_VERSION,
+        None,
+        "Debian 12 (bookworm) distroless",
+        "glibc",
+        141.0,
+        47.0,
+        _DISTROLESS_SUMMARY,
+        _distroless_nodejs22_steps(0),
+        (node22.SOURCES_DISTROLESS, node22.SOURCES_IXIMIUZ),
+    ),
+    _entry(
+        "gcr.io/distroless/nodejs22-debian12:nonroot",
+        [],
+        node22.NODE_VERSION,
+        None,
+        "Debian 12 (bookworm) distroless",
+        "glibc",
+        141.0,
+        47.0,
+        _DISTROLESS_SUMMARY + " · 사용자 nonroot(65532)",
+        _distroless_nodejs22_steps(65532),
+        (node22.SOURCES_DISTROLESS, node22.SOURCES_IXIMIUZ),
     ),
 ]
 

@@ -6,6 +6,7 @@
 - ``sizes(images)``: 이미지마다 레이어 크기를 쌓은 막대
 - ``tags(store)``: 이름(태그)이 어느 매니페스트 다이제스트를 가리키는지
 - ``index_chain(index, platform)``: 이미지 인덱스 → 플랫폼 매니페스트 → 설정 → 레이어로 이어지는 해시들
+- ``packages(images)``: 이미지마다 SBOM의 패키지 수를 그것을 넣은 레이어별로 쌓은 막대와 크기(15강)
 - ``layer_sizes(images)``, ``pull_times(estimates)``, ``cache_steps(results)``, ``size_comparison(values, …)``:
   빌드 강의(07~09)의 그림(모형 크기, pull 시간, 캐시 적중)
 - ``film_explorer(img)``, ``layer_browser(img)``: ipywidgets 위젯
@@ -28,6 +29,7 @@ _EXPORTS = {
     "sizes": "charts",
     "tags": "charts",
     "index_chain": "indexes",
+    "packages": "packages",
     "film_explorer": "widgets",
     "layer_browser": "widgets",
     "FilmExplorer": "widgets",
