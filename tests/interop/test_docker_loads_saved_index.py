@@ -1,0 +1,26 @@
+"""The real ``docker load`` reads imagelib's docker-archive of an image index (Docker 25+'s shape)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from index_helpers import three_platform_index
+
+import imagelib as il
+
+pytestmark = pytest.mark.interop
+
+
+@pytest.mark.parametrize(("platform", "tag"), [(None, "multi-default:1.0"), ("linux/arm64", "multi-arm:1.0")])
+def test_docker_load_takes_the_saving_platforms_image_with_its_tag(docker, tmp_path, platform, tag):
+    index = three_platform_index()
+    archive = tmp_path / "multi.tar"
+    il.save(index, archive, format="docker-archive", ref=tag, platform=platform)
+    expected = index.image(platform)
+    docker("load", "--input", str(archive))
+    [inspected] = json.loads(docker("image", "inspect", tag))
+    assert inspected["Id"] == str(expected.id)
+    assert inspected["RepoTags"] == [tag]
+    assert (inspected["Os"], inspected["Architecture"]) == (expected.os, expected.architecture)
+    assert inspected["RootFS"]["Layers"] == [str(d) for d in expected.diff_ids]
