@@ -68,8 +68,10 @@ def save(
     레이어 모양으로 저장합니다(``skopeo copy --all`` 과 같은 모양). ``"oci"`` 폴더는 새 폴더(또는 빈
     폴더)여야 합니다. ``"docker-archive"`` 는 containerd 이미지 저장소를 쓰는 도커 25+의 ``docker save``
     처럼 모든 플랫폼을 담고, 예전 ``docker load`` 가 읽는 ``manifest.json`` 에는 저장하는 기계의
-    플랫폼 이미지 하나만 적습니다. 그 플랫폼이 ``platform`` 입니다(기본 ``linux/amd64``; 인덱스에
-    없으면 도커처럼 인덱스의 첫 이미지). ``platform`` 은 이 경우에만 씁니다.
+    플랫폼 이미지 하나만 적습니다. 그 플랫폼이 ``platform`` 입니다(기본 ``linux/amd64``; 기본
+    플랫폼이 인덱스에 없으면 도커처럼 인덱스의 첫 이미지). ``platform`` 은 이 경우에만 씁니다.
+    ``docker save --platform`` 과는 다릅니다: 그것은 그 플랫폼 하나만 저장하며, imagelib에서는
+    ``il.save(index.image(플랫폼), 경로, format="docker-archive")`` 입니다.
     """
     if format not in FORMATS:
         raise UnsupportedError(f"저장 형식 {format!r}은(는) 모릅니다. {', '.join(map(repr, FORMATS))} 중에서 고르세요.")

@@ -6,7 +6,7 @@ import json
 import tarfile
 
 import pytest
-from index_helpers import platform_image, three_platform_index
+from index_helpers import carrying_only, platform_image, three_platform_index
 
 import imagelib as il
 
@@ -144,3 +144,16 @@ def test_without_the_default_platform_the_first_image_of_the_index_is_named(tmp_
         "RepoTags": None,
         "Layers": [f"blobs/sha256/{layer.digest.hex}" for layer in index.images[0].layers],
     }
+
+
+def test_il_open_takes_the_platforms_an_archive_carries_and_names_the_missing_one(tmp_path):
+    index = three_platform_index()
+    arm = index.image("linux/arm64")
+    il.save(index, tmp_path / "full.tar", format="docker-archive", ref="multi:1.0", platform="linux/arm64")
+    carrying_only(tmp_path / "full.tar", arm, index, tmp_path / "arm-only.tar")
+    assert il.open(tmp_path / "arm-only.tar").digest == arm.digest
+    assert il.open(tmp_path / "arm-only.tar", platform="linux/arm64").digest == arm.digest
+    with pytest.raises(il.TagNotFoundError, match="linux/amd64"):
+        il.open(tmp_path / "arm-only.tar", platform="linux/amd64")
+    with pytest.raises(il.ImageFormatError, match=index.image("linux/amd64").digest.hex):
+        il.open_index(tmp_path / "arm-only.tar")  # an index value holds every platform's image

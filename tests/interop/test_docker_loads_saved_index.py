@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from index_helpers import three_platform_index
+from index_helpers import carrying_only, three_platform_index
 
 import imagelib as il
 
@@ -24,3 +24,14 @@ def test_docker_load_takes_the_saving_platforms_image_with_its_tag(docker, tmp_p
     assert inspected["RepoTags"] == [tag]
     assert (inspected["Os"], inspected["Architecture"]) == (expected.os, expected.architecture)
     assert inspected["RootFS"]["Layers"] == [str(d) for d in expected.diff_ids]
+
+
+def test_docker_load_reads_an_archive_that_carries_only_the_named_platform(docker, tmp_path):
+    # Docker's containerd store saves only the platforms it pulled; manifest.json names one of them.
+    index = three_platform_index()
+    arm = index.image("linux/arm64")
+    il.save(index, tmp_path / "full.tar", format="docker-archive", ref="arm-only:1.0", platform="linux/arm64")
+    carrying_only(tmp_path / "full.tar", arm, index, tmp_path / "arm-only.tar")
+    docker("load", "--input", str(tmp_path / "arm-only.tar"))
+    [inspected] = json.loads(docker("image", "inspect", "arm-only:1.0"))
+    assert inspected["Id"] == str(arm.id) == str(il.open(tmp_path / "arm-only.tar").id)
