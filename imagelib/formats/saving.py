@@ -61,7 +61,8 @@ def save(
 
     ``ref`` 는 붙일 이름(예: ``"myapp:1.0"``, 여러 개면 목록)입니다. 보관소를 저장할 때 ``ref`` 를
     주면 그 이름의 이미지만, 주지 않으면 모든 이미지를 모든 이름과 함께 저장합니다. 보관소에 든
-    이미지 인덱스는 인덱스 그대로 저장합니다(``"docker-archive"`` 에는 넣지 않습니다).
+    이미지 인덱스는 인덱스 그대로 저장합니다(``"docker-archive"`` 의 ``manifest.json`` 에는 아래처럼
+    linux/amd64 이미지 하나를 적습니다).
     tar는 같은 이미지면 언제나 같은 바이트가 되도록(재현 가능하게) 씁니다.
 
     이미지 인덱스(``il.ImageIndex``)는 ``index.json`` → 인덱스 블롭 → 플랫폼별 매니페스트 → 설정과
@@ -84,13 +85,7 @@ def save(
         _save_index(img_or_store, os.fspath(path), format, ref, platform)
         return
     named = _named_images(img_or_store, ref)
-    for item, names in named:
-        if isinstance(item, ImageIndex) and format == "docker-archive":
-            raise UnsupportedError(
-                f"보관소의 {', '.join(_familiar(names)) or item.digest.short}은(는) 이미지 인덱스라 "
-                "docker-archive에 넣지 않습니다: docker load는 플랫폼 하나의 이미지를 읽습니다. "
-                "format='oci-archive'를 쓰거나 store.get(이름, platform=...)으로 하나를 골라 저장하세요."
-            )
+    for item, _ in named:
         for image in _images_of(item):
             require_layers(image)
     path = os.fspath(path)
@@ -228,10 +223,6 @@ def _images_of(item: "Image | ImageIndex") -> "tuple[Image, ...]":
     return item.images if isinstance(item, ImageIndex) else (item,)
 
 
-def _familiar(names: Iterable[str]) -> "list[str]":
-    return [parse_reference(name).familiar for name in names]
-
-
 def _save_layout(named: "list[Named]", path: str) -> None:
     """Add the images to the layout at ``path``; a new folder appears only when complete."""
     if not os.path.lexists(path):
@@ -303,10 +294,20 @@ def write_archive(named: "list[Named]", out: BinaryIO, docker: bool) -> None:
             items.append(IndexItem(image_descriptor(item.manifest, item.config_bytes), names))
     files = {OCI_LAYOUT_FILE: layout_file_bytes(), INDEX_FILE: index_bytes(items)}
     if docker:
-        files[MANIFEST_FILE] = docker_manifest_json((i, n) for i, n in named if isinstance(i, Image))
+        files[MANIFEST_FILE] = docker_manifest_json(_loaded_images(named))
     entries = [Dir(path=BLOBS_DIR), Dir(path=f"{BLOBS_DIR}/sha256")] + list(members.values())
     entries += [File(data, path=name) for name, data in files.items()]
     write_tar(entries, out)
+
+
+def _loaded_images(named: "list[Named]") -> "list[tuple[Image, tuple[str, ...]]]":
+    """What manifest.json lists: each image once with all its names, an index as its saving platform's image."""
+    loaded: "dict[Digest, tuple[Image, tuple[str, ...]]]" = {}
+    for item, names in named:
+        image = saving_platform_image(item, None) if isinstance(item, ImageIndex) else item
+        _, known = loaded.get(image.digest, (image, ()))
+        loaded[image.digest] = (image, tuple(dict.fromkeys(known + names)))
+    return list(loaded.values())
 
 
 def _add_blob(members: "dict[str, Entry]", digest: Digest, content: Content) -> None:

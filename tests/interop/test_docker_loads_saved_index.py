@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from index_helpers import carrying_only, three_platform_index
+from index_helpers import carrying_only, platform_image, three_platform_index
 
 import imagelib as il
 
@@ -35,3 +35,16 @@ def test_docker_load_reads_an_archive_that_carries_only_the_named_platform(docke
     docker("load", "--input", str(tmp_path / "arm-only.tar"))
     [inspected] = json.loads(docker("image", "inspect", "arm-only:1.0"))
     assert inspected["Id"] == str(arm.id) == str(il.open(tmp_path / "arm-only.tar").id)
+
+
+def test_docker_load_of_a_saved_store_tags_its_index_and_its_image(docker, tmp_path):
+    store = il.Store()
+    index = three_platform_index()
+    single = platform_image("386")
+    store.put(index, "store-multi:1")
+    store.put(single, "store-single:1")
+    il.save(store, tmp_path / "store.tar", format="docker-archive")
+    docker("load", "--input", str(tmp_path / "store.tar"))
+    for tag, image in (("store-multi:1", index.image("linux/amd64")), ("store-single:1", single)):
+        [inspected] = json.loads(docker("image", "inspect", tag))
+        assert inspected["Id"] == str(image.id)
