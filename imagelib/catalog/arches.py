@@ -5,8 +5,9 @@ Dockerfile for every architecture; what differs in the root file system is a han
 names: the dynamic loader (``/lib/ld-musl-x86_64.so.1`` vs ``/lib/ld-musl-aarch64.so.1``,
 ``/lib64/ld-linux-x86-64.so.2`` vs ``/lib/ld-linux-aarch64.so.1``), Debian's multiarch folders
 (``/usr/lib/x86_64-linux-gnu`` vs ``/usr/lib/aarch64-linux-gnu``), apk's ``A:`` field and
-key folder, and the ``lib64`` folder, which exists on amd64 only (debootstrap makes the
-``lib64`` link for amd64 and not for arm64). An ``Arch`` rewrites an amd64 spec into another
+key folder, the ``lib64`` folder, which exists on amd64 only (debootstrap makes the ``lib64``
+link for amd64 and not for arm64), and Ubuntu's archive (``ports.ubuntu.com`` for every
+architecture but amd64 and i386). An ``Arch`` rewrites an amd64 spec into another
 architecture's, so every catalog entry (and every one added later) has each platform.
 Sizes stay those of amd64: the catalog has no per-architecture size source.
 """
@@ -74,6 +75,9 @@ ARM64 = Arch(
         ("lib64/ld-linux-x86-64.so.2", "lib/ld-linux-aarch64.so.1"),
         ("ld-linux-x86-64.so.2", "ld-linux-aarch64.so.1"),
         ("x86_64", "aarch64"),
+        # Ubuntu serves every architecture but amd64 and i386 from its ports archive.
+        ("http://archive.ubuntu.com/ubuntu/", "http://ports.ubuntu.com/ubuntu-ports/"),
+        ("http://security.ubuntu.com/ubuntu/", "http://ports.ubuntu.com/ubuntu-ports/"),
     ),
     dropped=frozenset({"lib64 -> usr/lib64", "lib64/"}),
 )

@@ -119,6 +119,8 @@ def _choices_from(
         index = Index.parse(data, f"이미지 인덱스 {descriptor.digest}", descriptor.digest)
         found = []
         for child in index.images():
+            if is_manifest(child.media_type) and not source.is_file(blob_member(child.digest)):
+                continue  # a platform the file does not carry: Docker's containerd store saves only what it pulled
             found.extend(_choices_from(source, child, names, tags, group, depth + 1))
         return found
     if descriptor.media_type and not is_manifest(descriptor.media_type):

@@ -3,7 +3,9 @@
 Archives are deterministic tars (sorted members, fixed times, numeric owners): the same
 images give the same bytes. A docker-archive is what Docker 25+ ``docker save`` writes: the
 OCI layout plus ``manifest.json`` (Config, RepoTags, Layers), which every ``docker load``
-since Docker 1.10 reads.
+since Docker 1.10 reads. For an image index that is containerd's exporter with every platform
+and the saving platform preferred: all platforms' blobs, and ``manifest.json`` naming the one
+image of the saving platform.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from ..entries import Content, Dir, Entry, File
 from ..errors import ImageLibError, UnsupportedError
 from ..image import Image
 from ..imageindex import ImageIndex
-from ..oci import dump_json
+from ..oci import DEFAULT_PLATFORM, Platform, best_match, dump_json
 from ..reference import Reference, parse_reference, tag_name
 from ..store import Store
 from ..store.atomic import TEMP_PREFIX, atomic_file
@@ -49,6 +51,7 @@ def save(
     path: "str | os.PathLike[str]",
     format: str = "oci",
     ref: "str | Reference | Sequence[str] | None" = None,
+    platform: "str | Platform | None" = None,
 ) -> None:
     """이미지(또는 보관소의 이미지들)를 파일로 저장합니다.
 
@@ -58,26 +61,31 @@ def save(
 
     ``ref`` 는 붙일 이름(예: ``"myapp:1.0"``, 여러 개면 목록)입니다. 보관소를 저장할 때 ``ref`` 를
     주면 그 이름의 이미지만, 주지 않으면 모든 이미지를 모든 이름과 함께 저장합니다. 보관소에 든
-    이미지 인덱스는 인덱스 그대로 저장합니다(``"docker-archive"`` 에는 넣지 않습니다).
+    이미지 인덱스는 인덱스 그대로 저장합니다(``"docker-archive"`` 의 ``manifest.json`` 에는 아래처럼
+    linux/amd64 이미지 하나를 적습니다).
     tar는 같은 이미지면 언제나 같은 바이트가 되도록(재현 가능하게) 씁니다.
 
-    이미지 인덱스(``il.ImageIndex``)는 ``"oci"`` 와 ``"oci-archive"`` 로 저장합니다:
-    ``index.json`` → 인덱스 블롭 → 플랫폼별 매니페스트 → 설정과 레이어(``skopeo copy --all`` 과 같은
-    모양). ``"oci"`` 폴더는 새 폴더(또는 빈 폴더)여야 합니다.
+    이미지 인덱스(``il.ImageIndex``)는 ``index.json`` → 인덱스 블롭 → 플랫폼별 매니페스트 → 설정과
+    레이어 모양으로 저장합니다(``skopeo copy --all`` 과 같은 모양). ``"oci"`` 폴더는 새 폴더(또는 빈
+    폴더)여야 합니다. ``"docker-archive"`` 는 containerd 이미지 저장소를 쓰는 도커 25+의 ``docker save``
+    처럼 모든 플랫폼을 담고, 예전 ``docker load`` 가 읽는 ``manifest.json`` 에는 저장하는 기계의
+    플랫폼 이미지 하나만 적습니다. 그 플랫폼이 ``platform`` 입니다(기본 ``linux/amd64``; 기본
+    플랫폼이 인덱스에 없으면 도커처럼 인덱스의 첫 이미지). ``platform`` 은 이 경우에만 씁니다.
+    ``docker save --platform`` 과는 다릅니다: 그것은 그 플랫폼 하나만 저장하며, imagelib에서는
+    ``il.save(index.image(플랫폼), 경로, format="docker-archive")`` 입니다.
     """
     if format not in FORMATS:
         raise UnsupportedError(f"저장 형식 {format!r}은(는) 모릅니다. {', '.join(map(repr, FORMATS))} 중에서 고르세요.")
+    if platform is not None and not (isinstance(img_or_store, ImageIndex) and format == "docker-archive"):
+        raise UnsupportedError(
+            f"platform={str(platform)!r}은(는) 이미지 인덱스를 docker-archive로 저장할 때만 씁니다: "
+            "manifest.json에 적을 플랫폼입니다. 이미지 하나를 고르려면 index.image(플랫폼)을 쓰세요."
+        )
     if isinstance(img_or_store, ImageIndex):
-        _save_index(img_or_store, os.fspath(path), format, ref)
+        _save_index(img_or_store, os.fspath(path), format, ref, platform)
         return
     named = _named_images(img_or_store, ref)
-    for item, names in named:
-        if isinstance(item, ImageIndex) and format == "docker-archive":
-            raise UnsupportedError(
-                f"보관소의 {', '.join(_familiar(names)) or item.digest.short}은(는) 이미지 인덱스라 "
-                "docker-archive에 넣지 않습니다: docker load는 플랫폼 하나의 이미지를 읽습니다. "
-                "format='oci-archive'를 쓰거나 store.get(이름, platform=...)으로 하나를 골라 저장하세요."
-            )
+    for item, _ in named:
         for image in _images_of(item):
             require_layers(image)
     path = os.fspath(path)
@@ -90,18 +98,21 @@ def save(
             write_archive(named, out, docker=format == "docker-archive")
 
 
-def _save_index(index: ImageIndex, path: str, format: str, ref: "str | Reference | Sequence[str] | None") -> None:
-    if format == "docker-archive":
-        raise UnsupportedError(
-            "이미지 인덱스는 docker-archive로 저장하지 않습니다: docker load는 플랫폼 하나의 이미지를 읽습니다. "
-            "il.save(index.image('linux/amd64'), 경로, format='docker-archive')처럼 하나를 고르거나 "
-            "format='oci-archive'를 쓰세요."
-        )
+def _save_index(
+    index: ImageIndex,
+    path: str,
+    format: str,
+    ref: "str | Reference | Sequence[str] | None",
+    platform: "str | Platform | None",
+) -> None:
     refs: "list[str | Reference]" = [] if ref is None else [ref] if isinstance(ref, (str, Reference)) else list(ref)
     names = tuple(tag_name(r) for r in refs)
     for image in index.images:
         require_layers(image)
     entries = index_layout_entries(index, names)
+    if format == "docker-archive":
+        chosen = saving_platform_image(index, platform)
+        entries.append(File(docker_manifest_json([(chosen, names)]), path=MANIFEST_FILE))
     with writing(repr(path)):
         if format == "oci":
             _write_new_folder(entries, path)
@@ -123,6 +134,19 @@ def index_layout_entries(index: ImageIndex, names: "tuple[str, ...]") -> "list[E
     files = {OCI_LAYOUT_FILE: layout_file_bytes(), INDEX_FILE: index_bytes([IndexItem(index.descriptor, names)])}
     entries = [Dir(path=BLOBS_DIR), Dir(path=f"{BLOBS_DIR}/sha256")] + list(members.values())
     return entries + [File(data, path=name) for name, data in files.items()]
+
+
+def saving_platform_image(index: ImageIndex, platform: "str | Platform | None") -> Image:
+    """The image ``manifest.json`` names, as containerd's exporter picks it for ``docker save``.
+
+    Docker exports every platform and prefers its own: the entries sort with the saving
+    platform's first and otherwise keep their order, so without a match the first entry wins.
+    A platform asked for by name must be in the index.
+    """
+    if platform is not None:
+        return index.image(platform)
+    entry = best_match(index.index.images(), DEFAULT_PLATFORM)
+    return index.image(DEFAULT_PLATFORM) if entry is not None else index.images[0]
 
 
 def _write_new_folder(entries: "list[Entry]", path: str) -> None:
@@ -199,10 +223,6 @@ def _images_of(item: "Image | ImageIndex") -> "tuple[Image, ...]":
     return item.images if isinstance(item, ImageIndex) else (item,)
 
 
-def _familiar(names: Iterable[str]) -> "list[str]":
-    return [parse_reference(name).familiar for name in names]
-
-
 def _save_layout(named: "list[Named]", path: str) -> None:
     """Add the images to the layout at ``path``; a new folder appears only when complete."""
     if not os.path.lexists(path):
@@ -274,10 +294,20 @@ def write_archive(named: "list[Named]", out: BinaryIO, docker: bool) -> None:
             items.append(IndexItem(image_descriptor(item.manifest, item.config_bytes), names))
     files = {OCI_LAYOUT_FILE: layout_file_bytes(), INDEX_FILE: index_bytes(items)}
     if docker:
-        files[MANIFEST_FILE] = docker_manifest_json((i, n) for i, n in named if isinstance(i, Image))
+        files[MANIFEST_FILE] = docker_manifest_json(_loaded_images(named))
     entries = [Dir(path=BLOBS_DIR), Dir(path=f"{BLOBS_DIR}/sha256")] + list(members.values())
     entries += [File(data, path=name) for name, data in files.items()]
     write_tar(entries, out)
+
+
+def _loaded_images(named: "list[Named]") -> "list[tuple[Image, tuple[str, ...]]]":
+    """What manifest.json lists: each image once with all its names, an index as its saving platform's image."""
+    loaded: "dict[Digest, tuple[Image, tuple[str, ...]]]" = {}
+    for item, names in named:
+        image = saving_platform_image(item, None) if isinstance(item, ImageIndex) else item
+        _, known = loaded.get(image.digest, (image, ()))
+        loaded[image.digest] = (image, tuple(dict.fromkeys(known + names)))
+    return list(loaded.values())
 
 
 def _add_blob(members: "dict[str, Entry]", digest: Digest, content: Content) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import tarfile
 
 import pytest
 from formats_helpers import simple_image
@@ -180,9 +181,17 @@ def test_saving_a_store_keeps_its_indexes(tmp_path, format):
     assert il.Store(tmp_path / "only").get_index("multi:1").data == index.data
 
 
-def test_docker_archive_of_a_store_with_an_index_is_refused_in_korean(tmp_path):
+def test_docker_archive_of_a_store_names_each_index_by_its_default_platform_image(tmp_path):
     store = il.Store()
-    store.put(three_platform_index(), "multi:1")
-    with pytest.raises(il.UnsupportedError, match="multi:1"):
-        il.save(store, tmp_path / "out.tar", format="docker-archive")
-    assert not (tmp_path / "out.tar").exists()
+    index = three_platform_index()
+    app = simple_image()
+    store.put(index, "multi:1")
+    store.put(app, "app:1")
+    il.save(store, tmp_path / "out.tar", format="docker-archive")
+    with tarfile.open(tmp_path / "out.tar") as tar:
+        listed = json.loads(tar.extractfile("manifest.json").read())
+    amd64 = index.image("linux/amd64")
+    assert sorted((entry["Config"], entry["RepoTags"][0]) for entry in listed) == sorted(
+        [(f"blobs/sha256/{amd64.id.hex}", "multi:1"), (f"blobs/sha256/{app.id.hex}", "app:1")]
+    )
+    assert il.open_index(tmp_path / "out.tar") == index

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import tarfile
+
 import imagelib as il
 
 # The dynamic loader really differs per architecture in Alpine's images.
@@ -29,3 +31,14 @@ def platform_images() -> "list[il.Image]":
 
 def three_platform_index() -> il.ImageIndex:
     return il.ImageIndex.of(platform_images())
+
+
+def carrying_only(archive, kept: il.Image, index: il.ImageIndex, target) -> None:
+    """A copy of ``archive`` that carries only ``kept``'s blobs (a store that pulled one platform)."""
+    others = {d.hex for image in index.images if image != kept for d in (image.digest, image.id)}
+    others |= {layer.digest.hex for image in index.images if image != kept for layer in image.layers}
+    others -= {layer.digest.hex for layer in kept.layers}
+    with tarfile.open(archive) as source, tarfile.open(target, "w", format=tarfile.PAX_FORMAT) as copy:
+        for member in source.getmembers():
+            if member.name.rsplit("/", 1)[-1] not in others:
+                copy.addfile(member, source.extractfile(member) if member.isfile() else None)

@@ -10,6 +10,7 @@ import hashlib
 import posixpath
 
 from ...display import human_size
+from ..arch import ArchNames, arch_names, renamed
 from ..context import CommandContext
 from ..table import program
 from .tables import Package, closure, file_mode, new_table, pkg, share
@@ -95,8 +96,9 @@ def _apk_installed(ctx: CommandContext) -> "dict[str, list[str]]":
 
 def _apk_fetch_indexes(ctx: CommandContext, keep: bool) -> None:
     branch = _alpine_branch(ctx)
+    arch = arch_names(ctx).apk
     for repo, size in APK_INDEXES:
-        ctx.out(f"fetch https://dl-cdn.alpinelinux.org/alpine/{branch}/{repo}/x86_64/APKINDEX.tar.gz\n")
+        ctx.out(f"fetch https://dl-cdn.alpinelinux.org/alpine/{branch}/{repo}/{arch}/APKINDEX.tar.gz\n")
         if keep:
             digest = hashlib.sha256(f"{branch}/{repo}".encode()).hexdigest()[:8]
             ctx.write_model(
@@ -151,14 +153,15 @@ def _apk_add(ctx: CommandContext, args: "list[str]") -> int:
     installed = _apk_installed(ctx)
     todo = [p for p in closure(APK, names) if p.name not in installed]
     db = ctx.read_text(APK_DB) if ctx.is_file(APK_DB) else ""
+    arch = arch_names(ctx)
     for number, package in enumerate(todo, start=1):
         ctx.out(f"({number}/{len(todo)}) Installing {package.name} ({package.version})\n")
-        entries = share(package)
+        entries = [(renamed(path, arch), size, packed) for path, size, packed in share(package)]
         for path, size, packed in entries:
             ctx.write_model(
                 "/" + path, size, packed, mode=file_mode(path), about=f"apk 패키지 {package.name} {package.version}"
             )
-        db += _apk_record(package, [path for path, _, _ in entries])
+        db += _apk_record(package, [path for path, _, _ in entries], arch)
     if virtual:
         ctx.out(f"Installing {virtual} (20240101.000000)\n")
         db += f"P:{virtual}\nV:20240101.000000\nA:noarch\nI:0\nT:virtual meta package\nD:{' '.join(names)}\n\n"
@@ -173,11 +176,11 @@ def _apk_add(ctx: CommandContext, args: "list[str]") -> int:
     return 0
 
 
-def _apk_record(package: Package, paths: "list[str]") -> str:
+def _apk_record(package: Package, paths: "list[str]", arch: ArchNames) -> str:
     lines = [
         f"P:{package.name}",
         f"V:{package.version}",
-        "A:x86_64",
+        f"A:{arch.apk}",
         f"I:{package.size}",
         f"T:{package.name} (imagelib 모형)",
     ]

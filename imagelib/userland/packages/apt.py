@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from ..arch import arch_names, renamed
 from ..context import CommandContext
 from ..table import program
 from .tables import closure, file_mode, new_table, pkg, share
@@ -81,50 +82,36 @@ def _os_release(ctx: CommandContext) -> "dict[str, str]":
 
 
 def _apt_sources(ctx: CommandContext) -> "list[tuple[str, str, int]]":
-    """(list file stem, printed source, size) for the distribution the image says it is."""
+    """(list file stem, printed source, size) for the distribution and architecture of the image."""
     info = _os_release(ctx)
     codename = info.get("VERSION_CODENAME", "stable")
+    arch = arch_names(ctx).dpkg
     if info.get("ID") == "ubuntu":
-        base = "archive.ubuntu.com_ubuntu_dists"
-        return [
-            (
-                f"{base}_{codename}_main_binary-amd64_Packages.lz4",
-                f"http://archive.ubuntu.com/ubuntu {codename}/main amd64 Packages",
-                1_800_000,
-            ),
-            (
-                f"{base}_{codename}_universe_binary-amd64_Packages.lz4",
-                f"http://archive.ubuntu.com/ubuntu {codename}/universe amd64 Packages",
-                16_500_000,
-            ),
-            (
-                f"{base}_{codename}-updates_main_binary-amd64_Packages.lz4",
-                f"http://archive.ubuntu.com/ubuntu {codename}-updates/main amd64 Packages",
-                3_400_000,
-            ),
-            (
-                f"security.ubuntu.com_ubuntu_dists_{codename}-security_main_binary-amd64_Packages.lz4",
-                f"http://security.ubuntu.com/ubuntu {codename}-security/main amd64 Packages",
-                2_900_000,
-            ),
-        ]
+        return _ubuntu_sources(codename, arch)
     return [
-        (
-            f"deb.debian.org_debian_dists_{codename}_main_binary-amd64_Packages.lz4",
-            f"http://deb.debian.org/debian {codename}/main amd64 Packages",
-            8_800_000,
-        ),
-        (
-            f"deb.debian.org_debian_dists_{codename}-updates_main_binary-amd64_Packages.lz4",
-            f"http://deb.debian.org/debian {codename}-updates/main amd64 Packages",
-            40_000,
-        ),
-        (
-            f"deb.debian.org_debian-security_dists_{codename}-security_main_binary-amd64_Packages.lz4",
-            f"http://deb.debian.org/debian-security {codename}-security/main amd64 Packages",
-            330_000,
-        ),
+        _source("deb.debian.org", "debian", f"{codename}/main", arch, 8_800_000),
+        _source("deb.debian.org", "debian", f"{codename}-updates/main", arch, 40_000),
+        _source("deb.debian.org", "debian-security", f"{codename}-security/main", arch, 330_000),
     ]
+
+
+def _ubuntu_sources(codename: str, arch: str) -> "list[tuple[str, str, int]]":
+    # Ubuntu serves amd64 and i386 from archive/security.ubuntu.com, every other architecture from ports.
+    main, security = ("archive", "security") if arch in ("amd64", "i386") else ("ports", "ports")
+    archive = "ubuntu" if main == "archive" else "ubuntu-ports"
+    return [
+        _source(f"{main}.ubuntu.com", archive, f"{codename}/main", arch, 1_800_000),
+        _source(f"{main}.ubuntu.com", archive, f"{codename}/universe", arch, 16_500_000),
+        _source(f"{main}.ubuntu.com", archive, f"{codename}-updates/main", arch, 3_400_000),
+        _source(f"{security}.ubuntu.com", archive, f"{codename}-security/main", arch, 2_900_000),
+    ]
+
+
+def _source(host: str, archive: str, suite_component: str, arch: str, size: int) -> "tuple[str, str, int]":
+    """apt's list file stem for one ``Packages`` index, and the line ``apt-get update`` prints for it."""
+    suite, component = suite_component.split("/")
+    stem = f"{host}_{archive}_dists_{suite}_{component}_binary-{arch}_Packages.lz4"
+    return stem, f"http://{host}/{archive} {suite_component} {arch} Packages", size
 
 
 def _apt_has_lists(ctx: CommandContext) -> bool:
@@ -203,9 +190,13 @@ def _apt_install(ctx: CommandContext, names: "list[str]", flags: "list[str]") ->
     if not assume_yes and todo:
         return ctx.fail("Do you want to continue? [Y/n] Abort.\n(빌드에는 입력할 사람이 없습니다: -y를 붙이세요)", 1)
     log = ctx.read_text("/var/log/dpkg.log") if ctx.is_file("/var/log/dpkg.log") else ""
+    arch = arch_names(ctx)
     for package in todo:
         ctx.out(f"Setting up {package.name} ({package.version}) ...\n")
-        entries = share(package, package.recommends if recommends else 0)
+        entries = [
+            (renamed(path, arch), size, packed)
+            for path, size, packed in share(package, package.recommends if recommends else 0)
+        ]
         for path, size, packed in entries:
             ctx.write_model(
                 "/" + path, size, packed, mode=file_mode(path), about=f"deb 패키지 {package.name} {package.version}"
@@ -215,7 +206,7 @@ def _apt_install(ctx: CommandContext, names: "list[str]", flags: "list[str]") ->
             f"Package: {package.name}\nStatus: install ok installed\n"
             f"Installed-Size: {package.size // 1024}\nVersion: {package.version}\n\n"
         )
-        log += f"1970-01-01 00:00:00 status installed {package.name}:amd64 {package.version}\n"
+        log += f"1970-01-01 00:00:00 status installed {package.name}:{arch.dpkg} {package.version}\n"
     ctx.write(DPKG_STATUS, status_text)
     ctx.write("/var/log/dpkg.log", log)
     return 0

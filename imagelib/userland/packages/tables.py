@@ -73,7 +73,8 @@ def register_package(
     replace: bool = False,
 ) -> Package:
     """모형 패키지 표에 패키지를 더합니다. ``manager`` 는 'apk', 'apt', 'npm', 'pip' 중 하나이고
-    크기는 바이트입니다(의존성 포함 설치 크기)."""
+    크기는 바이트입니다(의존성 포함 설치 크기). ``files`` 는 amd64의 경로로 적습니다
+    (``usr/lib/x86_64-linux-gnu/…``): apk와 apt는 arm64 빌드에서 그 아키텍처의 경로로 바꿔 씁니다."""
     table = TABLES.get(manager)
     if table is None:
         raise ShellError(f"패키지 관리자 {manager!r}는 모릅니다. 'apk', 'apt', 'npm', 'pip' 중에서 고르세요.")
