@@ -330,6 +330,16 @@ class ReadAhead(io.RawIOBase):
                 return b""
         return bytes(self._view[self._offset : self._offset + size])
 
+    def read(self, size: "int | None" = -1, /) -> bytes:
+        """The next ``size`` bytes (all to the end when ``size`` is None or negative)."""
+        end = self._offset + size if size is not None and size >= 0 else -1
+        if 0 <= end <= len(self._view):  # the common case: a tar header inside the current chunk
+            data = bytes(self._view[self._offset : end])
+            self._offset = end
+            self._position += len(data)
+            return data
+        return super().read(-1 if size is None else size) or b""
+
     def readinto(self, buffer: WriteableBuffer, /) -> int:
         """Fill ``buffer`` across chunks; short only at the end of the stream."""
         target = memoryview(buffer)
@@ -351,7 +361,12 @@ class ReadAhead(io.RawIOBase):
         target = offset if whence == io.SEEK_SET else self._position + offset
         if target < self._position:
             raise io.UnsupportedOperation("ReadAhead seeks forward only")
-        self._skip(target - self._position)
+        step = target - self._position
+        if self._offset + step <= len(self._view):  # the common case: within the current chunk
+            self._offset += step
+            self._position = target
+        else:
+            self._skip(step)
         return self._position
 
     def _skip(self, count: "int | None") -> None:
