@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import os
 import queue
+import sys
 import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, BinaryIO, TypeAlias
@@ -273,20 +274,26 @@ class ReadAhead(io.RawIOBase):
     thread; the underlying stream is left to its owner.
     """
 
-    def __init__(self, stream: AnyStream, hasher: Hasher, chunk: int = 2 * CHUNK_SIZE, depth: int = 3) -> None:
+    def __init__(self, stream: AnyStream, hasher: Hasher, chunk: int = 4 * CHUNK_SIZE, depth: int = 3) -> None:
         self.hasher = hasher
+        _SWITCHES.enter()
         self._free: "queue.Queue[bytearray | None]" = queue.Queue()
         self._filled: "queue.Queue[tuple[bytearray, int] | BaseException]" = queue.Queue()
-        for _ in range(depth):
-            self._free.put(bytearray(chunk))
         self._buffer: "bytearray | None" = None
         self._view, self._offset, self._position, self._ended = memoryview(b""), 0, 0, False
-        self._thread = threading.Thread(target=self._fill, args=(stream,), daemon=True)
+        self._thread = threading.Thread(target=self._fill, args=(stream, chunk, depth), daemon=True)
         self._thread.start()
 
-    def _fill(self, stream: AnyStream) -> None:
+    def _fill(self, stream: AnyStream, chunk: int, depth: int) -> None:
+        # The thread makes its buffers as it first needs them: a small stream gets one, and
+        # the reader's thread never waits for memory to be allocated and zeroed.
+        made = 0
         try:
-            while (buffer := self._free.get()) is not None:
+            while True:
+                buffer = bytearray(chunk) if made < depth else self._free.get()
+                if buffer is None:
+                    return
+                made += 1
                 view = memoryview(buffer)
                 count = 0
                 while count < len(view) and (got := read_into(stream, view[count:])):
@@ -387,4 +394,38 @@ class ReadAhead(io.RawIOBase):
         if not self.closed:
             self._free.put(None)  # the thread stops at it, after at most ``depth`` more chunks
             self._thread.join()
+            _SWITCHES.leave()
         super().close()
+
+
+class _QuickSwitches:
+    """A shorter GIL switch interval while any ``ReadAhead`` runs, restored after the last one.
+
+    The reading thread needs the GIL only for moments between long GIL-free calls (a read, a
+    hash), but with the default interval (5 ms) it waits up to that long each time behind a
+    reader busy parsing, and the hashing falls behind. The interval is the interpreter's, so
+    the first ``ReadAhead`` sets it and the last one to close puts the old value back.
+    """
+
+    INTERVAL = 0.0005
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._users = 0
+        self._saved = 0.0
+
+    def enter(self) -> None:
+        with self._lock:
+            if self._users == 0:
+                self._saved = sys.getswitchinterval()
+                sys.setswitchinterval(min(self._saved, self.INTERVAL))
+            self._users += 1
+
+    def leave(self) -> None:
+        with self._lock:
+            self._users -= 1
+            if self._users == 0:
+                sys.setswitchinterval(self._saved)
+
+
+_SWITCHES = _QuickSwitches()
