@@ -16,6 +16,7 @@ every corner of the format and gives the canonical error messages.
 
 from __future__ import annotations
 
+import struct
 import tarfile
 from collections.abc import Iterator
 from io import SEEK_CUR
@@ -29,6 +30,10 @@ _ZERO_BLOCK = bytes(BLOCK)
 _SKIP_CHUNK = 1 << 20
 _MAX_META = 1 << 20  # PAX records or a GNU long name bigger than this: leave it to tarfile
 _USTAR_MAGIC = b"ustar\x0000"
+# The header fields a member needs, in one unpack (mtime, uname, gname and device numbers
+# skipped): name, mode, uid, gid, size, chksum, typeflag, linkname, magic + version, prefix.
+_HEADER = struct.Struct("100s8s8s8s12s12x8sc100s8s80x155s12x")
+_NAME, _MODE, _UID, _GID, _SIZE, _CHECKSUM, _TYPE, _LINKNAME, _MAGIC, _PREFIX = range(10)
 _REGULAR = (tarfile.REGTYPE, tarfile.AREGTYPE, tarfile.CONTTYPE)
 _PLAIN_TYPES = _REGULAR + (
     tarfile.LNKTYPE,
@@ -72,15 +77,18 @@ def read_members(stream: BinaryIO) -> Iterator[tarfile.TarInfo]:
         position += BLOCK
         if header == _ZERO_BLOCK:
             return
-        kind, size = _check(header)
+        fields = _HEADER.unpack(header)
+        kind = fields[_TYPE]
+        _check_sum(header, fields[_CHECKSUM])
         if kind in _META or kind == tarfile.XGLTYPE:
+            size = _number(fields[_SIZE])
             data = _read_meta(stream, size)
             position += _padded(size)
             _take_meta(kind, data, pending)
             continue
         if kind not in _PLAIN_TYPES:
             raise UnusualTar(f"member type {kind!r}")
-        info = _info(header, kind, size, pending)
+        info = _with_pending(fields, kind, pending) if pending else _plain(fields, kind)
         pending = {}
         info.offset = position - BLOCK
         info.offset_data = position
@@ -123,20 +131,21 @@ def _unusual_number(field: bytes) -> int:
         raise UnusualTar("bad number") from None
 
 
-def _check(header: bytes) -> "tuple[bytes, int]":
-    stored = _number(header[148:156])
-    unsigned = _byte_sum(header) - sum(header[148:156]) + 8 * 32
-    if stored != unsigned:
+def _check_sum(header: bytes, stored: bytes) -> None:
+    """The header's checksum field must hold the sum of its bytes, the field itself as spaces."""
+    unsigned = _byte_sum(header) - _byte_sum(stored) + 8 * 32
+    if _number(stored) != unsigned:
         raise UnusualTar("checksum")
-    return header[156:157], _number(header[124:136])
 
 
 def _byte_sum(block: bytes) -> int:
-    """The sum of a header's 512 bytes, exactly, at C speed.
+    """The sum of up to 512 bytes, exactly, at C speed.
 
     Adler-32's first half is 1 + the sum of the bytes modulo 65521; a 256-byte half sums to at
     most 65280, so no modulo ever applies to it.
     """
+    if len(block) <= 256:
+        return (adler32(block) & 0xFFFF) - 1
     return (adler32(block[:256]) & 0xFFFF) + (adler32(block[256:]) & 0xFFFF) - 2
 
 
@@ -193,35 +202,44 @@ def _text(raw: bytes) -> str:
     return raw.decode("utf-8", "surrogateescape")
 
 
-def _info(header: bytes, kind: bytes, size: int, pending: "dict[bytes, dict[str, str]]") -> tarfile.TarInfo:
-    name = _text(header[0:100].split(b"\0", 1)[0])
-    if header[345] and header[257:265] == _USTAR_MAGIC:
-        prefix = _text(header[345:500].split(b"\0", 1)[0])
-        if prefix:
-            name = f"{prefix}/{name}"
-    if pending:
-        return _with_pending(header, kind, size, name, _merged(pending))
+def _name(fields: "tuple[bytes, ...]") -> str:
+    """The member name, with the ustar prefix in front when the header has one."""
+    name = _text(_cstring(fields[_NAME]))
+    prefix = fields[_PREFIX]
+    if prefix[0] and fields[_MAGIC] == _USTAR_MAGIC:
+        return f"{_text(_cstring(prefix))}/{name}"
+    return name
+
+
+def _cstring(field: bytes) -> bytes:
+    return field.partition(b"\0")[0]
+
+
+def _plain(fields: "tuple[bytes, ...]", kind: bytes) -> tarfile.TarInfo:
+    """A member that no extended header changes: every value comes from its own header."""
     return _member(
-        header,
         kind,
-        name,
-        _number(header[108:116]),
-        _number(header[116:124]),
-        size,
-        _text(header[157:257].split(b"\0", 1)[0]),
+        _name(fields),
+        _number(fields[_MODE]),
+        _number(fields[_UID]),
+        _number(fields[_GID]),
+        _number(fields[_SIZE]),
+        _text(_cstring(fields[_LINKNAME])),
     )
 
 
-def _with_pending(header: bytes, kind: bytes, size: int, name: str, pending: "dict[str, str]") -> tarfile.TarInfo:
+def _with_pending(fields: "tuple[bytes, ...]", kind: bytes, pending: "dict[bytes, dict[str, str]]") -> tarfile.TarInfo:
     """A member whose PAX records or GNU long names override header fields."""
+    records = _merged(pending)
+    size = _number(fields[_SIZE])  # read even when a record replaces it: a bad one is unusual
     return _member(
-        header,
         kind,
-        pending.get("path", name),
-        _decimal(pending["uid"]) if "uid" in pending else _number(header[108:116]),
-        _decimal(pending["gid"]) if "gid" in pending else _number(header[116:124]),
-        _decimal(pending["size"]) if "size" in pending else size,
-        pending["linkpath"] if "linkpath" in pending else _text(header[157:257].split(b"\0", 1)[0]),
+        records["path"] if "path" in records else _name(fields),
+        _number(fields[_MODE]),
+        _decimal(records["uid"]) if "uid" in records else _number(fields[_UID]),
+        _decimal(records["gid"]) if "gid" in records else _number(fields[_GID]),
+        _decimal(records["size"]) if "size" in records else size,
+        records["linkpath"] if "linkpath" in records else _text(_cstring(fields[_LINKNAME])),
     )
 
 
@@ -239,11 +257,11 @@ def _merged(pending: "dict[bytes, dict[str, str]]") -> "dict[str, str]":
     return records
 
 
-def _member(header: bytes, kind: bytes, name: str, uid: int, gid: int, size: int, linkname: str) -> tarfile.TarInfo:
+def _member(kind: bytes, name: str, mode: int, uid: int, gid: int, size: int, linkname: str) -> tarfile.TarInfo:
     if kind == tarfile.AREGTYPE and name.endswith("/"):
         kind = tarfile.DIRTYPE
     info = tarfile.TarInfo(name.rstrip("/") if kind == tarfile.DIRTYPE else name)
-    info.type, info.mode = kind, _number(header[100:108])
+    info.type, info.mode = kind, mode
     info.uid, info.gid, info.size, info.linkname = uid, gid, size, linkname
     return info
 

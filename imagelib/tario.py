@@ -9,7 +9,7 @@ import re
 import tarfile
 import warnings
 from collections.abc import Callable, Iterable, Iterator
-from typing import TYPE_CHECKING, BinaryIO, TypedDict, cast
+from typing import TYPE_CHECKING, BinaryIO, cast
 
 from .blob import Blob, open_uncompressed
 from .entries import (
@@ -155,10 +155,11 @@ def scan_tar(
         for count, member in enumerate(members, start=1):
             if limits is not None and count > limits.max_entries:
                 raise limits.exceeded(where, "max_entries", f"tar 항목이 {limits.max_entries:_}개보다 많습니다")
-            _check_extent(member, blob, compression, where, limits)
+            regions = _sparse_regions(member, where)
+            _check_extent(member, regions, blob, compression, where, limits)
             if tar is not None:
-                _check_sparse_data(member, tar.offset, where)
-            entry = _entry_from_member(member, blob, compression, where, limits)
+                _check_sparse_data(member, regions, tar.offset, where)
+            entry = _entry_from_member(member, regions, blob, compression, where, limits)
             if entry is None:
                 continue
             key = f"{entry.kind}:{entry.path}" if entry.kind in ("whiteout", "opaque") else entry.path
@@ -215,15 +216,16 @@ def _sparse_regions(member: tarfile.TarInfo, where: str) -> "tuple[tuple[int, in
     return checked_regions(regions, member.size, f"{where}의 항목 {member.name!r}")
 
 
-def _stored_size(member: tarfile.TarInfo, where: str) -> int:
-    regions = _sparse_regions(member, where)
+def _stored_size(member: tarfile.TarInfo, regions: "tuple[tuple[int, int], ...] | None") -> int:
     return member.size if regions is None else sum(length for _, length in regions)
 
 
-def _check_sparse_data(member: tarfile.TarInfo, next_header: int, where: str) -> None:
+def _check_sparse_data(
+    member: tarfile.TarInfo, regions: "tuple[tuple[int, int], ...] | None", next_header: int, where: str
+) -> None:
     """A sparse map must not claim more data than the member stores (Go: errMissData)."""
-    stored = _stored_size(member, where)
-    if member.issparse() and member.offset_data + stored > next_header:
+    stored = _stored_size(member, regions)
+    if regions is not None and member.offset_data + stored > next_header:
         raise LayerFormatError(
             f"{where}: 희소 파일(sparse) {member.name!r}의 지도는 {stored}바이트의 내용을 말하는데 항목에는 "
             f"{next_header - member.offset_data}바이트뿐입니다. 레이어가 손상되었습니다."
@@ -231,7 +233,12 @@ def _check_sparse_data(member: tarfile.TarInfo, next_header: int, where: str) ->
 
 
 def _check_extent(
-    member: tarfile.TarInfo, blob: Blob, compression: "str | None", where: str, limits: "Limits | None"
+    member: tarfile.TarInfo,
+    regions: "tuple[tuple[int, int], ...] | None",
+    blob: Blob,
+    compression: "str | None",
+    where: str,
+    limits: "Limits | None",
 ) -> None:
     """A member's data must fit the blob (or the limits) *before* a reader tries to skip it.
 
@@ -241,7 +248,7 @@ def _check_extent(
     if not (member.isreg() or member.type not in tarfile.SUPPORTED_TYPES):
         return
     end = member.offset_data + member.size  # a sparse member's expanded size: what unpacking writes
-    stored = _stored_size(member, where)
+    stored = _stored_size(member, regions)
     if compression is None and member.offset_data + stored > blob.size:
         raise LayerFormatError(
             f"{where}: 항목 {member.name!r}의 내용이 {stored}바이트라는데 tar는 {blob.size}바이트에서 "
@@ -409,17 +416,13 @@ def _check_same(gnu: "str | None", pax: "str | None", gnu_what: str, pax_what: s
         )
 
 
-class _Common(TypedDict):
-    """The fields every entry read from a member shares."""
-
-    path: str
-    mode: int
-    uid: int
-    gid: int
-
-
 def _entry_from_member(
-    member: tarfile.TarInfo, blob: Blob, compression: "str | None", where: str, limits: "Limits | None"
+    member: tarfile.TarInfo,
+    regions: "tuple[tuple[int, int], ...] | None",
+    blob: Blob,
+    compression: "str | None",
+    where: str,
+    limits: "Limits | None",
 ) -> "Entry | None":
     path = member_path(member.name, where, limits)
     if member.issym() or member.islnk():
@@ -431,35 +434,24 @@ def _entry_from_member(
             f"{where}: 항목 {member.name!r}이(가) 루트(/) 폴더 자체를 폴더가 아닌 것으로 바꾸려 합니다. "
             "안전하지 않은 레이어라 읽지 않습니다."
         )
-    common = _Common(path=path, mode=member.mode & 0o7777, uid=member.uid, gid=member.gid)
-    head, _, name = path.rpartition("/")
-    if name == OPAQUE_MARKER:
-        return Opaque(path=head)
-    if name.startswith(WHITEOUT_PREFIX + WHITEOUT_PREFIX):
-        return None  # aufs metadata such as .wh..wh.plnk
-    if name.startswith(WHITEOUT_PREFIX):
-        hidden = name[len(WHITEOUT_PREFIX) :]
-        if hidden in ("", ".", ".."):
-            raise UnsafeEntryError(
-                f"{where}: 화이트아웃 {member.name!r}는 이름이 없거나 '.'/'..'를 가리킵니다(자기 폴더나 "
-                "그 부모를 지우려는 항목). 안전하지 않은 레이어라 읽지 않습니다."
-            )
-        return Whiteout(path=posixpath.join(head, hidden))
+    if path.rpartition("/")[2].startswith(WHITEOUT_PREFIX):
+        return _marker(member, path, where)
+    mode, uid, gid = member.mode & 0o7777, member.uid, member.gid
     if member.isreg():
-        regions = _sparse_regions(member, where)
         if regions is None:
-            return File(TarContent(blob, compression, member.offset_data, member.size, where, path), **common)
+            content = TarContent(blob, compression, member.offset_data, member.size, where, path)
+            return File(content, path=path, mode=mode, uid=uid, gid=gid)
         packed = TarContent(blob, compression, member.offset_data, sum(n for _, n in regions), where, path)
-        return File(SparseContent(packed, regions, member.size), **common)
+        return File(SparseContent(packed, regions, member.size), path=path, mode=mode, uid=uid, gid=gid)
     if member.isdir():
-        return Dir(**common)
+        return Dir(path=path, mode=mode, uid=uid, gid=gid)
     if member.issym():
-        return Symlink(member.linkname, **common)
+        return Symlink(member.linkname, path=path, mode=mode, uid=uid, gid=gid)
     if member.islnk():
         target = member_path(member.linkname, f"{where}의 하드 링크 {path!r}의 대상", limits)
         if not target:
             raise UnsafeEntryError(f"{where}의 하드 링크 {path!r}가 루트(/) 폴더를 가리킵니다.")
-        return Hardlink(target, **common)
+        return Hardlink(target, path=path, mode=mode, uid=uid, gid=gid)
     if member.ischr() or member.isblk() or member.isfifo():
         warnings.warn(
             f"{where}: 장치 파일이나 FIFO {path!r}는 건너뜁니다(il.unpack(..., special_files=True)로 풀 수 있습니다).",
@@ -475,6 +467,22 @@ def _entry_from_member(
     return None
 
 
+def _marker(member: tarfile.TarInfo, path: str, where: str) -> "Entry | None":
+    """A name starting with ``.wh.``: an opaque marker, a whiteout, or aufs metadata to skip."""
+    head, _, name = path.rpartition("/")
+    if name == OPAQUE_MARKER:
+        return Opaque(path=head)
+    if name.startswith(WHITEOUT_PREFIX + WHITEOUT_PREFIX):
+        return None  # aufs metadata such as .wh..wh.plnk
+    hidden = name[len(WHITEOUT_PREFIX) :]
+    if hidden in ("", ".", ".."):
+        raise UnsafeEntryError(
+            f"{where}: 화이트아웃 {member.name!r}는 이름이 없거나 '.'/'..'를 가리킵니다(자기 폴더나 "
+            "그 부모를 지우려는 항목). 안전하지 않은 레이어라 읽지 않습니다."
+        )
+    return Whiteout(path=posixpath.join(head, hidden))
+
+
 _DRIVE = re.compile(r"^[A-Za-z]:")
 
 
@@ -485,7 +493,8 @@ def member_path(name: str, where: str, limits: "Limits | None") -> str:
     path stays under the root). ``..`` components, drive letters (``C:``), NUL and names that
     are not UTF-8 are refused with ``UnsafeEntryError`` / ``LayerFormatError``.
     """
-    check_name_text(name, f"{where}의 항목", limits)
+    if not (name.isascii() and (limits is None or len(name) <= limits.max_name_bytes)):
+        check_name_text(name, f"{where}의 항목", limits)  # most names are short ASCII: no need
     path = name
     if not name or name[0] in "./" or name[-1] == "/" or "//" in name or "/." in name or "\0" in name:
         try:  # only names that need it: most are already plain relative paths

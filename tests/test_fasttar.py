@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import io
 import tarfile
+import warnings
 
 import pytest
+from hostile_archives import BLOCK, blocks_tar, header
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from tar_readers import tarfile_fallback_only
 
 import imagelib as il
 from imagelib import layerscan
 from imagelib.blob import Blob
+from imagelib.errors import ImageLibError
 from imagelib.fasttar import UnusualTar, read_members
 
 FIELDS = ("name", "type", "mode", "uid", "gid", "size", "linkname", "offset_data")
@@ -166,3 +173,59 @@ def test_a_file_inside_an_archive_region_is_reached_by_seeking(tmp_path):
     layer = il.Layer.from_tar(blob)
     assert layer.entry("app/odd.bin").read() == b"o" * 513
     assert layer.digest == il.Digest.of_bytes(data)
+
+
+# -- the fields of a plain header, fuzzed ------------------------------------------------------
+
+# Where the fast reader parses a ustar header itself (mtime and the owner names it leaves alone).
+# The magic is left valid: with another magic Go (and the fast reader) ignore the prefix field,
+# tarfile still prepends it, so the fallback reads such a v7 header differently.
+HEADER_FIELDS = {
+    "name": (0, 100),
+    "mode": (100, 108),
+    "uid": (108, 116),
+    "gid": (116, 124),
+    "size": (124, 136),
+    "type": (156, 157),
+    "linkname": (157, 257),
+    "prefix": (345, 500),
+}
+FIELD_BYTES = st.sampled_from(
+    [b"0", b"7", b"8", b" ", b"\0", b"/", b"a", b".", b"\x80", b"\xff", b"\xc3\xa9", b"-", b"+", b"_"]
+)
+
+
+def with_fields(member: bytes, values: "dict[str, bytes]") -> bytes:
+    """``member`` with header fields replaced (cut or NUL-padded to their width), checksum redone."""
+    block = bytearray(member)
+    for field, value in values.items():
+        start, end = HEADER_FIELDS[field]
+        block[start:end] = value[: end - start].ljust(end - start, b"\0")
+    block[148:156] = b" " * 8
+    block[148:156] = b"%06o\0 " % sum(block[:BLOCK])
+    return bytes(block)
+
+
+def layer_fields(data: bytes, fallback: bool) -> "list[tuple] | str":
+    """What a layer read from ``data`` holds, or "refused" (either reader)."""
+    with tarfile_fallback_only() if fallback else contextlib.nullcontext(), warnings.catch_warnings():
+        warnings.simplefilter("ignore", il.SkippedEntryWarning)  # an unknown type byte: skipped alike
+        try:
+            layer = il.Layer.from_tar(data)
+        except ImageLibError:
+            return "refused"
+    return [(e.path, e.kind, e.mode, e.uid, e.gid, e.size, str(getattr(e, "target", ""))) for e in layer.entries]
+
+
+@settings(max_examples=400, derandomize=True, database=None, deadline=None)
+@given(
+    st.dictionaries(
+        st.sampled_from(sorted(HEADER_FIELDS)), st.lists(FIELD_BYTES, max_size=14).map(b"".join), max_size=3
+    ),
+    st.sampled_from([tarfile.REGTYPE, tarfile.DIRTYPE, tarfile.SYMTYPE, tarfile.LNKTYPE]),
+)
+def test_fast_reader_and_fallback_read_any_plain_header_fields_alike(values, kind):
+    member = header("file", kind, b"data\n" if kind == tarfile.REGTYPE else b"", link="app")
+    member = with_fields(member, {"prefix": b"app", **values})  # a ustar name in two parts
+    data = blocks_tar(header("app", tarfile.DIRTYPE), member)
+    assert layer_fields(data, fallback=False) == layer_fields(data, fallback=True)

@@ -6,6 +6,7 @@ import gzip
 import hashlib
 import io
 import os
+import sys
 import tarfile
 
 import pytest
@@ -329,3 +330,15 @@ def test_limits_apply_while_reading_ahead(tmp_path, read_ahead):
         il.Layer.from_tar(path, limits=il.Limits(max_bytes=1 << 20))
     with pytest.raises(il.LimitExceededError, match="max_entries"):
         il.Layer.from_tar(path, limits=il.Limits(max_entries=2))
+
+
+def test_read_ahead_shortens_the_switch_interval_until_the_last_one_closes():
+    before = sys.getswitchinterval()
+    first = ReadAhead(io.BytesIO(DATA), Hasher(), chunk=64)
+    second = ReadAhead(io.BytesIO(DATA), Hasher(), chunk=64)
+    assert sys.getswitchinterval() < before
+    first.close()
+    assert sys.getswitchinterval() < before  # the second one still runs
+    second.close()
+    second.close()  # closing twice gives nothing back twice
+    assert sys.getswitchinterval() == before
