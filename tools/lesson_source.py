@@ -98,8 +98,11 @@ def answered(source: str) -> str:
     are blank; the lines before them (set-up the exercise gives) stay.
     """
     before, answer, after = split_solution(source)
+    removed = []
     while before and PLACEHOLDER.match(before[-1]):
-        before = before[:-1]
+        removed.insert(0, before.pop())
+    if before and removed and not removed[0].strip():
+        before.append("")  # the blank line that set the placeholders apart now sets the answer apart
     return "\n".join([*before, *answer, *after]).rstrip("\n")
 
 
