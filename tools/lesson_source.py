@@ -24,6 +24,7 @@ Nothing here executes a notebook: tools/generate_notebooks.py writes the two cop
 from __future__ import annotations
 
 import copy
+import posixpath
 import re
 from pathlib import Path
 
@@ -44,6 +45,8 @@ STUDENT_ONLY = "student-only"
 RAISES = "raises-exception"
 # A learner's placeholder line: ``name = ...`` or ``a, b = ..., ...`` with an optional comment, a
 # comment line (``# 여기에 코드를 쓰세요``) or a blank line.
+# A relative link target in markdown: ``](03_x.ipynb)``, ``](../README.md#목차)``.
+RELATIVE_LINK = re.compile(r"\]\((?!https?:|mailto:|#|/)([^)\s#]+)")
 PLACEHOLDER = re.compile(r"^\s*([A-Za-z_][\w, ]*=\s*\.\.\.(\s*,\s*\.\.\.)*\s*)?(#.*)?$")
 
 
@@ -106,6 +109,16 @@ def answered(source: str) -> str:
     return "\n".join([*before, *answer, *after]).rstrip("\n")
 
 
+def from_solutions_folder(markdown: str) -> str:
+    """A lesson cell's relative links, pointing to the same files from notebooks/solutions/."""
+
+    def moved(match: re.Match) -> str:
+        target = posixpath.relpath(posixpath.join("notebooks", match.group(1)), "notebooks/solutions")
+        return f"]({target}"
+
+    return RELATIVE_LINK.sub(moved, markdown)
+
+
 def _without(cell, tag: str):
     cell = copy.deepcopy(cell)
     rest = [name for name in tags(cell) if name != tag]
@@ -147,7 +160,13 @@ def solutions_version(source_nb):
     for cell in source_nb.cells:
         if STUDENT_ONLY in tags(cell):
             continue
-        cell = _blank(_without(cell, SOLUTIONS_ONLY))
+        if SOLUTIONS_ONLY in tags(cell):
+            cell = _blank(_without(cell, SOLUTIONS_ONLY))
+        elif cell.cell_type == "markdown":
+            cell = _blank(cell)
+            cell.source = from_solutions_folder(cell.source)
+        else:
+            cell = _blank(cell)
         if is_solution_cell(cell):
             cell.source = answered(cell.source)
         cell.metadata.pop("nbgrader", None)

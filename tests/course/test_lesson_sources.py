@@ -143,3 +143,19 @@ def test_new_check_helper_fails_with_one_korean_line():
             check(answer, lambda a: a == 2, "1 + 1을 계산해 보세요.", "2입니다.")
         assert failed.value._render_traceback_() == [str(failed.value)] and expected in str(failed.value)
     check(2, lambda a: a == 2, "1 + 1을 계산해 보세요.", "2입니다.")
+
+
+@pytest.mark.parametrize("name", LESSONS)
+def test_links_of_both_notebooks_resolve_from_their_folders(name):
+    for path in (ls.student_path(name), ls.solutions_path(name)):
+        for cell in ls.read(path).cells:
+            if cell.cell_type == "markdown":
+                for target in ls.RELATIVE_LINK.findall(cell.source):
+                    assert (path.parent / target).exists(), f"{path.name}: 없는 링크 {target}"
+
+
+def test_lesson_links_are_moved_for_the_solutions_folder():
+    moved = ls.from_solutions_folder(
+        "[풀이](solutions/01_x_solutions.ipynb) [다음](02_y.ipynb) [목차](../README.md#목차)"
+    )
+    assert moved == "[풀이](01_x_solutions.ipynb) [다음](../02_y.ipynb) [목차](../../README.md#목차)"
