@@ -5,6 +5,11 @@
 writes course/source/13_x/13_x.ipynb (see tools/lesson_source.py for its shape). Then
 ``python tools/generate_notebooks.py 13_x`` writes both notebooks again from it.
 
+    python tools/make_source.py --adopt notebooks/05_commit.ipynb
+
+takes into the existing source the lesson cells (not exercises or their checks) that were changed or
+added in a learner's notebook by hand, for instance by a merge, matching cells by id.
+
 How the two notebooks are matched: every exercise (a markdown cell ``**연습 N …**`` or
 ``**문제 N.**``) is found in both; the code cells after it are paired in order. A pair that differs
 is an exercise: the lines both end with (the ``check(...)`` call) become the graded test cell, the
@@ -193,14 +198,51 @@ def convert(student_nb, solutions_nb):
     return source
 
 
+def adopt(notebook, source) -> "list[str]":
+    """Copy the learner's notebook's edited and new lesson cells into ``source``; the ids it changed."""
+    generated = {cell.id for cell in source.cells if ls.is_solution_cell(cell) or ls.is_graded_cell(cell)}
+    position = {cell.id: index for index, cell in enumerate(source.cells)}
+    changed, after = [], 0
+    for cell in notebook.cells:
+        if cell.id in generated:
+            after = position[cell.id] + 1
+            continue
+        kept = copy.deepcopy(cell)
+        if kept.cell_type == "code":
+            kept.outputs, kept.execution_count = [], None
+        kept.metadata.pop("execution", None)
+        if cell.id in position:
+            mine = source.cells[position[cell.id]]
+            kept.metadata = {**mine.metadata, **{k: v for k, v in kept.metadata.items() if k != "tags"}}
+            if mine.source != kept.source or mine.cell_type != kept.cell_type:
+                source.cells[position[cell.id]] = kept
+                changed.append(cell.id)
+            after = position[cell.id] + 1
+        else:
+            source.cells.insert(after, kept)
+            changed.append(cell.id)
+            position = {c.id: index for index, c in enumerate(source.cells)}
+            after += 1
+    return changed
+
+
 def main(argv: "list[str] | None" = None) -> int:
     parser = argparse.ArgumentParser(description="연습 노트북과 풀이 노트북을 nbgrader 원본 하나로 합칩니다.")
     parser.add_argument("notebook", type=Path, help="notebooks/NN_slug.ipynb")
-    parser.add_argument("solutions", type=Path, help="notebooks/solutions/NN_slug_solutions.ipynb")
+    parser.add_argument("solutions", type=Path, nargs="?", help="notebooks/solutions/NN_slug_solutions.ipynb")
     parser.add_argument("--force", action="store_true", help="이미 있는 원본을 덮어씁니다")
+    parser.add_argument("--adopt", action="store_true", help="연습 노트북에서 고친 본문 셀을 원본에 옮깁니다")
     arguments = parser.parse_args(argv)
     name = arguments.notebook.stem
     target = ls.source_path(name)
+    if arguments.adopt:
+        source = ls.read(target)
+        changed = adopt(ls.read(arguments.notebook), source)
+        nbformat.write(source, target)
+        print(f"원본에 옮긴 셀 {len(changed)}개: {', '.join(changed) or '없음'} ({target.relative_to(ls.ROOT)})")
+        return 0
+    if arguments.solutions is None:
+        parser.error("풀이 노트북 경로가 필요합니다(--adopt가 아니면)")
     if target.exists() and not arguments.force:
         print(f"원본이 이미 있습니다: {target.relative_to(ls.ROOT)} (덮어쓰려면 --force)")
         return 1

@@ -159,3 +159,20 @@ def test_lesson_links_are_moved_for_the_solutions_folder():
         "[풀이](solutions/01_x_solutions.ipynb) [다음](02_y.ipynb) [목차](../README.md#목차)"
     )
     assert moved == "[풀이](01_x_solutions.ipynb) [다음](../02_y.ipynb) [목차](../../README.md#목차)"
+
+
+@pytest.mark.parametrize("name", LESSONS)
+def test_adopt_finds_nothing_to_take_from_a_generated_notebook(name):
+    assert make_source.adopt(ls.read(ls.student_path(name)), ls.read(ls.source_path(name))) == []
+
+
+def test_adopt_takes_edited_and_new_lesson_cells_into_the_source():
+    source = make_source.convert(*old_pair())
+    learner = ls.student_version(source)
+    learner.cells[1].source = "## 연습문제\n\n고친 설명입니다."
+    learner.cells.insert(2, new_markdown_cell("새 셀입니다.", id="new-cell"))
+    learner.cells[5].source = "total = 42"  # an exercise cell: the source keeps its answer
+    assert make_source.adopt(learner, source) == [learner.cells[1].id, "new-cell"]
+    regenerated = ls.student_version(source)
+    assert [cell.source for cell in regenerated.cells][1:3] == ["## 연습문제\n\n고친 설명입니다.", "새 셀입니다."]
+    assert "total = start + 1" in next(cell.source for cell in source.cells if ls.is_solution_cell(cell))
