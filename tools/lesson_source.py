@@ -138,7 +138,7 @@ def _blank(cell):
 
 
 def student_version(source_nb):
-    """The learner's notebook (cells only; no outputs yet)."""
+    """The learner's notebook (cells only; no outputs yet), without nbgrader's metadata."""
     nb = copy.deepcopy(source_nb)
     cells = []
     for cell in source_nb.cells:
@@ -147,6 +147,9 @@ def student_version(source_nb):
         cell = _blank(_without(cell, STUDENT_ONLY))
         if is_solution_cell(cell):
             cell.source = cleared(cell.source)
+        # nbgrader's release carries its metadata; a learner studying alone does not need it (and
+        # nbgrader's JupyterLab extension treats a notebook that has it as an assignment).
+        cell.metadata.pop("nbgrader", None)
         cells.append(cell)
     nb.cells = cells
     _slides(nb)

@@ -65,7 +65,7 @@ def run_all(browser, lab, name: str) -> list:
 
 def graded_positions(nb) -> "list[int]":
     code = [cell for cell in nb.cells if cell.cell_type == "code"]
-    return [index for index, cell in enumerate(code) if ls.is_graded_cell(cell)]
+    return [index for index, cell in enumerate(code) if ls.RAISES in ls.tags(cell)]
 
 
 def test_run_all_goes_past_unanswered_exercises(browser, lab):
@@ -79,10 +79,10 @@ def test_run_all_goes_past_unanswered_exercises(browser, lab):
 
 def test_without_the_tag_run_all_stops_at_the_first_unanswered_exercise(browser, lab):
     nb = nbformat.read(lab.notebook.parent / f"{LESSON}.ipynb", as_version=4)
+    first = graded_positions(nb)[0]
     for cell in nb.cells:
         cell.metadata.pop("tags", None)
     untagged = lab.notebook.parent / f"{LESSON}_untagged.ipynb"
     nbformat.write(nb, untagged)
-    first = graded_positions(nb)[0]
     state = run_all(browser, lab, untagged.name)
     assert state[first]["count"] and not any(cell["count"] for cell in state[first + 1 :])

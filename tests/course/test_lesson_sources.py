@@ -46,9 +46,12 @@ def test_source_has_graded_exercises_with_answers(name):
 @pytest.mark.parametrize("name", LESSONS)
 def test_unanswered_exercise_says_so_in_one_korean_line(name):
     """The learner's stored notebook, as executed: each graded cell shows one line, no traceback."""
+    graded_ids = {cell.id for cell in graded_cells(ls.read(ls.source_path(name)))}
     stored = ls.read(ls.student_path(name))
     assert ls.BEGIN_SOLUTION not in "".join(cell.source for cell in stored.cells)
-    for cell in graded_cells(stored):
+    checks = [cell for cell in stored.cells if cell.id in graded_ids]
+    assert len(checks) == len(graded_ids)
+    for cell in checks:
         (error,) = cell.outputs
         assert error.output_type == "error" and error.traceback == [error.evalue]
         assert NOT_ANSWERED in error.evalue
