@@ -1,6 +1,7 @@
 """Run All in JupyterLab goes past an unanswered exercise: its graded cell shows one Korean line (no
-traceback) and, because it is tagged ``raises-exception``, the cells after it still run. Without the
-tag JupyterLab stops at that cell, which the second test shows on the same notebook.
+traceback) and, because it is tagged ``raises-exception`` (JupyterLab then asks the kernel not to
+stop on that error), the cells after it still run. Without the tag the kernel drops the cells queued
+behind the error; how many were already queued depends on timing, so that side is not a test here.
 
 Uses the browser and JupyterLab of test_browser.py (Debian's chromium through Playwright).
 """
@@ -75,14 +76,3 @@ def test_run_all_goes_past_unanswered_exercises(browser, lab):
     assert graded and all(cell["count"] for cell in state), "Run All이 모든 셀을 실행하지 않았습니다"
     for index in graded:
         assert NOT_ANSWERED in state[index]["text"] and "Traceback" not in state[index]["text"]
-
-
-def test_without_the_tag_run_all_stops_at_the_first_unanswered_exercise(browser, lab):
-    nb = nbformat.read(lab.notebook.parent / f"{LESSON}.ipynb", as_version=4)
-    first = graded_positions(nb)[0]
-    for cell in nb.cells:
-        cell.metadata.pop("tags", None)
-    untagged = lab.notebook.parent / f"{LESSON}_untagged.ipynb"
-    nbformat.write(nb, untagged)
-    state = run_all(browser, lab, untagged.name)
-    assert state[first]["count"] and not any(cell["count"] for cell in state[first + 1 :])
