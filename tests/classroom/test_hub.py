@@ -19,21 +19,15 @@ import os
 import pwd
 import secrets
 import shutil
-import socket
 import stat
 import subprocess
 import sys
-import tempfile
-import time
-import uuid
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from paths import PROJECT_ROOT
-from processes import stop
 
 CLASSROOM = PROJECT_ROOT / "classroom"
 PROXY = CLASSROOM / "node_modules" / ".bin" / "configurable-http-proxy"
@@ -74,232 +68,29 @@ if missing():
     pytest.skip(missing(), allow_module_level=True)
 
 import requests  # noqa: E402
-import websocket  # noqa: E402
 from playwright import sync_api  # noqa: E402
 
 sys.path.insert(0, str(CLASSROOM))
 import accounts  # noqa: E402
 import memory_limit  # noqa: E402
 import nbgitpuller_link  # noqa: E402
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_for(what: str, check, seconds: float = WAIT, every: float = 0.5):
-    """``check()``'s first true answer, or a failure naming ``what`` after ``seconds``."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        answer = check()
-        if answer:
-            return answer
-        time.sleep(every)
-    pytest.fail(f"{what}: {seconds:.0f}초 안에 되지 않았습니다")
-
-
-@dataclass
-class Hub:
-    url: str
-    token: str
-    base: Path
-    log: Path
-    teacher: str
-    students: "list[str]"
-    passwords: "dict[str, str]"
-    repo: str
-    branch: str
-    work: "dict[str, object]" = field(default_factory=dict)
-
-    def api(self, method: str, path: str, **kwargs) -> requests.Response:
-        headers = {"Authorization": f"token {self.token}"}
-        return requests.request(method, f"{self.url}{path}", headers=headers, timeout=60, **kwargs)
-
-    def user_api(self, name: str, method: str, path: str, **kwargs) -> requests.Response:
-        return self.api(method, f"/user/{name}{path}", **kwargs)
-
-    def home(self, name: str) -> Path:
-        return Path(pwd.getpwnam(name).pw_dir)
-
-    def as_teacher(self, *command: str) -> str:
-        """Run a command as the teacher's account, in the environment their server has."""
-        env = {**os.environ, **self.work["server_env"]}  # type: ignore[dict-item]
-        done = subprocess.run(
-            ["runuser", "-u", self.teacher, "--", *command],
-            cwd=self.home(self.teacher),
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=WAIT,
-        )
-        assert done.returncode == 0, f"{' '.join(command)}:\n{done.stdout}\n{done.stderr}"
-        return done.stdout + done.stderr
-
-
-def blocked_folders(path: Path) -> "list[Path]":
-    """Folders above ``path`` that other accounts cannot enter (Python under /root, for one)."""
-    return [folder for folder in [path, *path.parents] if not folder.stat().st_mode & stat.S_IXOTH]
-
-
-@contextlib.contextmanager
-def enterable_by_students(paths: "list[Path]"):
-    """The students' servers run this Python and this checkout: let other accounts enter (x only)
-    the folders above them that they cannot, and put the modes back afterwards."""
-    folders = {folder for path in paths for folder in blocked_folders(path)}
-    modes = {folder: folder.stat().st_mode for folder in folders}
-    try:
-        for folder, mode in modes.items():
-            folder.chmod(stat.S_IMODE(mode) | stat.S_IXOTH)
-        yield
-    finally:
-        for folder, mode in modes.items():
-            folder.chmod(stat.S_IMODE(mode))
-
-
-def kill_processes_of(uids: "set[int]") -> None:
-    """End what the test's accounts still run (servers and kernels the test started), by pid."""
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            with contextlib.suppress(OSError):
-                if entry.stat().st_uid in uids:
-                    os.kill(int(entry.name), 9)
-
-
-def bare_course(base: Path) -> "tuple[str, str]":
-    """A bare copy of this repository (its HEAD as branch ``course``) the students clone with file://."""
-    bare = base / "course.git"
-    subprocess.run(["git", "clone", "--quiet", "--bare", str(PROJECT_ROOT), str(bare)], check=True)
-    head = subprocess.run(["git", "-C", str(PROJECT_ROOT), "rev-parse", "HEAD"], capture_output=True, text=True)
-    subprocess.run(["git", "--git-dir", str(bare), "update-ref", "refs/heads/course", head.stdout.strip()], check=True)
-    # The students' git refuses a repository another account owns unless system config says it is safe.
-    (base / "gitconfig").write_text(f"[safe]\n\tdirectory = {bare}\n")
-    subprocess.run(["chmod", "-R", "a+rX", str(base)], check=True)
-    return f"file://{bare}", "course"
-
-
-TEST_CONFIG = """
-c = get_config()
-load_subconfig({config!r})
-c.JupyterHub.bind_url = "http://127.0.0.1:{port}"
-c.JupyterHub.hub_bind_url = "http://127.0.0.1:{hub_port}"
-c.ConfigurableHTTPProxy.api_url = "http://127.0.0.1:{api_port}"
-c.Spawner.environment["GIT_CONFIG_SYSTEM"] = {gitconfig!r}
-c.JupyterHub.services.append({{"name": "classroom-test", "api_token": {token!r}}})
-c.JupyterHub.load_roles.append(
-    {{"name": "classroom-test", "scopes": ["admin:users", "admin:servers", "access:servers"],
-      "services": ["classroom-test"]}}
-)
-"""
+from trial import Kernel, TrialClass, trial_class  # noqa: E402
 
 
 @pytest.fixture(scope="module")
 def hub():
-    base = Path(tempfile.mkdtemp(prefix="imagelib-classroom-"))
-    base.chmod(0o755)  # the students' servers read the course copy and the exchange in it
-    prefix = "ilc" + secrets.token_hex(2)
-    teacher, students = f"{prefix}-teacher", [f"{prefix}-s{i}" for i in range(1, 6)]
-    group = f"{prefix}-class"
-    token = secrets.token_hex(24)
-    port = free_port()
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(PROJECT_ROOT),  # the students' kernels import this checkout's imagelib
-        "CLASSROOM_GROUP": group,
-        "CLASSROOM_TEACHERS": teacher,
-        "CLASSROOM_MEM_LIMIT": "1G",  # = MEM_LIMIT
-        "CLASSROOM_STATE": str(base / "state"),
-        "CLASSROOM_EXCHANGE": str(base / "exchange"),
-        "CLASSROOM_COURSE_ID": COURSE_ID,
-    }
-    config = base / "jupyterhub_test_config.py"
-    log = base / "jupyterhub.log"
-    hub_process = None
-    with enterable_by_students([Path(sys.prefix), PROJECT_ROOT]):
-        try:
-            passwords = accounts.add([teacher, *students], group)
-            repo, branch = bare_course(base)
-            config.write_text(
-                TEST_CONFIG.format(
-                    config=str(CLASSROOM / "jupyterhub_config.py"),
-                    port=port,
-                    hub_port=free_port(),
-                    api_port=free_port(),
-                    gitconfig=str(base / "gitconfig"),
-                    token=token,
-                )
-            )
-            with log.open("wb") as sink:
-                hub_process = subprocess.Popen(
-                    [sys.executable, "-m", "jupyterhub", "-f", str(config)],
-                    cwd=base,
-                    env=env,
-                    stdout=sink,
-                    stderr=subprocess.STDOUT,
-                )
-            url = f"http://127.0.0.1:{port}"
-
-            def up():
-                if hub_process.poll() is not None:
-                    pytest.fail(f"JupyterHub이 시작하지 못했습니다:\n{log.read_text(errors='replace')[-4000:]}")
-                with contextlib.suppress(requests.RequestException):
-                    return requests.get(f"{url}/hub/api", timeout=2).ok
-                return False
-
-            wait_for("JupyterHub 시작", up)
-            server_env = {key: env[key] for key in env if key.startswith("CLASSROOM_") or key == "PYTHONPATH"}
-            server_env["JUPYTER_CONFIG_PATH"] = str(CLASSROOM / "jupyter")
-            found = Hub(url, token, base, log, teacher, students, passwords, repo, branch)
-            found.work["server_env"] = server_env
-            yield found
-        finally:
-            if hub_process is not None:
-                stop(hub_process, timeout=60)  # the hub stops every server it started
-            if log.exists():  # kept for a failure's reader (test-artifacts/ is not committed)
-                (PROJECT_ROOT / "test-artifacts").mkdir(exist_ok=True)
-                shutil.copyfile(log, PROJECT_ROOT / "test-artifacts" / "classroom-jupyterhub.log")
-            uids = set()
-            for name in [teacher, *students]:
-                with contextlib.suppress(KeyError):
-                    uids.add(pwd.getpwnam(name).pw_uid)
-            kill_processes_of(uids)
-            accounts.remove([teacher, *students])
-            subprocess.run(["groupdel", group], check=False, capture_output=True)
-            with contextlib.suppress(OSError):
-                found_cgroup = memory_limit.students_cgroup()
-                if found_cgroup is not None:
-                    for child in found_cgroup[0].iterdir():
-                        if child.is_dir() and child.name.startswith(prefix):
-                            child.rmdir()
-            shutil.rmtree(base, ignore_errors=True)
+    with trial_class(PROJECT_ROOT, students=5, mem_limit="1G", course_id=COURSE_ID, timeout=WAIT) as running:
+        yield running
 
 
-def start_server(hub: Hub, name: str) -> None:
-    if hub.api("GET", f"/hub/api/users/{name}").status_code == 404:  # not signed in yet: the teacher adds them
-        assert hub.api("POST", f"/hub/api/users/{name}").status_code == 201
-    answer = hub.api("POST", f"/hub/api/users/{name}/server")
-    assert answer.status_code in (201, 202, 400), answer.text  # 400: already running
-
-
-def server_ready(hub: Hub, name: str) -> bool:
-    model = hub.api("GET", f"/hub/api/users/{name}").json()
-    server = model.get("servers", {}).get("")
-    return bool(server and server.get("ready"))
-
-
-def ensure_servers(hub: Hub, names: "list[str]") -> None:
-    for name in names:
-        if not server_ready(hub, name):
-            start_server(hub, name)
-    for name in names:
-        wait_for(f"{name}의 서버 시작", lambda name=name: server_ready(hub, name))
+def ensure_servers(hub: TrialClass, names: "list[str]") -> None:
+    hub.notes.setdefault("ready_seconds", {}).update(hub.start_servers(names))
 
 
 # -- signing in --------------------------------------------------------------------------------------
 
 
-def sign_in(hub: Hub, name: str, password: str) -> requests.Session:
+def sign_in(hub: TrialClass, name: str, password: str) -> requests.Session:
     session = requests.Session()
     session.get(f"{hub.url}/hub/login", timeout=30)  # the login form sets its XSRF cookie
     session.post(
@@ -332,9 +123,7 @@ def test_class_accounts_sign_in_with_their_password_only(hub):
 
 def test_every_server_starts_through_the_hub_api_as_its_own_account(hub):
     names = [hub.teacher, *hub.students]
-    started = time.monotonic()
     ensure_servers(hub, names)
-    hub.work["start_seconds"] = time.monotonic() - started
     for name in names:
         put = hub.user_api(
             name, "PUT", "/api/contents/whoami.txt", json={"type": "file", "format": "text", "content": name}
@@ -365,54 +154,6 @@ def test_each_student_server_is_in_a_memory_cgroup_with_the_limit(hub):
 # -- the kernel, through the hub ------------------------------------------------------------------------
 
 
-class Kernel:
-    """A kernel on a student's server, driven over its websocket through the hub's proxy."""
-
-    def __init__(self, hub: Hub, name: str) -> None:
-        self.hub, self.name = hub, name
-        answer = hub.user_api(name, "POST", "/api/kernels", json={"name": "python3"})
-        assert answer.status_code == 201, answer.text
-        self.id = answer.json()["id"]
-        url = hub.url.replace("http://", "ws://") + f"/user/{name}/api/kernels/{self.id}/channels"
-        self.socket = websocket.create_connection(url, header=[f"Authorization: token {hub.token}"], timeout=WAIT)
-        self.session = uuid.uuid4().hex
-
-    def run(self, code: str) -> "list[dict]":
-        """Run ``code``; the iopub messages it caused, up to its idle status (or the kernel's restart)."""
-        msg_id = uuid.uuid4().hex
-        header = {"msg_id": msg_id, "msg_type": "execute_request", "session": self.session, "username": self.name}
-        request = {
-            "header": {**header, "date": "", "version": "5.3"},
-            "parent_header": {},
-            "metadata": {},
-            "content": {"code": code, "silent": False, "store_history": True, "user_expressions": {}},
-            "channel": "shell",
-            "buffers": [],
-        }
-        self.socket.send(json.dumps(request))
-        seen = []
-        deadline = time.monotonic() + WAIT
-        while time.monotonic() < deadline:
-            raw = self.socket.recv()
-            if isinstance(raw, bytes):
-                continue  # a widget's comm message with binary buffers (the film pictures)
-            message = json.loads(raw)
-            state = message.get("content", {}).get("execution_state")
-            if message.get("channel") == "iopub" and state in ("restarting", "dead"):
-                seen.append(message)
-                return seen
-            if message.get("parent_header", {}).get("msg_id") != msg_id:
-                continue
-            seen.append(message)
-            if message["msg_type"] == "status" and state == "idle":
-                return seen
-        pytest.fail(f"커널이 {WAIT}초 안에 끝내지 않았습니다: {code[:80]}")
-
-    def close(self) -> None:
-        self.socket.close()
-        self.hub.user_api(self.name, "DELETE", f"/api/kernels/{self.id}")
-
-
 def errors(messages: "list[dict]") -> "list[str]":
     return [f"{m['content']['ename']}: {m['content']['evalue']}" for m in messages if m["msg_type"] == "error"]
 
@@ -426,7 +167,7 @@ def committed(path: str) -> bytes:
     ).stdout
 
 
-def git_pull(hub: Hub, name: str) -> "list[dict]":
+def git_pull(hub: TrialClass, name: str) -> "list[dict]":
     """Call the student's nbgitpuller (the API the link's page calls) and read its event stream."""
     query = {"repo": hub.repo, "branch": hub.branch, "targetpath": FOLDER}
     answer = hub.user_api(name, "GET", "/git-pull/api", params=query, stream=True)
@@ -437,7 +178,7 @@ def git_pull(hub: Hub, name: str) -> "list[dict]":
     return events
 
 
-def push_a_course_update(hub: Hub) -> str:
+def push_a_course_update(hub: TrialClass) -> str:
     """The teacher publishes a change to README.md; returns the new line."""
     work = hub.base / "teacher-clone"
     subprocess.run(["git", "clone", "--quiet", "--branch", hub.branch, hub.repo, str(work)], check=True)
