@@ -16,11 +16,15 @@ every account it made is removed at the end.
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import pwd
 import statistics
 import sys
 import time
 from pathlib import Path
+
+import nbformat
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "classroom"))
@@ -46,20 +50,23 @@ def processes() -> list[dict]:
             uid = entry.stat().st_uid
         except (OSError, IndexError, ValueError):
             continue  # it ended while being read
-        parent = int(stat[stat.rindex(")") + 2 :].split()[1])
+        fields = stat[stat.rindex(")") + 2 :].split()
         rss = rss_pages * os.sysconf("SC_PAGE_SIZE")
-        found.append({"pid": int(entry.name), "ppid": parent, "uid": uid, "rss": rss, "command": command})
+        cpu = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+        found.append(
+            {"pid": int(entry.name), "ppid": int(fields[1]), "uid": uid, "rss": rss, "cpu": cpu, "command": command}
+        )
     return found
 
 
-def rss_by_role(uid: int) -> dict[str, int]:
-    """Resident bytes of ``uid``'s processes: the single-user server, its kernels, anything else."""
-    found = {"server": 0, "kernel": 0, "other": 0}
+def usage_by_role(uid: int, what: str) -> dict[str, float]:
+    """``what`` (rss bytes or cpu seconds) of ``uid``'s processes: the server, its kernels, the rest."""
+    found = {"server": 0.0, "kernel": 0.0, "other": 0.0}
     for process in processes():
         if process["uid"] == uid:
             command = process["command"]
             role = "server" if "jupyterhub.singleuser" in command else "kernel" if "ipykernel" in command else "other"
-            found[role] += process["rss"]
+            found[role] += process[what]
     return found
 
 
@@ -89,10 +96,6 @@ def hub_rss(config: Path) -> int:
 
 def open_the_course(trial: TrialClass, name: str) -> Kernel:
     """nbgitpuller's pull, then notebook 02 run in a kernel left running (a student mid-lesson)."""
-    import json
-
-    import nbformat
-
     query = {"repo": trial.repo, "branch": trial.branch, "targetpath": FOLDER}
     answer = trial.user_api(name, "GET", "/git-pull/api", params=query, stream=True)
     events = [json.loads(line[5:]) for line in answer.iter_lines(decode_unicode=True) if line.startswith("data:")]
@@ -124,39 +127,53 @@ def main() -> None:
     if os.geteuid() != 0:
         sys.exit("root로 실행하세요: 학생 계정을 만들어야 합니다")
     with trial_class(ROOT, students=args.students, mem_limit=args.mem_limit, timeout=600) as trial:
+        uids = {name: pwd.getpwnam(name).pw_uid for name in trial.students}
         ready = trial.start_servers(trial.students)
+        start_cpu = {name: sum(usage_by_role(uid, "cpu").values()) for name, uid in uids.items()}
         started = time.monotonic()
         kernels = [open_the_course(trial, name) for name in trial.students]
         course_seconds = time.monotonic() - started
         rows = []
-        for name in trial.students:
-            import pwd
-
-            roles = rss_by_role(pwd.getpwnam(name).pw_uid)
-            rows.append((name, ready[name], roles, cgroup_usage(name)))
-        hub_bytes = hub_rss(str(trial.base))
+        for name, uid in uids.items():
+            cpu = sum(usage_by_role(uid, "cpu").values()) - start_cpu[name]
+            rows.append((name, ready[name], start_cpu[name], cpu, usage_by_role(uid, "rss"), cgroup_usage(name)))
+        hub_bytes = hub_rss(trial.base / "jupyterhub_trial_config.py")
         for kernel in kernels:
             kernel.close()
+    report(rows, hub_bytes, course_seconds)
 
-    print(f"{'학생':<16}{'준비(초)':>10}{'서버 RSS':>12}{'커널 RSS':>12}{'합계 RSS':>12}{'cgroup':>12}")
-    for name, seconds, roles, usage in rows:
-        total = sum(roles.values())
+
+def report(rows: list[tuple], hub_bytes: int, course_seconds: float) -> None:
+    head = ["학생", "준비(초)", "시작 CPU초", "02 CPU초", "서버 RSS", "커널 RSS", "합계 RSS", "cgroup"]
+    print("| " + " | ".join(head) + " |")
+    print("|:---|" + "---:|" * (len(head) - 1))
+    for name, seconds, start_cpu, lesson_cpu, rss, usage in rows:
         cgroup = f"{usage / MIB:.0f} MiB" if usage is not None else "-"
-        print(
-            f"{name:<16}{seconds:>10.1f}{roles['server'] / MIB:>8.0f} MiB{roles['kernel'] / MIB:>8.0f} MiB"
-            f"{total / MIB:>8.0f} MiB{cgroup:>12}"
-        )
-    totals = [sum(roles.values()) for _name, _s, roles, _u in rows]
-    largest = max(max(totals), *(u for *_rest, u in rows if u is not None))
-    usable = memory_total() * 3 // 4 - hub_bytes
+        cells = [name, f"{seconds:.1f}", f"{start_cpu:.1f}", f"{lesson_cpu:.1f}"]
+        cells += [f"{rss['server'] / MIB:.0f} MiB", f"{rss['kernel'] / MIB:.0f} MiB"]
+        cells += [f"{sum(rss.values()) / MIB:.0f} MiB", cgroup]
+        print("| " + " | ".join(cells) + " |")
+    ready = [row[1] for row in rows]
+    totals = [sum(row[4].values()) for row in rows]
+    largest = max([*totals, *(row[5] for row in rows if row[5] is not None)])
+    start_cpu = statistics.mean(row[2] for row in rows)
+    lesson_cpu = statistics.mean(row[3] for row in rows)
+    cores = os.cpu_count() or 1
     print(
-        f"\n{args.students}명이 한꺼번에 서버를 시작: 준비까지 중앙값 {statistics.median(ready.values()):.1f}초,"
-        f" 가장 늦은 학생 {max(ready.values()):.1f}초"
+        f"\n{len(rows)}명이 한꺼번에 서버를 시작: 준비까지 중앙값 {statistics.median(ready):.1f}초,"
+        f" 가장 늦은 학생 {max(ready):.1f}초"
     )
     print(f"모두 노트북 02를 받아 실행하는 데 {course_seconds:.0f}초 (한 명씩 차례로)")
-    print(f"학생 한 명: 평균 {statistics.mean(totals) / MIB:.0f} MiB, 가장 큰 학생 {largest / MIB:.0f} MiB")
-    print(f"허브 + 프록시 + 정리 서비스: {hub_bytes / MIB:.0f} MiB, 기계 메모리 {memory_total() / 1024**3:.1f} GiB")
-    print(f"메모리로 본 수용 인원 (4분의 1은 비워 둠): {usable // largest}명")
+    print(f"학생 한 명: 서버 시작 CPU {start_cpu:.1f}초, 노트북 02 전체 실행 CPU {lesson_cpu:.1f}초")
+    print(f"학생 한 명의 메모리: 평균 {statistics.mean(totals) / MIB:.0f} MiB, 가장 큰 학생 {largest / MIB:.0f} MiB")
+    machine = f"기계 메모리 {memory_total() / 1024**3:.1f} GiB, 코어 {cores}개"
+    print(f"허브 + 프록시 + 정리 서비스: {hub_bytes / MIB:.0f} MiB, {machine}")
+    usable = memory_total() * 3 // 4 - hub_bytes
+    print(f"메모리로 본 수용 인원 (4분의 1은 비워 둠): {int(usable // largest)}명")
+    print(
+        f"CPU로 본 기다림: N명이 동시에 서버를 시작하면 약 N × {start_cpu / cores:.1f}초,"
+        f" 동시에 노트북 02를 모두 실행하면 약 N × {lesson_cpu / cores:.1f}초"
+    )
 
 
 if __name__ == "__main__":

@@ -25,6 +25,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -98,16 +99,19 @@ class TrialClass:
         return bool(server and server.get("ready"))
 
     def start_servers(self, names: list[str]) -> dict[str, float]:
-        """Start the servers not running yet (all at once); seconds from the request to each one ready."""
-        asked = {}
+        """Start the servers not running yet, all at once (a class arriving); seconds from each
+        request to that server being ready."""
         for name in names:
             if self.api("GET", f"/hub/api/users/{name}").status_code == 404:  # not signed in yet: add them
                 self.api("POST", f"/hub/api/users/{name}").raise_for_status()
-            if not self.server_ready(name):
-                answer = self.api("POST", f"/hub/api/users/{name}/server")
-                if answer.status_code not in (201, 202, 400):  # 400: already starting
-                    raise RuntimeError(f"{name}의 서버를 시작하지 못했습니다: {answer.text}")
-                asked[name] = time.monotonic()
+        waiting = [name for name in names if not self.server_ready(name)]
+        asked = {name: time.monotonic() for name in waiting}
+        # The hub answers a start request only after up to 10 s (slow_spawn_timeout): ask in parallel.
+        with ThreadPoolExecutor(max_workers=max(len(waiting), 1)) as pool:
+            answers = list(pool.map(lambda name: self.api("POST", f"/hub/api/users/{name}/server"), waiting))
+        for name, answer in zip(waiting, answers, strict=True):
+            if answer.status_code not in (201, 202, 400):  # 400: already starting
+                raise RuntimeError(f"{name}의 서버를 시작하지 못했습니다: {answer.text}")
         ready = {}
         deadline = time.monotonic() + self.timeout
         while len(ready) < len(asked) and time.monotonic() < deadline:
