@@ -26,7 +26,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import accounts
@@ -82,7 +82,6 @@ class TrialClass:
     branch: str
     server_env: dict[str, str]
     timeout: float = 120
-    notes: dict[str, object] = field(default_factory=dict)
 
     def api(self, method: str, path: str, **kwargs) -> requests.Response:
         headers = {"Authorization": f"token {self.token}"}

@@ -2,7 +2,8 @@
 
 The hub runs classroom/jupyterhub_config.py itself, with configurable-http-proxy from npm, on
 127.0.0.1 (free ports). The test makes the six Linux accounts with classroom/accounts.py (PAM signs
-them in), starts every server through the hub's API, delivers the course with nbgitpuller from a
+them in), checks the idle culler runs with its rights, starts every server through the hub's API
+as its own account in its own memory cgroup, delivers the course with nbgitpuller from a
 bare copy of this repository, runs notebook 02 in a student's kernel, shows its film widget in
 JupyterLab in Debian's chromium, and goes through one nbgrader assignment: release, fetch, submit,
 collect, autograde. Everything it starts, creates or changes is undone at the end. Skipped, with the
@@ -74,7 +75,7 @@ sys.path.insert(0, str(CLASSROOM))
 import accounts  # noqa: E402
 import memory_limit  # noqa: E402
 import nbgitpuller_link  # noqa: E402
-from trial import Kernel, TrialClass, trial_class  # noqa: E402
+from trial import Kernel, TrialClass, trial_class, wait_for  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -84,7 +85,7 @@ def hub():
 
 
 def ensure_servers(hub: TrialClass, names: "list[str]") -> None:
-    hub.notes.setdefault("ready_seconds", {}).update(hub.start_servers(names))
+    hub.start_servers(names)  # those not running yet
 
 
 # -- signing in --------------------------------------------------------------------------------------
@@ -118,6 +119,20 @@ def test_class_accounts_sign_in_with_their_password_only(hub):
     assert stat.S_IMODE(hub.home(student).stat().st_mode) == 0o700
 
 
+def test_the_idle_culler_runs_as_a_hub_service_with_the_rights_it_needs(hub):
+    # jupyterhub-idle-culler lists the users with their servers' activity as soon as it starts;
+    # a missing scope would show as 403 here instead of 200
+    def culler_listed_users():
+        return [
+            line
+            for line in hub.log.read_text(errors="replace").splitlines()
+            if "GET /hub/api/users" in line and "(idle-culler@" in line
+        ]
+
+    listed = wait_for("정리 서비스의 첫 사용자 조회", culler_listed_users, WAIT)
+    assert all(" 200 GET " in line for line in listed), listed
+
+
 # -- every server, as its own account, in its memory limit ----------------------------------------------
 
 
@@ -131,10 +146,12 @@ def test_every_server_starts_through_the_hub_api_as_its_own_account(hub):
         assert put.status_code in (200, 201), put.text
         made = hub.home(name) / "whoami.txt"
         assert made.stat().st_uid == pwd.getpwnam(name).pw_uid
-        # another student's server cannot be reached with this student's sign-in
+    # a student signed in reaches their own server and not another student's
     session = sign_in(hub, hub.students[0], hub.passwords[hub.students[0]])
-    other = session.get(f"{hub.url}/user/{hub.students[1]}/api/contents", timeout=30, allow_redirects=False)
-    assert other.status_code in (302, 403, 404)
+    own = session.get(f"{hub.url}/user/{hub.students[0]}/api/contents/whoami.txt", timeout=60)
+    assert own.status_code == 200 and own.json()["content"] == hub.students[0]
+    other = session.get(f"{hub.url}/user/{hub.students[1]}/api/contents/whoami.txt", timeout=60)
+    assert other.status_code == 403, other.status_code
 
 
 def test_each_student_server_is_in_a_memory_cgroup_with_the_limit(hub):
