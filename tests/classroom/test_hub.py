@@ -146,11 +146,12 @@ def test_every_server_starts_through_the_hub_api_as_its_own_account(hub):
         assert put.status_code in (200, 201), put.text
         made = hub.home(name) / "whoami.txt"
         assert made.stat().st_uid == pwd.getpwnam(name).pw_uid
-    # a student signed in reaches their own server and not another student's
+    # a student signed in opens their own JupyterLab (the hub's OAuth lets them in) and not another's
     session = sign_in(hub, hub.students[0], hub.passwords[hub.students[0]])
+    assert session.get(f"{hub.url}/user/{hub.students[0]}/lab", timeout=60).status_code == 200
     own = session.get(f"{hub.url}/user/{hub.students[0]}/api/contents/whoami.txt", timeout=60)
     assert own.status_code == 200 and own.json()["content"] == hub.students[0]
-    other = session.get(f"{hub.url}/user/{hub.students[1]}/api/contents/whoami.txt", timeout=60)
+    other = session.get(f"{hub.url}/user/{hub.students[1]}/lab", timeout=60)
     assert other.status_code == 403, other.status_code
 
 
