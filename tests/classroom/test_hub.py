@@ -1,0 +1,426 @@
+"""The course on a real JupyterHub (classroom/), end to end: one teacher and five students.
+
+The hub runs classroom/jupyterhub_config.py itself, with configurable-http-proxy from npm, on
+127.0.0.1 (free ports). The test makes the six Linux accounts with classroom/accounts.py (PAM signs
+them in), checks the idle culler runs with its rights, starts every server through the hub's API
+as its own account in its own memory cgroup, delivers the course with nbgitpuller from a
+bare copy of this repository, runs notebook 02 in a student's kernel, shows its film widget in
+JupyterLab in Debian's chromium, and goes through one nbgrader assignment: release, fetch, submit,
+collect, autograde. Everything it starts, creates or changes is undone at the end. Skipped, with the
+reason, without root (accounts, PAM), jupyterhub, nbgitpuller, nbgrader, the npm-installed proxy,
+Playwright or chromium.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import json
+import os
+import pwd
+import secrets
+import shutil
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from paths import PROJECT_ROOT
+
+CLASSROOM = PROJECT_ROOT / "classroom"
+PROXY = CLASSROOM / "node_modules" / ".bin" / "configurable-http-proxy"
+CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
+COURSE_ID = "imagelib-test"
+MEM_LIMIT = 1024**3
+FOLDER = "imagelib-course"
+NOTEBOOK_02 = "notebooks/02_layers_as_films.ipynb"
+WAIT = 120  # seconds: the longest any one step may take on a loaded two-core machine
+
+pytestmark = pytest.mark.slow
+
+
+def missing() -> "str | None":
+    if os.name != "posix" or os.geteuid() != 0:
+        return "root가 아니어서 건너뜁니다: 학생 계정을 만들고 PAM으로 로그인해야 합니다"
+    for module, package in [
+        ("jupyterhub", "jupyterhub"),
+        ("nbgitpuller", "nbgitpuller"),
+        ("nbgrader", "nbgrader"),
+        ("jupyterhub_idle_culler", "jupyterhub-idle-culler"),
+        ("playwright", "playwright"),
+        ("websocket", "websocket-client"),
+        ("requests", "requests"),
+    ]:
+        if importlib.util.find_spec(module) is None:
+            return f"{package}가 없어 건너뜁니다: pip install -r requirements-teacher.txt"
+    if not PROXY.exists():
+        return "configurable-http-proxy가 없어 건너뜁니다: npm ci --prefix classroom"
+    if not CHROMIUM.exists():
+        return f"chromium이 없어 건너뜁니다({CHROMIUM}): apt-get install chromium"
+    if shutil.which("useradd") is None or shutil.which("git") is None:
+        return "useradd나 git이 없어 건너뜁니다"
+    return None
+
+
+if missing():
+    pytest.skip(missing(), allow_module_level=True)
+
+import requests  # noqa: E402
+from playwright import sync_api  # noqa: E402
+
+sys.path.insert(0, str(CLASSROOM))
+import accounts  # noqa: E402
+import memory_limit  # noqa: E402
+import nbgitpuller_link  # noqa: E402
+from trial import Kernel, TrialClass, trial_class, wait_for  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def hub():
+    with trial_class(PROJECT_ROOT, students=5, mem_limit="1G", course_id=COURSE_ID, timeout=WAIT) as running:
+        yield running
+
+
+def ensure_servers(hub: TrialClass, names: "list[str]") -> None:
+    hub.start_servers(names)  # those not running yet
+
+
+# -- signing in --------------------------------------------------------------------------------------
+
+
+def sign_in(hub: TrialClass, name: str, password: str) -> requests.Session:
+    session = requests.Session()
+    session.get(f"{hub.url}/hub/login", timeout=30)  # the login form sets its XSRF cookie
+    session.post(
+        f"{hub.url}/hub/login",
+        data={"username": name, "password": password, "_xsrf": session.cookies.get("_xsrf", "")},
+        allow_redirects=False,
+        timeout=60,
+    )
+    return session
+
+
+def test_class_accounts_sign_in_with_their_password_only(hub):
+    student = hub.students[0]
+    signed = sign_in(hub, student, hub.passwords[student])
+    assert signed.get(f"{hub.url}/hub/api/user", timeout=30).json()["name"] == student
+    wrong = sign_in(hub, student, hub.passwords[student] + "x")
+    assert wrong.get(f"{hub.url}/hub/api/user", timeout=30).status_code == 403
+    # an account outside the class group is refused even with its right password
+    outsider = f"{hub.teacher.split('-')[0]}-out"
+    password = accounts.add([outsider], group="nogroup")[outsider]
+    try:
+        assert sign_in(hub, outsider, password).get(f"{hub.url}/hub/api/user", timeout=30).status_code == 403
+    finally:
+        accounts.remove([outsider])
+    assert stat.S_IMODE(hub.home(student).stat().st_mode) == 0o700
+
+
+def test_the_idle_culler_runs_as_a_hub_service_with_the_rights_it_needs(hub):
+    # jupyterhub-idle-culler lists the users with their servers' activity as soon as it starts;
+    # a missing scope would show as 403 here instead of 200
+    def culler_listed_users():
+        return [
+            line
+            for line in hub.log.read_text(errors="replace").splitlines()
+            if "GET /hub/api/users" in line and "(idle-culler@" in line
+        ]
+
+    listed = wait_for("정리 서비스의 첫 사용자 조회", culler_listed_users, WAIT)
+    assert all(" 200 GET " in line for line in listed), listed
+
+
+# -- every server, as its own account, in its memory limit ----------------------------------------------
+
+
+def test_every_server_starts_through_the_hub_api_as_its_own_account(hub):
+    names = [hub.teacher, *hub.students]
+    ensure_servers(hub, names)
+    for name in names:
+        put = hub.user_api(
+            name, "PUT", "/api/contents/whoami.txt", json={"type": "file", "format": "text", "content": name}
+        )
+        assert put.status_code in (200, 201), put.text
+        made = hub.home(name) / "whoami.txt"
+        assert made.stat().st_uid == pwd.getpwnam(name).pw_uid
+    # a student signed in opens their own JupyterLab (the hub's OAuth lets them in) and not another's
+    session = sign_in(hub, hub.students[0], hub.passwords[hub.students[0]])
+    assert session.get(f"{hub.url}/user/{hub.students[0]}/lab", timeout=60).status_code == 200
+    own = session.get(f"{hub.url}/user/{hub.students[0]}/api/contents/whoami.txt", timeout=60)
+    assert own.status_code == 200 and own.json()["content"] == hub.students[0]
+    other = session.get(f"{hub.url}/user/{hub.students[1]}/lab", timeout=60)
+    assert other.status_code == 403, other.status_code
+
+
+def test_each_student_server_is_in_a_memory_cgroup_with_the_limit(hub):
+    ensure_servers(hub, hub.students)
+    found = memory_limit.students_cgroup()
+    if found is None:
+        pytest.skip("이 기계에는 쓸 수 있는 메모리 cgroup이 없어 RLIMIT_AS만 걸립니다")
+    parent, limit_file = found
+    for name in hub.students:
+        group = parent / name
+        assert int((group / limit_file).read_text()) == MEM_LIMIT
+        pids = [int(pid) for pid in (group / "cgroup.procs").read_text().split()]
+        assert pids, name
+        assert all(Path(f"/proc/{pid}").stat().st_uid == pwd.getpwnam(name).pw_uid for pid in pids)
+
+
+# -- the kernel, through the hub ------------------------------------------------------------------------
+
+
+def errors(messages: "list[dict]") -> "list[str]":
+    return [f"{m['content']['ename']}: {m['content']['evalue']}" for m in messages if m["msg_type"] == "error"]
+
+
+# -- the course through nbgitpuller ------------------------------------------------------------------------
+
+
+def committed(path: str) -> bytes:
+    return subprocess.run(
+        ["git", "-C", str(PROJECT_ROOT), "show", f"HEAD:{path}"], capture_output=True, check=True
+    ).stdout
+
+
+def git_pull(hub: TrialClass, name: str) -> "list[dict]":
+    """Call the student's nbgitpuller (the API the link's page calls) and read its event stream."""
+    query = {"repo": hub.repo, "branch": hub.branch, "targetpath": FOLDER}
+    answer = hub.user_api(name, "GET", "/git-pull/api", params=query, stream=True)
+    events = [
+        json.loads(line[len("data:") :]) for line in answer.iter_lines(decode_unicode=True) if line.startswith("data:")
+    ]
+    assert events and events[-1].get("phase") == "finished", events[-3:]
+    return events
+
+
+def push_a_course_update(hub: TrialClass) -> str:
+    """The teacher publishes a change to README.md; returns the new line."""
+    work = hub.base / "teacher-clone"
+    subprocess.run(["git", "clone", "--quiet", "--branch", hub.branch, hub.repo, str(work)], check=True)
+    line = f"수업 공지 {secrets.token_hex(3)}\n"
+    with (work / "README.md").open("a", encoding="utf-8") as readme:
+        readme.write(line)
+    identity = ["-c", "user.name=Teacher", "-c", "user.email=teacher@example.org"]
+    subprocess.run(["git", "-C", str(work), *identity, "commit", "--quiet", "-am", "Class notice"], check=True)
+    subprocess.run(["git", "-C", str(work), "push", "--quiet", "origin", hub.branch], check=True)
+    subprocess.run(["chmod", "-R", "a+rX", str(hub.base / "course.git")], check=True)
+    return line
+
+
+def test_nbgitpuller_gives_each_student_a_copy_and_an_update_keeps_their_work(hub):
+    ensure_servers(hub, hub.students)
+    for name in hub.students:
+        git_pull(hub, name)
+        copy = hub.home(name) / FOLDER / NOTEBOOK_02
+        assert copy.read_bytes() == committed(NOTEBOOK_02)
+        assert copy.stat().st_uid == pwd.getpwnam(name).pw_uid
+    student = hub.students[0]
+    path = f"{FOLDER}/{NOTEBOOK_02}"
+    model = hub.user_api(student, "GET", f"/api/contents/{path}").json()
+    model["content"]["cells"].insert(
+        0, {"cell_type": "markdown", "metadata": {}, "source": "내 메모: 필름은 위에서 본다"}
+    )
+    saved = hub.user_api(
+        student, "PUT", f"/api/contents/{path}", json={"type": "notebook", "content": model["content"]}
+    )
+    assert saved.status_code == 200, saved.text
+
+    notice = push_a_course_update(hub)
+    git_pull(hub, student)
+
+    copy = hub.home(student) / FOLDER
+    assert (copy / "README.md").read_text(encoding="utf-8").endswith(notice)
+    assert "내 메모: 필름은 위에서 본다" in (copy / NOTEBOOK_02).read_text(encoding="utf-8")
+    untouched = hub.home(hub.students[1]) / FOLDER / "README.md"
+    assert not untouched.read_text(encoding="utf-8").endswith(notice)  # each student pulls their own copy
+
+
+def test_a_student_runs_notebook_02_in_their_kernel(hub):
+    student = hub.students[1]
+    ensure_servers(hub, [student])
+    if not (hub.home(student) / FOLDER).exists():
+        git_pull(hub, student)
+    notebook = nbformat.read(hub.home(student) / FOLDER / NOTEBOOK_02, as_version=4)
+    kernel = Kernel(hub, student)
+    try:
+        assert not errors(kernel.run(f"import os; os.chdir(os.path.expanduser('~/{FOLDER}/notebooks'))"))
+        widgets = 0
+        for cell in notebook.cells:
+            if cell.cell_type != "code":
+                continue
+            messages = kernel.run(cell.source)
+            assert not errors(messages), (cell.source[:200], errors(messages))
+            widgets += sum(
+                "application/vnd.jupyter.widget-view+json" in m["content"].get("data", {})
+                for m in messages
+                if m["msg_type"] in ("display_data", "execute_result")
+            )
+        assert widgets >= 1  # the film explorer
+    finally:
+        kernel.close()
+
+
+def test_the_memory_limit_ends_a_kernel_that_asks_for_more(hub):
+    student = hub.students[2]
+    ensure_servers(hub, [student])
+    kernel = Kernel(hub, student)
+    try:
+        messages = kernel.run(f"hog = b'x' * {MEM_LIMIT + MEM_LIMIT // 2}\nprint('살아남음')")
+        states = [m["content"].get("execution_state") for m in messages if m["msg_type"] == "status"]
+        if memory_limit.students_cgroup() is not None:
+            assert "restarting" in states or "dead" in states, messages[-3:]  # the OOM killer ended the kernel
+        else:
+            assert any(e.startswith("MemoryError") for e in errors(messages)), messages[-3:]
+        assert hub.user_api(student, "GET", "/api/status").ok  # the student's server itself lives on
+    finally:
+        kernel.close()
+
+
+# -- the browser --------------------------------------------------------------------------------------------
+
+
+def test_a_student_opens_the_link_in_chromium_and_sees_the_film_widget(hub):
+    student = hub.students[3]
+    ensure_servers(hub, [student])
+    link = nbgitpuller_link.link(hub.url, hub.repo, hub.branch, FOLDER, NOTEBOOK_02)
+    args = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-dev-shm-usage"]
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=args)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 1000})
+            page.set_default_timeout(WAIT * 1000)
+            page.goto(link)  # not signed in yet: the hub asks for the password, then goes on to the link
+            page.fill("#username_input", student)
+            page.fill("#password_input", hub.passwords[student])
+            page.click("#login_submit")
+            page.wait_for_url(f"**/user/{student}/lab/tree/{FOLDER}/{NOTEBOOK_02}*")
+            # as a student does: wait for the kernel, then Run > Run All Cells
+            sync_api.expect(page.locator(".jp-StatusBar-Widget", has_text="| Idle").first).to_be_visible(
+                timeout=WAIT * 1000
+            )
+            page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+            page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+            explorer = page.locator(".jp-OutputArea-output .widget-vbox:has(.widget-slider):has(.widget-image)").first
+            sync_api.expect(explorer).to_be_visible(timeout=WAIT * 1000)
+            assert page.get_by_text("Error displaying widget").count() == 0
+        except BaseException:
+            artifacts = PROJECT_ROOT / "test-artifacts"
+            artifacts.mkdir(exist_ok=True)
+            with contextlib.suppress(Exception):
+                page.screenshot(path=str(artifacts / "classroom-hub-lab.png"))
+            raise
+        finally:
+            browser.close()
+
+
+# -- nbgrader: release, fetch, submit, collect, autograde ---------------------------------------------------
+
+ASSIGNMENT = "layers"
+
+
+def source_notebook() -> nbformat.NotebookNode:
+    """A small assignment: two graded answers, 2 and 1 points, with nbgrader's solution markers."""
+
+    def graded(source: str, grade_id: str, points: int = 0, solution: bool = False):
+        cell = new_code_cell(source)
+        cell.metadata["nbgrader"] = {
+            "grade": not solution,
+            "grade_id": grade_id,
+            "locked": not solution,
+            "schema_version": 3,
+            "solution": solution,
+            "task": False,
+            **({"points": points} if not solution else {}),
+        }
+        return cell
+
+    notebook = new_notebook(
+        cells=[
+            new_markdown_cell("# 레이어 과제\n이미지의 레이어 수를 세는 함수를 쓰세요."),
+            graded(
+                "def layer_count(digests):\n    ### BEGIN SOLUTION\n    return len(digests)\n    ### END SOLUTION",
+                "answer-count",
+                solution=True,
+            ),
+            graded('assert layer_count(["a", "b"]) == 2, "레이어 두 장이면 2입니다"', "test-count", points=2),
+            graded(
+                "def top_layer(digests):\n    ### BEGIN SOLUTION\n    return digests[-1]\n    ### END SOLUTION",
+                "answer-top",
+                solution=True,
+            ),
+            graded('assert top_layer(["a", "b"]) == "b", "맨 위 레이어는 마지막입니다"', "test-top", points=1),
+        ]
+    )
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    return notebook
+
+
+ANSWERS = {  # what each student writes: both right, both wrong, or only the first
+    "right": ("return len(digests)", "return digests[-1]"),
+    "wrong": ("return 0", "return digests[0]"),
+    "half": ("return len(digests)", "return digests[0]"),
+}
+
+
+def answered(notebook: dict, count: str, top: str) -> dict:
+    for cell in notebook["cells"]:
+        grade_id = cell["metadata"].get("nbgrader", {}).get("grade_id")
+        body = {"answer-count": count, "answer-top": top}.get(grade_id)
+        if body is not None:
+            header = cell["source"].splitlines()[0]
+            cell["source"] = f"{header}\n    {body}"
+    return notebook
+
+
+def test_teacher_releases_students_fetch_and_submit_teacher_autogrades(hub):
+    ensure_servers(hub, hub.students)
+    teacher_home = hub.home(hub.teacher)
+    source = teacher_home / "course" / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    source.parent.mkdir(parents=True)
+    nbformat.write(source_notebook(), source)
+    subprocess.run(["chown", "-R", f"{hub.teacher}:", str(teacher_home / "course")], check=True)
+    python = [sys.executable, "-m", "nbgrader"]
+    hub.as_teacher(*python, "generate_assignment", ASSIGNMENT)
+    hub.as_teacher(*python, "release_assignment", ASSIGNMENT)
+
+    plan = dict(zip(hub.students, ["right", "right", "wrong", "wrong", "half"], strict=True))
+    for name, answer in plan.items():
+        listed = hub.user_api(name, "GET", "/assignments", params={"course_id": COURSE_ID}).json()
+        released = [a for a in listed["value"] if a["assignment_id"] == ASSIGNMENT and a["status"] == "released"]
+        assert released, listed
+        fetched = hub.user_api(
+            name, "POST", "/assignments/fetch", data={"course_id": COURSE_ID, "assignment_id": ASSIGNMENT}
+        )
+        assert fetched.json()["success"], fetched.text
+        listed = hub.user_api(name, "GET", "/assignments", params={"course_id": COURSE_ID}).json()
+        (mine,) = [a for a in listed["value"] if a["assignment_id"] == ASSIGNMENT and a["status"] == "fetched"]
+        path = f"{mine['path']}/{ASSIGNMENT}.ipynb".removeprefix(str(hub.home(name))).lstrip("/")
+        model = hub.user_api(name, "GET", f"/api/contents/{path}").json()
+        assert "### BEGIN SOLUTION" not in json.dumps(model["content"])  # the student's copy has no answers
+        saved = hub.user_api(
+            name,
+            "PUT",
+            f"/api/contents/{path}",
+            json={"type": "notebook", "content": answered(model["content"], *ANSWERS[answer])},
+        )
+        assert saved.status_code == 200, saved.text
+        submitted = hub.user_api(
+            name, "POST", "/assignments/submit", data={"course_id": COURSE_ID, "assignment_id": ASSIGNMENT}
+        )
+        assert submitted.json()["success"], submitted.text
+
+    hub.as_teacher(*python, "collect", ASSIGNMENT)
+    hub.as_teacher(*python, "autograde", ASSIGNMENT)
+    report = hub.as_teacher(
+        sys.executable,
+        "-c",
+        "import json, os; from nbgrader.api import Gradebook\n"
+        f"with Gradebook('sqlite:///' + os.path.expanduser('~/course/gradebook.db'), course_id={COURSE_ID!r}) as gb:\n"
+        f"    print(json.dumps({{s.student.id: s.score for s in gb.assignment_submissions({ASSIGNMENT!r})}}))",
+    )
+    scores = json.loads(report.strip().splitlines()[-1])
+    points = {"right": 3, "wrong": 0, "half": 2}
+    assert scores == {name: points[answer] for name, answer in plan.items()}
