@@ -30,10 +30,10 @@ _ZERO_BLOCK = bytes(BLOCK)
 _SKIP_CHUNK = 1 << 20
 _MAX_META = 1 << 20  # PAX records or a GNU long name bigger than this: leave it to tarfile
 _USTAR_MAGIC = b"ustar\x0000"
-# The header fields a member needs, in one unpack (mtime, uname, gname and device numbers
-# skipped): name, mode, uid, gid, size, chksum, typeflag, linkname, magic + version, prefix.
-_HEADER = struct.Struct("100s8s8s8s12s12x8sc100s8s80x155s12x")
-_NAME, _MODE, _UID, _GID, _SIZE, _CHECKSUM, _TYPE, _LINKNAME, _MAGIC, _PREFIX = range(10)
+# The header fields a member needs, in one unpack (uname, gname and device numbers skipped):
+# name, mode, uid, gid, size, mtime, chksum, typeflag, linkname, magic + version, prefix.
+_HEADER = struct.Struct("100s8s8s8s12s12s8sc100s8s80x155s12x")
+_NAME, _MODE, _UID, _GID, _SIZE, _MTIME, _CHECKSUM, _TYPE, _LINKNAME, _MAGIC, _PREFIX = range(11)
 _REGULAR = (tarfile.REGTYPE, tarfile.AREGTYPE, tarfile.CONTTYPE)
 _PLAIN_TYPES = _REGULAR + (
     tarfile.LNKTYPE,
@@ -80,6 +80,7 @@ def read_members(stream: BinaryIO) -> Iterator[tarfile.TarInfo]:
         fields = _HEADER.unpack(header)
         kind = fields[_TYPE]
         _check_sum(header, fields[_CHECKSUM])
+        _number(fields[_MTIME])  # unused, but Go's reader refuses a header whose mtime is no number
         if kind in _META or kind == tarfile.XGLTYPE:
             size = _number(fields[_SIZE])
             data = _read_meta(stream, size)

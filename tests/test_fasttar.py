@@ -177,7 +177,8 @@ def test_a_file_inside_an_archive_region_is_reached_by_seeking(tmp_path):
 
 # -- the fields of a plain header, fuzzed ------------------------------------------------------
 
-# Where the fast reader parses a ustar header itself (mtime and the owner names it leaves alone).
+# Where the fast reader parses a ustar header itself (the owner names it leaves alone; mtime it
+# only checks, as Go refuses a header whose mtime is no number).
 # The magic is left valid: with another magic Go (and the fast reader) ignore the prefix field,
 # tarfile still prepends it, so the fallback reads such a v7 header differently.
 HEADER_FIELDS = {
@@ -186,6 +187,7 @@ HEADER_FIELDS = {
     "uid": (108, 116),
     "gid": (116, 124),
     "size": (124, 136),
+    "mtime": (136, 148),
     "type": (156, 157),
     "linkname": (157, 257),
     "prefix": (345, 500),
@@ -229,3 +231,9 @@ def test_fast_reader_and_fallback_read_any_plain_header_fields_alike(values, kin
     member = with_fields(member, {"prefix": b"app", **values})  # a ustar name in two parts
     data = blocks_tar(header("app", tarfile.DIRTYPE), member)
     assert layer_fields(data, fallback=False) == layer_fields(data, fallback=True)
+
+
+def test_a_header_whose_mtime_is_no_number_is_refused_by_both_readers():
+    member = with_fields(header("file", tarfile.REGTYPE, b"data\n"), {"mtime": b"not a time"})
+    data = blocks_tar(member)
+    assert layer_fields(data, fallback=False) == layer_fields(data, fallback=True) == "refused"
