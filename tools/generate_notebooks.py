@@ -49,12 +49,25 @@ def write(names: "list[str]", execute: bool = True) -> "list[Path]":
             if is_current(path, generated):
                 continue
             path.parent.mkdir(parents=True, exist_ok=True)
+            before = path.read_bytes() if path.exists() else None
             nbformat.write(generated, path)
             written.append(path)
             if execute:
                 print(f"실행 중: {path.relative_to(ls.ROOT)}", flush=True)
-                run_notebooks.run(path)
+                try:
+                    run_notebooks.run(path)
+                except BaseException:
+                    # A notebook written but never run would count as current next time.
+                    _restore(path, before)
+                    raise
     return written
+
+
+def _restore(path: Path, before: "bytes | None") -> None:
+    if before is None:
+        path.unlink(missing_ok=True)
+    else:
+        path.write_bytes(before)
 
 
 def main(argv: "list[str] | None" = None) -> int:
