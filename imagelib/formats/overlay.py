@@ -46,11 +46,9 @@ from .unpack import (
     _Journal,
     _Options,
     _prepare,
-    _SequentialReader,
     _set_dir_modes,
     _Target,
-    _write_entry,
-    _write_special_files,
+    _write_own_entries,
     delete_tree,
 )
 
@@ -283,15 +281,7 @@ def _write_diff(diff: str, layer: Layer, index: int, options: _Options, markers:
     journal = _Journal(diff)
     target = _Target(diff, journal, where, dir_modes)
     try:
-        written: "set[str]" = set()
-        with layer.open_tar() as stream:
-            reader = _SequentialReader(stream)
-            for entry in layer.entries:
-                if not isinstance(entry, (Opaque, Whiteout)):
-                    _write_entry(target, entry, reader, options)
-                    written.add(entry.path)
-        if options.special_files:
-            _write_special_files(target, layer, written)
+        _write_own_entries(target, layer, options)
         for entry in layer.entries:
             if isinstance(entry, (Opaque, Whiteout)):
                 _write_marker(target, entry, markers)

@@ -285,6 +285,11 @@ def _apply(target: _Target, layer: Layer, options: _Options) -> None:
     for entry in layer.entries:
         if isinstance(entry, Whiteout):
             target.move_aside(target.place(entry.path, create=False))
+    _write_own_entries(target, layer, options)
+
+
+def _write_own_entries(target: _Target, layer: Layer, options: _Options) -> None:
+    """Every entry of the layer but its whiteout markers, then its special files."""
     written: "set[str]" = set()
     with layer.open_tar() as stream:
         reader = _SequentialReader(stream)
