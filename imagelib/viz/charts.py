@@ -23,6 +23,7 @@ from .style import (
     ink_on,
     layer_colour,
     new_figure,
+    rounded_box,
     size_formatter,
     size_locator,
     step_text,
@@ -421,22 +422,7 @@ BOX_HEIGHT = 0.72
 def _box(
     ax, x: float, row: int, text: str, face: str, edge: str, *, dashed: bool = False, gid: str, alpha: float = 1.0
 ) -> None:
-    from matplotlib.patches import FancyBboxPatch
-
-    ax.add_patch(
-        FancyBboxPatch(
-            (x, row - BOX_HEIGHT / 2),
-            BOX_WIDTH,
-            BOX_HEIGHT,
-            boxstyle="round,pad=0.02,rounding_size=0.12",
-            facecolor=face,
-            edgecolor=edge,
-            linewidth=2,
-            linestyle="--" if dashed else "-",
-            alpha=alpha,
-            gid=gid,
-        )
-    )
+    rounded_box(ax, x, row, BOX_WIDTH, BOX_HEIGHT, face=face, edge=edge, gid=gid, dashed=dashed, alpha=alpha)
     ax.text(x + 0.15, row, text, va="center", fontsize=SMALL_SIZE, linespacing=1.1, color=INK)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..errors import ImageLibError
 from ..imageindex import ImageIndex
 from ..oci import DEFAULT_PLATFORM, Platform
-from .style import INK, MUTED, SMALL_SIZE, drawing, layer_colour, new_figure
+from .style import INK, MUTED, SMALL_SIZE, drawing, layer_colour, new_figure, rounded_box
 
 FIG_WIDTH = 13.0
 COLUMNS = (0.1, 4.55, 9.0)  # index, platform manifests, the blobs of the chosen manifest
@@ -75,22 +75,9 @@ def index_chain(index: ImageIndex, platform: "str | Platform | None" = None, tit
 
 def _box(ax, x: float, row: float, text: str, colour: str, *, gid: str, dashed: bool = False) -> None:
     from matplotlib.colors import to_hex, to_rgb
-    from matplotlib.patches import FancyBboxPatch
 
     face = to_hex(tuple(0.8 + 0.2 * c for c in to_rgb(colour)))
-    ax.add_patch(
-        FancyBboxPatch(
-            (x, row - BOX_HEIGHT / 2),
-            BOX_WIDTH,
-            BOX_HEIGHT,
-            boxstyle="round,pad=0.02,rounding_size=0.12",
-            facecolor=face,
-            edgecolor=colour,
-            linewidth=2,
-            linestyle="--" if dashed else "-",
-            gid=gid,
-        )
-    )
+    rounded_box(ax, x, row, BOX_WIDTH, BOX_HEIGHT, face=face, edge=colour, gid=gid, dashed=dashed)
     ax.text(x + 0.12, row, text, va="center", fontsize=SMALL_SIZE, linespacing=1.15, color=INK)
 
 

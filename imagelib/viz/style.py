@@ -171,6 +171,38 @@ def chip(ax, x: float, y: float, index: int, *, transform=None, muted: bool = Fa
     return ax.text(x, y, f"L{index}", **style)
 
 
+def rounded_box(
+    ax,
+    x: float,
+    row: float,
+    width: float,
+    height: float,
+    *,
+    face: str,
+    edge: str,
+    gid: str,
+    dashed: bool = False,
+    alpha: float = 1.0,
+) -> None:
+    """A rounded box centred on ``row``, dashed when it stands for something not (yet) there."""
+    from matplotlib.patches import FancyBboxPatch
+
+    ax.add_patch(
+        FancyBboxPatch(
+            (x, row - height / 2),
+            width,
+            height,
+            boxstyle="round,pad=0.02,rounding_size=0.12",
+            facecolor=face,
+            edgecolor=edge,
+            linewidth=2,
+            linestyle="--" if dashed else "-",
+            alpha=alpha,
+            gid=gid,
+        )
+    )
+
+
 def size_formatter():
     """Axis ticks in readable units (1.5 MB) with a plain '-' sign."""
     from matplotlib.ticker import FuncFormatter
