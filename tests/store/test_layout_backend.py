@@ -251,7 +251,8 @@ def test_get_streams_layers_from_disk(tmp_path):
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    assert peak < 8 << 20, f"Store.get held {peak} bytes for a 24 MiB layer"
+    # The hashing read-ahead keeps up to three 4 MiB chunks in flight; the whole layer would be 24 MiB.
+    assert peak < 16 << 20, f"Store.get held {peak} bytes for a 24 MiB layer"
     il.unpack(loaded, tmp_path / "out")
     assert (tmp_path / "out" / "big.bin").read_bytes() == big
 
