@@ -26,7 +26,7 @@ LAYERS: "list[tuple[str, set[str]]]" = [
     ("holding and changing", {"store", "commit_changes", "container", "credentials", "analyze", "sbom"}),
     ("moving images in and out", {"formats", "registry"}),
     ("the modeled builder", {"modelfile", "catalog", "userland", "dockerfile", "course_examples"}),
-    ("presentation", {"viz", "cli", "__main__"}),
+    ("presentation", {"viz", "cli", "exercise", "__main__"}),
 ]
 
 SAME_LAYER: "dict[str, set[str]]" = {
@@ -59,6 +59,7 @@ SAME_LAYER: "dict[str, set[str]]" = {
     "dockerfile": {"modelfile", "catalog", "userland"},
     "cli": set(),
     "viz": set(),
+    "exercise": set(),
     "__main__": {"cli"},
 }
 

@@ -17,9 +17,9 @@ lines that differ become the learner's placeholders and the answer. Cells only t
 after an exercise (an explanation, a confirming experiment) stay in the source, tagged
 ``solutions-only``, and so does the solutions' title cell; the rest of the solutions notebook (its
 copy of the lesson's set-up) is not needed any more, because the worked solutions are now the
-whole lesson with its answers. The old ``check`` helper, which only printed, is replaced by one
-that fails with a one-line Korean message, so that nbgrader gives no points to a missing or wrong
-answer.
+whole lesson with its answers. The old ``check`` helper, which only printed, is replaced by the import
+of ``imagelib.exercise.check``, which fails with a one-line Korean message, so that nbgrader gives
+no points to a missing or wrong answer.
 """
 
 from __future__ import annotations
@@ -35,46 +35,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import lesson_source as ls  # noqa: E402
 from slides import is_exercise  # noqa: E402
 
-CHECK_HELPER = '''class NotYet(AssertionError):
-    """채점 셀의 실패: 트레이스백 없이 한국어 안내 한 줄만 보여 줍니다(nbgrader는 0점을 줍니다)."""
-
-    def _render_traceback_(self):
-        return [str(self)]
-
-
-def check(answer, is_right, hint, praise):
-    """답이 ...이면 안내를, 틀리면 힌트를 보여 주고(채점에서는 0점), 맞으면 칭찬합니다."""
-    parts = answer if isinstance(answer, tuple) else (answer,)
-    if any(part is ... for part in parts):
-        raise NotYet("아직 답을 채우지 않았어요. `...`를 여러분의 답으로 바꿔 보세요.")
-    try:
-        right = bool(is_right(answer))
-    except Exception:  # an answer the test cannot even use counts as wrong
-        right = False
-    if not right:
-        raise NotYet(f"아직 아니에요. 힌트: {hint}")
-    print(f"정답입니다! {praise}")'''
-
-NAMED_CHECK_HELPER = '''class NotYet(AssertionError):
-    """채점 셀의 실패: 트레이스백 없이 한국어 안내 한 줄만 보여 줍니다(nbgrader는 0점을 줍니다)."""
-
-    def _render_traceback_(self):
-        return [str(self)]
-
-
-def check(name, ok, hint):
-    if ok is ...:
-        raise NotYet(f"{name}: 아직 답을 채우지 않았어요")
-    if not ok:
-        raise NotYet(f"{name}: 다시 해 보세요 — {hint}")
-    print(f"{name}: 정답입니다!")'''
+# Every lesson imports the one checker; it fails with a one-line Korean message (imagelib/exercise.py).
+CHECK_HELPER = "from imagelib.exercise import check"
 
 
 def new_helper(source: str) -> "str | None":
-    """The failing helper for an old printing ``check`` helper cell, or None for any other cell."""
+    """The import of the failing checker for an old printing ``check`` helper cell, or None for any other cell."""
     if not source.startswith("def check(") or "print(" not in source or "raise NotYet" in source:
         return None
-    return NAMED_CHECK_HELPER if source.startswith("def check(name, ok, hint)") else CHECK_HELPER
+    if not source.startswith("def check(answer, is_right, hint, praise)"):
+        raise SystemExit("채점 함수는 check(answer, is_right, hint, praise) 모양이어야 합니다:\n" + source)
+    return CHECK_HELPER
 
 
 def nbgrader_meta(grade_id: str, *, solution: bool, grade: bool, locked: bool, points: int = 0) -> dict:

@@ -9,6 +9,8 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from paths import PROJECT_ROOT
 
+from imagelib import exercise
+
 sys.path.insert(0, str(PROJECT_ROOT / "tools"))
 import generate_notebooks  # noqa: E402
 import lesson_source as ls  # noqa: E402
@@ -135,17 +137,32 @@ def test_make_source_splits_answers_from_checks():
     assert not any("nbgrader" in cell.metadata for cell in solved.cells)
 
 
-def test_new_check_helper_fails_with_one_korean_line():
+def test_converted_lessons_import_the_one_checker():
     source = make_source.convert(*old_pair())
-    helper = next(cell for cell in source.cells if cell.source.startswith("class NotYet"))
-    namespace: dict = {}
-    exec(helper.source, namespace)  # noqa: S102 (the helper every lesson defines)
-    check = namespace["check"]
-    for answer, expected in [(..., NOT_ANSWERED), (3, "아직 아니에요. 힌트: 1 + 1")]:
-        with pytest.raises(AssertionError) as failed:
-            check(answer, lambda a: a == 2, "1 + 1을 계산해 보세요.", "2입니다.")
+    helpers = [cell for cell in source.cells if cell.metadata.get("nbgrader", {}).get("grade_id") == "check_helper"]
+    assert [cell.source for cell in helpers] == ["from imagelib.exercise import check"]
+
+
+@pytest.mark.parametrize("name", LESSONS)
+def test_every_lesson_imports_the_checker_rather_than_defining_one(name):
+    sources = [cell.source for cell in ls.read(ls.source_path(name)).cells if cell.cell_type == "code"]
+    assert "from imagelib.exercise import check" in sources
+    assert not any("def check(" in text or "class NotYet" in text for text in sources)
+
+
+def test_checker_fails_with_one_korean_line():
+    for answer, expected in [(..., NOT_ANSWERED), ((1, ...), NOT_ANSWERED), (3, "아직 아니에요. 힌트: 1 + 1")]:
+        with pytest.raises(exercise.NotYet) as failed:
+            exercise.check(answer, lambda a: a == 2, "1 + 1을 계산해 보세요.", "2입니다.")
+        assert isinstance(failed.value, AssertionError)  # nbgrader counts a failing assert as 0 points
         assert failed.value._render_traceback_() == [str(failed.value)] and expected in str(failed.value)
-    check(2, lambda a: a == 2, "1 + 1을 계산해 보세요.", "2입니다.")
+
+
+def test_checker_counts_an_answer_it_cannot_use_as_wrong(capsys):
+    with pytest.raises(exercise.NotYet, match="힌트: 길이"):
+        exercise.check(3, lambda a: len(a) == 2, "길이를 보세요.", "두 개입니다.")
+    exercise.check((1, 1), lambda a: len(a) == 2, "길이를 보세요.", "두 개입니다.")
+    assert capsys.readouterr().out == "정답입니다! 두 개입니다.\n"
 
 
 @pytest.mark.parametrize("name", LESSONS)
