@@ -9,7 +9,7 @@ hour without use. Settings a school changes are read from the environment (defau
   CLASSROOM_MEM_LIMIT [2G]          memory per student (server + kernels + whatever they start)
   CLASSROOM_IDLE_TIMEOUT [3600]     seconds without use before a server is stopped
   CLASSROOM_STATE [/srv/jupyterhub] the hub's database and cookie secret
-  CLASSROOM_EXCHANGE [/srv/nbgrader/exchange], CLASSROOM_COURSE_ID [imagelib]   nbgrader's exchange
+  CLASSROOM_EXCHANGE [/srv/nbgrader/exchange], CLASSROOM_COURSE_ID [imagelib-course]   nbgrader's exchange
 """
 
 import os
@@ -25,7 +25,7 @@ group = os.environ.get("CLASSROOM_GROUP", "jupyter-class")
 teachers = {name for name in os.environ.get("CLASSROOM_TEACHERS", "teacher").split(",") if name}
 state = Path(os.environ.get("CLASSROOM_STATE", "/srv/jupyterhub"))
 exchange = Path(os.environ.get("CLASSROOM_EXCHANGE", "/srv/nbgrader/exchange"))
-course_id = os.environ.get("CLASSROOM_COURSE_ID", "imagelib")
+course_id = os.environ.get("CLASSROOM_COURSE_ID", "imagelib-course")
 
 # -- the hub and its proxy (configurable-http-proxy from npm: npm ci --prefix classroom) ------------
 c.JupyterHub.bind_url = "http://:8000"  # put TLS in front of it (or set ssl_cert/ssl_key) for a real class
@@ -47,8 +47,20 @@ c.Spawner.default_url = "/lab"
 c.Spawner.mem_limit = os.environ.get("CLASSROOM_MEM_LIMIT", "2G")
 c.Spawner.start_timeout = 120
 c.Spawner.http_timeout = 90
+
+
+def jupyter_config_path(spawner) -> str:
+    """Every server reads jupyter/ (nbgrader: the course and its exchange); a student's server reads
+    jupyter-student/ first, which turns off nbgrader's teacher tools (Formgrader, Create Assignment,
+    Course List) so students see only their Assignments tab."""
+    shared = str(HERE / "jupyter")
+    if spawner.user.name in teachers:
+        return shared
+    return os.pathsep.join([str(HERE / "jupyter-student"), shared])
+
+
 c.Spawner.environment = {
-    "JUPYTER_CONFIG_PATH": str(HERE / "jupyter"),  # nbgrader_config.py: the course and its exchange
+    "JUPYTER_CONFIG_PATH": jupyter_config_path,
     "CLASSROOM_COURSE_ID": course_id,
     "CLASSROOM_EXCHANGE": str(exchange),
 }

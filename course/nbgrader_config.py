@@ -3,6 +3,8 @@
 One assignment per lesson: ``source/<NN_slug>/<NN_slug>.ipynb`` (README: 선생님을 위한 안내).
 """
 
+import os
+
 from nbgrader.converters import GenerateAssignment
 from nbgrader.preprocessors import NbGraderPreprocessor
 
@@ -17,7 +19,9 @@ class DropSolutionsOnlyCells(NbGraderPreprocessor):
 
 
 c = get_config()  # noqa: F821 (nbgrader defines it when it reads this file)
-c.CourseDirectory.course_id = "imagelib-course"
+# One id for the teacher's commands and every student's server (classroom/ sets CLASSROOM_COURSE_ID
+# for a class that needs another one).
+c.CourseDirectory.course_id = os.environ.get("CLASSROOM_COURSE_ID", "imagelib-course")
 # The student's copy keeps the placeholders written before each answer (``name = ...``), so a
 # cleared answer leaves nothing behind instead of nbgrader's ``raise NotImplementedError()``.
 c.ClearSolutions.code_stub = {"python": ""}

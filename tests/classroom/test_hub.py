@@ -27,7 +27,6 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from paths import PROJECT_ROOT
 
 CLASSROOM = PROJECT_ROOT / "classroom"
@@ -76,6 +75,9 @@ import accounts  # noqa: E402
 import memory_limit  # noqa: E402
 import nbgitpuller_link  # noqa: E402
 from trial import Kernel, TrialClass, trial_class, wait_for  # noqa: E402
+
+sys.path.insert(0, str(PROJECT_ROOT / "tools"))
+import lesson_source as ls  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -319,77 +321,79 @@ def test_a_student_opens_the_link_in_chromium_and_sees_the_film_widget(hub):
             browser.close()
 
 
+# -- nbgrader's teacher tools: the teacher's server only ---------------------------------------------
+
+TEACHER_TOOLS = ["@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-assignment", "@jupyter/nbgrader:course-list"]
+
+
+def lab_page_config(hub: TrialClass, name: str) -> dict:
+    """The page settings JupyterLab's page on this server is served with (its jupyter-config-data)."""
+    page = hub.user_api(name, "GET", "/lab").text
+    start = page.index('id="jupyter-config-data"')
+    body = page[page.index(">", start) + 1 : page.index("</script>", start)]
+    return json.loads(body)
+
+
+def test_students_see_only_their_assignments_and_the_teacher_has_formgrader(hub):
+    student = hub.students[0]
+    ensure_servers(hub, [hub.teacher, student])
+    assert hub.user_api(hub.teacher, "GET", "/formgrader").status_code == 200
+    assert hub.user_api(student, "GET", "/formgrader").status_code == 404
+    disabled = lab_page_config(hub, student)["disabledExtensions"]
+    assert set(TEACHER_TOOLS) <= set(disabled)
+    assert "@jupyter/nbgrader:assignment-list" not in disabled  # the Assignments tab: fetch and submit
+    assert not set(TEACHER_TOOLS) & set(lab_page_config(hub, hub.teacher)["disabledExtensions"])
+
+
 # -- nbgrader: release, fetch, submit, collect, autograde ---------------------------------------------------
 
-ASSIGNMENT = "layers"
+ASSIGNMENT = "00_introduction"  # a real lesson, released from its source as README's teacher section says
 
 
-def source_notebook() -> nbformat.NotebookNode:
-    """A small assignment: two graded answers, 2 and 1 points, with nbgrader's solution markers."""
-
-    def graded(source: str, grade_id: str, points: int = 0, solution: bool = False):
-        cell = new_code_cell(source)
-        cell.metadata["nbgrader"] = {
-            "grade": not solution,
-            "grade_id": grade_id,
-            "locked": not solution,
-            "schema_version": 3,
-            "solution": solution,
-            "task": False,
-            **({"points": points} if not solution else {}),
-        }
-        return cell
-
-    notebook = new_notebook(
-        cells=[
-            new_markdown_cell("# 레이어 과제\n이미지의 레이어 수를 세는 함수를 쓰세요."),
-            graded(
-                "def layer_count(digests):\n    ### BEGIN SOLUTION\n    return len(digests)\n    ### END SOLUTION",
-                "answer-count",
-                solution=True,
-            ),
-            graded('assert layer_count(["a", "b"]) == 2, "레이어 두 장이면 2입니다"', "test-count", points=2),
-            graded(
-                "def top_layer(digests):\n    ### BEGIN SOLUTION\n    return digests[-1]\n    ### END SOLUTION",
-                "answer-top",
-                solution=True,
-            ),
-            graded('assert top_layer(["a", "b"]) == "b", "맨 위 레이어는 마지막입니다"', "test-top", points=1),
-        ]
-    )
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    return notebook
+def lesson_answers(name: str) -> "dict[str, str]":
+    """Each exercise's answer (by nbgrader grade id, in order), as the worked solutions write it."""
+    source = ls.read(ls.source_path(name))
+    return {
+        cell.metadata["nbgrader"]["grade_id"]: ls.answered(cell.source)
+        for cell in source.cells
+        if ls.is_solution_cell(cell)
+    }
 
 
-ANSWERS = {  # what each student writes: both right, both wrong, or only the first
-    "right": ("return len(digests)", "return digests[-1]"),
-    "wrong": ("return 0", "return digests[0]"),
-    "half": ("return len(digests)", "return digests[0]"),
-}
+def points(name: str) -> "dict[str, int]":
+    """The points of each graded check cell of the lesson (by grade id, in order)."""
+    source = ls.read(ls.source_path(name))
+    return {
+        cell.metadata["nbgrader"]["grade_id"]: cell.metadata["nbgrader"]["points"]
+        for cell in source.cells
+        if ls.is_graded_cell(cell)
+    }
 
 
-def answered(notebook: dict, count: str, top: str) -> dict:
+def answered(notebook: dict, answers: "dict[str, str]") -> dict:
     for cell in notebook["cells"]:
         grade_id = cell["metadata"].get("nbgrader", {}).get("grade_id")
-        body = {"answer-count": count, "answer-top": top}.get(grade_id)
-        if body is not None:
-            header = cell["source"].splitlines()[0]
-            cell["source"] = f"{header}\n    {body}"
+        if grade_id in answers:
+            cell["source"] = answers[grade_id]
     return notebook
 
 
 def test_teacher_releases_students_fetch_and_submit_teacher_autogrades(hub):
     ensure_servers(hub, hub.students)
     teacher_home = hub.home(hub.teacher)
-    source = teacher_home / "course" / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
-    source.parent.mkdir(parents=True)
-    nbformat.write(source_notebook(), source)
+    # README: the teacher puts the lessons' sources in ~/course/source (here only the first lesson)
+    shutil.copytree(ls.SOURCES / ASSIGNMENT, teacher_home / "course" / "source" / ASSIGNMENT)
     subprocess.run(["chown", "-R", f"{hub.teacher}:", str(teacher_home / "course")], check=True)
     python = [sys.executable, "-m", "nbgrader"]
     hub.as_teacher(*python, "generate_assignment", ASSIGNMENT)
     hub.as_teacher(*python, "release_assignment", ASSIGNMENT)
+    every = lesson_answers(ASSIGNMENT)
+    answers = {"right": every, "untouched": {}, "half": dict(list(every.items())[:1])}
+    solutions_only = {
+        cell.source for cell in ls.read(ls.source_path(ASSIGNMENT)).cells if ls.SOLUTIONS_ONLY in ls.tags(cell)
+    }
 
-    plan = dict(zip(hub.students, ["right", "right", "wrong", "wrong", "half"], strict=True))
+    plan = dict(zip(hub.students, ["right", "right", "untouched", "untouched", "half"], strict=True))
     for name, answer in plan.items():
         listed = hub.user_api(name, "GET", "/assignments", params={"course_id": COURSE_ID}).json()
         released = [a for a in listed["value"] if a["assignment_id"] == ASSIGNMENT and a["status"] == "released"]
@@ -403,11 +407,14 @@ def test_teacher_releases_students_fetch_and_submit_teacher_autogrades(hub):
         path = f"{mine['path']}/{ASSIGNMENT}.ipynb".removeprefix(str(hub.home(name))).lstrip("/")
         model = hub.user_api(name, "GET", f"/api/contents/{path}").json()
         assert "### BEGIN SOLUTION" not in json.dumps(model["content"])  # the student's copy has no answers
+        assert not solutions_only & {
+            "".join(cell["source"]) for cell in model["content"]["cells"]
+        }  # nor their explanations
         saved = hub.user_api(
             name,
             "PUT",
             f"/api/contents/{path}",
-            json={"type": "notebook", "content": answered(model["content"], *ANSWERS[answer])},
+            json={"type": "notebook", "content": answered(model["content"], answers[answer])},
         )
         assert saved.status_code == 200, saved.text
         submitted = hub.user_api(
@@ -425,5 +432,7 @@ def test_teacher_releases_students_fetch_and_submit_teacher_autogrades(hub):
         f"    print(json.dumps({{s.student.id: s.score for s in gb.assignment_submissions({ASSIGNMENT!r})}}))",
     )
     scores = json.loads(report.strip().splitlines()[-1])
-    points = {"right": 3, "wrong": 0, "half": 2}
-    assert scores == {name: points[answer] for name, answer in plan.items()}
+    worth = points(ASSIGNMENT)
+    first = worth[f"{next(iter(every))}_check"]
+    expected = {"right": sum(worth.values()), "untouched": 0, "half": first}
+    assert scores == {name: expected[answer] for name, answer in plan.items()}
