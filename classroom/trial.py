@@ -97,6 +97,10 @@ class TrialClass:
         server = self.api("GET", f"/hub/api/users/{name}").json().get("servers", {}).get("")
         return bool(server and server.get("ready"))
 
+    def server_running(self, name: str) -> bool:
+        """True while the user has a server, starting or ready (False once it was stopped)."""
+        return "" in self.api("GET", f"/hub/api/users/{name}").json().get("servers", {})
+
     def start_servers(self, names: list[str]) -> dict[str, float]:
         """Start the servers not running yet, all at once (a class arriving); seconds from each
         request to that server being ready."""
@@ -239,9 +243,15 @@ def stop_process(process: subprocess.Popen, timeout: float) -> None:
 
 @contextlib.contextmanager
 def trial_class(
-    project: Path, students: int = 5, mem_limit: str = "1G", course_id: str = "imagelib-trial", timeout: float = 120
+    project: Path,
+    students: int = 5,
+    mem_limit: str = "1G",
+    course_id: str = "imagelib-trial",
+    timeout: float = 120,
+    idle_timeout: int = 3600,
 ) -> Iterator[TrialClass]:
-    """A running class of one teacher and ``students`` students, undone on leaving."""
+    """A running class of one teacher and ``students`` students, undone on leaving. The idle culler
+    stops a server nobody used for ``idle_timeout`` seconds, as CLASSROOM_IDLE_TIMEOUT says."""
     base = Path(tempfile.mkdtemp(prefix="imagelib-class-"))
     base.chmod(0o755)  # the students' servers read the course copy and the exchange in it
     prefix = "ilc" + secrets.token_hex(2)
@@ -256,6 +266,7 @@ def trial_class(
         "CLASSROOM_STATE": str(base / "state"),
         "CLASSROOM_EXCHANGE": str(base / "exchange"),
         "CLASSROOM_COURSE_ID": course_id,
+        "CLASSROOM_IDLE_TIMEOUT": str(idle_timeout),
     }
     config, log = base / "jupyterhub_trial_config.py", base / "jupyterhub.log"
     hub = None

@@ -23,6 +23,7 @@ import shutil
 import stat
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import nbformat
@@ -136,6 +137,19 @@ def test_the_idle_culler_runs_as_a_hub_service_with_the_rights_it_needs(hub):
 
 
 # -- every server, as its own account, in its memory limit ----------------------------------------------
+
+
+def test_the_idle_culler_stops_a_server_nobody_uses():
+    # a class of its own, beside the module's, whose culler gives a server 30 seconds without use
+    timeout = 30
+    with trial_class(PROJECT_ROOT, students=1, course_id="imagelib-idle", timeout=WAIT, idle_timeout=timeout) as small:
+        (student,) = small.students
+        small.start_servers([student])
+        started = time.monotonic()
+        wait_for("유휴 서버 정리", lambda: not small.server_running(student), timeout + WAIT)
+        assert time.monotonic() - started >= timeout - 5  # not stopped before it was idle that long
+        culled = [line for line in small.log.read_text(errors="replace").splitlines() if "(idle-culler@" in line]
+        assert any(f"DELETE /hub/api/users/{student}/server" in line for line in culled), culled[-5:]
 
 
 def test_every_server_starts_through_the_hub_api_as_its_own_account(hub):
