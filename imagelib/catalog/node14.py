@@ -2,9 +2,11 @@
 ``node:14`` (node:14.21.3-buster), with where each list comes from.
 
 Every list is read off the Docker official images' repo-info records (github.com/docker-library/
-repo-info at commit 72e4be79b9c831d8da7d63a6ce871b20fc9e06c1: images built on 2023-01-11, the
-buster images node:14.21.3 was built on a month later). Each record lists, under "Binary
-Packages:", what ``dpkg-query`` reports as ``name[:arch]=version`` per source package:
+repo-info at commit 72e4be79b9c831d8da7d63a6ce871b20fc9e06c1: images built on 2023-01-11, about a
+month before node:14.21.3 was built on buildpack-deps:buster, so a few point versions may differ
+from that image's; the catalog's alias ``debian:buster-20231218`` names a later rebuild whose
+security updates are not in these lists). Each record lists, under "Binary Packages:", what
+``dpkg-query`` reports as ``name[:arch]=version`` per source package:
 
 - ``DEBIAN_10_13``: ``repos/debian/local/10.13.md`` (``debian:buster``, 91 packages).
 - ``BUILDPACK_CURL`` and ``BUILDPACK_GNUPG``: ``repos/buildpack-deps/local/oldstable-curl.md``
