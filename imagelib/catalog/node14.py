@@ -27,12 +27,13 @@ the records of the layers below, upgraded ones replaced, then the new ones.
 
 Fields: the records give the source package (its name is kept, as in ``node22.py``; binNMU
 versions such as ``2.8-1+b1`` stay the binary's) and write ``:amd64`` only for
-``Multi-Arch: same`` packages. For the others, ``all`` or ``amd64`` is the archive's
-``Architecture`` (looked up in a Debian ``Packages`` index; of the thirteen names Debian no longer
-ships, ``cpp-8 g++-8 gcc-8 libilmbase-dev python python-minimal python2 python2-minimal python2.7
-python2.7-minimal python3.7 python3.7-minimal`` are ``amd64`` and ``perl-modules-5.28`` is
-``all``). The records also list licenses parsed from ``/usr/share/doc/*/copyright``; dpkg's
-database has no license field (see ``imagelib/sbom/dpkg.py``), so none is written.
+``Multi-Arch: same`` packages. For the others, ``all`` or ``amd64`` is the ``Architecture`` a
+Debian 12 ``Packages`` index gives (buster's was not at hand; a package rarely changes it); of
+the thirteen names Debian 12 no longer ships, ``cpp-8 g++-8 gcc-8 libilmbase-dev python
+python-minimal python2 python2-minimal python2.7 python2.7-minimal python3.7 python3.7-minimal``
+are ``amd64`` and ``perl-modules-5.28`` is ``all``. The records also list licenses parsed from
+``/usr/share/doc/*/copyright``; dpkg's database has no license field (see ``imagelib/sbom/dpkg.py``),
+so none is written.
 
 ``tools/repo_info_packages.py`` turns such records into these lines and subtracts one from another.
 
