@@ -18,7 +18,7 @@ from ..imageindex import ImageIndex
 from ..layer import Layer
 from ..oci import DEFAULT_PLATFORM, Platform, compatible_platforms
 from ..reference import parse_reference
-from . import data, node22
+from . import data, node14, node22
 from .arches import ARCHES, Arch
 
 if TYPE_CHECKING:
@@ -438,6 +438,28 @@ def _entry(name, aliases, version, base, os, libc, size_mb, download_mb, summary
     )
 
 
+def _with_texts(step: LayerSpec, texts: Mapping) -> LayerSpec:
+    return replace(step, texts=dict(step.texts, **texts))
+
+
+def _dpkg_database(*layers: "list[tuple[str, str, str, str]]") -> dict:
+    return {"var/lib/dpkg/status": node22.dpkg_status(node14.installed(*layers))}
+
+
+def _debian_buster() -> tuple:
+    """debian:buster 10.13 with its real dpkg records (data and sources: node14.py)."""
+    root, config = _debian(
+        "10.13", "buster", 114.0, 50.4, slim=False, merged=False, libc="2.28", apt_lib="libapt-pkg.so.5.0.2"
+    )
+    return (_with_texts(root, _dpkg_database(node14.DEBIAN_10_13)), config)
+
+
+def _buildpack_buster_steps() -> tuple:
+    """buildpack-deps:buster's four layers (curl, gnupg, scm, full), each rewriting dpkg's status."""
+    steps = _buildpack_steps("buster", (17.6, 7.86), (17.5, 7.2), (146.0, 51.9), (529.0, 191.9), "8", "5.28", "63")
+    return tuple(_with_texts(spec, _dpkg_database(*node14.LAYERS[: index + 2])) for index, spec in enumerate(steps))
+
+
 _ENTRIES = [
     _entry(
         "alpine:3.17",
@@ -500,7 +522,8 @@ _ENTRIES = [
         114.0,
         50.4,
         "Debian 10 전체(문서·매뉴얼 포함)",
-        _debian("10.13", "buster", 114.0, 50.4, slim=False, merged=False, libc="2.28", apt_lib="libapt-pkg.so.5.0.2"),
+        _debian_buster(),
+        (node14.SOURCES_DEBIAN,),
     ),
     _entry(
         "debian:bookworm",
@@ -572,8 +595,8 @@ _ENTRIES = [
         912.6,
         345.0,
         "Node.js 14 + buildpack-deps(컴파일러·헤더·git 등 빌드 도구 전부)",
-        _buildpack_steps("buster", (17.6, 7.86), (17.5, 7.2), (146.0, 51.9), (529.0, 191.9), "8", "5.28", "63")
-        + _node_steps(alpine=False),
+        _buildpack_buster_steps() + _node_steps(alpine=False),
+        (node14.SOURCES_DEBIAN, node14.SOURCES_BUILDPACK),
     ),
     _entry(
         "node:14-alpine",
@@ -666,10 +689,6 @@ _ENTRIES = [
 
 _NODE22_ENV = {"NODE_VERSION": node22.NODE_VERSION}
 _YARN22_ENV = {"YARN_VERSION": node22.YARN_VERSION}
-
-
-def _with_texts(step: LayerSpec, texts: Mapping) -> LayerSpec:
-    return replace(step, texts=dict(step.texts, **texts))
 
 
 def _debian_12_9(size: float, packed: float, *, slim: bool) -> tuple:
