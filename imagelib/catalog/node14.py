@@ -1,4 +1,4 @@
-"""Package records of ``debian:buster`` (10.13) and of the three ``buildpack-deps`` layers of
+"""Package records of ``debian:buster`` (10.13) and of the four ``buildpack-deps`` layers (curl, gnupg, scm, full) of
 ``node:14`` (node:14.21.3-buster), with where each list comes from.
 
 Every list is read off the Docker official images' repo-info records (github.com/docker-library/
