@@ -40,6 +40,7 @@ from . import data
 
 NODE_VERSION = "22.13.0"
 YARN_VERSION = "1.22.22"
+# The npm bundled with 22.13.0: nodejs/node doc/changelogs/CHANGELOG_V22.md, "deps: upgrade npm to 10.9.2".
 NPM_VERSION = "10.9.2"
 
 SOURCES_DOCKER_NODE = "github.com/nodejs/docker-node@056ab875 (Node.js 22.13.0)"
