@@ -29,11 +29,14 @@ BLOCK = 512
 _ZERO_BLOCK = bytes(BLOCK)
 _SKIP_CHUNK = 1 << 20
 _MAX_META = 1 << 20  # PAX records or a GNU long name bigger than this: leave it to tarfile
-_USTAR_MAGIC = b"ustar\x0000"
+_USTAR_MAGIC = b"ustar\x00"  # without the version: Go's archive/tar looks at these six bytes only
+_STAR_TRAILER = b"tar\x00"
+_GNU_MAGIC = b"ustar  \x00"  # magic and version of a GNU header
+_STAR_PREFIX = 131  # a star header keeps access and change times in the rest of the prefix field
 # The header fields a member needs, in one unpack (uname, gname and device numbers skipped):
-# name, mode, uid, gid, size, mtime, chksum, typeflag, linkname, magic + version, prefix.
-_HEADER = struct.Struct("100s8s8s8s12s12s8sc100s8s80x155s12x")
-_NAME, _MODE, _UID, _GID, _SIZE, _MTIME, _CHECKSUM, _TYPE, _LINKNAME, _MAGIC, _PREFIX = range(11)
+# name, mode, uid, gid, size, mtime, chksum, typeflag, linkname, magic + version, prefix, trailer.
+_HEADER = struct.Struct("100s8s8s8s12s12s8sc100s8s80x155s8x4s")
+_NAME, _MODE, _UID, _GID, _SIZE, _MTIME, _CHECKSUM, _TYPE, _LINKNAME, _MAGIC, _PREFIX, _TRAILER = range(12)
 _REGULAR = (tarfile.REGTYPE, tarfile.AREGTYPE, tarfile.CONTTYPE)
 _PLAIN_TYPES = _REGULAR + (
     tarfile.LNKTYPE,
@@ -206,10 +209,45 @@ def _text(raw: bytes) -> str:
 def _name(fields: "tuple[bytes, ...]") -> str:
     """The member name, with the ustar prefix in front when the header has one."""
     name = _text(_cstring(fields[_NAME]))
-    prefix = fields[_PREFIX]
-    if prefix[0] and fields[_MAGIC] == _USTAR_MAGIC:
-        return f"{_text(_cstring(prefix))}/{name}"
-    return name
+    prefix = go_prefix(fields[_MAGIC], fields[_PREFIX], fields[_TRAILER])
+    if prefix is None:
+        raise UnusualTar("star prefix")
+    return f"{_text(prefix)}/{name}" if prefix else name
+
+
+def go_prefix(magic: bytes, prefix: bytes, trailer: bytes) -> "bytes | None":
+    """The name prefix of a header as Go's archive/tar reads it (b"" for none), or None where
+    GNU tar reads another one.
+
+    ``magic`` is the header's magic and version (8 bytes), ``prefix`` its prefix field (155) and
+    ``trailer`` the star trailer (4). A header with ustar's magic has a prefix whatever its
+    version says; a v7 header has none (tarfile prepends the field anyway). A star header
+    (trailer ``tar\\0``) has only the first 131 bytes, then its times: GNU tar reads all 155 bytes
+    when those 131 hold no NUL. A GNU header keeps access and change times there; where they do
+    not parse as numbers and the field is ASCII text, Go takes it as a prefix all the same (for
+    tars written by Go before 1.8), GNU tar never. The field ends at its first NUL byte.
+    """
+    whole = _cstring(prefix)
+    if magic[:6] == _USTAR_MAGIC:
+        if trailer == _STAR_TRAILER:
+            star = _cstring(prefix[:_STAR_PREFIX])
+            return star if star == whole else None
+        return whole
+    if magic == _GNU_MAGIC and whole and whole.isascii():
+        if not (_go_numeric(prefix[:12]) and _go_numeric(prefix[12:24])):
+            return None
+    return b""
+
+
+def _go_numeric(field: bytes) -> bool:
+    """Whether Go's archive/tar parses a GNU time field without error (it skips one starting with
+    NUL; base-256 values count as not parsing, to be safe)."""
+    if not field[0]:
+        return True
+    if field[0] & 0x80:
+        return False
+    digits = field.strip(b" \0")
+    return all(0x30 <= byte <= 0x37 for byte in digits)
 
 
 def _cstring(field: bytes) -> bytes:

@@ -25,7 +25,7 @@ from .entries import (
     normalize_path,
 )
 from .errors import InvalidPathError, LayerFormatError, SkippedEntryWarning, UnsafeEntryError
-from .fasttar import GLOBAL_HARMLESS
+from .fasttar import GLOBAL_HARMLESS, go_prefix
 from .limits import Limits
 from .streams import LimitedReader, copy, read_into, seek_forward
 from .tarsparse import SparseContent, checked_regions
@@ -333,6 +333,25 @@ class GoReadTarInfo(tarfile.TarInfo):
     _meta_kinds: "tuple[bytes, ...]" = ()
     _long_name: "str | None" = None
     _long_link: "str | None" = None
+
+    @classmethod
+    def frombuf(cls, buf: bytes, encoding: str, errors: str) -> "GoReadTarInfo":
+        """One header, its name with the prefix Go reads: tarfile prepends the prefix field of
+        v7 and GNU headers too (where Go reads none) and all 155 bytes of a star header's."""
+        member = super().frombuf(buf, encoding, errors)
+        name = tarfile.nts(buf[:100], encoding, errors)
+        prefix = go_prefix(buf[257:265], buf[345:500], buf[508:512])
+        if prefix is None:
+            raise AmbiguousHeaders(
+                f"{name!r}의 헤더는 이름 앞부분(prefix) 칸을 Go(도커, containerd)와 GNU tar가 다르게 읽는 "
+                "모양입니다(끝이 없는 star prefix, 또는 시각 대신 글자가 든 GNU 헤더). 레이어를 읽지 않습니다."
+            )
+        if prefix:
+            name = f"{prefix.decode(encoding, errors)}/{name}"
+        if member.type == tarfile.AREGTYPE and name.endswith("/"):
+            member.type = tarfile.DIRTYPE
+        member.name = name.rstrip("/") if member.isdir() else name
+        return cast(GoReadTarInfo, member)
 
     def _proc_member(self, tarfile_: tarfile.TarFile) -> tarfile.TarInfo:
         def process(archive: tarfile.TarFile) -> GoReadTarInfo:

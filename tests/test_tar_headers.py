@@ -26,6 +26,7 @@ from hostile_archives import (
     oci_layout_files,
     pax,
     pax_payload,
+    with_fields,
     write_folder,
 )
 
@@ -49,6 +50,15 @@ class Case:
 
 def regular(name: str) -> bytes:
     return header(name, data=b"data\n")
+
+
+def prefixed(magic: bytes, prefix: bytes, trailer: bytes = bytes(4)) -> bytes:
+    """Member "hdr" whose prefix field holds ``prefix``, under another magic (and star trailer)."""
+    return with_fields(regular("hdr"), magic=magic, prefix=prefix, trailer=trailer)
+
+
+USTAR, GNU, V7 = b"ustar\x0000", b"ustar  \x00", bytes(8)
+STAR_TIMES = b"00000000000\x0000000000000\x00"  # access and change time after a star header's 131-byte prefix
 
 
 CASES = {
@@ -121,6 +131,32 @@ CASES = {
     "long-name-before-the-end": Case((regular("a"), long_name("p")), go=("a",), gnu=("a",), imagelib=("a",)),
     "global-header-at-the-end": Case(
         (regular("a"), global_pax(comment="c")), go=("a",), gnu=("a",), imagelib=("a",), umoci_reads=False
+    ),
+    # Which headers have a name prefix (Go's getFormat and readHeader; GNU tar's list.c)
+    "ustar-prefix": Case((prefixed(USTAR, b"pre"),), go=("pre/hdr",), gnu=("pre/hdr",), imagelib=("pre/hdr",)),
+    "ustar-magic-with-another-version": Case(
+        (prefixed(b"ustar\x00xx", b"pre"),), go=("pre/hdr",), gnu=("pre/hdr",), imagelib=("pre/hdr",)
+    ),
+    "v7-header-with-bytes-in-the-prefix-field": Case(
+        (prefixed(V7, b"pre"),), go=("hdr",), gnu=("hdr",), imagelib=("hdr",)
+    ),
+    "gnu-header-with-times-in-the-prefix-field": Case(
+        (prefixed(GNU, b"00000000000\x00" * 2),), go=("hdr",), gnu=("hdr",), imagelib=("hdr",)
+    ),
+    "gnu-header-with-text-in-the-prefix-field": Case(
+        (prefixed(GNU, b"pre"),), go=("pre/hdr",), gnu=("hdr",), imagelib=REFUSED
+    ),
+    "star-prefix": Case(
+        (prefixed(USTAR, b"pre".ljust(131, b"\0") + STAR_TIMES, b"tar\0"),),
+        go=("pre/hdr",),
+        gnu=("pre/hdr",),
+        imagelib=("pre/hdr",),
+    ),
+    "star-prefix-of-131-bytes": Case(
+        (prefixed(USTAR, b"p" * 131 + STAR_TIMES, b"tar\0"),),
+        go=("p" * 131 + "/hdr",),
+        gnu=("p" * 131 + "00000000000/hdr",),
+        imagelib=REFUSED,
     ),
     "solaris-x-header": Case(
         (meta(b"X", pax_payload({"path": "solaris"})), regular("hdr")),

@@ -115,6 +115,18 @@ def header(name: str, kind: bytes = tarfile.REGTYPE, data: bytes = b"", link: st
     return info.tobuf(tarfile.USTAR_FORMAT) + data + bytes(-len(data) % BLOCK)
 
 
+def with_fields(member: bytes, *, magic: bytes, prefix: bytes = b"", trailer: bytes = bytes(4)) -> bytes:
+    """``member`` (made by ``header``) with other magic and version bytes (8), prefix field (up to
+    155 bytes) and star trailer (4), and its checksum made again."""
+    block = bytearray(member[:BLOCK])
+    block[257:265] = magic
+    block[345:500] = prefix.ljust(155, b"\0")
+    block[508:512] = trailer
+    block[148:156] = b" " * 8
+    block[148:155] = b"%06o\0" % sum(block)
+    return bytes(block) + member[BLOCK:]
+
+
 def meta(kind: bytes, payload: bytes) -> bytes:
     """An extended header member: 'x'/'g' (PAX records), 'L'/'K' (GNU long name/link), 'X'."""
     name = "././@LongLink" if kind in (tarfile.GNUTYPE_LONGNAME, tarfile.GNUTYPE_LONGLINK) else "PaxHeader"
