@@ -335,12 +335,12 @@ class GoReadTarInfo(tarfile.TarInfo):
     _long_link: "str | None" = None
 
     @classmethod
-    def frombuf(cls, buf: bytes, encoding: str, errors: str) -> "GoReadTarInfo":
+    def frombuf(cls, buf: "bytes | bytearray", encoding: str, errors: str) -> "GoReadTarInfo":
         """One header, its name with the prefix Go reads: tarfile prepends the prefix field of
         v7 and GNU headers too (where Go reads none) and all 155 bytes of a star header's."""
         member = super().frombuf(buf, encoding, errors)
-        name = tarfile.nts(buf[:100], encoding, errors)
-        prefix = go_prefix(buf[257:265], buf[345:500], buf[508:512])
+        name = bytes(buf[:100]).partition(b"\0")[0].decode(encoding, errors)
+        prefix = go_prefix(bytes(buf[257:265]), bytes(buf[345:500]), bytes(buf[508:512]))
         if prefix is None:
             raise AmbiguousHeaders(
                 f"{name!r}의 헤더는 이름 앞부분(prefix) 칸을 Go(도커, containerd)와 GNU tar가 다르게 읽는 "
@@ -351,7 +351,7 @@ class GoReadTarInfo(tarfile.TarInfo):
         if member.type == tarfile.AREGTYPE and name.endswith("/"):
             member.type = tarfile.DIRTYPE
         member.name = name.rstrip("/") if member.isdir() else name
-        return cast(GoReadTarInfo, member)
+        return member
 
     def _proc_member(self, tarfile_: tarfile.TarFile) -> tarfile.TarInfo:
         def process(archive: tarfile.TarFile) -> GoReadTarInfo:
