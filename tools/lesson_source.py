@@ -109,6 +109,14 @@ def answered(source: str) -> str:
     return "\n".join([*before, *answer, *after]).rstrip("\n")
 
 
+def answers(name: str) -> "dict[str, str]":
+    """Each exercise's worked solution by its nbgrader grade id, in the lesson's order."""
+    source = read(source_path(name))
+    return {
+        cell.metadata["nbgrader"]["grade_id"]: answered(cell.source) for cell in source.cells if is_solution_cell(cell)
+    }
+
+
 def from_solutions_folder(markdown: str) -> str:
     """A lesson cell's relative links, pointing to the same files from notebooks/solutions/."""
 

@@ -364,16 +364,6 @@ def test_students_see_only_their_assignments_and_the_teacher_has_formgrader(hub)
 ASSIGNMENT = "00_introduction"  # a real lesson, released from its source as README's teacher section says
 
 
-def lesson_answers(name: str) -> "dict[str, str]":
-    """Each exercise's answer (by nbgrader grade id, in order), as the worked solutions write it."""
-    source = ls.read(ls.source_path(name))
-    return {
-        cell.metadata["nbgrader"]["grade_id"]: ls.answered(cell.source)
-        for cell in source.cells
-        if ls.is_solution_cell(cell)
-    }
-
-
 def points(name: str) -> "dict[str, int]":
     """The points of each graded check cell of the lesson (by grade id, in order)."""
     source = ls.read(ls.source_path(name))
@@ -401,7 +391,7 @@ def test_teacher_releases_students_fetch_and_submit_teacher_autogrades(hub):
     python = [sys.executable, "-m", "nbgrader"]
     hub.as_teacher(*python, "generate_assignment", ASSIGNMENT)
     hub.as_teacher(*python, "release_assignment", ASSIGNMENT)
-    every = lesson_answers(ASSIGNMENT)
+    every = ls.answers(ASSIGNMENT)
     answers = {"right": every, "untouched": {}, "half": dict(list(every.items())[:1])}
     solutions_only = {
         cell.source for cell in ls.read(ls.source_path(ASSIGNMENT)).cells if ls.SOLUTIONS_ONLY in ls.tags(cell)

@@ -55,16 +55,6 @@ def nbgrader(course: Path, *arguments: str) -> None:
         pytest.fail(f"nbgrader {' '.join(arguments)} 실패:\n{run.stderr[-4000:]}")
 
 
-def answers(name: str) -> "dict[str, str]":
-    """Each exercise's answer (by nbgrader grade id), as the worked solutions write it."""
-    source = ls.read(ls.source_path(name))
-    return {
-        cell.metadata["nbgrader"]["grade_id"]: ls.answered(cell.source)
-        for cell in source.cells
-        if ls.is_solution_cell(cell)
-    }
-
-
 def submission(released, answered: "dict[str, str]"):
     """The released notebook with these exercises answered (the others untouched)."""
     nb = copy.deepcopy(released)
@@ -77,7 +67,7 @@ def submission(released, answered: "dict[str, str]"):
 
 def submit(course: Path, name: str) -> None:
     released = ls.read(course / "release" / name / f"{name}.ipynb")
-    every = answers(name)
+    every = ls.answers(name)
     first = dict(list(every.items())[:1])
     for student, answered in [(SOLVER, every), (UNTOUCHED, {}), (PARTIAL, first)]:
         folder = course / "submitted" / student / name
