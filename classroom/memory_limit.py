@@ -59,6 +59,15 @@ def students_cgroup() -> "tuple[Path, str] | None":
     return parent, "memory.limit_in_bytes"
 
 
+def enter_limit(group: "Path | None", limit: int) -> None:
+    """Put this process under the student's limit: into their cgroup ``group``, or, where there is
+    none, under RLIMIT_AS = ``limit`` bytes (0: no limit). Its children inherit either."""
+    if group is not None:
+        (group / "cgroup.procs").write_text(str(os.getpid()))
+    elif limit:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
 class LimitedSpawner(LocalProcessSpawner):
     """LocalProcessSpawner whose ``mem_limit`` is enforced (a memory cgroup per student)."""
 
@@ -82,11 +91,8 @@ class LimitedSpawner(LocalProcessSpawner):
         limit = self.mem_limit
 
         def preexec():
-            # Runs in the forked child, still root: join the cgroup first, then drop to the student.
-            if group is not None:
-                (group / "cgroup.procs").write_text(str(os.getpid()))
-            elif limit:
-                resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+            # Runs in the forked child, still root: take the limit first, then drop to the student.
+            enter_limit(group, limit)
             become_student()
 
         return preexec
