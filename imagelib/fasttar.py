@@ -217,37 +217,36 @@ def _name(fields: "tuple[bytes, ...]") -> str:
 
 def go_prefix(magic: bytes, prefix: bytes, trailer: bytes) -> "bytes | None":
     """The name prefix of a header as Go's archive/tar reads it (b"" for none), or None where
-    GNU tar reads another one.
+    Go refuses the header or GNU tar reads another name.
 
     ``magic`` is the header's magic and version (8 bytes), ``prefix`` its prefix field (155) and
     ``trailer`` the star trailer (4). A header with ustar's magic has a prefix whatever its
     version says; a v7 header has none (tarfile prepends the field anyway). A star header
-    (trailer ``tar\\0``) has only the first 131 bytes, then its times: GNU tar reads all 155 bytes
-    when those 131 hold no NUL. A GNU header keeps access and change times there; where they do
-    not parse as numbers and the field is ASCII text, Go takes it as a prefix all the same (for
-    tars written by Go before 1.8), GNU tar never. The field ends at its first NUL byte.
+    (trailer ``tar\\0``) has only the first 131 bytes, then access and change times that Go
+    refuses when they are no numbers; GNU tar reads all 155 bytes when those 131 hold no NUL. A
+    GNU header keeps its times there; where they do not parse and the field is ASCII text, Go
+    takes it as a prefix all the same (for tars written by Go before 1.8), GNU tar never. The
+    field ends at its first NUL byte.
     """
     whole = _cstring(prefix)
     if magic[:6] == _USTAR_MAGIC:
-        if trailer == _STAR_TRAILER:
-            star = _cstring(prefix[:_STAR_PREFIX])
-            return star if star == whole else None
-        return whole
+        if trailer != _STAR_TRAILER:
+            return whole
+        star = _cstring(prefix[:_STAR_PREFIX])
+        times = prefix[_STAR_PREFIX : _STAR_PREFIX + 12], prefix[_STAR_PREFIX + 12 :]
+        return star if star == whole and all(map(_go_numeric, times)) else None
     if magic == _GNU_MAGIC and whole and whole.isascii():
-        if not (_go_numeric(prefix[:12]) and _go_numeric(prefix[12:24])):
+        if not all(not field[0] or _go_numeric(field) for field in (prefix[:12], prefix[12:24])):
             return None
     return b""
 
 
 def _go_numeric(field: bytes) -> bool:
-    """Whether Go's archive/tar parses a GNU time field without error (it skips one starting with
-    NUL; base-256 values count as not parsing, to be safe)."""
-    if not field[0]:
-        return True
+    """Whether Go's archive/tar reads the number field without error: octal digits between
+    spaces and NULs (none at all is 0). Base-256 values count as not, to be safe."""
     if field[0] & 0x80:
         return False
-    digits = field.strip(b" \0")
-    return all(0x30 <= byte <= 0x37 for byte in digits)
+    return all(0x30 <= byte <= 0x37 for byte in field.strip(b" \0"))
 
 
 def _cstring(field: bytes) -> bytes:

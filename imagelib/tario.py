@@ -344,7 +344,8 @@ class GoReadTarInfo(tarfile.TarInfo):
         if prefix is None:
             raise AmbiguousHeaders(
                 f"{name!r}의 헤더는 이름 앞부분(prefix) 칸을 Go(도커, containerd)와 GNU tar가 다르게 읽는 "
-                "모양입니다(끝이 없는 star prefix, 또는 시각 대신 글자가 든 GNU 헤더). 레이어를 읽지 않습니다."
+                "모양입니다(끝이 없는 star prefix나 숫자가 아닌 star 시각, 또는 시각 대신 글자가 든 GNU 헤더). "
+                "레이어를 읽지 않습니다."
             )
         if prefix:
             name = f"{prefix.decode(encoding, errors)}/{name}"

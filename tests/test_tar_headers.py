@@ -249,6 +249,15 @@ def test_umoci_reads_member_names_as_stated_and_as_imagelib(name, reader, tmp_pa
         assert with_parents(e.path for e in il.Layer.from_tar(case.data).entries) == on_disk
 
 
+def test_a_star_header_whose_times_are_no_numbers_is_refused_as_by_go(reader, tmp_path):
+    data = blocks_tar(prefixed(USTAR, b"pre".ljust(131, b"\0") + b"yesterday\0\0\0" + bytes(12), b"tar\0"))
+    with pytest.raises(il.LayerFormatError, match="star"):
+        il.Layer.from_tar(data)
+    with pytest.raises(AssertionError, match="archive/tar: invalid tar header"):
+        umoci_files(tmp_path, data)
+    assert gnu_tar_names(tmp_path, data) == ["pre/hdr"]  # not a star header to GNU tar
+
+
 @pytest.mark.parametrize("name", [n for n, c in CASES.items() if not c.umoci_reads])
 def test_umoci_refuses_global_and_solaris_headers(name, tmp_path):
     with pytest.raises(AssertionError, match="unknown typeflag"):
