@@ -32,6 +32,7 @@ _MAX_META = 1 << 20  # PAX records or a GNU long name bigger than this: leave it
 _USTAR_MAGIC = b"ustar\x00"  # without the version: Go's archive/tar looks at these six bytes only
 _STAR_TRAILER = b"tar\x00"
 _GNU_MAGIC = b"ustar  \x00"  # magic and version of a GNU header
+_OCTAL_DIGITS = b"01234567"
 _STAR_PREFIX = 131  # a star header keeps access and change times in the rest of the prefix field
 # The header fields a member needs, in one unpack (uname, gname and device numbers skipped):
 # name, mode, uid, gid, size, mtime, chksum, typeflag, linkname, magic + version, prefix, trailer.
@@ -118,21 +119,26 @@ def _padded(size: int) -> int:
 
 
 def _number(field: bytes) -> int:
-    try:  # the common case, "0000644\0" or "644 \0": one call
-        return int(field.rstrip(b"\0 ") or b"0", 8)
-    except ValueError:
-        return _unusual_number(field)
+    """A header's number field as Go's archive/tar reads it, or UnusualTar for tarfile to judge."""
+    text = go_octal(field)
+    if text is not None:
+        return int(text, 8) if text else 0
+    return _unusual_number(field)
+
+
+def go_octal(field: bytes) -> "bytes | None":
+    """The octal digits Go reads in a number field (spaces and NULs trimmed at both ends, cut at
+    the first NUL inside), or None where Go refuses it: a sign, ``0o``, ``_``, a tab (all of
+    which Python's ``int`` takes) or any other character. Base-256 fields are not octal."""
+    text = field.strip(b" \0").partition(b"\0")[0]
+    return None if text.translate(None, _OCTAL_DIGITS) else text
 
 
 def _unusual_number(field: bytes) -> int:
     if field[:1] in (b"\x80", b"\xff"):  # GNU base-256 for numbers too big for octal
         value = int.from_bytes(field[1:], "big")
         return value - 256 ** (len(field) - 1) if field[0] == 0xFF else value
-    text = field.split(b"\0", 1)[0].strip()
-    try:
-        return int(text, 8) if text else 0
-    except ValueError:
-        raise UnusualTar("bad number") from None
+    raise UnusualTar("bad number")
 
 
 def _check_sum(header: bytes, stored: bytes) -> None:
@@ -244,9 +250,7 @@ def go_prefix(magic: bytes, prefix: bytes, trailer: bytes) -> "bytes | None":
 def _go_numeric(field: bytes) -> bool:
     """Whether Go's archive/tar reads the number field without error: octal digits between
     spaces and NULs (none at all is 0). Base-256 values count as not, to be safe."""
-    if field[0] & 0x80:
-        return False
-    return all(0x30 <= byte <= 0x37 for byte in field.strip(b" \0"))
+    return not field[0] & 0x80 and go_octal(field) is not None
 
 
 def _cstring(field: bytes) -> bytes:

@@ -25,7 +25,7 @@ from .entries import (
     normalize_path,
 )
 from .errors import InvalidPathError, LayerFormatError, SkippedEntryWarning, UnsafeEntryError
-from .fasttar import GLOBAL_HARMLESS, go_prefix
+from .fasttar import GLOBAL_HARMLESS, go_octal, go_prefix
 from .limits import Limits
 from .streams import LimitedReader, copy, read_into, seek_forward
 from .tarsparse import SparseContent, checked_regions
@@ -318,6 +318,10 @@ _BASE_APPLY_PAX = cast(
 )
 
 
+# mode, uid, gid, size, mtime, checksum: the number fields every Go version parses in every header
+_GO_NUMBER_FIELDS = ((100, 108), (108, 116), (116, 124), (124, 136), (136, 148), (148, 156))
+
+
 class GoReadTarInfo(tarfile.TarInfo):
     """A member as Go's archive/tar (and so Docker, containerd, umoci) reads it, or a refusal.
 
@@ -339,6 +343,13 @@ class GoReadTarInfo(tarfile.TarInfo):
         """One header, its name with the prefix Go reads: tarfile prepends the prefix field of
         v7 and GNU headers too (where Go reads none) and all 155 bytes of a star header's."""
         member = super().frombuf(buf, encoding, errors)
+        for start, end in _GO_NUMBER_FIELDS:
+            field = bytes(buf[start:end])
+            if not field[0] & 0x80 and go_octal(field) is None:
+                raise AmbiguousHeaders(
+                    f"{member.name!r}의 헤더에 Go(도커, containerd)가 숫자로 읽지 못하는 칸이 있습니다({field!r}). "
+                    "파이썬의 tarfile은 읽지만 런타임은 거부하므로 레이어를 읽지 않습니다."
+                )
         name = bytes(buf[:100]).partition(b"\0")[0].decode(encoding, errors)
         prefix = go_prefix(bytes(buf[257:265]), bytes(buf[345:500]), bytes(buf[508:512]))
         if prefix is None:

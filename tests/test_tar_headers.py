@@ -26,6 +26,7 @@ from hostile_archives import (
     oci_layout_files,
     pax,
     pax_payload,
+    with_bytes,
     with_fields,
     write_folder,
 )
@@ -256,6 +257,25 @@ def test_a_star_header_whose_times_are_no_numbers_is_refused_as_by_go(reader, tm
     with pytest.raises(AssertionError, match="archive/tar: invalid tar header"):
         umoci_files(tmp_path, data)
     assert gnu_tar_names(tmp_path, data) == ["pre/hdr"]  # not a star header to GNU tar
+
+
+# A mode field Python's int() reads but Go's strconv.ParseUint(…, 8, 64) does not.
+NOT_GO_NUMBERS = [b"+000644\0", b"0o644\0\0\0", b"00006_44", b"\t000644\0"]
+
+
+@pytest.mark.parametrize("mode", NOT_GO_NUMBERS)
+def test_a_number_go_cannot_read_is_refused(mode, reader, tmp_path):
+    data = blocks_tar(with_bytes(regular("hdr"), {100: mode}))
+    with pytest.raises(il.LayerFormatError):
+        il.Layer.from_tar(data)
+    with pytest.raises(AssertionError, match="archive/tar: invalid tar header"):
+        umoci_files(tmp_path, data)
+
+
+def test_numbers_between_spaces_and_nuls_read_as_go_reads_them(reader, tmp_path):
+    data = blocks_tar(with_bytes(regular("hdr"), {100: b"  0755 \0"}))
+    assert il.Layer.from_tar(data).entry("hdr").mode == 0o755
+    assert (umoci_files(tmp_path, data) / "hdr").stat().st_mode & 0o7777 == 0o755
 
 
 @pytest.mark.parametrize("name", [n for n, c in CASES.items() if not c.umoci_reads])

@@ -118,10 +118,14 @@ def header(name: str, kind: bytes = tarfile.REGTYPE, data: bytes = b"", link: st
 def with_fields(member: bytes, *, magic: bytes, prefix: bytes = b"", trailer: bytes = bytes(4)) -> bytes:
     """``member`` (made by ``header``) with other magic and version bytes (8), prefix field (up to
     155 bytes) and star trailer (4), and its checksum made again."""
+    return with_bytes(member, {257: magic, 345: prefix.ljust(155, b"\0"), 508: trailer})
+
+
+def with_bytes(member: bytes, changes: "dict[int, bytes]") -> bytes:
+    """``member`` (made by ``header``) with header bytes replaced (offset: bytes), checksum made again."""
     block = bytearray(member[:BLOCK])
-    block[257:265] = magic
-    block[345:500] = prefix.ljust(155, b"\0")
-    block[508:512] = trailer
+    for offset, value in changes.items():
+        block[offset : offset + len(value)] = value
     block[148:156] = b" " * 8
     block[148:155] = b"%06o\0" % sum(block)
     return bytes(block) + member[BLOCK:]
