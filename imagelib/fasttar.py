@@ -34,10 +34,25 @@ _STAR_TRAILER = b"tar\x00"
 _GNU_MAGIC = b"ustar  \x00"  # magic and version of a GNU header
 _OCTAL_DIGITS = b"01234567"
 _STAR_PREFIX = 131  # a star header keeps access and change times in the rest of the prefix field
-# The header fields a member needs, in one unpack (uname, gname and device numbers skipped):
-# name, mode, uid, gid, size, mtime, chksum, typeflag, linkname, magic + version, prefix, trailer.
-_HEADER = struct.Struct("100s8s8s8s12s12s8sc100s8s80x155s8x4s")
-_NAME, _MODE, _UID, _GID, _SIZE, _MTIME, _CHECKSUM, _TYPE, _LINKNAME, _MAGIC, _PREFIX, _TRAILER = range(12)
+# The header fields a member needs, in one unpack (uname and gname skipped): name, mode, uid,
+# gid, size, mtime, chksum, typeflag, linkname, magic + version, device numbers, prefix, trailer.
+_HEADER = struct.Struct("100s8s8s8s12s12s8sc100s8s64x8s8s155s8x4s")
+(
+    _NAME,
+    _MODE,
+    _UID,
+    _GID,
+    _SIZE,
+    _MTIME,
+    _CHECKSUM,
+    _TYPE,
+    _LINKNAME,
+    _MAGIC,
+    _DEV_MAJOR,
+    _DEV_MINOR,
+    _PREFIX,
+    _TRAILER,
+) = range(14)
 _REGULAR = (tarfile.REGTYPE, tarfile.AREGTYPE, tarfile.CONTTYPE)
 _PLAIN_TYPES = _REGULAR + (
     tarfile.LNKTYPE,
@@ -84,7 +99,7 @@ def read_members(stream: BinaryIO) -> Iterator[tarfile.TarInfo]:
         fields = _HEADER.unpack(header)
         kind = fields[_TYPE]
         _check_sum(header, fields[_CHECKSUM])
-        _number(fields[_MTIME])  # unused, but Go's reader refuses a header whose mtime is no number
+        _check_unused_numbers(fields)
         if kind in _META or kind == tarfile.XGLTYPE:
             size = _number(fields[_SIZE])
             data = _read_meta(stream, size)
@@ -116,6 +131,15 @@ def _read_exactly(stream: BinaryIO, count: int) -> bytes:
 
 def _padded(size: int) -> int:
     return -(-size // BLOCK) * BLOCK
+
+
+def _check_unused_numbers(fields: "tuple[bytes, ...]") -> None:
+    """Numbers imagelib does not use but Go's reader parses, refusing the header where they are
+    none: the mtime, and the device numbers of every header but a v7 one."""
+    _number(fields[_MTIME])
+    if fields[_MAGIC][:6] == _USTAR_MAGIC or fields[_MAGIC] == _GNU_MAGIC:
+        _number(fields[_DEV_MAJOR])
+        _number(fields[_DEV_MINOR])
 
 
 def _number(field: bytes) -> int:

@@ -318,8 +318,10 @@ _BASE_APPLY_PAX = cast(
 )
 
 
-# mode, uid, gid, size, mtime, checksum: the number fields every Go version parses in every header
+# mode, uid, gid, size, mtime, checksum: the number fields Go parses in every header; the device
+# numbers it parses in every header but a v7 one.
 _GO_NUMBER_FIELDS = ((100, 108), (108, 116), (116, 124), (124, 136), (136, 148), (148, 156))
+_GO_DEVICE_FIELDS = ((329, 337), (337, 345))
 
 
 class GoReadTarInfo(tarfile.TarInfo):
@@ -343,7 +345,9 @@ class GoReadTarInfo(tarfile.TarInfo):
         """One header, its name with the prefix Go reads: tarfile prepends the prefix field of
         v7 and GNU headers too (where Go reads none) and all 155 bytes of a star header's."""
         member = super().frombuf(buf, encoding, errors)
-        for start, end in _GO_NUMBER_FIELDS:
+        magic = bytes(buf[257:265])
+        devices = _GO_DEVICE_FIELDS if magic[:6] == b"ustar\0" or magic == b"ustar  \0" else ()
+        for start, end in (*_GO_NUMBER_FIELDS, *devices):
             field = bytes(buf[start:end])
             if not field[0] & 0x80 and go_octal(field) is None:
                 raise AmbiguousHeaders(
@@ -351,7 +355,7 @@ class GoReadTarInfo(tarfile.TarInfo):
                     "파이썬의 tarfile은 읽지만 런타임은 거부하므로 레이어를 읽지 않습니다."
                 )
         name = bytes(buf[:100]).partition(b"\0")[0].decode(encoding, errors)
-        prefix = go_prefix(bytes(buf[257:265]), bytes(buf[345:500]), bytes(buf[508:512]))
+        prefix = go_prefix(magic, bytes(buf[345:500]), bytes(buf[508:512]))
         if prefix is None:
             raise AmbiguousHeaders(
                 f"{name!r}의 헤더는 이름 앞부분(prefix) 칸을 Go(도커, containerd)와 GNU tar가 다르게 읽는 "

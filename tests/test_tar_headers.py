@@ -272,6 +272,21 @@ def test_a_number_go_cannot_read_is_refused(mode, reader, tmp_path):
         umoci_files(tmp_path, data)
 
 
+@pytest.mark.parametrize("magic", [USTAR, GNU])
+def test_device_numbers_go_cannot_read_are_refused_in_a_regular_file_too(magic, reader, tmp_path):
+    data = blocks_tar(with_bytes(regular("hdr"), {257: magic, 329: b"+000001\0"}))
+    with pytest.raises(il.LayerFormatError):
+        il.Layer.from_tar(data)
+    with pytest.raises(AssertionError, match="archive/tar: invalid tar header"):
+        umoci_files(tmp_path, data)
+
+
+def test_a_v7_header_has_no_device_numbers(reader, tmp_path):
+    data = blocks_tar(with_bytes(regular("hdr"), {257: V7, 329: b"+000001\0"}))
+    assert [entry.path for entry in il.Layer.from_tar(data).entries] == ["hdr"]
+    assert (umoci_files(tmp_path, data) / "hdr").is_file()
+
+
 def test_numbers_between_spaces_and_nuls_read_as_go_reads_them(reader, tmp_path):
     data = blocks_tar(with_bytes(regular("hdr"), {100: b"  0755 \0"}))
     assert il.Layer.from_tar(data).entry("hdr").mode == 0o755
