@@ -3,9 +3,10 @@
 The blob is read a single time from start to end. On the way up, the stored (possibly
 compressed) bytes are hashed for the digest, inflated through the limits' guard, hashed again
 as the tar for the diff_id (an uncompressed blob is hashed once: its digest *is* its diff_id)
-and parsed into entries. A big blob is read and hashed in a second thread (``ReadAhead``), so
-the hashing overlaps with the parsing. Only a tar the fast header reader leaves to ``tarfile``
-(sparse files, extended headers that readers disagree on, damage) is read a second time.
+and parsed into entries. A big blob is read in big chunks and each chunk hashed in a second
+thread (``ReadAhead``), so the hashing overlaps with the reading and parsing. Only a tar the fast
+header reader leaves to ``tarfile`` (sparse files, extended headers that readers disagree on,
+damage) is read a second time.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from .streams import AnyStream, CountingReader, HashingReader, ReadAhead, drain
 from .tario import scan_tar
 
 _HEAD_BUFFER = 1 << 16
-# Blobs at least this big are read ahead in a thread when there is a second core to run it.
+# Blobs at least this big are hashed in a second thread when there is a second core to run it.
 READ_AHEAD_MIN = 8 << 20
 _CORES = os.cpu_count() or 1
 
@@ -64,7 +65,7 @@ def _one_pass(blob: Blob, where: str, limits: "Limits | None", fast: bool) -> Sc
         if known is None and blob.size >= READ_AHEAD_MIN and _CORES > 1:
             with ReadAhead(raw, Hasher()) as ahead:
                 # ReadAhead is an io reader: it reads like the BinaryIO it is typed as here
-                packed = _Packed(cast(BinaryIO, ahead), ahead.peek, ahead.hasher.digest, ahead.tell)
+                packed = _Packed(cast(BinaryIO, ahead), ahead.peek, ahead.digest, ahead.tell)
                 return _read(blob, packed, where, limits, fast)
         if known is None:
             hashing = HashingReader(raw, Hasher())

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, BinaryIO, TypeAlias
 if TYPE_CHECKING:
     from _typeshed import ReadableBuffer, WriteableBuffer
 
-    from .digest import Hasher
+    from .digest import Digest, Hasher
 
 CHUNK_SIZE = 1 << 20
 # A stream of bytes: what the package passes around (BinaryIO), or an io object typing does not
@@ -265,58 +265,73 @@ def file_region(stream: AnyStream) -> "tuple[int, int, int] | None":
 
 
 class ReadAhead(io.RawIOBase):
-    """Reads a stream ahead in a thread, hashing every chunk there, and serves the bytes in order.
+    """Reads a stream in big chunks and hashes every chunk in a second thread, while the reader
+    works on the same bytes (parsing them, say).
 
-    Reading a file and hashing big chunks both release the GIL, so the stream's hash costs the
-    reader almost nothing: it overlaps with whatever the reader does with the bytes (parsing
-    them, say). At most ``depth`` chunks are held at once. Seeking goes forward only (from the
-    current position or to the end), skipping bytes without copying them. Closing stops the
-    thread; the underlying stream is left to its owner.
+    The reading thread copies each chunk in (a read releases the GIL) and hands it to the hashing
+    thread (hashing big chunks releases it too), then reads from it: the bytes hashed are the
+    bytes read, read once, and on two cores the hash costs the reader almost nothing. At most
+    ``depth`` chunks are held at once; a chunk is read again into only after it was hashed.
+    ``digest()`` waits for the last chunk's hash. Seeking goes forward only (from the current
+    position or to the end), reading and hashing what it passes but copying nothing out.
+    Closing stops the thread after the chunks already handed to it; the underlying stream is
+    left to its owner.
     """
 
     def __init__(self, stream: AnyStream, hasher: Hasher, chunk: int = 4 * CHUNK_SIZE, depth: int = 3) -> None:
         self.hasher = hasher
+        self._stream = stream
         _SWITCHES.enter()
-        self._free: "queue.Queue[bytearray | None]" = queue.Queue()
-        self._filled: "queue.Queue[tuple[bytearray, int] | BaseException]" = queue.Queue()
         # Made here, not in the thread: made in a new thread per layer, they came from a new
         # malloc arena each time and the peak memory of reading an image grew by half.
-        for _ in range(depth):
-            self._free.put(bytearray(chunk))
-        self._buffer: "bytearray | None" = None
+        self._unused = [bytearray(chunk) for _ in range(depth)]
+        self._to_hash: "queue.Queue[tuple[bytearray, int] | None]" = queue.Queue()
+        self._hashed: "queue.Queue[bytearray]" = queue.Queue()
         self._view, self._offset, self._position, self._ended = memoryview(b""), 0, 0, False
-        self._thread = threading.Thread(target=self._fill, args=(stream,), daemon=True)
+        self._failed: "BaseException | None" = None
+        self._thread = threading.Thread(target=self._hash, daemon=True)
         self._thread.start()
 
-    def _fill(self, stream: AnyStream) -> None:
-        try:
-            while (buffer := self._free.get()) is not None:
-                view = memoryview(buffer)
-                count = 0
-                while count < len(view) and (got := read_into(stream, view[count:])):
-                    count += got
-                self.hasher.update(view[:count])
-                self._filled.put((buffer, count))
-                if count < len(view):
-                    return
-        except BaseException as error:  # raised again in the reading thread
-            self._filled.put(error)
+    def _hash(self) -> None:
+        while (item := self._to_hash.get()) is not None:
+            buffer, count = item
+            try:
+                if self._failed is None:
+                    self.hasher.update(memoryview(buffer)[:count])
+            except BaseException as error:  # raised again by digest(), in the reading thread
+                self._failed = error
+            self._hashed.put(buffer)
+            self._to_hash.task_done()
+        self._to_hash.task_done()
 
     def _next_chunk(self) -> bool:
-        """Move on to the next chunk; False at the end of the stream."""
-        if self._buffer is not None:
-            self._free.put(self._buffer)
-            self._buffer = None
+        """Read the next chunk and hand it to the hashing thread; False at the end of the stream."""
+        self._view = memoryview(b"")
+        self._offset = 0
         if self._ended:
             return False
-        item = self._filled.get()
-        if isinstance(item, BaseException):
+        # The reader is done with every chunk handed out so far, so one the thread has hashed is free.
+        buffer = self._unused.pop() if self._unused else self._hashed.get()
+        view = memoryview(buffer)
+        count = 0
+        try:
+            while count < len(view) and (got := read_into(self._stream, view[count:])):
+                count += got
+        except BaseException:
+            self._unused.append(buffer)
             self._ended = True
-            raise item
-        self._buffer, count = item
-        self._view, self._offset = memoryview(self._buffer)[:count], 0
-        self._ended = count < len(self._buffer)
+            raise
+        self._ended = count < len(view)
+        self._to_hash.put((buffer, count))
+        self._view = view[:count]
         return count > 0
+
+    def digest(self) -> Digest:
+        """The hash of every byte read so far, once the thread has hashed them all."""
+        self._to_hash.join()
+        if self._failed is not None:
+            raise self._failed
+        return self.hasher.digest()
 
     def readable(self) -> bool:
         return True
@@ -389,7 +404,7 @@ class ReadAhead(io.RawIOBase):
 
     def close(self) -> None:
         if not self.closed:
-            self._free.put(None)  # the thread stops at it, after at most ``depth`` more chunks
+            self._to_hash.put(None)  # the thread stops at it, after the chunks handed to it
             self._thread.join()
             _SWITCHES.leave()
         super().close()
@@ -398,12 +413,12 @@ class ReadAhead(io.RawIOBase):
 class _QuickSwitches:
     """A shorter GIL switch interval while any ``ReadAhead`` runs, restored after the last one.
 
-    The reading thread needs the GIL only for moments between long GIL-free calls (a read, a
-    hash), but with the default interval (5 ms) it waits up to that long each time behind a
-    reader busy parsing, and the hashing falls behind. A short interval adds few switches: the
-    parser is asked to let go only when the reading thread is waiting for the GIL (twice per
-    chunk). The interval is the interpreter's, so the first ``ReadAhead`` sets it and the last
-    one to close puts the old value back.
+    The hashing thread needs the GIL only for moments between long GIL-free hashes, but with the
+    default interval (5 ms) it waits up to that long each time behind a reader busy parsing, and
+    the hashing falls behind. A short interval adds few switches: the parser is asked to let go
+    only when the hashing thread is waiting for the GIL (about twice per chunk). The interval is
+    the interpreter's, so the first ``ReadAhead`` sets it and the last one to close puts the old
+    value back.
     """
 
     INTERVAL = 0.0001

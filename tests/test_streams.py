@@ -223,6 +223,20 @@ def test_read_ahead_passes_read_errors_to_the_reader():
             ahead.seek(0, io.SEEK_END)
 
 
+def test_read_ahead_waits_for_the_last_hash_and_passes_a_hashing_error_on():
+    class Broken(Hasher):
+        def update(self, data) -> None:
+            raise MemoryError("no room to hash")
+
+    with ReadAhead(io.BytesIO(DATA), Hasher(), chunk=7, depth=2) as ahead:
+        ahead.seek(0, io.SEEK_END)
+        assert ahead.digest() == "sha256:" + hashlib.sha256(DATA).hexdigest()  # every chunk hashed first
+    with ReadAhead(io.BytesIO(DATA), Broken(), chunk=64, depth=2) as ahead:
+        ahead.seek(0, io.SEEK_END)  # reading goes on: the reader gets every byte
+        with pytest.raises(MemoryError, match="no room"):
+            ahead.digest()
+
+
 def test_read_ahead_closed_early_stops_its_thread():
     source = Trickle(DATA * 100, 4096)
     ahead = ReadAhead(source, Hasher(), chunk=1024, depth=2)
