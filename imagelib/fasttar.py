@@ -137,9 +137,15 @@ def _check_unused_numbers(fields: "tuple[bytes, ...]") -> None:
     """Numbers imagelib does not use but Go's reader parses, refusing the header where they are
     none: the mtime, and the device numbers of every header but a v7 one."""
     _number(fields[_MTIME])
-    if fields[_MAGIC][:6] == _USTAR_MAGIC or fields[_MAGIC] == _GNU_MAGIC:
+    if go_reads_devices(fields[_MAGIC]):
         _number(fields[_DEV_MAJOR])
         _number(fields[_DEV_MINOR])
+
+
+def go_reads_devices(magic: bytes) -> bool:
+    """Whether Go's archive/tar parses the device numbers of a header with this magic and version
+    (8 bytes): of a ustar, pax, star or GNU header, whatever its type; not of a v7 header."""
+    return magic[:6] == _USTAR_MAGIC or magic == _GNU_MAGIC
 
 
 def _number(field: bytes) -> int:

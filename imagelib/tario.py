@@ -25,7 +25,7 @@ from .entries import (
     normalize_path,
 )
 from .errors import InvalidPathError, LayerFormatError, SkippedEntryWarning, UnsafeEntryError
-from .fasttar import GLOBAL_HARMLESS, go_octal, go_prefix
+from .fasttar import GLOBAL_HARMLESS, go_octal, go_prefix, go_reads_devices
 from .limits import Limits
 from .streams import LimitedReader, copy, read_into, seek_forward
 from .tarsparse import SparseContent, checked_regions
@@ -346,7 +346,7 @@ class GoReadTarInfo(tarfile.TarInfo):
         v7 and GNU headers too (where Go reads none) and all 155 bytes of a star header's."""
         member = super().frombuf(buf, encoding, errors)
         magic = bytes(buf[257:265])
-        devices = _GO_DEVICE_FIELDS if magic[:6] == b"ustar\0" or magic == b"ustar  \0" else ()
+        devices = _GO_DEVICE_FIELDS if go_reads_devices(magic) else ()
         for start, end in (*_GO_NUMBER_FIELDS, *devices):
             field = bytes(buf[start:end])
             if not field[0] & 0x80 and go_octal(field) is None:
